@@ -1,0 +1,1 @@
+// PushgateEmulators: see DESIGN.md for what this target holds.

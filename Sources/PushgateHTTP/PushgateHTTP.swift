@@ -1,0 +1,1 @@
+// PushgateHTTP: see DESIGN.md for what this target holds.

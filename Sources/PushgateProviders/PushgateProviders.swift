@@ -1,0 +1,1 @@
+// PushgateProviders: see DESIGN.md for what this target holds.

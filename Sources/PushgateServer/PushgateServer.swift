@@ -1,0 +1,1 @@
+// PushgateServer: see DESIGN.md for what this target holds.

@@ -1,0 +1,1 @@
+// PushgateSigning: see DESIGN.md for what this target holds.

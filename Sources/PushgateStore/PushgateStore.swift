@@ -1,0 +1,1 @@
+// PushgateStore: see DESIGN.md for what this target holds.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what pushgate needs on a fresh Debian 12 machine: the C libraries it wraps, PostgreSQL
+# (for the store tests) and the Python peers the tests start (moto for AWS, grpcio for the Modal fake).
+# Idempotent: it installs only what is missing.
+set -euo pipefail
+need_apt=()
+for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libmicrohttpd-dev postgresql pkg-config; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${need_apt[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+need_pip=()
+python3 -c 'import moto, flask' 2>/dev/null || need_pip+=("moto[server]")
+python3 -c 'import botocore' 2>/dev/null || need_pip+=("botocore")
+if [ ${#need_pip[@]} -gt 0 ]; then
+    echo "installing Python packages: ${need_pip[*]}" >&2
+    python3 -m pip install -q "${need_pip[@]}"
+fi

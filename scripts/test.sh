@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then runs `swift test`. Tests that need moto or
+# PostgreSQL start those services themselves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build --build-tests
+swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt
