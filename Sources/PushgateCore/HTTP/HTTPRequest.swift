@@ -1,0 +1,43 @@
+import Foundation
+
+/// An outgoing HTTP request as the providers build it and the transport sends it.
+package struct HTTPRequest: Sendable, Equatable {
+    package var method: String
+    package var url: String
+    package var headers: HTTPHeaders
+    package var body: Data
+    /// Total time allowed for this request, overriding the client's default.
+    package var timeout: TimeInterval?
+    /// Whether sending the request twice is harmless. The retry policy never re-sends a non-idempotent
+    /// request after an ambiguous failure (the request may have reached the server).
+    package var isIdempotent: Bool
+
+    package init(
+        method: String,
+        url: String,
+        headers: HTTPHeaders = [:],
+        body: Data = Data(),
+        timeout: TimeInterval? = nil,
+        isIdempotent: Bool = true
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.isIdempotent = isIdempotent
+    }
+}
+
+/// A complete HTTP response.
+package struct HTTPResponse: Sendable, Equatable {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var body: Data
+
+    package init(status: Int, headers: HTTPHeaders = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
