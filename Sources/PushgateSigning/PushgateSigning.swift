@@ -1,1 +1,0 @@
-// PushgateSigning: see DESIGN.md for what this target holds.
