@@ -1,1 +1,0 @@
-// PushgateHTTP: see DESIGN.md for what this target holds.
