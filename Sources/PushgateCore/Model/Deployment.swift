@@ -1,0 +1,62 @@
+import Foundation
+
+/// A deployment: what runs are created from, the queue they go to, and its own job variables.
+package struct Deployment: Sendable, Hashable {
+    package var id: Int64
+    package var name: String
+    package var poolID: Int64
+    package var poolName: String
+    package var queueID: Int64
+    package var queueName: String
+    /// Job variable overrides as JSON object text, or `nil`.
+    package var jobVariables: String?
+    /// Maximum in-flight runs of this deployment; `nil` is unlimited.
+    package var concurrencyLimit: Int?
+    package var createdAt: Date
+
+    package init(
+        id: Int64,
+        name: String,
+        poolID: Int64,
+        poolName: String,
+        queueID: Int64,
+        queueName: String,
+        jobVariables: String?,
+        concurrencyLimit: Int?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.poolID = poolID
+        self.poolName = poolName
+        self.queueID = queueID
+        self.queueName = queueName
+        self.jobVariables = jobVariables
+        self.concurrencyLimit = concurrencyLimit
+        self.createdAt = createdAt
+    }
+}
+
+/// What a caller supplies to create a deployment. A `nil` queue means the pool's default queue; a named
+/// queue that does not exist is an error (Prefect auto-creates it, which hides typos).
+package struct DeploymentSpec: Sendable, Hashable {
+    package var name: String
+    package var poolName: String
+    package var queueName: String?
+    package var jobVariables: String?
+    package var concurrencyLimit: Int?
+
+    package init(
+        name: String,
+        poolName: String,
+        queueName: String? = nil,
+        jobVariables: String? = nil,
+        concurrencyLimit: Int? = nil
+    ) {
+        self.name = name
+        self.poolName = poolName
+        self.queueName = queueName
+        self.jobVariables = jobVariables
+        self.concurrencyLimit = concurrencyLimit
+    }
+}

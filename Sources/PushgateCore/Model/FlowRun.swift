@@ -1,0 +1,119 @@
+import Foundation
+
+/// A flow run of a deployment, with its current state, claim lease and provider handle.
+package struct FlowRun: Sendable, Hashable {
+    package var id: String
+    package var deploymentID: Int64
+    package var deploymentName: String
+    package var poolID: Int64
+    package var poolName: String
+    package var queueID: Int64
+    package var queueName: String
+    package var scheduledTime: Date
+    /// Run-level job variable overrides as JSON object text, or `nil`.
+    package var jobVariables: String?
+    /// The caller's creation idempotency key (unique per deployment), if one was given.
+    package var idempotencyKey: String?
+    package var state: RunState
+    /// Why the run entered its current state.
+    package var stateReason: String
+    package var stateChangedAt: Date
+    /// 0 before the first claim; each claim of a Scheduled run starts a new attempt.
+    package var attempt: Int
+    /// The provider's identifier of the submitted job (task ARN, execution name, ...).
+    package var providerHandle: String?
+    /// Who holds the claim and until when; set while Pending.
+    package var leaseOwner: String?
+    package var leaseExpiresAt: Date?
+    package var createdAt: Date
+
+    package init(
+        id: String,
+        deploymentID: Int64,
+        deploymentName: String,
+        poolID: Int64,
+        poolName: String,
+        queueID: Int64,
+        queueName: String,
+        scheduledTime: Date,
+        jobVariables: String?,
+        idempotencyKey: String?,
+        state: RunState,
+        stateReason: String,
+        stateChangedAt: Date,
+        attempt: Int,
+        providerHandle: String?,
+        leaseOwner: String?,
+        leaseExpiresAt: Date?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.deploymentID = deploymentID
+        self.deploymentName = deploymentName
+        self.poolID = poolID
+        self.poolName = poolName
+        self.queueID = queueID
+        self.queueName = queueName
+        self.scheduledTime = scheduledTime
+        self.jobVariables = jobVariables
+        self.idempotencyKey = idempotencyKey
+        self.state = state
+        self.stateReason = stateReason
+        self.stateChangedAt = stateChangedAt
+        self.attempt = attempt
+        self.providerHandle = providerHandle
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.createdAt = createdAt
+    }
+
+    /// The key a submission of this attempt carries to the provider, so a retried or recovered
+    /// submission is recognised instead of duplicated (DESIGN.md "Exactly once").
+    package var submissionKey: String { "\(id)-\(attempt)" }
+}
+
+/// What a caller supplies to create a run. A `nil` scheduled time means now.
+package struct FlowRunSpec: Sendable, Hashable {
+    package var deploymentName: String
+    package var scheduledTime: Date?
+    package var jobVariables: String?
+    package var idempotencyKey: String?
+
+    package init(
+        deploymentName: String,
+        scheduledTime: Date? = nil,
+        jobVariables: String? = nil,
+        idempotencyKey: String? = nil
+    ) {
+        self.deploymentName = deploymentName
+        self.scheduledTime = scheduledTime
+        self.jobVariables = jobVariables
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// The outcome of an idempotent create: the run, and whether this call created it.
+package struct FlowRunCreation: Sendable, Hashable {
+    package var run: FlowRun
+    package var created: Bool
+
+    package init(run: FlowRun, created: Bool) {
+        self.run = run
+        self.created = created
+    }
+}
+
+/// Which runs a listing returns.
+package struct FlowRunFilter: Sendable, Hashable {
+    package var states: [RunState]
+    package var poolName: String?
+    package var deploymentName: String?
+    package var limit: Int
+
+    package init(states: [RunState] = [], poolName: String? = nil, deploymentName: String? = nil, limit: Int = 200) {
+        self.states = states
+        self.poolName = poolName
+        self.deploymentName = deploymentName
+        self.limit = limit
+    }
+}

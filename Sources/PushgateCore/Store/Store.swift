@@ -1,0 +1,78 @@
+import Foundation
+
+/// The gateway's durable state: pools, queues, deployments, runs and their state history. Every write is
+/// atomic and leaves nothing changed when it throws a ``StoreError``. Time is always passed in (`now`), so
+/// callers drive it with a real or manual clock.
+package protocol Store: Sendable {
+    // MARK: Pools
+
+    /// Creates a pool and its undeletable `default` queue (priority 1).
+    func createPool(_ spec: WorkPoolSpec, now: Date) async throws -> WorkPool
+    func pool(named name: String) async throws -> WorkPool
+    func pools() async throws -> [WorkPool]
+    func updatePool(named name: String, _ update: WorkPoolUpdate, now: Date) async throws -> WorkPool
+    /// Deletes a pool and its queues; refused while deployments use it.
+    func deletePool(named name: String) async throws
+
+    // MARK: Queues
+
+    /// Creates a queue; a taken priority shifts the queues from there down (``QueuePriorities``).
+    func createQueue(pool: String, _ spec: WorkQueueSpec, now: Date) async throws -> WorkQueue
+    func queue(pool: String, named name: String) async throws -> WorkQueue
+    /// The pool's queues in priority order.
+    func queues(pool: String) async throws -> [WorkQueue]
+    func updateQueue(pool: String, named name: String, _ update: WorkQueueUpdate, now: Date) async throws -> WorkQueue
+    /// Deletes a queue; refused for `default` and for queues deployments or unfinished runs use.
+    func deleteQueue(pool: String, named name: String) async throws
+
+    // MARK: Deployments
+
+    func createDeployment(_ spec: DeploymentSpec, now: Date) async throws -> Deployment
+    func deployment(named name: String) async throws -> Deployment
+    func deployments(pool: String?) async throws -> [Deployment]
+
+    // MARK: Runs
+
+    /// Creates a Scheduled run. With an idempotency key already used by the deployment, returns that run
+    /// (`created == false`) and changes nothing.
+    func createRun(_ spec: FlowRunSpec, now: Date) async throws -> FlowRunCreation
+    /// Creates many runs in one transaction (all or none).
+    func createRuns(_ specs: [FlowRunSpec], now: Date) async throws -> [FlowRunCreation]
+    func run(id: String) async throws -> FlowRun
+    /// Runs ordered by scheduled time.
+    func runs(_ filter: FlowRunFilter) async throws -> [FlowRun]
+    /// The run's state history, oldest first.
+    func history(runID: String) async throws -> [StateTransition]
+
+    // MARK: Scheduling
+
+    /// Atomically takes up to `limit` due runs of the pool, chosen by ``SelectionPolicy``, moving them from
+    /// Scheduled/Late to Pending with a new attempt and a lease for `owner` until `now + leaseDuration`.
+    /// Stamps the pool's unpaused queues as considered. Two claimers never take the same run.
+    func claim(pool: String, owner: String, limit: Int, leaseDuration: TimeInterval, now: Date) async throws -> [FlowRun]
+    /// What a claim at `now` would do: the due runs and up to `upcoming` not-due runs per queue, picked
+    /// runs first in submission order, then held runs with their reasons. Changes nothing.
+    func preview(pool: String, now: Date, upcoming: Int) async throws -> [PreviewEntry]
+    /// Marks Scheduled runs due at least ``RunStateMachine/lateAfter`` seconds before `now` as Late.
+    /// Returns how many changed.
+    func markLateRuns(now: Date) async throws -> Int
+
+    // MARK: Run lifecycle
+
+    /// Records the provider's handle of a claimed run; the caller must hold the lease.
+    func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun
+    func markRunning(runID: String, reason: String, now: Date) async throws -> FlowRun
+    /// Moves a run to a terminal state (Completed, Failed, Crashed, Cancelled). Terminal runs never change.
+    func markTerminal(runID: String, state: RunState, reason: String, now: Date) async throws -> FlowRun
+    /// Cancels a run that has not been claimed, or marks a claimed or running one Cancelling.
+    func requestCancel(runID: String, reason: String, now: Date) async throws -> FlowRun
+    /// Extends the caller's lease on a Pending or Cancelling run.
+    func renewLease(runID: String, owner: String, until: Date, now: Date) async throws -> FlowRun
+    /// Gives a claimed run that was never submitted back to its queue (Pending → Scheduled).
+    func releaseClaim(runID: String, owner: String, reason: String, now: Date) async throws -> FlowRun
+    /// Takes over Pending or Cancelling runs of the pool whose lease expired before `now` (their owner died):
+    /// the attempt and submission key stay the same, so the new owner looks the key up at the provider
+    /// before sending anything again.
+    func reclaimExpiredLeases(pool: String, owner: String, leaseDuration: TimeInterval, now: Date, limit: Int)
+        async throws -> [FlowRun]
+}

@@ -1,1 +1,0 @@
-// PushgateStore: see DESIGN.md for what this target holds.

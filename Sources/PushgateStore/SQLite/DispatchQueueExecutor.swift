@@ -1,0 +1,21 @@
+import Dispatch
+
+/// A serial executor backed by one `DispatchQueue`, so an actor using it runs its blocking C calls off the
+/// cooperative thread pool (style-anchors.md §2.6; GRDB's DispatchQueueActor shape).
+final class DispatchQueueExecutor: SerialExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        self.queue = DispatchQueue(label: label)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedSerialExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+#if os(Linux)
+extension DispatchQueueExecutor: @unchecked Sendable {}
+#endif

@@ -1,0 +1,163 @@
+/// The store's schema as versioned migrations, shared by every backend.
+///
+/// Indexes are chosen so a claim reads only due runs: `flow_runs_due` is a partial index over schedulable
+/// runs by queue and scheduled time, and in-flight counts use partial indexes over Pending/Running runs.
+package enum Schema {
+    package static let migrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at {BIGINT} NOT NULL
+        )
+        """
+
+    package static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            name: "pools, queues, deployments, runs, state history",
+            steps: [
+                .init(
+                    """
+                    CREATE TABLE work_pools (
+                        id {ID},
+                        name TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        base_job_template TEXT NOT NULL,
+                        concurrency_limit {BIGINT} CHECK (concurrency_limit IS NULL OR concurrency_limit >= 0),
+                        is_paused INTEGER NOT NULL DEFAULT 0,
+                        credentials_profile TEXT,
+                        created_at {BIGINT} NOT NULL,
+                        updated_at {BIGINT} NOT NULL
+                    )
+                    """
+                ),
+                .init(
+                    """
+                    CREATE TABLE work_queues (
+                        id {ID},
+                        pool_id {BIGINT} NOT NULL REFERENCES work_pools (id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        priority INTEGER NOT NULL CHECK (priority >= 1),
+                        concurrency_limit {BIGINT} CHECK (concurrency_limit IS NULL OR concurrency_limit >= 0),
+                        is_paused INTEGER NOT NULL DEFAULT 0,
+                        last_considered_at {BIGINT},
+                        created_at {BIGINT} NOT NULL,
+                        UNIQUE (pool_id, name)
+                    )
+                    """
+                ),
+                .init("CREATE UNIQUE INDEX work_queues_priority ON work_queues (pool_id, priority)"),
+                .init(
+                    """
+                    CREATE TABLE deployments (
+                        id {ID},
+                        name TEXT NOT NULL UNIQUE,
+                        pool_id {BIGINT} NOT NULL REFERENCES work_pools (id),
+                        queue_id {BIGINT} NOT NULL REFERENCES work_queues (id),
+                        job_variables TEXT,
+                        concurrency_limit {BIGINT} CHECK (concurrency_limit IS NULL OR concurrency_limit >= 0),
+                        created_at {BIGINT} NOT NULL
+                    )
+                    """
+                ),
+                .init("CREATE INDEX deployments_queue ON deployments (queue_id)"),
+                .init("CREATE INDEX deployments_pool ON deployments (pool_id)"),
+                .init(
+                    """
+                    CREATE TABLE flow_runs (
+                        id TEXT PRIMARY KEY,
+                        deployment_id {BIGINT} NOT NULL REFERENCES deployments (id),
+                        pool_id {BIGINT} NOT NULL REFERENCES work_pools (id),
+                        queue_id {BIGINT} NOT NULL REFERENCES work_queues (id),
+                        scheduled_time {BIGINT} NOT NULL,
+                        job_variables TEXT,
+                        idempotency_key TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('SCHEDULED', 'LATE', 'PENDING', 'RUNNING', 'COMPLETED',
+                            'FAILED', 'CRASHED', 'CANCELLING', 'CANCELLED')),
+                        state_reason TEXT NOT NULL,
+                        state_changed_at {BIGINT} NOT NULL,
+                        attempt INTEGER NOT NULL DEFAULT 0,
+                        provider_handle TEXT,
+                        lease_owner TEXT,
+                        lease_expires_at {BIGINT},
+                        created_at {BIGINT} NOT NULL,
+                        CHECK (state <> 'PENDING' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+                    )
+                    """
+                ),
+                .init(
+                    """
+                    CREATE INDEX flow_runs_due ON flow_runs (queue_id, scheduled_time, id)
+                        WHERE state IN ('SCHEDULED', 'LATE')
+                    """
+                ),
+                .init("CREATE INDEX flow_runs_to_mark_late ON flow_runs (scheduled_time) WHERE state = 'SCHEDULED'"),
+                .init(
+                    "CREATE INDEX flow_runs_in_flight_queue ON flow_runs (queue_id) WHERE state IN ('PENDING', 'RUNNING')"
+                ),
+                .init(
+                    """
+                    CREATE INDEX flow_runs_in_flight_deployment ON flow_runs (deployment_id)
+                        WHERE state IN ('PENDING', 'RUNNING')
+                    """
+                ),
+                .init(
+                    """
+                    CREATE INDEX flow_runs_leased ON flow_runs (pool_id, lease_expires_at)
+                        WHERE state IN ('PENDING', 'CANCELLING')
+                    """
+                ),
+                .init(
+                    """
+                    CREATE UNIQUE INDEX flow_runs_idempotency ON flow_runs (deployment_id, idempotency_key)
+                        WHERE idempotency_key IS NOT NULL
+                    """
+                ),
+                .init("CREATE INDEX flow_runs_pool_time ON flow_runs (pool_id, scheduled_time)"),
+                .init(
+                    """
+                    CREATE TABLE flow_run_states (
+                        id {ID},
+                        run_id TEXT NOT NULL REFERENCES flow_runs (id),
+                        from_state TEXT,
+                        to_state TEXT NOT NULL,
+                        at {BIGINT} NOT NULL,
+                        reason TEXT NOT NULL
+                    )
+                    """
+                ),
+                .init("CREATE INDEX flow_run_states_run ON flow_run_states (run_id, id)"),
+                // The database itself refuses to rewrite history or to move a run out of a terminal state.
+                .init(
+                    sqlite: """
+                        CREATE TRIGGER flow_run_states_append_only BEFORE UPDATE ON flow_run_states
+                        BEGIN SELECT RAISE(ABORT, 'state history is append-only'); END
+                        """,
+                    postgres: """
+                        CREATE FUNCTION flow_run_states_append_only() RETURNS trigger AS $$
+                        BEGIN RAISE EXCEPTION 'state history is append-only'; END $$ LANGUAGE plpgsql;
+                        CREATE TRIGGER flow_run_states_append_only BEFORE UPDATE ON flow_run_states
+                        FOR EACH ROW EXECUTE FUNCTION flow_run_states_append_only()
+                        """
+                ),
+                .init(
+                    sqlite: """
+                        CREATE TRIGGER flow_runs_terminal_final BEFORE UPDATE OF state ON flow_runs
+                        WHEN OLD.state IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED') AND NEW.state <> OLD.state
+                        BEGIN SELECT RAISE(ABORT, 'terminal run states are final'); END
+                        """,
+                    postgres: """
+                        CREATE FUNCTION flow_runs_terminal_final() RETURNS trigger AS $$
+                        BEGIN RAISE EXCEPTION 'terminal run states are final'; END $$ LANGUAGE plpgsql;
+                        CREATE TRIGGER flow_runs_terminal_final BEFORE UPDATE OF state ON flow_runs FOR EACH ROW
+                        WHEN (OLD.state IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED') AND NEW.state <> OLD.state)
+                        EXECUTE FUNCTION flow_runs_terminal_final()
+                        """
+                ),
+            ]
+        )
+    ]
+
+    /// The newest schema version this build knows.
+    package static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
+}
