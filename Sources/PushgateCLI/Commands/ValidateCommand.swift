@@ -1,6 +1,83 @@
+import Foundation
+import PushgateCore
+
+/// `pushgate validate FILE... [--type TYPE]`: checks base job templates and reports every problem.
 enum ValidateCommand: CLICommand {
     static let name = "validate"
-    static let summary = "check base job templates"
-    static let help = "usage: pushgate validate FILE... [--type TYPE]"
-    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode { .usage }
+    static let summary = "check base job templates (every problem, with its place)"
+    static let help = """
+        usage: pushgate validate FILE... [--type TYPE] [--json]
+
+        Checks that each FILE is a valid base job template: JSON well-formed (at most \(BaseJobTemplate.maxBytes) bytes,
+        nesting at most \(BaseJobTemplate.maxDepth) deep), 'job_configuration' and 'variables' present, every placeholder
+        declared in variables.properties, no $ENV / prefect.blocks.* / prefect.variables.* placeholders, every
+        $ref resolvable, every default valid against its schema.
+
+        options:
+          --type TYPE   also require the keys that TYPE's provider needs (\(ProviderKind.supportedTypes);
+                        the worker types ecs, cloud-run-v2, azure-container-instance are accepted too)
+          --json        print the problems as a JSON array of {file, path, line, column, code, message}
+
+        Each problem prints as 'FILE: JSON.PATH: message', or 'FILE:LINE:COLUMN: message' for malformed JSON.
+        exit status: 0 all valid, 1 problems found, 2 usage or I/O error
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments(arguments, valueOptions: ["type"], flagOptions: ["json"])
+        } catch {
+            context.error("pushgate validate: \(error)")
+            return .usage
+        }
+        guard !parsed.positionals.isEmpty else {
+            context.error("pushgate validate: missing FILE (see 'pushgate validate --help')")
+            return .usage
+        }
+        var kind: ProviderKind?
+        if let type = parsed.option("type") {
+            guard let known = ProviderKind(poolType: type) else {
+                context.error("pushgate validate: unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))")
+                return .usage
+            }
+            kind = known
+        }
+        var problems: [TemplateProblem] = []
+        var ioFailed = false
+        for file in parsed.positionals {
+            do {
+                let data = try JSONArgument.readFile(file, limit: BaseJobTemplate.maxBytes)
+                let template = try BaseJobTemplate(data: data, file: file)
+                if let kind { problems += template.problems(for: kind) }
+            } catch let error as TemplateError {
+                problems += error.problems
+            } catch JSONArgument.Failure.invalid(let problem) {
+                problems.append(problem)
+            } catch JSONArgument.Failure.io(let message) {
+                context.error("pushgate validate: \(message)")
+                ioFailed = true
+            } catch {
+                context.error("pushgate validate: \(file): \(error)")
+                ioFailed = true
+            }
+        }
+        if parsed.flag("json") {
+            context.print(JSONValue.array(problems.map(\.jsonValue)).serialized(pretty: true))
+        } else {
+            for problem in problems { context.print(problem.description) }
+        }
+        if ioFailed { return .usage }
+        return problems.isEmpty ? .success : .failure
+    }
+}
+
+extension TemplateProblem {
+    /// The machine-readable form used by `--json` outputs and the HTTP API.
+    package var jsonValue: JSONValue {
+        var object: [String: JSONValue] = ["file": .string(file), "code": .string(code.rawValue), "message": .string(message)]
+        if let path { object["path"] = .string(path.description) }
+        if let line { object["line"] = .int(Int64(line)) }
+        if let column { object["column"] = .int(Int64(column)) }
+        return .object(object)
+    }
 }

@@ -117,6 +117,12 @@ package struct VariableSchema: Sendable {
         }
         for key in ["anyOf", "oneOf"] {
             guard let options = node[key]?.arrayValue, !options.isEmpty else { continue }
+            // When no alternative admits the value's type, say which types would do.
+            let optionTypes = options.compactMap { $0["type"]?.stringValue }
+            if optionTypes.count == options.count, !optionTypes.contains(where: { VariableSchema.matches(value, type: $0) }) {
+                fail("expected \(optionTypes.joined(separator: " or ")), got \(value.typeName) \(preview(value))")
+                continue
+            }
             var attempts: [[TemplateProblem]] = []
             for option in options {
                 var local: [TemplateProblem] = []
