@@ -1,0 +1,19 @@
+/// An `[azure NAME]` profile (provider-apis.md §4.5).
+package struct AzureProfile: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
+        /// `tenant_id` + `client_id` + `client_secret`.
+        case clientSecret(tenantID: String, clientID: String, secret: SecretValue)
+        /// `source = managed_identity`, optionally a user-assigned `client_id`.
+        case managedIdentity(clientID: String?)
+    }
+    package var name: String
+    package var source: Source
+    package var subscriptionID: String?
+    /// Overrides `https://login.microsoftonline.com`.
+    package var authority: String?
+    /// Overrides `https://management.azure.com`.
+    package var managementEndpoint: String?
+    /// Overrides `http://169.254.169.254`.
+    package var imdsEndpoint: String?
+    package var place: String
+}

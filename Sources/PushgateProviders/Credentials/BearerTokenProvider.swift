@@ -1,0 +1,24 @@
+import Foundation
+import PushgateCore
+
+/// A source of OAuth2 bearer tokens (Google, Azure). Implementations fetch; ``CachedBearerTokenProvider`` caches.
+package protocol BearerTokenProvider: Sendable {
+    func token() async throws -> BearerToken
+}
+
+/// Caches tokens until `refreshMargin` before expiry (Google and Azure both advise about 5 minutes),
+/// one refresh at a time.
+package struct CachedBearerTokenProvider: BearerTokenProvider {
+    private let cache: ExpiringValue<BearerToken>
+
+    package init(_ base: any BearerTokenProvider, clock: any WallClock, refreshMargin: TimeInterval = 300) {
+        cache = ExpiringValue(clock: clock, refreshMargin: refreshMargin) {
+            let token = try await base.token()
+            return (token, token.expiresAt)
+        }
+    }
+
+    package func token() async throws -> BearerToken { try await cache.get() }
+    /// Forces the next call to fetch (after a 401).
+    package func invalidate() async { await cache.invalidate() }
+}
