@@ -26,7 +26,6 @@ extension BaseJobTemplate {
         deployment: VariableSource, run: VariableSource, requireAll: Bool
     ) -> [TemplateProblem] {
         var problems: [TemplateProblem] = []
-        var layers: [String: JSONValue] = [:]
         for source in [deployment, run] {
             guard let values = source.values else { continue }
             guard values.objectValue != nil else {
@@ -36,15 +35,20 @@ extension BaseJobTemplate {
             problems += forbiddenPlaceholders(in: values, file: source.name)
         }
         if !problems.isEmpty { return problems }
-        let defaults = JobVariableMerge.defaults(of: variables)
+        // Defaults were validated with the template; only what each layer supplies is checked here, merged
+        // with what lies below it (so a partial `env` is checked as the merged env).
+        let defaults = variables.defaults
         let deploymentValues = JobVariableMerge.expandDottedKeys(deployment.values?.objectValue ?? [:])
         let runValues = JobVariableMerge.expandDottedKeys(run.values?.objectValue ?? [:])
-        let withDeployment = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: [:])
-        problems += variables.validateVariables(withDeployment, requireAll: false, file: deployment.name)
-            .filter { deploymentValues[$0.rootVariable] != nil }
-        layers = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: runValues)
-        problems += variables.validateVariables(layers, requireAll: requireAll, file: run.name)
-            .filter { $0.code == .missingRequired && $0.path?.components.count == 1 || runValues[$0.rootVariable] != nil }
+        if !deploymentValues.isEmpty {
+            let withDeployment = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: [:])
+            problems += variables.validateVariables(withDeployment.filter { deploymentValues[$0.key] != nil }, requireAll: false, file: deployment.name)
+        }
+        let merged = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: runValues)
+        if requireAll { problems += variables.missingRequired(in: merged, file: run.name) }
+        if !runValues.isEmpty {
+            problems += variables.validateVariables(merged.filter { runValues[$0.key] != nil }, requireAll: false, file: run.name)
+        }
         return problems
     }
 

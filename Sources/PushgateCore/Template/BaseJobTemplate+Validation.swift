@@ -184,11 +184,7 @@ extension BaseJobTemplate {
 
     /// Non-null defaults must satisfy their own schema (required ignored), as Prefect checks on pool create.
     private static func checkDefaults(_ schema: VariableSchema, file: String) -> [TemplateProblem] {
-        var defaults: [String: JSONValue] = [:]
-        for (name, property) in schema.properties {
-            if let value = property["default"], value != .null { defaults[name] = value }
-        }
-        return schema.validateVariables(defaults, requireAll: false, file: file, at: .root / "variables" / "properties")
+        return schema.validateVariables(schema.defaults, requireAll: false, file: file, at: .root / "variables" / "properties")
             .map { problem in
                 var problem = problem
                 // Point at the default itself: $.variables.properties.NAME.default…

@@ -9,13 +9,13 @@ package enum JobVariableMerge {
     /// Expands dotted keys (`"env.FOO": "bar"` → `{"env": {"FOO": "bar"}}`), then deep-merges plain keys
     /// over them when both are objects; the plain form wins (Prefect's `set_in_dict` + `deep_merge`).
     package static func expandDottedKeys(_ values: [String: JSONValue]) -> [String: JSONValue] {
-        guard values.keys.contains(where: { $0.contains(".") }) else { return values }
+        guard values.keys.contains(where: isDotted) else { return values }
         var expanded: [String: JSONValue] = [:]
-        for key in values.keys.sorted() where key.contains(".") {
+        for key in values.keys.sorted() where isDotted(key) {
             let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             expanded = setIn(expanded, parts[...], values[key]!)
         }
-        for (key, value) in values where !key.contains(".") {
+        for (key, value) in values where !isDotted(key) {
             if let existing = expanded[key], case .object = existing, case .object = value {
                 expanded[key] = deepMerge(existing, value)
             } else {
@@ -24,6 +24,8 @@ package enum JobVariableMerge {
         }
         return expanded
     }
+
+    private static func isDotted(_ key: String) -> Bool { key.utf8.contains(UInt8(ascii: ".")) }
 
     private static func setIn(_ object: [String: JSONValue], _ path: ArraySlice<String>, _ value: JSONValue) -> [String: JSONValue] {
         var object = object
@@ -46,13 +48,7 @@ package enum JobVariableMerge {
     }
 
     /// The non-null `default`s of the declared variables.
-    package static func defaults(of schema: VariableSchema) -> [String: JSONValue] {
-        var defaults: [String: JSONValue] = [:]
-        for (name, property) in schema.properties {
-            if let value = property["default"], value != .null { defaults[name] = value }
-        }
-        return defaults
-    }
+    package static func defaults(of schema: VariableSchema) -> [String: JSONValue] { schema.defaults }
 
     /// Merges the three levels. An object `env` merges key by key; any other `env` (such as an explicit
     /// null) replaces what is below it, like every other variable.

@@ -10,6 +10,12 @@ package struct VariableSchema: Sendable {
     /// Declared top-level variable names.
     package let properties: [String: JSONValue]
     package let required: Set<String>
+    /// Variables whose schema is a Prefect block (credentials and the like).
+    let blockVariables: Set<String>
+    /// The non-null `default`s, computed once.
+    package let defaults: [String: JSONValue]
+    let compiledProperties: [String: SchemaNode]
+    let compiledDefinitions: [String: SchemaNode]
 
     static let knownTypes: Set<String> = ["null", "boolean", "integer", "number", "string", "array", "object"]
     /// `$ref` chains deeper than this are reported instead of followed (guards against cycles).
@@ -24,6 +30,15 @@ package struct VariableSchema: Sendable {
         self.definitions = definitions
         properties = schema["properties"]?.objectValue ?? [:]
         required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        compiledProperties = properties.mapValues(SchemaNode.init)
+        compiledDefinitions = definitions.mapValues(SchemaNode.init)
+        var defaults: [String: JSONValue] = [:]
+        for (name, property) in properties {
+            if let value = property["default"], value != .null { defaults[name] = value }
+        }
+        self.defaults = defaults
+        let declared = properties
+        blockVariables = Set(declared.keys.filter { VariableSchema.referencesBlock(declared[$0]!, definitions, depth: 0) })
     }
 
     /// The schema `$ref` points at, or nil when it is not a local definition.
@@ -31,19 +46,16 @@ package struct VariableSchema: Sendable {
 
     /// True when a variable holds a Prefect block (credentials and the like): its schema refers to a
     /// definition carrying `block_type_slug`. pushgate takes credentials from the pool's profile instead.
-    package func isBlockVariable(_ name: String) -> Bool {
-        guard let property = properties[name] else { return false }
-        return referencesBlock(property, depth: 0)
-    }
+    package func isBlockVariable(_ name: String) -> Bool { blockVariables.contains(name) }
 
-    private func referencesBlock(_ schema: JSONValue, depth: Int) -> Bool {
+    private static func referencesBlock(_ schema: JSONValue, _ definitions: [String: JSONValue], depth: Int) -> Bool {
         guard depth < 4, let object = schema.objectValue else { return false }
         if object["block_type_slug"] != nil { return true }
-        if let reference = object["$ref"]?.stringValue, let target = resolve(reference) {
-            return referencesBlock(target, depth: depth + 1)
+        if let reference = object["$ref"]?.stringValue, let target = definitions[reference] {
+            return referencesBlock(target, definitions, depth: depth + 1)
         }
         for key in ["allOf", "anyOf", "oneOf"] {
-            for sub in object[key]?.arrayValue ?? [] where referencesBlock(sub, depth: depth + 1) { return true }
+            for sub in object[key]?.arrayValue ?? [] where referencesBlock(sub, definitions, depth: depth + 1) { return true }
         }
         return false
     }
@@ -56,21 +68,22 @@ package struct VariableSchema: Sendable {
     package func validateVariables(
         _ values: [String: JSONValue], requireAll: Bool, file: String, at base: JSONPath = .root
     ) -> [TemplateProblem] {
-        var problems: [TemplateProblem] = []
-        if requireAll {
-            for name in required.sorted() where values[name] == nil && !isBlockVariable(name) {
-                problems.append(
-                    TemplateProblem(.missingRequired, file: file, path: base / name, "required variable '\(name)' has no value"))
-            }
-        }
+        var problems = requireAll ? missingRequired(in: values, file: file, at: base) : []
         for name in values.keys.sorted() {
-            guard let property = properties[name] else { continue }  // unknown variables are ignored, as in Prefect
+            guard let property = compiledProperties[name] else { continue }  // unknown variables are ignored, as in Prefect
             let value = values[name]!
             if value == .null && !required.contains(name) { continue }
             if isBlockVariable(name), isBlockReference(value) { continue }
             validate(value, against: property, at: base / name, file: file, problems: &problems, depth: 0)
         }
         return problems
+    }
+
+    /// Required variables without a value; block variables are satisfied by the pool's credentials profile.
+    package func missingRequired(in values: [String: JSONValue], file: String, at base: JSONPath = .root) -> [TemplateProblem] {
+        required.sorted().filter { values[$0] == nil && !isBlockVariable($0) }.map { name in
+            TemplateProblem(.missingRequired, file: file, path: base / name, "required variable '\(name)' has no value")
+        }
     }
 
     /// `{"$ref": {"block_document_id": "…"}}`: how Prefect stores a reference to a saved block.
@@ -80,47 +93,41 @@ package struct VariableSchema: Sendable {
 
     /// Validates one value against one schema node, appending a problem per violation.
     func validate(
-        _ value: JSONValue, against schema: JSONValue, at path: JSONPath, file: String,
+        _ value: JSONValue, against node: SchemaNode, at path: JSONPath, file: String,
         problems: inout [TemplateProblem], depth: Int
     ) {
         guard depth < VariableSchema.maxReferenceDepth else { return }
-        if schema == .bool(true) { return }
-        if schema == .bool(false) {
-            problems.append(TemplateProblem(.invalidValue, file: file, path: path, "no value is allowed here"))
+        if let constant = node.constant {
+            if !constant { problems.append(TemplateProblem(.invalidValue, file: file, path: path, "no value is allowed here")) }
             return
         }
-        guard let node = schema.objectValue else { return }
         func fail(_ message: String) { problems.append(TemplateProblem(.invalidValue, file: file, path: path, message)) }
         // A secret field's value never appears in a message.
-        let isSecret = node["writeOnly"] == .bool(true) || node["format"] == .string("password")
-        func preview(_ value: JSONValue) -> String { isSecret ? "(secret value)" : VariableSchema.preview(value) }
+        func preview(_ value: JSONValue) -> String { node.isSecret ? "(secret value)" : VariableSchema.preview(value) }
 
-        if let reference = node["$ref"]?.stringValue, let target = resolve(reference) {
-            if isBlockReference(value), target["block_type_slug"] != nil { return }
+        if let reference = node.reference, let target = compiledDefinitions[reference] {
+            if target.isBlockDefinition, isBlockReference(value) { return }
             validate(value, against: target, at: path, file: file, problems: &problems, depth: depth + 1)
         }
-        if let types = node["type"] {
-            let allowed = types.arrayValue?.compactMap(\.stringValue) ?? [types.stringValue].compactMap { $0 }
-            if !allowed.isEmpty && !allowed.contains(where: { VariableSchema.matches(value, type: $0) }) {
-                fail("expected \(allowed.joined(separator: " or ")), got \(value.typeName) \(preview(value))")
-                return
-            }
+        if !node.types.isEmpty && !node.types.contains(where: { VariableSchema.matches(value, type: $0) }) {
+            fail("expected \(node.types.joined(separator: " or ")), got \(value.typeName) \(preview(value))")
+            return
         }
-        if let options = node["enum"]?.arrayValue, !options.contains(where: { VariableSchema.equal($0, value) }) {
+        if let options = node.enumValues, !options.contains(where: { VariableSchema.equal($0, value) }) {
             fail("\(preview(value)) is not one of \(JSONValue.array(options).serialized())")
         }
-        if let constant = node["const"], !VariableSchema.equal(constant, value) {
+        if let constant = node.constValue, !VariableSchema.equal(constant, value) {
             fail("\(preview(value)) is not \(constant.serialized())")
         }
-        for sub in node["allOf"]?.arrayValue ?? [] {
+        for sub in node.allOf {
             validate(value, against: sub, at: path, file: file, problems: &problems, depth: depth + 1)
         }
-        for key in ["anyOf", "oneOf"] {
-            guard let options = node[key]?.arrayValue, !options.isEmpty else { continue }
+        for (options, exactlyOne) in [(node.anyOf, false), (node.oneOf, true)] where !options.isEmpty {
             // When no alternative admits the value's type, say which types would do.
-            let optionTypes = options.compactMap { $0["type"]?.stringValue }
-            if optionTypes.count == options.count, !optionTypes.contains(where: { VariableSchema.matches(value, type: $0) }) {
-                fail("expected \(optionTypes.joined(separator: " or ")), got \(value.typeName) \(preview(value))")
+            if options.allSatisfy({ $0.types.count == 1 }),
+                !options.contains(where: { VariableSchema.matches(value, type: $0.types[0]) })
+            {
+                fail("expected \(options.map { $0.types[0] }.joined(separator: " or ")), got \(value.typeName) \(preview(value))")
                 continue
             }
             var attempts: [[TemplateProblem]] = []
@@ -128,56 +135,51 @@ package struct VariableSchema: Sendable {
                 var local: [TemplateProblem] = []
                 validate(value, against: option, at: path, file: file, problems: &local, depth: depth + 1)
                 attempts.append(local)
+                if local.isEmpty && !exactlyOne { break }
             }
             let passing = attempts.filter(\.isEmpty).count
             if passing == 0 {
                 // Report the closest alternative: the one with the fewest problems.
                 problems.append(contentsOf: attempts.min { $0.count < $1.count } ?? [])
-            } else if key == "oneOf" && passing > 1 {
+            } else if exactlyOne && passing > 1 {
                 fail("matches more than one alternative of oneOf")
             }
         }
         switch value {
         case .string(let text):
-            let length = text.unicodeScalars.count
-            if let min = node["minLength"]?.intValue, length < min { fail("shorter than \(min) characters") }
-            if let max = node["maxLength"]?.intValue, length > max { fail("longer than \(max) characters") }
-            if let pattern = node["pattern"]?.stringValue,
-                let regex = try? NSRegularExpression(pattern: pattern),
-                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
-            {
-                fail("\(preview(value)) does not match the pattern \(JSONValue.string(pattern).serialized())")
+            if node.minLength != nil || node.maxLength != nil {
+                let length = text.unicodeScalars.count
+                if let min = node.minLength, length < min { fail("shorter than \(min) characters") }
+                if let max = node.maxLength, length > max { fail("longer than \(max) characters") }
+            }
+            if let regex = node.regex, !regex.matches(text) {
+                fail("\(preview(value)) does not match the pattern \(JSONValue.string(node.pattern!).serialized())")
             }
         case .int, .double:
             let number = value.doubleValue!
-            if let min = node["minimum"]?.doubleValue, number < min { fail("\(preview(value)) is less than \(min)") }
-            if let max = node["maximum"]?.doubleValue, number > max { fail("\(preview(value)) is more than \(max)") }
-            if let min = node["exclusiveMinimum"]?.doubleValue, number <= min {
-                fail("\(preview(value)) must be more than \(min)")
-            }
-            if let max = node["exclusiveMaximum"]?.doubleValue, number >= max {
-                fail("\(preview(value)) must be less than \(max)")
-            }
+            if let min = node.minimum, number < min { fail("\(preview(value)) is less than \(min)") }
+            if let max = node.maximum, number > max { fail("\(preview(value)) is more than \(max)") }
+            if let min = node.exclusiveMinimum, number <= min { fail("\(preview(value)) must be more than \(min)") }
+            if let max = node.exclusiveMaximum, number >= max { fail("\(preview(value)) must be less than \(max)") }
         case .array(let items):
-            if let min = node["minItems"]?.intValue, items.count < min { fail("fewer than \(min) items") }
-            if let max = node["maxItems"]?.intValue, items.count > max { fail("more than \(max) items") }
-            let prefix = node["prefixItems"]?.arrayValue ?? node["items"]?.arrayValue ?? []
+            if let min = node.minItems, items.count < min { fail("fewer than \(min) items") }
+            if let max = node.maxItems, items.count > max { fail("more than \(max) items") }
             for (i, item) in items.enumerated() {
-                if i < prefix.count {
-                    validate(item, against: prefix[i], at: path.appending(index: i), file: file, problems: &problems, depth: depth + 1)
-                } else if let itemSchema = node["items"], itemSchema.arrayValue == nil {
+                if i < node.prefixItems.count {
+                    validate(item, against: node.prefixItems[i], at: path.appending(index: i), file: file, problems: &problems, depth: depth + 1)
+                } else if let itemSchema = node.items {
                     validate(item, against: itemSchema, at: path.appending(index: i), file: file, problems: &problems, depth: depth + 1)
                 }
             }
         case .object(let members):
-            let declared = node["properties"]?.objectValue ?? [:]
-            for name in (node["required"]?.arrayValue ?? []).compactMap(\.stringValue) where members[name] == nil {
+            for name in node.required where members[name] == nil {
                 problems.append(TemplateProblem(.missingRequired, file: file, path: path / name, "required property '\(name)' is missing"))
             }
+            if node.properties.isEmpty && node.additionalProperties == nil { break }
             for name in members.keys.sorted() {
-                if let sub = declared[name] {
+                if let sub = node.properties[name] {
                     validate(members[name]!, against: sub, at: path / name, file: file, problems: &problems, depth: depth + 1)
-                } else if let extra = node["additionalProperties"] {
+                } else if let extra = node.additionalProperties {
                     validate(members[name]!, against: extra, at: path / name, file: file, problems: &problems, depth: depth + 1)
                 }
             }
