@@ -4,6 +4,10 @@ package enum PushgateCommand {
     package static let commands: [any CLICommand.Type] = [
         ValidateCommand.self,
         RenderCommand.self,
+        PoolCommand.self,
+        QueueCommand.self,
+        DeploymentCommand.self,
+        RunCommand.self,
     ]
 
     package static var help: String {

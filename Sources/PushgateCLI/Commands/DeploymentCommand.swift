@@ -1,0 +1,123 @@
+import Foundation
+import PushgateCore
+import PushgateStore
+
+/// `pushgate deployment ...`: deployments, the queue their runs go to, and their job variables.
+enum DeploymentCommand: CLICommand {
+    static let name = "deployment"
+    static let summary = "manage deployments (create, ls, inspect)"
+    static let help = """
+        usage: pushgate [--db PATH] deployment SUBCOMMAND ...
+
+          deployment create NAME --pool POOL [--queue QUEUE] [--vars JSON|@FILE] [--concurrency N]
+              Runs go to QUEUE (default: the pool's 'default' queue). --vars are job variables checked
+              against the pool's base job template.
+          deployment ls [--pool POOL] [--json]
+          deployment inspect NAME [--json]
+
+        exit status: 0 success, 1 rejected (unknown name, duplicate, invalid value or job variables), 2 usage or I/O error
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments(arguments, valueOptions: ["pool", "queue", "vars", "concurrency"], flagOptions: ["json"])
+        } catch {
+            return StoreCommandSupport.report("deployment", error, context)
+        }
+        guard let sub = parsed.positionals.first else {
+            context.error("pushgate deployment: missing subcommand (see 'pushgate deployment --help')")
+            return .usage
+        }
+        let command = "deployment \(sub)"
+        do {
+            switch sub {
+            case "create": return try await create(parsed, command, context)
+            case "ls", "list": return try await list(parsed, command, context)
+            case "inspect": return try await inspect(parsed, command, context)
+            default:
+                context.error("pushgate deployment: unknown subcommand '\(sub)' (see 'pushgate deployment --help')")
+                return .usage
+            }
+        } catch {
+            return StoreCommandSupport.report(command, error, context)
+        }
+    }
+
+    private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        guard let poolName = parsed.option("pool") else { throw UsageError("missing --pool POOL") }
+        let limit = try StoreCommandSupport.optionalLimit(parsed, "concurrency")
+        let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let pool = try await store.pool(named: poolName)
+            if let variables {
+                try StoreCommandSupport.validateJobVariables(
+                    pool: pool, deployment: (variables.value, variables.source), run: nil, context)
+            }
+            let deployment = try await store.createDeployment(
+                DeploymentSpec(
+                    name: name,
+                    poolName: poolName,
+                    queueName: parsed.option("queue"),
+                    jobVariables: variables?.value.serialized(),
+                    concurrencyLimit: limit
+                ),
+                now: Date()
+            )
+            context.print("created deployment '\(deployment.name)' on pool '\(deployment.poolName)', queue '\(deployment.queueName)'")
+            return .success
+        }
+    }
+
+    private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        _ = try StoreCommandSupport.positionals(parsed, [])
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let deployments = try await store.deployments(pool: parsed.option("pool"))
+            if parsed.flag("json") {
+                context.print(JSONValue.array(deployments.map(json)).serialized(pretty: true))
+            } else {
+                context.print(
+                    StoreCommandSupport.table(
+                        ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
+                        deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
+                    )
+                )
+            }
+            return .success
+        }
+    }
+
+    private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let deployment = try await store.deployment(named: name)
+            if parsed.flag("json") {
+                context.print(json(deployment).serialized(pretty: true))
+            } else {
+                context.print(
+                    """
+                    name:           \(deployment.name)
+                    pool:           \(deployment.poolName)
+                    queue:          \(deployment.queueName)
+                    concurrency:    \(deployment.concurrencyLimit.map(String.init) ?? "none")
+                    job variables:  \(deployment.jobVariables ?? "{}")
+                    created:        \(StoreCommandSupport.format(deployment.createdAt))
+                    """
+                )
+            }
+            return .success
+        }
+    }
+
+    static func json(_ deployment: Deployment) -> JSONValue {
+        .object([
+            "name": .string(deployment.name),
+            "pool": .string(deployment.poolName),
+            "queue": .string(deployment.queueName),
+            "concurrency_limit": StoreCommandSupport.json(deployment.concurrencyLimit),
+            "job_variables": StoreCommandSupport.json(document: deployment.jobVariables ?? "{}"),
+            "created_at": StoreCommandSupport.json(deployment.createdAt),
+        ])
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import PushgateCore
+import PushgateStore
+
+/// `pushgate pool ...`: create, list, inspect, pause/resume, limit, delete and preview push work pools.
+enum PoolCommand: CLICommand {
+    static let name = "pool"
+    static let summary = "manage work pools (create, ls, inspect, pause, resume, set-concurrency, delete, preview)"
+    static let help = """
+        usage: pushgate [--db PATH] pool SUBCOMMAND ...
+
+          pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
+              TYPE is one of \(ProviderKind.supportedTypes). Without --template the type's default from
+              templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
+          pool ls [--json]
+          pool inspect NAME [--json]
+          pool pause NAME
+          pool resume NAME
+          pool set-concurrency NAME N|none
+          pool delete NAME                 refused while deployments use the pool
+          pool preview NAME [--upcoming N] [--json]
+              The due and upcoming runs in the order a claim now would submit them; held runs say why
+              (pool paused, queue paused, pool full, queue full, deployment full, not due yet).
+              --json prints [{id, deployment, queue, priority, scheduled_time, state, status: next|held, reason}].
+
+        The database is --db PATH, else $PUSHGATE_DB, else ./pushgate.db.
+        exit status: 0 success, 1 rejected (unknown name, duplicate, invalid value or template), 2 usage or I/O error
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments(
+                arguments,
+                valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
+                flagOptions: ["json", "paused"]
+            )
+        } catch {
+            return StoreCommandSupport.report("pool", error, context)
+        }
+        guard let sub = parsed.positionals.first else {
+            context.error("pushgate pool: missing subcommand (see 'pushgate pool --help')")
+            return .usage
+        }
+        let command = "pool \(sub)"
+        do {
+            switch sub {
+            case "create": return try await create(parsed, command, context)
+            case "ls", "list": return try await list(parsed, command, context)
+            case "inspect": return try await inspect(parsed, command, context)
+            case "pause", "resume": return try await pause(parsed, sub == "pause", command, context)
+            case "set-concurrency": return try await setConcurrency(parsed, command, context)
+            case "delete", "rm": return try await delete(parsed, command, context)
+            case "preview": return try await preview(parsed, command, context)
+            default:
+                context.error("pushgate pool: unknown subcommand '\(sub)' (see 'pushgate pool --help')")
+                return .usage
+            }
+        } catch {
+            return StoreCommandSupport.report(command, error, context)
+        }
+    }
+
+    private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        guard let type = parsed.option("type") else { throw UsageError("missing --type TYPE (\(ProviderKind.supportedTypes))") }
+        guard let kind = ProviderKind(poolType: type) else {
+            throw InputError("unknown pool type '\(type)' (supported: \(ProviderKind.supportedTypes))")
+        }
+        let limit = try StoreCommandSupport.optionalLimit(parsed, "concurrency")
+        let template = try StoreCommandSupport.loadTemplate(file: parsed.option("template"), kind: kind, context)
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let pool = try await store.createPool(
+                WorkPoolSpec(
+                    name: name,
+                    type: kind.rawValue,
+                    baseJobTemplate: template,
+                    concurrencyLimit: limit,
+                    isPaused: parsed.flag("paused"),
+                    credentialsProfile: parsed.option("credentials")
+                ),
+                now: Date()
+            )
+            context.print("created pool '\(pool.name)' (\(pool.type)) with queue 'default'")
+            return .success
+        }
+    }
+
+    private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        _ = try StoreCommandSupport.positionals(parsed, [])
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let pools = try await store.pools()
+            let now = Date()
+            var rows: [(WorkPool, String)] = []
+            for pool in pools { rows.append((pool, status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
+            if parsed.flag("json") {
+                context.print(JSONValue.array(rows.map { json($0.0, status: $0.1) }).serialized(pretty: true))
+            } else {
+                context.print(
+                    StoreCommandSupport.table(
+                        ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
+                        rows.map { pool, status in
+                            [pool.name, pool.type, status, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
+                        }
+                    )
+                )
+            }
+            return .success
+        }
+    }
+
+    private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let pool = try await store.pool(named: name)
+            let queues = try await store.queues(pool: name)
+            let now = Date()
+            let inFlight = try await store.runs(FlowRunFilter(states: RunState.inFlight, poolName: name, limit: Int.max)).count
+            var object = json(pool, status: status(pool, queues: queues, now: now)).objectValue ?? [:]
+            object["active_slots"] = .int(Int64(inFlight))
+            object["base_job_template"] = StoreCommandSupport.json(document: pool.baseJobTemplate)
+            object["queues"] = .array(queues.map { QueueCommand.json($0, now: now) })
+            if parsed.flag("json") {
+                context.print(JSONValue.object(object).serialized(pretty: true))
+                return .success
+            }
+            context.print(
+                """
+                name:         \(pool.name)
+                type:         \(pool.type)
+                status:       \(status(pool, queues: queues, now: now))
+                concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
+                credentials:  \(pool.credentialsProfile ?? "-")
+                created:      \(StoreCommandSupport.format(pool.createdAt))
+                queues:
+                """
+            )
+            for queue in queues {
+                context.print(
+                    "  \(queue.priority). \(queue.name)  \(queue.status(now: now).rawValue)  concurrency \(queue.concurrencyLimit.map(String.init) ?? "none")"
+                )
+            }
+            context.print("base job template:")
+            context.print(StoreCommandSupport.json(document: pool.baseJobTemplate).serialized(pretty: true))
+            return .success
+        }
+    }
+
+    private static func pause(_ parsed: ParsedArguments, _ paused: Bool, _ command: String, _ context: CommandContext) async throws
+        -> ExitCode
+    {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            _ = try await store.updatePool(named: name, WorkPoolUpdate(isPaused: paused), now: Date())
+            context.print("pool '\(name)' \(paused ? "paused" : "resumed")")
+            return .success
+        }
+    }
+
+    private static func setConcurrency(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let values = try StoreCommandSupport.positionals(parsed, ["NAME", "N|none"])
+        let limit = try StoreCommandSupport.limit(values[1], option: "concurrency limit")
+        return await StoreCommandSupport.withStore(command, context) { store in
+            _ = try await store.updatePool(named: values[0], WorkPoolUpdate(concurrencyLimit: .some(limit)), now: Date())
+            context.print("pool '\(values[0])' concurrency limit: \(limit.map(String.init) ?? "none")")
+            return .success
+        }
+    }
+
+    private static func delete(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            try await store.deletePool(named: name)
+            context.print("deleted pool '\(name)'")
+            return .success
+        }
+    }
+
+    private static func preview(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        let upcoming = try parsed.intOption("upcoming") ?? 20
+        guard upcoming > 0 else { throw UsageError("--upcoming must be 1 or more") }
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let now = Date()
+            let priorities = Dictionary(uniqueKeysWithValues: try await store.queues(pool: name).map { ($0.id, $0.priority) })
+            let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
+            if parsed.flag("json") {
+                let items: [JSONValue] = entries.map { entry in
+                    .object([
+                        "id": .string(entry.run.id),
+                        "deployment": .string(entry.run.deploymentName),
+                        "queue": .string(entry.run.queueName),
+                        "priority": StoreCommandSupport.json(priorities[entry.run.queueID]),
+                        "scheduled_time": StoreCommandSupport.json(entry.run.scheduledTime),
+                        "state": .string(entry.run.state.displayName),
+                        "status": .string(entry.verdict == .next ? "next" : "held"),
+                        "reason": entry.verdict.reason.map { .string($0.rawValue) } ?? .null,
+                    ])
+                }
+                context.print(JSONValue.array(items).serialized(pretty: true))
+                return .success
+            }
+            if entries.isEmpty {
+                context.print("no scheduled runs in pool '\(name)'")
+                return .success
+            }
+            var position = 0
+            let rows: [[String]] = entries.map { entry in
+                var order = "-"
+                if entry.verdict == .next {
+                    position += 1
+                    order = String(position)
+                }
+                return [
+                    order, entry.verdict == .next ? "next" : "held", entry.run.id, entry.run.deploymentName,
+                    entry.run.queueName, StoreCommandSupport.format(entry.run.scheduledTime), entry.run.state.displayName,
+                    entry.verdict.reason?.phrase ?? "",
+                ]
+            }
+            context.print(StoreCommandSupport.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))
+            return .success
+        }
+    }
+
+    /// PAUSED when paused; READY when the dispatcher considered any of its queues within 60 s; else NOT_READY.
+    static func status(_ pool: WorkPool, queues: [WorkQueue], now: Date) -> String {
+        if pool.isPaused { return WorkQueueStatus.paused.rawValue }
+        let ready = queues.contains { queue in
+            queue.lastConsideredAt.map { now.timeIntervalSince($0) <= WorkQueue.readyWindow } ?? false
+        }
+        return (ready ? WorkQueueStatus.ready : .notReady).rawValue
+    }
+
+    static func json(_ pool: WorkPool, status: String) -> JSONValue {
+        .object([
+            "name": .string(pool.name),
+            "type": .string(pool.type),
+            "status": .string(status),
+            "is_paused": .bool(pool.isPaused),
+            "concurrency_limit": StoreCommandSupport.json(pool.concurrencyLimit),
+            "credentials_profile": StoreCommandSupport.json(pool.credentialsProfile),
+            "created_at": StoreCommandSupport.json(pool.createdAt),
+            "updated_at": StoreCommandSupport.json(pool.updatedAt),
+        ])
+    }
+}
+
+extension SelectionDecision.Verdict {
+    var reason: HoldReason? {
+        if case .held(let reason) = self { return reason }
+        return nil
+    }
+}

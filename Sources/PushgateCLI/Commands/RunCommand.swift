@@ -1,0 +1,210 @@
+import Foundation
+import PushgateCore
+import PushgateStore
+
+/// `pushgate run ...`: create, list, inspect and cancel flow runs.
+enum RunCommand: CLICommand {
+    static let name = "run"
+    static let summary = "manage flow runs (create, ls, inspect, cancel)"
+    static let help = """
+        usage: pushgate [--db PATH] run SUBCOMMAND ...
+
+          run create DEPLOYMENT [--at ISO8601 | --in DURATION] [--vars JSON|@FILE] [--idempotency-key KEY] [--json]
+              Schedules a run (default: now) and prints its id. With a KEY the deployment already used, prints
+              that run's id and creates nothing. --vars are run job variables, checked against the pool's template.
+              DURATION is like 30s, 5m, 1h30m, 2d.
+          run ls [--state STATE] [--pool POOL] [--deployment NAME] [--limit N] [--json]
+              By scheduled time. STATE is Scheduled, Late, Pending, Running, Completed, Failed, Crashed,
+              Cancelling or Cancelled (repeatable).
+          run inspect ID [--json]            with the state history
+          run cancel ID [--reason TEXT]      a run not yet claimed is Cancelled; a claimed or running one Cancelling
+
+        exit status: 0 success, 1 rejected (unknown name, invalid value, final state), 2 usage or I/O error
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments(
+                arguments,
+                valueOptions: [
+                    "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason",
+                    "owner", "claim-batch", "lease",
+                ],
+                flagOptions: ["json"]
+            )
+        } catch {
+            return StoreCommandSupport.report("run", error, context)
+        }
+        guard let sub = parsed.positionals.first else {
+            context.error("pushgate run: missing subcommand (see 'pushgate run --help')")
+            return .usage
+        }
+        let command = "run \(sub)"
+        do {
+            switch sub {
+            case "create": return try await create(parsed, command, context)
+            case "ls", "list": return try await list(parsed, command, context)
+            case "inspect": return try await inspect(parsed, command, context)
+            case "cancel": return try await cancel(parsed, command, context)
+            // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
+            case "stress": return try await stress(parsed, command, context)
+            default:
+                context.error("pushgate run: unknown subcommand '\(sub)' (see 'pushgate run --help')")
+                return .usage
+            }
+        } catch {
+            return StoreCommandSupport.report(command, error, context)
+        }
+    }
+
+    private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let deploymentName = try StoreCommandSupport.positionals(parsed, ["DEPLOYMENT"])[0]
+        let now = Date()
+        var scheduled: Date?
+        switch (parsed.option("at"), parsed.option("in")) {
+        case (let at?, nil): scheduled = try StoreCommandSupport.parseTime(at)
+        case (nil, let delay?): scheduled = now.addingTimeInterval(try StoreCommandSupport.parseDuration(delay))
+        case (nil, nil): scheduled = nil
+        case (_?, _?): throw UsageError("give either --at or --in, not both")
+        }
+        let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        let key = parsed.option("idempotency-key")
+        if let key, key.isEmpty { throw UsageError("--idempotency-key must not be empty") }
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let deployment = try await store.deployment(named: deploymentName)
+            let pool = try await store.pool(named: deployment.poolName)
+            try StoreCommandSupport.validateJobVariables(
+                pool: pool,
+                deployment: (deployment.jobVariables.flatMap { try? JSONValue.parse($0) }, "deployment '\(deployment.name)'"),
+                run: (variables?.value, variables?.source ?? "--vars"),
+                context
+            )
+            let creation = try await store.createRun(
+                FlowRunSpec(
+                    deploymentName: deploymentName,
+                    scheduledTime: scheduled,
+                    jobVariables: variables?.value.serialized(),
+                    idempotencyKey: key
+                ),
+                now: now
+            )
+            if parsed.flag("json") {
+                var object = json(creation.run).objectValue ?? [:]
+                object["created"] = .bool(creation.created)
+                context.print(JSONValue.object(object).serialized(pretty: true))
+            } else {
+                context.print(creation.run.id)
+            }
+            return .success
+        }
+    }
+
+    private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        _ = try StoreCommandSupport.positionals(parsed, [])
+        let states = try parsed.options("state").flatMap { text in
+            try text.split(separator: ",").map { name -> RunState in
+                guard let state = RunState(name: String(name)) else {
+                    throw UsageError("unknown state '\(name)' (\(RunState.allCases.map(\.displayName).joined(separator: ", ")))")
+                }
+                return state
+            }
+        }
+        let limit = try parsed.intOption("limit") ?? 200
+        guard limit > 0 else { throw UsageError("--limit must be 1 or more") }
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let runs = try await store.runs(
+                FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
+            )
+            if parsed.flag("json") {
+                context.print(JSONValue.array(runs.map(json)).serialized(pretty: true))
+            } else {
+                context.print(
+                    StoreCommandSupport.table(
+                        ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
+                        runs.map { run in
+                            [
+                                run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
+                                StoreCommandSupport.format(run.scheduledTime), String(run.attempt),
+                            ]
+                        }
+                    )
+                )
+            }
+            return .success
+        }
+    }
+
+    private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let id = try StoreCommandSupport.positionals(parsed, ["ID"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let run = try await store.run(id: id)
+            let history = try await store.history(runID: id)
+            if parsed.flag("json") {
+                var object = json(run).objectValue ?? [:]
+                object["history"] = .array(
+                    history.map { entry in
+                        .object([
+                            "from": StoreCommandSupport.json(entry.from?.displayName),
+                            "to": .string(entry.to.displayName),
+                            "at": StoreCommandSupport.json(entry.at),
+                            "reason": .string(entry.reason),
+                        ])
+                    }
+                )
+                context.print(JSONValue.object(object).serialized(pretty: true))
+                return .success
+            }
+            context.print(
+                """
+                id:               \(run.id)
+                deployment:       \(run.deploymentName)
+                pool / queue:     \(run.poolName) / \(run.queueName)
+                state:            \(run.state.displayName) (\(run.stateReason))
+                scheduled:        \(StoreCommandSupport.format(run.scheduledTime))
+                attempt:          \(run.attempt)
+                provider handle:  \(run.providerHandle ?? "-")
+                lease:            \(run.leaseOwner.map { "\($0) until \(StoreCommandSupport.format(run.leaseExpiresAt))" } ?? "-")
+                idempotency key:  \(run.idempotencyKey ?? "-")
+                job variables:    \(run.jobVariables ?? "{}")
+                history:
+                """
+            )
+            for entry in history {
+                let from = entry.from.map { "\($0.displayName) → " } ?? ""
+                context.print("  \(StoreCommandSupport.format(entry.at))  \(from)\(entry.to.displayName): \(entry.reason)")
+            }
+            return .success
+        }
+    }
+
+    private static func cancel(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let id = try StoreCommandSupport.positionals(parsed, ["ID"])[0]
+        let reason = parsed.option("reason") ?? "cancelled from the command line"
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let run = try await store.requestCancel(runID: id, reason: reason, now: Date())
+            context.print("run \(run.id) is \(run.state.displayName)")
+            return .success
+        }
+    }
+
+    static func json(_ run: FlowRun) -> JSONValue {
+        .object([
+            "id": .string(run.id),
+            "deployment": .string(run.deploymentName),
+            "pool": .string(run.poolName),
+            "queue": .string(run.queueName),
+            "state": .string(run.state.displayName),
+            "state_reason": .string(run.stateReason),
+            "state_changed_at": StoreCommandSupport.json(run.stateChangedAt),
+            "scheduled_time": StoreCommandSupport.json(run.scheduledTime),
+            "attempt": .int(Int64(run.attempt)),
+            "provider_handle": StoreCommandSupport.json(run.providerHandle),
+            "lease_owner": StoreCommandSupport.json(run.leaseOwner),
+            "lease_expires_at": StoreCommandSupport.json(run.leaseExpiresAt),
+            "idempotency_key": StoreCommandSupport.json(run.idempotencyKey),
+            "job_variables": StoreCommandSupport.json(document: run.jobVariables ?? "{}"),
+            "created_at": StoreCommandSupport.json(run.createdAt),
+        ])
+    }
+}
