@@ -77,6 +77,21 @@ struct CurlHTTPClientErrorTests {
         }
     }
 
+    @Test func oversizedBodyWithoutLengthIsStoppedByTheWriteCallback() async throws {
+        var big = ServerResponse.oversized(byteCount: 300_000)
+        big.chunked = true
+        let response = big
+        let server = try LoopbackHTTPServer { _ in response }
+        defer { server.stop() }
+        let error = await transportError {
+            _ = try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxResponseBodySize: 100_000)) {
+                try await $0.execute(HTTPRequest(method: "GET", url: "\(server.baseURL)/stream"))
+            }
+        }
+        #expect(error?.code == .responseTooLarge)
+        #expect(error?.underlyingCode == 23)  // CURLE_WRITE_ERROR: no Content-Length, so the callback stopped it
+    }
+
     @Test func bodyUnderTheLimitIsDelivered() async throws {
         let server = try LoopbackHTTPServer { _ in .oversized(byteCount: 300_000) }
         defer { server.stop() }

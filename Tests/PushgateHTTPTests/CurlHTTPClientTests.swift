@@ -143,4 +143,25 @@ struct CurlHTTPClientTests {
             #expect(error?.code != .cancelled)
         }
     }
+
+    @Test func trailersArriveApartFromHeaders() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServerResponse(
+                status: 200, headers: ["Content-Type": "application/grpc"], body: Data([0, 0, 0, 0, 2, 8, 1]),
+                trailers: ["grpc-status": "0", "grpc-message": "ok"])
+        }
+        defer { server.stop() }
+        try await withCurlHTTPClient { client in
+            let request = HTTPRequest(method: "POST", url: "\(server.baseURL)/modal.client.ModalClient/SandboxCreate")
+            let result = try await client.perform(request)
+            #expect(result.response.body == Data([0, 0, 0, 0, 2, 8, 1]))
+            #expect(result.response.headers["Content-Type"] == "application/grpc")
+            #expect(result.response.headers["grpc-status"] == nil)
+            #expect(result.trailers["grpc-status"] == "0")
+            #expect(result.trailers["grpc-message"] == "ok")
+            let merged = try await client.execute(request)
+            #expect(merged.headers["grpc-status"] == "0")
+            #expect(merged.headers["Transfer-Encoding"] == "chunked")
+        }
+    }
 }

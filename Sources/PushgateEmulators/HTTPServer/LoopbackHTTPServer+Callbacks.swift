@@ -123,14 +123,26 @@ private func rejectTooLarge(
 }
 
 private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> MHD_Result {
-    let handle = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(
-            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    let created: OpaquePointer?
+    if response.chunked {
+        // Unknown size makes libmicrohttpd send chunked transfer coding (HTTP/1.1), which can carry
+        // trailers (MHD_add_response_footer). The reader owns a copy of the body until MHD frees it.
+        let reader = Unmanaged.passRetained(LoopbackBodyReader(response.body)).toOpaque()
+        created = MHD_create_response_from_callback(UInt64.max, 16 * 1024, loopbackReadBody, reader, loopbackFreeBody)
+        if created == nil { Unmanaged<LoopbackBodyReader>.fromOpaque(reader).release() }
+    } else {
+        created = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
     }
-    guard let handle else { return .NO }
+    guard let handle = created else { return .NO }
     defer { MHD_destroy_response(handle) }
     for field in response.headers where field.name.lowercased() != "content-length" {
         _ = MHD_add_response_header(handle, field.name, field.value)
+    }
+    for field in response.trailers {
+        _ = MHD_add_response_footer(handle, field.name, field.value)
     }
     return MHD_queue_response(connection, UInt32(clamping: response.status), handle)
 }
@@ -178,4 +190,31 @@ private func loopbackCollectValue(
     let collector = Unmanaged<LoopbackValueCollector>.fromOpaque(cls).takeUnretainedValue()
     collector.fields.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
     return .YES
+}
+
+/// A chunked body being sent: the bytes and how far MHD has read.
+private final class LoopbackBodyReader {
+    let bytes: [UInt8]
+    init(_ body: Data) { bytes = Array(body) }
+}
+
+/// MHD_ContentReaderCallback: copies the next piece of the body, or ends the stream.
+private func loopbackReadBody(
+    _ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int
+) -> Int {
+    guard let cls, let buffer else { return -1 }
+    let reader = Unmanaged<LoopbackBodyReader>.fromOpaque(cls).takeUnretainedValue()
+    let start = Int(position)
+    guard start < reader.bytes.count else { return -1 }  // MHD_CONTENT_READER_END_OF_STREAM
+    let count = min(capacity, reader.bytes.count - start)
+    reader.bytes.withUnsafeBufferPointer { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + start, byteCount: count)
+    }
+    return count
+}
+
+/// MHD_ContentReaderFreeCallback: releases the reader once MHD is done with the response.
+private func loopbackFreeBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<LoopbackBodyReader>.fromOpaque(cls).release()
 }

@@ -15,6 +15,10 @@ package struct ServerResponse: Sendable, Equatable {
     /// Response headers. libmicrohttpd sets `Content-Length`, `Date` and `Connection` itself.
     package var headers: HTTPHeaders
     package var body: Data
+    /// Trailer fields sent after the body; when any are given the body goes out chunked.
+    package var trailers: HTTPHeaders
+    /// Send the body with chunked transfer coding and no `Content-Length` (as a streaming server does).
+    package var chunked: Bool
     /// Time to wait on the connection's thread before acting; cut short when the server stops.
     package var delay: TimeInterval
     package var action: Action
@@ -23,12 +27,16 @@ package struct ServerResponse: Sendable, Equatable {
         status: Int = 200,
         headers: HTTPHeaders = [:],
         body: Data = Data(),
+        trailers: HTTPHeaders = [:],
+        chunked: Bool = false,
         delay: TimeInterval = 0,
         action: Action = .respond
     ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.trailers = trailers
+        self.chunked = chunked || !trailers.fields.isEmpty
         self.delay = delay
         self.action = action
     }
