@@ -25,7 +25,9 @@ package protocol Provider: Sendable {
     func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus]
 
     /// Asks the provider to stop the workload (StopTask, execution cancel, ACI stop, sandbox terminate).
-    func cancel(_ handle: ProviderHandle, reason: String) async throws
+    /// `job` is the run's submission re-rendered from the store, for what the handle does not carry
+    /// (region, resource group, project…).
+    func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws
 
     /// Removes what the run left behind once it is terminal (Cloud Run job, ACI group, per-run task
     /// definitions when configured). Harmless to call twice.

@@ -3,7 +3,7 @@ import Foundation
 /// Everything a provider needs to submit one attempt of one run: the rendered configuration (already
 /// merged, validated and prepared: null env values dropped, run identity injected) and the identity
 /// used for idempotency and tags.
-package struct SubmissionJob: Sendable, Equatable {
+package struct SubmissionJob: Sendable, Hashable {
     package var runID: String
     package var attempt: Int
     package var poolName: String
@@ -47,14 +47,18 @@ package struct ProviderHandle: Sendable, Hashable, CustomStringConvertible {
 /// A workload to poll, with what the status mapping needs to know about the gateway's own actions.
 package struct PollTarget: Sendable, Hashable {
     package var handle: ProviderHandle
+    /// The run's submission re-rendered from the store: what the handle does not carry (region, resource
+    /// group, project, cluster…) comes from its configuration.
+    package var job: SubmissionJob
     /// The gateway asked for cancellation, so a stop is Cancelled rather than Crashed.
     package var cancelRequested: Bool
     /// When it was submitted, for grace windows (ECS reports a just-started task as MISSING briefly).
     package var submittedAt: Date
     package var now: Date
 
-    package init(handle: ProviderHandle, cancelRequested: Bool = false, submittedAt: Date, now: Date) {
+    package init(handle: ProviderHandle, job: SubmissionJob, cancelRequested: Bool = false, submittedAt: Date, now: Date) {
         self.handle = handle
+        self.job = job
         self.cancelRequested = cancelRequested
         self.submittedAt = submittedAt
         self.now = now

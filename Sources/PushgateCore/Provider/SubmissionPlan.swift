@@ -1,0 +1,36 @@
+import Foundation
+
+/// Turns a claimed run into what its provider submits: the pool's template rendered with the merged
+/// job variables (defaults < deployment < run), validated, with the run identity injected and null env
+/// values dropped. Pure; the dispatcher and `pushgate dry-run --pool` share it.
+package enum SubmissionPlan {
+    /// The submission job for `run`, or the problems that make it unsubmittable.
+    package static func job(run: FlowRun, pool: WorkPool, deployment: Deployment, now: Date) throws(TemplateError) -> SubmissionJob {
+        let template = try BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
+        return try job(run: run, template: template, pool: pool, deployment: deployment, now: now)
+    }
+
+    /// As above with an already parsed template (the dispatcher caches one per pool).
+    package static func job(
+        run: FlowRun, template: BaseJobTemplate, pool: WorkPool, deployment: Deployment, now: Date
+    ) throws(TemplateError) -> SubmissionJob {
+        let deploymentVariables = try variables(deployment.jobVariables, source: "deployment '\(deployment.name)' job_variables")
+        let runVariables = try variables(run.jobVariables, source: "run \(run.id) job_variables")
+        let rendered = try template.render(
+            deployment: .init(deploymentVariables, name: "deployment '\(deployment.name)' job_variables"),
+            run: .init(runVariables, name: "run \(run.id) job_variables"))
+        let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
+        return SubmissionJob(
+            runID: run.id, attempt: max(run.attempt, 1), poolName: pool.name, deploymentName: deployment.name,
+            queueName: run.queueName, configuration: rendered.injecting(identity), now: now)
+    }
+
+    private static func variables(_ text: String?, source: String) throws(TemplateError) -> JSONValue? {
+        guard let text, !text.isEmpty else { return nil }
+        do {
+            return try JSONValue.parse(text)
+        } catch {
+            throw TemplateError([TemplateProblem(.malformedJSON, file: source, line: error.line, column: error.column, error.message)])
+        }
+    }
+}

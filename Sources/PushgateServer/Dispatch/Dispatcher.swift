@@ -1,0 +1,249 @@
+import Foundation
+import PushgateCore
+import Synchronization
+
+/// Takes due runs from every unpaused pool by the scheduling policy (the store's atomic claim), renders
+/// them, and submits each once per attempt, paced per provider, account and region (DESIGN.md "Exactly
+/// once"). A run whose lease expired with an unknown outcome is reconciled by looking its idempotency key
+/// up at the provider before anything is re-sent.
+package final class Dispatcher: Sendable {
+    let store: any Store
+    let providers: any ProviderDirectory
+    let pacer: Pacer
+    let configuration: DispatcherConfiguration
+    let clock: any WallClock
+    let metrics: MetricsRegistry
+    let logger: Logger
+    private let templates = Mutex<[String: (updatedAt: Date, template: BaseJobTemplate)]>([:])
+    /// Set by ``stopClaiming()``: no new claims, in-flight submissions finish.
+    private let stopping = Atomic<Bool>(false)
+
+    package init(
+        store: any Store, providers: any ProviderDirectory, pacer: Pacer, configuration: DispatcherConfiguration,
+        clock: any WallClock, metrics: MetricsRegistry, logger: Logger
+    ) {
+        self.store = store
+        self.providers = providers
+        self.pacer = pacer
+        self.configuration = configuration
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger.with([("component", "dispatcher"), ("replica", configuration.owner)])
+    }
+
+    /// Stops taking new work; submissions already under way complete.
+    package func stopClaiming() { stopping.store(true, ordering: .relaxed) }
+    package var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    /// Claims and submits until cancelled or stopped; sleeps `interval` when a pass found nothing.
+    package func run() async {
+        while !Task.isCancelled && !isStopping {
+            let submitted = await runOnce()
+            if submitted == 0 {
+                try? await clock.sleep(until: clock.now().addingTimeInterval(configuration.interval))
+            }
+        }
+    }
+
+    /// One pass over every unpaused pool; returns how many runs were handled (submitted, adopted or ended).
+    @discardableResult
+    package func runOnce() async -> Int {
+        let now = clock.now()
+        do {
+            _ = try await store.markLateRuns(now: now)
+            let pools = try await store.pools().filter { !$0.isPaused }
+            return await withTaskGroup(of: Int.self) { group in
+                for pool in pools { group.addTask { await self.dispatch(pool) } }
+                return await group.reduce(0, +)
+            }
+        } catch {
+            logger.error("dispatch pass failed", [("error", "\(error)")])
+            return 0
+        }
+    }
+
+    private func dispatch(_ pool: WorkPool) async -> Int {
+        let log = logger.with([("pool", pool.name), ("provider", pool.type)])
+        let provider: any Provider
+        let template: BaseJobTemplate
+        do {
+            provider = try providers.provider(for: pool)
+            template = try self.template(for: pool)
+        } catch {
+            log.error("pool cannot submit", [("error", "\(error)")])
+            return 0
+        }
+        var work: [(run: FlowRun, reconcile: Bool)] = []
+        do {
+            let now = clock.now()
+            let reclaimed = try await store.reclaimExpiredLeases(
+                pool: pool.name, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: now,
+                limit: configuration.claimBatch)
+            // A reclaimed run that already has a handle was submitted: the poller tracks it.
+            work += reclaimed.filter { $0.providerHandle == nil }.map { ($0, true) }
+            if !isStopping {
+                let start = monotonicNow()
+                let claimed = try await store.claim(
+                    pool: pool.name, owner: configuration.owner, limit: configuration.claimBatch,
+                    leaseDuration: configuration.leaseDuration, now: now)
+                metrics.observe("pushgate_claim_duration_seconds", help: "Time of one claim transaction.", labels: ["pool": pool.name], monotonicNow() - start)
+                work += claimed.map { ($0, false) }
+            }
+        } catch {
+            log.error("claim failed", [("error", "\(error)")])
+            return 0
+        }
+        guard !work.isEmpty else { return 0 }
+        var deployments: [String: Deployment] = [:]
+        for name in Set(work.map(\.run.deploymentName)) {
+            deployments[name] = try? await store.deployment(named: name)
+        }
+        let limit = max(1, configuration.maxConcurrentSubmissionsPerPool)
+        let resolved = deployments
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for item in work {
+                if running >= limit {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    await self.submit(item.run, reconcile: item.reconcile, pool: pool, template: template,
+                        deployment: resolved[item.run.deploymentName], provider: provider)
+                }
+            }
+        }
+        return work.count
+    }
+
+    private func template(for pool: WorkPool) throws -> BaseJobTemplate {
+        if let cached = templates.withLock({ $0[pool.name] }), cached.updatedAt == pool.updatedAt { return cached.template }
+        let template = try BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
+        templates.withLock { $0[pool.name] = (pool.updatedAt, template) }
+        return template
+    }
+
+    /// Submits one claimed run, or reconciles one whose previous owner died mid-submission.
+    private func submit(
+        _ run: FlowRun, reconcile: Bool, pool: WorkPool, template: BaseJobTemplate, deployment: Deployment?,
+        provider: any Provider
+    ) async {
+        let log = logger.with([("run_id", run.id), ("pool", pool.name), ("provider", pool.type)])
+        let kind = provider.kind
+        guard let deployment else {
+            await end(run, .crashed, "deployment '\(run.deploymentName)' no longer exists", log)
+            return
+        }
+        let job: SubmissionJob
+        do {
+            job = try SubmissionPlan.job(run: run, template: template, pool: pool, deployment: deployment, now: clock.now())
+        } catch {
+            await end(run, .crashed, "invalid job configuration: " + error.problems.map(\.description).joined(separator: "; "), log)
+            return
+        }
+        let problems = provider.validate(job)
+        if !problems.isEmpty {
+            await end(run, .crashed, "invalid job configuration: " + problems.map(\.description).joined(separator: "; "), log)
+            return
+        }
+        var mustLookUp = reconcile
+        var attempt = 0
+        while true {
+            do {
+                if mustLookUp, let handle = try await provider.lookUp(job) {
+                    await recordSubmitted(run, handle: handle, adopted: true, provider: provider, log)
+                    return
+                }
+                if run.state == .cancelling {
+                    await end(run, .cancelled, "cancelled before submission", log)
+                    return
+                }
+                try await pacer.acquire(providers.pacingKey(for: pool), kind: kind)
+                let start = monotonicNow()
+                let handle = try await provider.submit(job)
+                metrics.observe("pushgate_submit_duration_seconds", help: "Time of one provider submission.", labels: ["provider": kind.rawValue], monotonicNow() - start)
+                metrics.observe("pushgate_due_to_submitted_seconds", help: "From a run's scheduled time to its submission.", labels: ["provider": kind.rawValue],
+                    max(0, clock.now().timeIntervalSince(run.scheduledTime)), buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300])
+                await recordSubmitted(run, handle: handle, adopted: false, provider: provider, log)
+                return
+            } catch let error as ProviderError {
+                metrics.increment("pushgate_submission_failures_total", help: "Failed provider submission calls.", labels: ["provider": kind.rawValue, "code": error.code.rawValue])
+                attempt += 1
+                switch error.code {
+                case .ambiguous, .conflict:
+                    // The request may have taken effect: look the key up before anything is re-sent.
+                    log.warning("submission outcome unknown; looking it up", [("error", error.description)])
+                    mustLookUp = true
+                case .throttled, .unavailable:
+                    mustLookUp = false
+                    if let retryAfter = error.retryAfter { await pacer.penalize(providers.pacingKey(for: pool), kind: kind, for: retryAfter) }
+                default:
+                    await end(run, .crashed, "submission refused: \(error.description)", log)
+                    return
+                }
+                guard attempt < configuration.maxSubmitAttempts else {
+                    await end(run, .crashed, "submission failed after \(attempt) attempts: \(error.description)", log)
+                    return
+                }
+                let ceiling = min(configuration.backoffCap, configuration.backoffBase * pow(2, Double(attempt - 1)))
+                let delay = max(error.retryAfter ?? 0, Double.random(in: 0...ceiling))
+                do {
+                    try await clock.sleep(until: clock.now().addingTimeInterval(delay))
+                    _ = try await store.renewLease(runID: run.id, owner: configuration.owner, until: clock.now().addingTimeInterval(configuration.leaseDuration), now: clock.now())
+                } catch {
+                    await handBack(run, log)
+                    return
+                }
+            } catch is CancellationError {
+                await handBack(run, log)
+                return
+            } catch {
+                // Anything else from a provider is treated as an unknown outcome.
+                attempt += 1
+                mustLookUp = true
+                log.warning("submission failed; looking it up", [("error", "\(error)")])
+                if attempt >= configuration.maxSubmitAttempts {
+                    await end(run, .crashed, "submission failed after \(attempt) attempts: \(error)", log)
+                    return
+                }
+            }
+        }
+    }
+
+    private func recordSubmitted(_ run: FlowRun, handle: ProviderHandle, adopted: Bool, provider: any Provider, _ log: Logger) async {
+        do {
+            _ = try await store.markSubmitted(runID: run.id, owner: configuration.owner, providerHandle: handle.value, now: clock.now())
+            metrics.increment("pushgate_submissions_total", help: "Runs submitted to a provider.", labels: ["provider": provider.kind.rawValue, "outcome": adopted ? "adopted" : "submitted"])
+            log.info(adopted ? "adopted existing workload" : "submitted", [("handle", handle.value)])
+        } catch {
+            // Another replica took the run over (lease expired); it will find this workload by its key.
+            log.warning("could not record submission", [("handle", handle.value), ("error", "\(error)")])
+        }
+    }
+
+    private func end(_ run: FlowRun, _ state: RunState, _ reason: String, _ log: Logger) async {
+        do {
+            _ = try await store.markTerminal(runID: run.id, state: state, reason: reason, now: clock.now())
+            log.warning("run ended before submission", [("state", state.displayName), ("reason", reason)])
+        } catch {
+            log.error("could not end run", [("error", "\(error)")])
+        }
+    }
+
+    /// Gives an unsubmitted claim back to its queue when the gateway stops mid-way.
+    private func handBack(_ run: FlowRun, _ log: Logger) async {
+        do {
+            _ = try await store.releaseClaim(runID: run.id, owner: configuration.owner, reason: "gateway stopping; handed back", now: clock.now())
+        } catch {
+            log.warning("could not hand the claim back; its lease will expire", [("error", "\(error)")])
+        }
+    }
+}
+
+/// Seconds on a monotonic clock, for latency measurements only.
+func monotonicNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

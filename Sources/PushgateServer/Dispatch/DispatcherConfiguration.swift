@@ -1,0 +1,22 @@
+import Foundation
+
+/// How the dispatcher claims and submits; defaults suit one gateway on a small machine.
+package struct DispatcherConfiguration: Sendable {
+    /// This replica's name: the lease owner of its claims.
+    package var owner: String
+    /// Time between claim passes when there is nothing to do.
+    package var interval: TimeInterval = 0.25
+    /// Most runs one claim takes for one pool.
+    package var claimBatch: Int = 200
+    /// How long a claim is held without renewal before another replica may take the run over.
+    package var leaseDuration: TimeInterval = 60
+    /// Most submissions in flight at once for one pool.
+    package var maxConcurrentSubmissionsPerPool: Int = 64
+    /// Retryable submission failures (throttling, 5xx) before the run is marked Crashed.
+    package var maxSubmitAttempts: Int = 8
+    /// Backoff between retryable submission failures: full jitter on `base * 2^n`, capped.
+    package var backoffBase: TimeInterval = 0.2
+    package var backoffCap: TimeInterval = 20
+
+    package init(owner: String) { self.owner = owner }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import PushgateCore
+import Synchronization
+
+/// Tracks every submitted run by polling its provider in batches, records transitions with reasons,
+/// turns cancel requests into provider cancels, enforces the start timeout and the maximum run time, and
+/// cleans up after terminal states. It keeps no state that a restart would lose: everything it needs is
+/// in the store, so after a restart it resumes tracking every in-flight run.
+package final class Poller: Sendable {
+    let store: any Store
+    let providers: any ProviderDirectory
+    let configuration: PollerConfiguration
+    let clock: any WallClock
+    let metrics: MetricsRegistry
+    let logger: Logger
+    /// Cancels already sent in this process, so each is sent once per process (a restart re-sends: harmless).
+    private let cancelsSent = Mutex<Set<String>>([])
+
+    package init(
+        store: any Store, providers: any ProviderDirectory, configuration: PollerConfiguration, clock: any WallClock,
+        metrics: MetricsRegistry, logger: Logger
+    ) {
+        self.store = store
+        self.providers = providers
+        self.configuration = configuration
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger.with([("component", "poller")])
+    }
+
+    package func run() async {
+        while !Task.isCancelled {
+            await runOnce()
+            let wait = configuration.interval * (1 + Double.random(in: 0...configuration.jitter))
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(wait)) } catch { return }
+        }
+    }
+
+    /// One pass over every submitted, running or cancelling run.
+    package func runOnce() async {
+        let runs: [FlowRun]
+        let pools: [String: WorkPool]
+        do {
+            runs = try await store.runs(FlowRunFilter(states: [.pending, .running, .cancelling], limit: configuration.batchLimit))
+            pools = Dictionary(try await store.pools().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            logger.error("poll pass failed", [("error", "\(error)")])
+            return
+        }
+        let byPool = Dictionary(grouping: runs, by: \.poolName)
+        await withTaskGroup(of: Void.self) { group in
+            for (poolName, poolRuns) in byPool {
+                guard let pool = pools[poolName] else { continue }
+                group.addTask { await self.track(poolRuns, pool: pool) }
+            }
+        }
+    }
+
+    private func track(_ runs: [FlowRun], pool: WorkPool) async {
+        let log = logger.with([("pool", pool.name), ("provider", pool.type)])
+        let provider: any Provider
+        do {
+            provider = try providers.provider(for: pool)
+        } catch {
+            log.error("pool cannot be polled", [("error", "\(error)")])
+            return
+        }
+        let now = clock.now()
+        // A cancel request for a run never submitted and no longer leased ends here; one still leased is
+        // the dispatcher's (it looks the key up and ends or adopts it).
+        for run in runs where run.state == .cancelling && run.providerHandle == nil && (run.leaseExpiresAt ?? .distantPast) < now && run.leaseOwner == nil {
+            await transition(run, to: .cancelled, reason: "cancelled before submission", log)
+        }
+        let submitted = runs.filter { $0.providerHandle != nil }
+        guard !submitted.isEmpty else { return }
+        var jobs: [String: SubmissionJob] = [:]
+        for run in submitted { jobs[run.id] = await job(for: run, pool: pool, now: now) }
+        let targets = submitted.map {
+            PollTarget(handle: ProviderHandle($0.providerHandle!), job: jobs[$0.id]!, cancelRequested: $0.state == .cancelling,
+                submittedAt: submittedAt($0), now: now)
+        }
+        let statuses: [ProviderHandle: ProviderStatus]
+        let start = monotonicNow()
+        do {
+            statuses = try await provider.poll(targets)
+        } catch {
+            metrics.increment("pushgate_poll_failures_total", help: "Failed status polls.", labels: ["provider": provider.kind.rawValue])
+            log.warning("status poll failed", [("error", "\(error)")])
+            return
+        }
+        metrics.observe("pushgate_provider_call_duration_seconds", help: "Time of provider calls.", labels: ["provider": provider.kind.rawValue, "call": "poll"], monotonicNow() - start)
+        for run in submitted {
+            let job = jobs[run.id]!
+            let runLog = log.with([("run_id", run.id)])
+            if run.state == .cancelling { await sendCancel(run, job: job, provider: provider, reason: run.stateReason, runLog) }
+            guard let status = statuses[ProviderHandle(run.providerHandle!)] else { continue }
+            await apply(status, to: run, job: job, provider: provider, now: now, runLog)
+        }
+    }
+
+    /// When the run was submitted (its state changed to Pending); the poll target's grace windows use it.
+    private func submittedAt(_ run: FlowRun) -> Date { run.stateChangedAt }
+
+    /// The run's submission re-rendered from the store (what cancel, poll and clean-up need beyond the
+    /// handle); an empty configuration when the template no longer renders.
+    private func job(for run: FlowRun, pool: WorkPool, now: Date) async -> SubmissionJob {
+        if let deployment = try? await store.deployment(named: run.deploymentName),
+            let job = try? SubmissionPlan.job(run: run, pool: pool, deployment: deployment, now: now)
+        {
+            return job
+        }
+        return SubmissionJob(runID: run.id, attempt: max(1, run.attempt), poolName: pool.name, deploymentName: run.deploymentName,
+            queueName: run.queueName, configuration: .object([:]), now: now)
+    }
+
+    private func apply(_ status: ProviderStatus, to run: FlowRun, job: SubmissionJob, provider: any Provider, now: Date, _ log: Logger) async {
+        switch status.state {
+        case .pending:
+            if run.state == .pending, now.timeIntervalSince(run.stateChangedAt) > configuration.startTimeout {
+                await sendCancel(run, job: job, provider: provider, reason: "start timeout", log)
+                await transition(run, to: .crashed, reason: "infrastructure did not start within \(Int(configuration.startTimeout)) s", log)
+                await cleanUp(run, job: job, provider: provider, log)
+            }
+        case .running:
+            if run.state == .pending {
+                await transition(run, to: .running, reason: status.reason ?? "infrastructure started", log)
+            } else if run.state == .running, let limit = configuration.maxRunTime, now.timeIntervalSince(run.stateChangedAt) > limit {
+                await sendCancel(run, job: job, provider: provider, reason: "maximum run time exceeded", log)
+                await transition(run, to: .crashed, reason: "exceeded the maximum run time of \(Int(limit)) s", log)
+                await cleanUp(run, job: job, provider: provider, log)
+            }
+        case .completed, .failed, .crashed, .cancelled:
+            let state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
+            var reason = status.reason ?? status.state.rawValue
+            if let code = status.exitCode { reason += " (exit code \(code))" }
+            await transition(run, to: state, reason: reason, log)
+            await cleanUp(run, job: job, provider: provider, log)
+        }
+    }
+
+    private func transition(_ run: FlowRun, to state: RunState, reason: String, _ log: Logger) async {
+        do {
+            if state == .running {
+                _ = try await store.markRunning(runID: run.id, reason: reason, now: clock.now())
+            } else {
+                _ = try await store.markTerminal(runID: run.id, state: state, reason: reason, now: clock.now())
+            }
+            metrics.increment("pushgate_run_transitions_total", help: "Run state transitions recorded by the poller.", labels: ["state": state.displayName])
+            log.info("run \(state.displayName.lowercased())", [("reason", reason)])
+        } catch let error as StoreError where error.code == .invalidTransition {
+            // Another replica or an API call got there first; terminal states are final.
+        } catch {
+            log.error("could not record transition", [("state", state.displayName), ("error", "\(error)")])
+        }
+    }
+
+    private func sendCancel(_ run: FlowRun, job: SubmissionJob, provider: any Provider, reason: String, _ log: Logger) async {
+        guard let handle = run.providerHandle, cancelsSent.withLock({ $0.insert(run.id).inserted }) else { return }
+        do {
+            try await provider.cancel(ProviderHandle(handle), job: job, reason: reason)
+            log.info("cancel sent", [("run_id", run.id), ("handle", handle)])
+        } catch {
+            cancelsSent.withLock { _ = $0.remove(run.id) }
+            log.warning("cancel failed; will retry", [("run_id", run.id), ("error", "\(error)")])
+        }
+    }
+
+    private func cleanUp(_ run: FlowRun, job: SubmissionJob, provider: any Provider, _ log: Logger) async {
+        guard let handle = run.providerHandle else { return }
+        do {
+            try await provider.cleanUp(ProviderHandle(handle), job: job)
+        } catch {
+            log.warning("clean-up failed", [("handle", handle), ("error", "\(error)")])
+        }
+    }
+}

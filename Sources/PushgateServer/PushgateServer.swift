@@ -1,1 +1,0 @@
-// PushgateServer: see DESIGN.md for what this target holds.
