@@ -1,0 +1,59 @@
+import Foundation
+import PushgateCore
+
+/// The Cloud Run v2 REST calls, as pure request values without the bearer token (provider-apis.md
+/// §3.2–§3.6). Names are full resource names (`projects/…/jobs/…`), appended to `{endpoint}/v2/`.
+package struct CloudRunRequests: Sendable {
+    package var endpoint: String
+
+    package init(endpoint: String) { self.endpoint = endpoint }
+
+    /// `jobs.create`: `POST /v2/{parent}/jobs?jobId=…`. Not idempotent on the wire, but the caller-chosen
+    /// `jobId` turns a repeat into 409 ALREADY_EXISTS (§1.3).
+    package func createJob(_ spec: CloudRunJobSpec) -> HTTPRequest {
+        HTTPRequest(
+            method: "POST", url: "\(endpoint)/v2/\(spec.parent)/jobs?jobId=\(spec.jobID)",
+            headers: ["Content-Type": "application/json"], body: spec.body.data(), isIdempotent: false)
+    }
+
+    /// `GET /v2/{name}` for a job, execution or operation.
+    package func get(_ name: String) -> HTTPRequest {
+        HTTPRequest(method: "GET", url: "\(endpoint)/v2/\(name)")
+    }
+
+    /// `jobs.run`: never idempotent; the caller snapshots `latestCreatedExecution` first (§3.3).
+    package func runJob(_ jobName: String) -> HTTPRequest {
+        HTTPRequest(
+            method: "POST", url: "\(endpoint)/v2/\(jobName):run", headers: ["Content-Type": "application/json"],
+            body: Data("{}".utf8), isIdempotent: false)
+    }
+
+    /// `executions.tasks.list`, for the exit code (§3.4).
+    package func listTasks(_ executionName: String) -> HTTPRequest {
+        HTTPRequest(method: "GET", url: "\(endpoint)/v2/\(executionName)/tasks")
+    }
+
+    /// `executions.cancel` (§3.5): repeating it is harmless.
+    package func cancelExecution(_ executionName: String) -> HTTPRequest {
+        HTTPRequest(
+            method: "POST", url: "\(endpoint)/v2/\(executionName):cancel", headers: ["Content-Type": "application/json"],
+            body: Data("{}".utf8))
+    }
+
+    /// `jobs.delete` (§3.6): no `force` parameter exists.
+    package func deleteJob(_ jobName: String) -> HTTPRequest {
+        HTTPRequest(method: "DELETE", url: "\(endpoint)/v2/\(jobName)")
+    }
+
+    /// Google's error body `{"error":{"code","message","status"}}`: the `status` text.
+    package static func errorStatus(_ response: HTTPResponse) -> String? {
+        guard let json = try? JSONValue.parse(response.body) else { return nil }
+        return json.member(at: "error", "status")?.stringValue
+    }
+
+    /// The error message of a Google error body, if any.
+    package static func errorMessage(_ response: HTTPResponse) -> String? {
+        guard let json = try? JSONValue.parse(response.body) else { return nil }
+        return json.member(at: "error", "message")?.stringValue
+    }
+}

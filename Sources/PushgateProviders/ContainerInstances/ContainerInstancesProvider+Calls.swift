@@ -1,0 +1,97 @@
+import Foundation
+import PushgateCore
+
+/// Submit, look up, poll, cancel and clean up (provider-apis.md §1.3, §4.2–§4.4).
+extension ContainerInstancesProvider {
+    /// GET, then PUT only on 404; after an ambiguous PUT, GET again before anything is re-sent.
+    package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
+        let spec = try spec(job)
+        let handle = Self.handle(runID: job.runID, name: spec.name)
+        if try await fetchGroup(spec.resourceID, name: spec.name) != nil { return handle }
+        let location = try await resolveLocation(spec)
+        let purpose = "ACI containerGroups.put \(spec.name) in \(spec.resourceGroup)"
+        for _ in 0..<2 {
+            do {
+                let response = try await api.send(requests.put(spec.resourceID, body: spec.body(location: location)), purpose: purpose)
+                guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
+                return handle
+            } catch let error as ProviderError where error.code == .ambiguous {
+                // The PUT may have created the group: look before re-sending (a second PUT would restart it).
+                if try await fetchGroup(spec.resourceID, name: spec.name) != nil { return handle }
+            }
+        }
+        throw ProviderError(.ambiguous, "\(purpose): the container group could not be confirmed; look the run up before re-sending")
+    }
+
+    package func lookUp(_ job: SubmissionJob) async throws -> ProviderHandle? {
+        let spec = try spec(job)
+        guard try await fetchGroup(spec.resourceID, name: spec.name) != nil else { return nil }
+        return Self.handle(runID: job.runID, name: spec.name)
+    }
+
+    /// One GET per target. A target whose call fails is left out; if all fail, the first error is thrown.
+    package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
+        var out: [ProviderHandle: ProviderStatus] = [:]
+        var firstError: (any Error)?
+        for target in targets {
+            do {
+                let resourceID = try resourceID(target.handle, job: target.job)
+                if let group = try await fetchGroup(resourceID, name: target.handle.value) {
+                    out[target.handle] = ContainerGroupStatusMapping.status(group: group, cancelRequested: target.cancelRequested)
+                } else {
+                    out[target.handle] = ContainerGroupStatusMapping.missing(cancelRequested: target.cancelRequested)
+                }
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if out.isEmpty, let firstError { throw firstError }
+        return out
+    }
+
+    /// `POST …/stop`: the containers are terminated and the group stays, state Stopped (§4.4).
+    package func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws {
+        let resourceID = try resourceID(handle, job: job)
+        let purpose = "ACI containerGroups.stop \(handle.value)"
+        let response = try await api.send(requests.stop(resourceID), purpose: purpose)
+        guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
+    }
+
+    /// `DELETE` unless `keep_container_group`; a group already gone is fine.
+    package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {
+        if job.configuration["keep_container_group"]?.boolValue == true { return }
+        let resourceID = try resourceID(handle, job: job)
+        let purpose = "ACI containerGroups.delete \(handle.value)"
+        let response = try await api.send(requests.delete(resourceID), purpose: purpose)
+        guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
+    }
+
+    /// `GET` the group; nil on 404.
+    func fetchGroup(_ resourceID: String, name: String) async throws -> JSONValue? {
+        let purpose = "ACI containerGroups.get \(name)"
+        let response = try await api.send(requests.get(resourceID), purpose: purpose)
+        if response.status == 404 { return nil }
+        guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
+        return try json(response, purpose)
+    }
+
+    /// The configured location, else the resource group's (what ARM's `resourceGroup().location` means).
+    func resolveLocation(_ spec: ContainerGroupSpec) async throws -> String {
+        if let location = spec.location { return location }
+        let purpose = "ARM resourceGroups.get \(spec.resourceGroup)"
+        let response = try await api.send(
+            requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup), purpose: purpose)
+        guard (200..<300).contains(response.status) else {
+            if response.status == 404 {
+                throw ProviderError(
+                    .invalidConfiguration, "job_configuration: $.resource_group_name: resource group \(spec.resourceGroup) was not found",
+                    httpStatus: 404, providerCode: ContainerGroupRequests.errorCode(response))
+            }
+            throw failure(response, purpose)
+        }
+        guard let location = try json(response, purpose).nonEmptyString("location") else {
+            throw ProviderError(.rejected, "\(purpose): the resource group has no location")
+        }
+        return location
+    }
+}
