@@ -1,0 +1,81 @@
+import Foundation
+import PushgateCore
+import PushgateSigning
+import Synchronization
+
+/// Submits runs as ECS tasks (Fargate or EC2) with signed JSON 1.1 calls (provider-apis.md §2): registers
+/// (or reuses) the task definition, RunTask with `clientToken` = the idempotency key, tracks tasks with
+/// batched DescribeTasks, cancels with StopTask. All IO goes through ``HTTPClient``; time and jitter come
+/// from the injected clock and random source.
+package struct ECSProvider: Provider {
+    package let kind = ProviderKind.ecs
+    /// The signing region and the endpoint's region.
+    package let region: String
+    /// The base URL without a trailing `/` (`https://ecs.{region}.amazonaws.com`, or a profile's override).
+    package let endpoint: String
+    package let credentials: any AWSCredentialProvider
+    package let http: any HTTPClient
+    package let clock: any WallClock
+    /// botocore's standard rules for AWS (provider-apis.md §1.2).
+    package let retryPolicy: RetryPolicy
+    /// How long after RunTask a MISSING task still counts as Pending.
+    package let missingGraceWindow: TimeInterval
+    /// Per-call transport timeout.
+    package let requestTimeout: TimeInterval
+    let state: ECSProviderState
+
+    package init(
+        region: String,
+        endpoint: String? = nil,
+        credentials: any AWSCredentialProvider,
+        http: any HTTPClient,
+        clock: any WallClock,
+        retryPolicy: RetryPolicy = .ecs,
+        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
+        missingGraceWindow: TimeInterval = ECSStatusMapping.missingGraceWindow,
+        requestTimeout: TimeInterval = 30
+    ) {
+        self.region = region
+        let base = endpoint ?? ECSProvider.defaultEndpoint(region: region)
+        self.endpoint = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.credentials = credentials
+        self.http = http
+        self.clock = clock
+        self.retryPolicy = retryPolicy
+        self.missingGraceWindow = missingGraceWindow
+        self.requestTimeout = requestTimeout
+        state = ECSProviderState(random: random)
+    }
+
+    /// `https://ecs.{region}.amazonaws.com` (China regions: `amazonaws.com.cn`; provider-apis.md §2.1).
+    package static func defaultEndpoint(region: String) -> String {
+        "https://ecs.\(region).amazonaws.com" + (region.hasPrefix("cn-") ? ".cn" : "")
+    }
+
+    package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
+        ECSSubmissionPlan.build(job: job, region: region).problems
+    }
+
+    /// The plan, or `invalidConfiguration` listing every problem (nothing is sent).
+    package func plan(for job: SubmissionJob) throws -> ECSSubmissionPlan {
+        let (plan, problems) = ECSSubmissionPlan.build(job: job, region: region)
+        guard let plan, problems.isEmpty else {
+            throw ProviderError(.invalidConfiguration, problems.map(\.description).joined(separator: "\n"))
+        }
+        return plan
+    }
+}
+
+/// What an ``ECSProvider`` remembers between calls: the jitter source, the task definitions known to
+/// match a content hash, and the clock skew learned from AWS's `Date` header.
+final class ECSProviderState: Sendable {
+    let random: Mutex<any RandomNumberGenerator & Sendable>
+    /// `family#hash` → task definition ARN.
+    let definitions = Mutex<[String: String]>([:])
+    /// Seconds to add to the local clock when signing (provider-apis.md §1.1).
+    let skew = Mutex<TimeInterval>(0)
+
+    init(random: any RandomNumberGenerator & Sendable) {
+        self.random = Mutex(random)
+    }
+}
