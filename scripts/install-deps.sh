@@ -15,6 +15,7 @@ fi
 need_pip=()
 python3 -c 'import moto, flask' 2>/dev/null || need_pip+=("moto[server]")
 python3 -c 'import botocore' 2>/dev/null || need_pip+=("botocore")
+python3 -c 'import grpc' 2>/dev/null || need_pip+=("grpcio")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}" >&2
     python3 -m pip install -q "${need_pip[@]}"
