@@ -1,0 +1,38 @@
+import PushgateCore
+
+/// What a ``FakeECSServer`` saw, so tests can check exactly-once submission: `runTaskWorkloads` counts
+/// tasks actually started, never a RunTask answered from its `clientToken`.
+package struct FakeECSStatistics: Sendable, Equatable {
+    /// Authenticated calls by operation, faulted ones included.
+    package var calls: [String: Int] = [:]
+    /// Tasks started (one per accepted RunTask with a new clientToken).
+    package var runTaskWorkloads = 0
+    /// RunTask calls answered with the task an earlier call with the same clientToken started.
+    package var runTaskReplays = 0
+    /// Tasks started per clientToken (every value must be 1).
+    package var workloadsByClientToken: [String: Int] = [:]
+    package var taskDefinitionsRegistered = 0
+    package var taskDefinitionsDeregistered = 0
+    package var tasksStopped = 0
+    /// Requests refused for their signature, key, token or date.
+    package var authenticationFailures = 0
+    /// Faults injected (status answers, throttles, drops, delays).
+    package var faultsInjected = 0
+
+    package init() {}
+
+    /// The `GET /_emulator/stats` body.
+    package var json: JSONValue {
+        .object([
+            "calls": .object(calls.mapValues { .int(Int64($0)) }),
+            "runTaskWorkloads": .int(Int64(runTaskWorkloads)),
+            "runTaskReplays": .int(Int64(runTaskReplays)),
+            "workloadsByClientToken": .object(workloadsByClientToken.mapValues { .int(Int64($0)) }),
+            "taskDefinitionsRegistered": .int(Int64(taskDefinitionsRegistered)),
+            "taskDefinitionsDeregistered": .int(Int64(taskDefinitionsDeregistered)),
+            "tasksStopped": .int(Int64(tasksStopped)),
+            "authenticationFailures": .int(Int64(authenticationFailures)),
+            "faultsInjected": .int(Int64(faultsInjected)),
+        ])
+    }
+}
