@@ -1,0 +1,120 @@
+import Foundation
+import PushgateCore
+
+/// The container groups a ``ContainerInstancesEmulator`` holds and their ARM JSON (provider-apis.md
+/// §4.2, §4.3): provisioningState Pending/Creating → Succeeded (or Failed), container Waiting → Running →
+/// Terminated(exitCode), group Stopped after a stop. `secureValue`s are never echoed.
+struct ContainerInstancesEmulatorState {
+    struct Group {
+        var resourceID: String
+        var name: String
+        var resourceGroup: String
+        var body: JSONValue
+        var location: String
+        var createTime: Date
+        var outcome: WorkloadOutcome
+        var reads = 0
+        var stoppedAt: Date?
+        var startTime: Date?
+        var finishTime: Date?
+    }
+
+    var groups: [String: Group] = [:]
+    var statistics = ContainerInstancesEmulatorStatistics()
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// Moves a group on by one read (or by the clock, for timed pacing).
+    mutating func observe(_ key: String, pacing: WorkloadPacing, now: Date) {
+        guard var group = groups[key] else { return }
+        group.reads += 1
+        if group.stoppedAt == nil, group.finishTime == nil, group.outcome != .crash {
+            switch pacing.phase(reads: group.reads, elapsed: now.timeIntervalSince(group.createTime)) {
+            case .pending: break
+            case .running: if group.startTime == nil { group.startTime = now }
+            case .finished:
+                if group.startTime == nil { group.startTime = now }
+                group.finishTime = now
+            }
+        }
+        groups[key] = group
+    }
+
+    /// The group as ARM returns it; `created` is the PUT answer (no instance view yet).
+    func json(_ group: Group, created: Bool = false) -> JSONValue {
+        var object = group.body.objectValue ?? [:]
+        object["id"] = .string(group.resourceID)
+        object["name"] = .string(group.name)
+        object["type"] = "Microsoft.ContainerInstance/containerGroups"
+        object["location"] = .string(group.location)
+        var properties = object["properties"]?.objectValue ?? [:]
+        if properties["sku"] == nil { properties["sku"] = "Standard" }
+        let containers = (properties["containers"]?.arrayValue ?? []).map { container -> JSONValue in
+            var item = container.objectValue ?? [:]
+            var containerProperties = item["properties"]?.objectValue ?? [:]
+            if let variables = containerProperties["environmentVariables"]?.arrayValue {
+                containerProperties["environmentVariables"] = .array(variables.map { variable in
+                    var copy = variable.objectValue ?? [:]
+                    copy["secureValue"] = nil
+                    return .object(copy)
+                })
+            }
+            if !created { containerProperties["instanceView"] = containerView(group) }
+            item["properties"] = .object(containerProperties)
+            return .object(item)
+        }
+        properties["containers"] = .array(containers)
+        if created {
+            properties["provisioningState"] = "Pending"
+        } else {
+            let (provisioning, state, events) = groupView(group)
+            properties["provisioningState"] = .string(provisioning)
+            properties["instanceView"] = ["state": .string(state), "events": .array(events)]
+        }
+        object["properties"] = .object(properties)
+        return .object(object)
+    }
+
+    private func groupView(_ group: Group) -> (String, String, [JSONValue]) {
+        if group.outcome == .crash {
+            let image = firstImage(group)
+            return ("Failed", "Pending", [["name": "Failed", "type": "Warning", "count": 1,
+                "message": .string("Failed to pull image \"\(image)\": the image is not accessible.")]])
+        }
+        if group.stoppedAt != nil { return ("Succeeded", "Stopped", []) }
+        if group.finishTime != nil {
+            return ("Succeeded", group.outcome == .exit(0) ? "Succeeded" : "Failed", [])
+        }
+        if group.startTime != nil { return ("Succeeded", "Running", []) }
+        return (group.reads <= 1 ? "Pending" : "Creating", "Pending", [])
+    }
+
+    private func containerView(_ group: Group) -> JSONValue {
+        var current: [String: JSONValue]
+        if let stoppedAt = group.stoppedAt {
+            current = ["state": "Terminated", "exitCode": 137, "detailStatus": "Killed", "finishTime": .string(Self.timestamp(stoppedAt))]
+        } else if let finish = group.finishTime, case .exit(let code) = group.outcome {
+            current = [
+                "state": "Terminated", "exitCode": .int(Int64(code)), "detailStatus": code == 0 ? "Completed" : "Error",
+                "finishTime": .string(Self.timestamp(finish)),
+            ]
+        } else if group.startTime != nil {
+            current = ["state": "Running", "detailStatus": ""]
+        } else {
+            current = ["state": "Waiting", "detailStatus": group.outcome == .crash ? "ImagePullBackOff" : "ContainerCreating"]
+        }
+        if let start = group.startTime { current["startTime"] = .string(Self.timestamp(start)) }
+        var events: [JSONValue] = [["name": "Pulling", "type": "Normal", "count": 1]]
+        if group.startTime != nil { events += [["name": "Pulled", "type": "Normal", "count": 1], ["name": "Started", "type": "Normal", "count": 1]] }
+        if group.stoppedAt != nil { events.append(["name": "Killing", "type": "Normal", "count": 1]) }
+        return ["restartCount": 0, "currentState": .object(current), "events": .array(events)]
+    }
+
+    func firstImage(_ group: Group) -> String {
+        group.body.member(at: "properties")?["containers"]?.arrayValue?.first?.member(at: "properties", "image")?.stringValue ?? ""
+    }
+}
