@@ -30,7 +30,7 @@ package struct ECSProvider: Provider {
         credentials: any AWSCredentialProvider,
         http: any HTTPClient,
         clock: any WallClock,
-        retryPolicy: RetryPolicy = .ecs,
+        retryPolicy: RetryPolicy = ECSProvider.defaultRetryPolicy,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         missingGraceWindow: TimeInterval = ECSStatusMapping.missingGraceWindow,
         requestTimeout: TimeInterval = 30
@@ -46,6 +46,15 @@ package struct ECSProvider: Provider {
         self.requestTimeout = requestTimeout
         state = ECSProviderState(random: random)
     }
+
+    /// botocore's standard mode (``RetryPolicy/ecs``), also honouring a plain `Retry-After` (as a proxy or
+    /// an emulator in front of ECS sends with a 429) besides `x-amz-retry-after`; a hint raises the jittered
+    /// delay by at most 5 s (provider-apis.md §1.2).
+    package static let defaultRetryPolicy: RetryPolicy = {
+        var policy = RetryPolicy.ecs
+        policy.retryAfterHeaders.append(.retryAfter)
+        return policy
+    }()
 
     /// `https://ecs.{region}.amazonaws.com` (China regions: `amazonaws.com.cn`; provider-apis.md §2.1).
     package static func defaultEndpoint(region: String) -> String {
