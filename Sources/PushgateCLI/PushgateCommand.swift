@@ -8,6 +8,8 @@ package enum PushgateCommand {
         QueueCommand.self,
         DeploymentCommand.self,
         RunCommand.self,
+        DryRunCommand.self,
+        ServeCommand.self,
     ]
 
     package static var help: String {
