@@ -70,14 +70,3 @@ enum ValidateCommand: CLICommand {
         return problems.isEmpty ? .success : .failure
     }
 }
-
-extension TemplateProblem {
-    /// The machine-readable form used by `--json` outputs and the HTTP API.
-    package var jsonValue: JSONValue {
-        var object: [String: JSONValue] = ["file": .string(file), "code": .string(code.rawValue), "message": .string(message)]
-        if let path { object["path"] = .string(path.description) }
-        if let line { object["line"] = .int(Int64(line)) }
-        if let column { object["column"] = .int(Int64(column)) }
-        return .object(object)
-    }
-}

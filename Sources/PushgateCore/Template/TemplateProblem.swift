@@ -51,3 +51,14 @@ package struct TemplateError: Error, Sendable, CustomStringConvertible {
     package init(_ problems: [TemplateProblem]) { self.problems = problems }
     package var description: String { problems.map(\.description).joined(separator: "\n") }
 }
+
+extension TemplateProblem {
+    /// The machine-readable form used by `--json` outputs and the HTTP API.
+    package var jsonValue: JSONValue {
+        var object: [String: JSONValue] = ["file": .string(file), "code": .string(code.rawValue), "message": .string(message)]
+        if let path { object["path"] = .string(path.description) }
+        if let line { object["line"] = .int(Int64(line)) }
+        if let column { object["column"] = .int(Int64(column)) }
+        return .object(object)
+    }
+}

@@ -17,6 +17,8 @@ package final class Dispatcher: Sendable {
     private let templates = Mutex<[String: (updatedAt: Date, template: BaseJobTemplate)]>([:])
     /// Set by ``stopClaiming()``: no new claims, in-flight submissions finish.
     private let stopping = Atomic<Bool>(false)
+    /// Beats after every pass, for `/health`.
+    package let heartbeat = Heartbeat()
 
     package init(
         store: any Store, providers: any ProviderDirectory, pacer: Pacer, configuration: DispatcherConfiguration,
@@ -39,6 +41,7 @@ package final class Dispatcher: Sendable {
     package func run() async {
         while !Task.isCancelled && !isStopping {
             let submitted = await runOnce()
+            heartbeat.beat(clock.now())
             if submitted == 0 {
                 try? await clock.sleep(until: clock.now().addingTimeInterval(configuration.interval))
             }

@@ -15,6 +15,8 @@ package final class Poller: Sendable {
     let logger: Logger
     /// Cancels already sent in this process, so each is sent once per process (a restart re-sends: harmless).
     private let cancelsSent = Mutex<Set<String>>([])
+    /// Beats after every pass, for `/health`.
+    package let heartbeat = Heartbeat()
 
     package init(
         store: any Store, providers: any ProviderDirectory, configuration: PollerConfiguration, clock: any WallClock,
@@ -31,6 +33,7 @@ package final class Poller: Sendable {
     package func run() async {
         while !Task.isCancelled {
             await runOnce()
+            heartbeat.beat(clock.now())
             let wait = configuration.interval * (1 + Double.random(in: 0...configuration.jitter))
             do { try await clock.sleep(until: clock.now().addingTimeInterval(wait)) } catch { return }
         }

@@ -1,0 +1,104 @@
+import Foundation
+import PushgateCore
+import PushgateServer
+
+/// `pushgate serve`'s settings from flags, the environment and an optional JSON file, in that order of
+/// precedence (hummingbird's configuration-reader habit: one Sendable value, read once at start).
+struct ServeOptions: Sendable {
+    var credentialsPath: String?
+    var host = "127.0.0.1"
+    var port: UInt16 = 4200
+    var tokens: [String] = []
+    var replica: String
+    var templatesDirectory: URL?
+    var pollInterval: TimeInterval = 2
+    var claimInterval: TimeInterval = 0.25
+    var lease: TimeInterval = 60
+    var startTimeout: TimeInterval = 600
+    var maxRunTime: TimeInterval? = 86_400
+    var rate: Double?
+    var shutdownGrace: TimeInterval = 10
+    var logFormat: Logger.Format = .text
+    var logLevel: LogRecord.Level = .info
+
+    init(arguments: ParsedArguments, context: CommandContext) throws {
+        guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument '\(arguments.positionals[0])'") }
+        let environmentNames: [String: String] = [
+            "credentials": "PUSHGATE_CREDENTIALS", "listen": "PUSHGATE_LISTEN", "token": "PUSHGATE_API_TOKENS", "replica": "PUSHGATE_REPLICA",
+            "templates": "PUSHGATE_TEMPLATES", "poll-interval": "PUSHGATE_POLL_INTERVAL", "claim-interval": "PUSHGATE_CLAIM_INTERVAL",
+            "lease": "PUSHGATE_LEASE", "start-timeout": "PUSHGATE_START_TIMEOUT", "max-run-time": "PUSHGATE_MAX_RUN_TIME",
+            "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
+            "log-level": "PUSHGATE_LOG_LEVEL",
+        ]
+        var file: [String: JSONValue] = [:]
+        if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): cannot read the configuration file") }
+            do {
+                guard let object = try JSONValue.parse(data).objectValue else { throw UsageError("\(path): the configuration must be a JSON object") }
+                if let unknown = object.keys.sorted().first(where: { environmentNames[$0] == nil }) {
+                    throw UsageError("\(path): unknown option '\(unknown)'")
+                }
+                file = object
+            } catch let error as JSONParseError {
+                throw UsageError("\(path):\(error.line):\(error.column): \(error.message)")
+            }
+        }
+        func value(_ name: String) -> String? {
+            if let flag = arguments.option(name) { return flag }
+            if let env = environmentNames[name].flatMap({ context.environment[$0] }), !env.isEmpty { return env }
+            switch file[name] {
+            case .string(let text)?: return text
+            case .int(let number)?: return String(number)
+            case .double(let number)?: return String(number)
+            case .array(let items)?: return items.compactMap(\.stringValue).joined(separator: ",")
+            default: return nil
+            }
+        }
+        func seconds(_ name: String) throws -> TimeInterval? {
+            guard let text = value(name) else { return nil }
+            guard let number = Double(text), number >= 0 else { throw UsageError("option '--\(name)' expects seconds, got '\(text)'") }
+            return number
+        }
+        credentialsPath = value("credentials")
+        if let listen = value("listen") {
+            guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+                throw UsageError("option '--listen' expects HOST:PORT, got '\(listen)'")
+            }
+            host = String(listen[..<colon])
+            self.port = port
+        }
+        let flagTokens = arguments.options("token")
+        tokens = flagTokens.isEmpty ? (value("token")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : flagTokens
+        replica = value("replica") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        templatesDirectory = value("templates").map { URL(fileURLWithPath: $0) } ?? ServeOptions.defaultTemplatesDirectory()
+        pollInterval = try seconds("poll-interval") ?? pollInterval
+        claimInterval = try seconds("claim-interval") ?? claimInterval
+        lease = try seconds("lease") ?? lease
+        startTimeout = try seconds("start-timeout") ?? startTimeout
+        if let limit = try seconds("max-run-time") { maxRunTime = limit == 0 ? nil : limit }
+        if let text = value("rate") {
+            guard let rate = Double(text), rate > 0 else { throw UsageError("option '--rate' expects a positive number, got '\(text)'") }
+            self.rate = rate
+        }
+        shutdownGrace = try seconds("shutdown-grace") ?? shutdownGrace
+        if let text = value("log-format") {
+            guard let format = Logger.Format(rawValue: text) else { throw UsageError("option '--log-format' expects text or json, got '\(text)'") }
+            logFormat = format
+        }
+        if let text = value("log-level") {
+            guard let level = LogRecord.Level(rawValue: text) else { throw UsageError("option '--log-level' expects debug, info, warning or error, got '\(text)'") }
+            logLevel = level
+        }
+    }
+
+    /// `templates/` next to the executable's package (a `swift run` checkout) or in the current directory.
+    static func defaultTemplatesDirectory() -> URL? {
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("templates")]
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.appendingPathComponent("templates"))
+            dir.deleteLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderKind.ecs.defaultTemplateFileName).path) }
+    }
+}

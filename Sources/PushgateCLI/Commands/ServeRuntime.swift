@@ -1,0 +1,50 @@
+import Foundation
+import PushgateCore
+import PushgateProviders
+import PushgateServer
+
+/// The wired gateway: store, providers, dispatcher, poller and API, built from ``ServeOptions``. Shared
+/// by `pushgate serve` and `pushgate demo`.
+struct ServeRuntime: Sendable {
+    var gateway: Gateway
+    var api: APIServer?
+    var metrics: MetricsRegistry
+
+    static func make(options: ServeOptions, store: any Store, http: any HTTPClient, context: CommandContext, withAPI: Bool = true) async throws -> ServeRuntime {
+        let clock = SystemClock()
+        let logger = Logger(level: options.logLevel, format: options.logFormat) { line in
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        let credentials = try options.credentialsPath.map { try CredentialsFile.load(path: $0) }
+        let providers = CredentialsProviderDirectory(credentials: credentials, http: http, clock: clock)
+        let metrics = MetricsRegistry(constantLabels: ["replica": options.replica])
+        let pacing = options.rate.map { PacingConfiguration.uniform(perSecond: $0, burst: max(1, $0)) } ?? PacingConfiguration()
+        var dispatcherConfiguration = DispatcherConfiguration(owner: options.replica)
+        dispatcherConfiguration.interval = options.claimInterval
+        dispatcherConfiguration.leaseDuration = options.lease
+        let dispatcher = Dispatcher(store: store, providers: providers, pacer: Pacer(configuration: pacing, clock: clock),
+            configuration: dispatcherConfiguration, clock: clock, metrics: metrics, logger: logger)
+        var pollerConfiguration = PollerConfiguration()
+        pollerConfiguration.interval = options.pollInterval
+        pollerConfiguration.startTimeout = options.startTimeout
+        pollerConfiguration.maxRunTime = options.maxRunTime
+        let poller = Poller(store: store, providers: providers, configuration: pollerConfiguration, clock: clock, metrics: metrics, logger: logger)
+        var gateway = Gateway(dispatcher: dispatcher, poller: poller, logger: logger)
+        gateway.shutdownGrace = options.shutdownGrace
+        var api: APIServer?
+        if withAPI {
+            let window = max(30, 10 * max(options.pollInterval, options.claimInterval))
+            let router = APIRouter(store: store, providers: providers, clock: clock, metrics: metrics, templatesDirectory: options.templatesDirectory) {
+                let now = clock.now()
+                return dispatcher.heartbeat.isAlive(now: now, window: window) && poller.heartbeat.isAlive(now: now, window: window)
+            }
+            var configuration = APIServer.Configuration()
+            configuration.host = options.host
+            configuration.port = options.port
+            configuration.tokens = options.tokens
+            api = try APIServer(configuration: configuration, router: router, logger: logger)
+            logger.info("API listening", [("address", "\(options.host):\(api!.port)"), ("tokens", String(options.tokens.count))])
+        }
+        return ServeRuntime(gateway: gateway, api: api, metrics: metrics)
+    }
+}

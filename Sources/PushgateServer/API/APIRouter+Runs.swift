@@ -1,0 +1,90 @@
+import Foundation
+import PushgateCore
+import PushgateEmulators
+
+extension APIRouter {
+    func deployments(_ request: ServerRequest, _ path: [String]) async throws -> ServerResponse {
+        switch (request.method, path.count) {
+        case ("GET", 0):
+            return APIRouter.json(200, .array(try await store.deployments(pool: request.queryValue("pool")).map(ModelJSON.deployment)))
+        case ("POST", 0):
+            let body = try RequestBody(request.body, allowed: ["name", "pool", "queue", "job_variables", "concurrency_limit"])
+            let poolName = try body.string("pool", required: true)!
+            let variables = try body.object("job_variables")
+            let pool = try await store.pool(named: poolName)
+            try validate(variables, pool: pool, deployment: nil, requireAll: false, source: "job_variables")
+            let deployment = try await store.createDeployment(DeploymentSpec(
+                name: try body.string("name", required: true)!, poolName: poolName, queueName: try body.string("queue"),
+                jobVariables: variables?.serialized(), concurrencyLimit: try body.int("concurrency_limit")), now: clock.now())
+            return APIRouter.json(201, ModelJSON.deployment(deployment))
+        case ("GET", 1):
+            return APIRouter.json(200, ModelJSON.deployment(try await store.deployment(named: path[0])))
+        default:
+            throw APIError.notFound("no route for \(request.method) \(request.path)")
+        }
+    }
+
+    /// Job variables checked against the pool's template before anything is stored.
+    private func validate(_ variables: JSONValue?, pool: WorkPool, deployment: Deployment?, requireAll: Bool, source: String) throws {
+        let template: BaseJobTemplate
+        do {
+            template = try BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
+        } catch {
+            throw APIError.invalid("the pool's template is invalid", error.problems)
+        }
+        let deploymentVariables = deployment?.jobVariables.flatMap { try? JSONValue.parse($0) }
+        let problems = template.validateJobVariables(
+            deployment: .init(deployment == nil ? variables : deploymentVariables, name: deployment == nil ? source : "deployment job_variables"),
+            run: .init(deployment == nil ? nil : variables, name: source), requireAll: requireAll)
+        if !problems.isEmpty { throw APIError.invalid("invalid \(source)", problems) }
+    }
+
+    func flowRuns(_ request: ServerRequest, _ path: [String]) async throws -> ServerResponse {
+        let now = clock.now()
+        switch (request.method, path.count) {
+        case ("GET", 0):
+            var states: [RunState] = []
+            if let names = request.queryValue("state") {
+                for name in names.split(separator: ",") {
+                    guard let state = RunState.allCases.first(where: { $0.displayName.lowercased() == name.lowercased() || $0.rawValue == name.uppercased() }) else {
+                        throw APIError(422, "unknown state '\(name)'")
+                    }
+                    states.append(state)
+                }
+            }
+            let limit = try request.queryValue("limit").map { text throws(APIError) -> Int in
+                guard let limit = Int(text), limit > 0 else { throw APIError(422, "limit must be a positive integer, got '\(text)'") }
+                return limit
+            } ?? 200
+            let runs = try await store.runs(FlowRunFilter(states: states, poolName: request.queryValue("pool"), deploymentName: request.queryValue("deployment"), limit: limit))
+            return APIRouter.json(200, .array(runs.map(ModelJSON.run)))
+        case ("POST", 0):
+            let body = try RequestBody(request.body, allowed: ["deployment", "scheduled_time", "job_variables", "idempotency_key"])
+            let deployment = try await store.deployment(named: try body.string("deployment", required: true)!)
+            var scheduled: Date?
+            if let text = try body.string("scheduled_time") {
+                guard let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: text.contains("."))) else {
+                    throw APIError(422, "field 'scheduled_time' must be an ISO 8601 time, got '\(text)'")
+                }
+                scheduled = date
+            }
+            let variables = try body.object("job_variables")
+            try validate(variables, pool: try await store.pool(named: deployment.poolName), deployment: deployment, requireAll: true, source: "job_variables")
+            let creation = try await store.createRun(FlowRunSpec(
+                deploymentName: deployment.name, scheduledTime: scheduled, jobVariables: variables?.serialized(),
+                idempotencyKey: try body.string("idempotency_key")), now: now)
+            return APIRouter.json(creation.created ? 201 : 200, ModelJSON.run(creation.run))
+        case ("GET", 1):
+            let run = try await store.run(id: path[0])
+            var object = ModelJSON.run(run).objectValue!
+            object["history"] = .array(try await store.history(runID: run.id).map(ModelJSON.transition))
+            return APIRouter.json(200, .object(object))
+        case ("POST", 2) where path[1] == "cancel":
+            let body = try RequestBody(request.body, allowed: ["reason"])
+            let run = try await store.requestCancel(runID: path[0], reason: try body.string("reason") ?? "cancelled through the API", now: now)
+            return APIRouter.json(200, ModelJSON.run(run))
+        default:
+            throw APIError.notFound("no route for \(request.method) \(request.path)")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import PushgateCore
+import PushgateEmulators
+
+/// The HTTP API, resource names after Prefect's (`work_pools`, `queues`, `deployments`, `flow_runs`):
+/// a function from a request to a response over the store, testable without sockets. Authentication and
+/// size limits are the ``APIServer``'s; this router assumes an authenticated request.
+package struct APIRouter: Sendable {
+    let store: any Store
+    let providers: (any ProviderDirectory)?
+    let clock: any WallClock
+    let metrics: MetricsRegistry
+    /// Where the default template of each push type lives (`templates/` of the installation).
+    let templatesDirectory: URL?
+    /// Whether the dispatcher and poller loops are alive, for `/health`.
+    let loopsAlive: @Sendable () -> Bool
+
+    package init(
+        store: any Store, providers: (any ProviderDirectory)?, clock: any WallClock, metrics: MetricsRegistry,
+        templatesDirectory: URL?, loopsAlive: @escaping @Sendable () -> Bool = { true }
+    ) {
+        self.store = store
+        self.providers = providers
+        self.clock = clock
+        self.metrics = metrics
+        self.templatesDirectory = templatesDirectory
+        self.loopsAlive = loopsAlive
+    }
+
+    package func handle(_ request: ServerRequest) async -> ServerResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        do {
+            return try await route(request, segments)
+        } catch let error as APIError {
+            return APIRouter.error(error)
+        } catch let error as StoreError {
+            return APIRouter.error(APIError(error))
+        } catch {
+            return APIRouter.error(APIError(500, "internal error: \(error)"))
+        }
+    }
+
+    static func json(_ status: Int, _ value: JSONValue) -> ServerResponse {
+        .json(status, value.serialized())
+    }
+
+    static func error(_ error: APIError) -> ServerResponse {
+        var body: [String: JSONValue] = ["error": .string(error.message)]
+        if !error.problems.isEmpty { body["problems"] = .array(error.problems.map(\.jsonValue)) }
+        return json(error.status, .object(body))
+    }
+
+    private func route(_ request: ServerRequest, _ path: [String]) async throws -> ServerResponse {
+        switch (request.method, path.count, path.first) {
+        case ("GET", 1, "health"): return await health()
+        case ("GET", 1, "metrics"): return await metricsText()
+        case ("POST", 2, "templates") where path[1] == "validate": return try validateTemplate(request)
+        case (_, _, "work_pools"): return try await workPools(request, Array(path.dropFirst()))
+        case (_, _, "deployments"): return try await deployments(request, Array(path.dropFirst()))
+        case (_, _, "flow_runs"): return try await flowRuns(request, Array(path.dropFirst()))
+        default: throw APIError.notFound("no route for \(request.method) \(request.path)")
+        }
+    }
+
+    // MARK: Health and metrics
+
+    private func health() async -> ServerResponse {
+        var storeOK = true
+        do { _ = try await store.pools() } catch { storeOK = false }
+        let loops = loopsAlive()
+        let healthy = storeOK && loops
+        return APIRouter.json(healthy ? 200 : 503, .object([
+            "status": .string(healthy ? "ok" : "unhealthy"), "store": .bool(storeOK), "loops": .bool(loops),
+        ]))
+    }
+
+    private func metricsText() async -> ServerResponse {
+        // Gauges computed from the store at scrape time: runs by state and queue depth and status.
+        if let runs = try? await store.runs(FlowRunFilter(states: RunState.allCases.filter { !$0.isTerminal }, limit: 1_000_000)) {
+            var byState: [MetricsRegistry.Labels: Double] = [:]
+            var depth: [MetricsRegistry.Labels: Double] = [:]
+            for state in RunState.allCases where !state.isTerminal { byState[["state": state.displayName]] = 0 }
+            for run in runs {
+                byState[["state": run.state.displayName], default: 0] += 1
+                if run.state.isSchedulable { depth[["pool": run.poolName, "queue": run.queueName], default: 0] += 1 }
+            }
+            metrics.replaceGauge("pushgate_runs", help: "Runs in each non-terminal state.", series: byState)
+            metrics.replaceGauge("pushgate_queue_depth", help: "Scheduled and late runs waiting in each queue.", series: depth)
+        }
+        if let pools = try? await store.pools() {
+            var statuses: [MetricsRegistry.Labels: Double] = [:]
+            let now = clock.now()
+            for pool in pools {
+                for queue in (try? await store.queues(pool: pool.name)) ?? [] {
+                    let status = pool.isPaused ? WorkQueueStatus.paused : queue.status(now: now)
+                    statuses[["pool": pool.name, "queue": queue.name, "status": status.rawValue]] = 1
+                }
+            }
+            metrics.replaceGauge("pushgate_queue_status", help: "1 for each queue's current status.", series: statuses)
+        }
+        return ServerResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"], body: Data(metrics.render().utf8))
+    }
+
+    // MARK: Templates
+
+    private func validateTemplate(_ request: ServerRequest) throws -> ServerResponse {
+        // The body is the template itself; `?type=` adds the provider's requirements.
+        let kind = try request.queryValue("type").map { type throws(APIError) -> ProviderKind in
+            guard let kind = ProviderKind(poolType: type) else { throw APIError(422, "unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))") }
+            return kind
+        }
+        var problems: [TemplateProblem] = []
+        do {
+            let template = try BaseJobTemplate(data: request.body, file: "body")
+            if let kind { problems = template.problems(for: kind) }
+        } catch {
+            problems = error.problems
+        }
+        return APIRouter.json(200, .object(["valid": .bool(problems.isEmpty), "problems": .array(problems.map(\.jsonValue))]))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import PushgateCore
+import PushgateEmulators
+import Synchronization
+
+/// The HTTP API on libmicrohttpd: bearer-token authentication (every route but `/health`), body size
+/// limits, and a bridge from the server's connection threads to the async ``APIRouter``.
+package final class APIServer: Sendable {
+    package struct Configuration: Sendable {
+        package var host: String = "127.0.0.1"
+        package var port: UInt16 = 4200
+        /// Accepted bearer tokens; empty refuses every authenticated route.
+        package var tokens: [String] = []
+        /// Largest request body accepted (413 beyond).
+        package var maxBodySize: Int = 1 << 20
+        package init() {}
+    }
+
+    private let server: LoopbackHTTPServer
+    package var port: UInt16 { server.port }
+    package var baseURL: String { server.baseURL }
+
+    package init(configuration: Configuration, router: APIRouter, logger: Logger) throws {
+        var serverConfiguration = LoopbackHTTPServerConfiguration()
+        serverConfiguration.host = configuration.host
+        serverConfiguration.port = configuration.port
+        serverConfiguration.maxRequestBodySize = configuration.maxBodySize
+        let tokens = configuration.tokens.map { Array($0.utf8) }
+        let log = logger.with([("component", "api")])
+        server = try LoopbackHTTPServer(configuration: serverConfiguration) { request in
+            if request.path != "/health" && !APIServer.authorized(request.headers["Authorization"], tokens: tokens) {
+                log.info("unauthorized request", [("method", request.method), ("path", request.path)])
+                return APIRouter.error(APIError(401, "missing or invalid bearer token"))
+                    .with(header: "WWW-Authenticate", "Bearer")
+            }
+            let response = APIServer.blockingHandle(request, router: router)
+            log.debug("request", [("method", request.method), ("path", request.path), ("status", String(response.status))])
+            return response
+        }
+    }
+
+    package func stop() { server.stop(gracePeriod: 2) }
+
+    /// Runs the async router from libmicrohttpd's connection thread, which must block until the answer is
+    /// ready (one thread per connection, so only that connection waits). The task is unstructured because
+    /// a C callback thread has no task to be a child of; it is awaited right here.
+    static func blockingHandle(_ request: ServerRequest, router: APIRouter) -> ServerResponse {
+        let box = Mutex<ServerResponse?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let response = await router.handle(request)
+            box.withLock { $0 = response }
+            done.signal()
+        }
+        done.wait()
+        return box.withLock { $0 }!
+    }
+
+    /// `Bearer <token>` compared with every configured token in constant time (no early exit on the first
+    /// differing byte, so response time does not reveal a prefix).
+    static func authorized(_ header: String?, tokens: [[UInt8]]) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let presented = Array(header.dropFirst(7).utf8)
+        var matched = false
+        for token in tokens {
+            var difference = UInt8(token.count == presented.count ? 0 : 1)
+            for i in 0..<token.count { difference |= token[i] ^ (i < presented.count ? presented[i] : 0) }
+            if difference == 0 { matched = true }
+        }
+        return matched
+    }
+}
