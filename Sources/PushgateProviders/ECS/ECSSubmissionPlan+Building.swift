@@ -51,22 +51,27 @@ extension ECSSubmissionPlan {
     /// Removes null, empty strings, zero, empty arrays and empty objects, recursively; keeps `false`
     /// (Prefect's `_drop_empty_keys_from_dict`).
     package static func droppingEmpty(_ value: JSONValue) -> JSONValue? {
+        // `JSONValue` is ExpressibleByNilLiteral: a bare `nil` in a ternary would become `.null`, so
+        // absence is spelled `.none`.
+        let absent: JSONValue? = .none
         switch value {
-        case .null: return nil
-        case .string(let text): return text.isEmpty ? nil : value
-        case .int(let number): return number == 0 ? nil : value
-        case .double(let number): return number == 0 ? nil : value
+        case .null: return absent
+        case .string(let text): return text.isEmpty ? absent : value
+        case .int(let number): return number == 0 ? absent : value
+        case .double(let number): return number == 0 ? absent : value
         case .bool: return value
         case .array(let items):
             let kept = items.map { item -> JSONValue in
                 if case .object = item { return droppingEmpty(item) ?? .object([:]) }
                 return item
             }
-            return kept.isEmpty ? nil : .array(kept)
+            return kept.isEmpty ? absent : .array(kept)
         case .object(let members):
             var kept: [String: JSONValue] = [:]
-            for (key, member) in members { if let member = droppingEmpty(member) { kept[key] = member } }
-            return kept.isEmpty ? nil : .object(kept)
+            for (key, member) in members {
+                if let member = droppingEmpty(member) { kept[key] = member }
+            }
+            return kept.isEmpty ? absent : .object(kept)
         }
     }
 }
@@ -338,6 +343,10 @@ private struct Builder {
         request["overrides"] = .object(overrides)
 
         var cleaned = ECSSubmissionPlan.droppingEmpty(.object(request))?.objectValue ?? [:]
+        // The strategy is passed as given (`base: 0` included), as Prefect exempts it from the clean-up.
+        if let strategy = request["capacityProviderStrategy"], strategy.arrayValue?.isEmpty == false {
+            cleaned["capacityProviderStrategy"] = strategy
+        }
         if let overridesValue = cleaned["overrides"], overridesValue.serialized().count > ECSSubmissionPlan.maxOverridesLength {
             problem(
                 requestPath / "overrides",

@@ -27,12 +27,12 @@ package enum ECSTags {
     }
 
     /// `[{key, value}]` from `tags` (later entries win per key), sanitised, sorted by key, `aws:` keys
-    /// renamed (AWS reserves them).
+    /// renamed `aws_…` (AWS reserves the prefix).
     package static func list(_ tags: [(key: String, value: String)]) -> [JSONValue] {
         var merged: [String: String] = [:]
         for tag in tags {
             var key = sanitize(tag.key, maxLength: maxKeyLength)
-            if key.lowercased().hasPrefix("aws:") { key = "_" + key.dropFirst(3) }
+            if key.lowercased().hasPrefix("aws:") { key = "aws_" + key.dropFirst(4) }
             guard !key.isEmpty else { continue }
             merged[key] = sanitize(tag.value, maxLength: maxValueLength)
         }

@@ -7,9 +7,8 @@ package enum ShellWords {
         package var description: String { message }
     }
 
-    /// The words of `line`: whitespace separates words; single quotes keep everything literally; double
-    /// quotes keep everything but `\"`, `\\`, `\$`, `` \` `` and backslash-newline; a backslash outside
-    /// quotes escapes the next character.
+    /// The words of `line`: whitespace separates words; single quotes keep everything literally; inside
+    /// double quotes a backslash escapes only `"` and `\`; outside quotes a backslash escapes any character.
     package static func split(_ line: String) throws(Failure) -> [String] {
         var words: [String] = []
         var current = ""
@@ -36,12 +35,8 @@ package enum ShellWords {
                     if next == "\"" { closed = true; break }
                     if next == "\\" {
                         guard let escaped = iterator.next() else { break }
-                        if escaped == "\"" || escaped == "\\" || escaped == "$" || escaped == "`" {
-                            current.append(escaped)
-                        } else if escaped != "\n" {
-                            current.append("\\")
-                            current.append(escaped)
-                        }
+                        if escaped != "\"" && escaped != "\\" { current.append("\\") }
+                        current.append(escaped)
                         continue
                     }
                     current.append(next)
@@ -52,7 +47,7 @@ package enum ShellWords {
                 guard let escaped = iterator.next() else {
                     throw Failure(message: "no escaped character after a trailing backslash in command: \(line)")
                 }
-                if escaped != "\n" { current.append(escaped) }
+                current.append(escaped)
             default:
                 inWord = true
                 current.append(character)
