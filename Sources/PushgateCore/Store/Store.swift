@@ -50,8 +50,8 @@ package protocol Store: Sendable {
     /// Scheduled/Late to Pending with a new attempt and a lease for `owner` until `now + leaseDuration`.
     /// Stamps the pool's unpaused queues as considered. Two claimers never take the same run.
     func claim(pool: String, owner: String, limit: Int, leaseDuration: TimeInterval, now: Date) async throws -> [FlowRun]
-    /// What a claim at `now` would do: the due runs and up to `upcoming` not-due runs per queue, picked
-    /// runs first in submission order, then held runs with their reasons. Changes nothing.
+    /// What a claim at `now` would do, for up to `upcoming` due and `upcoming` not-due runs per queue:
+    /// picked runs first in submission order, then held runs with their reasons. Changes nothing.
     func preview(pool: String, now: Date, upcoming: Int) async throws -> [PreviewEntry]
     /// Marks Scheduled runs due at least ``RunStateMachine/lateAfter`` seconds before `now` as Late.
     /// Returns how many changed.

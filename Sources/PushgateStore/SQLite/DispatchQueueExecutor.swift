@@ -1,8 +1,9 @@
 import Dispatch
 
 /// A serial executor backed by one `DispatchQueue`, so an actor using it runs its blocking C calls off the
-/// cooperative thread pool (style-anchors.md §2.6; GRDB's DispatchQueueActor shape).
-final class DispatchQueueExecutor: SerialExecutor {
+/// cooperative thread pool (style-anchors.md §2.6; GRDB's DispatchQueueActor shape). Its only state is the
+/// queue, which is thread-safe, hence `@unchecked Sendable`.
+final class DispatchQueueExecutor: SerialExecutor, @unchecked Sendable {
     private let queue: DispatchQueue
 
     init(label: String) {
@@ -15,7 +16,3 @@ final class DispatchQueueExecutor: SerialExecutor {
         queue.async { job.runSynchronously(on: executor) }
     }
 }
-
-#if os(Linux)
-extension DispatchQueueExecutor: @unchecked Sendable {}
-#endif
