@@ -53,7 +53,10 @@ let package = Package(
             dependencies: ["PushgateProviders", "PushgateHTTP", "PushgateEmulators", "PushgateTestSupport"]
         ),
         .testTarget(name: "PushgateStoreTests", dependencies: ["PushgateStore", "PushgateTestSupport"]),
-        .testTarget(name: "PushgateServerTests", dependencies: ["PushgateServer", "PushgateTestSupport"]),
+        .testTarget(
+            name: "PushgateServerTests",
+            dependencies: ["PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateTestSupport"]
+        ),
         .testTarget(name: "PushgateCLITests", dependencies: ["PushgateCLI", "PushgateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -58,7 +58,7 @@ package final class APIServer: Sendable {
 
     /// `Bearer <token>` compared with every configured token in constant time (no early exit on the first
     /// differing byte, so response time does not reveal a prefix).
-    static func authorized(_ header: String?, tokens: [[UInt8]]) -> Bool {
+    package static func authorized(_ header: String?, tokens: [[UInt8]]) -> Bool {
         guard let header, header.hasPrefix("Bearer ") else { return false }
         let presented = Array(header.dropFirst(7).utf8)
         var matched = false

@@ -78,6 +78,9 @@ package final class Poller: Sendable {
         guard !submitted.isEmpty else { return }
         var jobs: [String: SubmissionJob] = [:]
         for run in submitted { jobs[run.id] = await job(for: run, pool: pool, now: now) }
+        for run in submitted where run.state == .cancelling {
+            await sendCancel(run, job: jobs[run.id]!, provider: provider, reason: run.stateReason, log.with([("run_id", run.id)]))
+        }
         let targets = submitted.map {
             PollTarget(handle: ProviderHandle($0.providerHandle!), job: jobs[$0.id]!, cancelRequested: $0.state == .cancelling,
                 submittedAt: submittedAt($0), now: now)
@@ -95,7 +98,6 @@ package final class Poller: Sendable {
         for run in submitted {
             let job = jobs[run.id]!
             let runLog = log.with([("run_id", run.id)])
-            if run.state == .cancelling { await sendCancel(run, job: job, provider: provider, reason: run.stateReason, runLog) }
             guard let status = statuses[ProviderHandle(run.providerHandle!)] else { continue }
             await apply(status, to: run, job: job, provider: provider, now: now, runLog)
         }
