@@ -23,11 +23,9 @@ package enum ProviderFactory {
             case .ecs:
                 return try ecs(credentials: credentials, profile: profile, http: http, clock: clock, environment: environment)
             case .cloudRunV2:
-                // Cloud Run v2: wired by its provider's owner.
-                throw notYetSupported(kind)
+                return try cloudRunV2(credentials: credentials, profile: profile, http: http, clock: clock)
             case .azureContainerInstance:
-                // Azure Container Instances: wired by its provider's owner.
-                throw notYetSupported(kind)
+                return try containerInstances(credentials: credentials, profile: profile, http: http, clock: clock)
             case .modal:
                 // Modal: wired by its provider's owner.
                 throw notYetSupported(kind)
