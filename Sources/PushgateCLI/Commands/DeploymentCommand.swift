@@ -75,7 +75,7 @@ enum DeploymentCommand: CLICommand {
         return await StoreCommandSupport.withStore(command, context) { store in
             let deployments = try await store.deployments(pool: parsed.option("pool"))
             if parsed.flag("json") {
-                context.print(JSONValue.array(deployments.map(json)).serialized(pretty: true))
+                context.print(JSONValue.array(deployments.map(ModelJSON.deployment)).serialized(pretty: true))
             } else {
                 context.print(
                     StoreCommandSupport.table(
@@ -93,7 +93,7 @@ enum DeploymentCommand: CLICommand {
         return await StoreCommandSupport.withStore(command, context) { store in
             let deployment = try await store.deployment(named: name)
             if parsed.flag("json") {
-                context.print(json(deployment).serialized(pretty: true))
+                context.print(ModelJSON.deployment(deployment).serialized(pretty: true))
             } else {
                 context.print(
                     """
@@ -108,16 +108,5 @@ enum DeploymentCommand: CLICommand {
             }
             return .success
         }
-    }
-
-    static func json(_ deployment: Deployment) -> JSONValue {
-        .object([
-            "name": .string(deployment.name),
-            "pool": .string(deployment.poolName),
-            "queue": .string(deployment.queueName),
-            "concurrency_limit": StoreCommandSupport.json(deployment.concurrencyLimit),
-            "job_variables": StoreCommandSupport.json(document: deployment.jobVariables ?? "{}"),
-            "created_at": StoreCommandSupport.json(deployment.createdAt),
-        ])
     }
 }

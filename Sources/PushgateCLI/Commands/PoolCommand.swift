@@ -91,16 +91,16 @@ enum PoolCommand: CLICommand {
         return await StoreCommandSupport.withStore(command, context) { store in
             let pools = try await store.pools()
             let now = Date()
-            var rows: [(WorkPool, String)] = []
-            for pool in pools { rows.append((pool, status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
+            var rows: [(WorkPool, WorkQueueStatus)] = []
+            for pool in pools { rows.append((pool, ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
             if parsed.flag("json") {
-                context.print(JSONValue.array(rows.map { json($0.0, status: $0.1) }).serialized(pretty: true))
+                context.print(JSONValue.array(rows.map { ModelJSON.pool($0.0, status: $0.1) }).serialized(pretty: true))
             } else {
                 context.print(
                     StoreCommandSupport.table(
                         ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
                         rows.map { pool, status in
-                            [pool.name, pool.type, status, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
+                            [pool.name, pool.type, status.rawValue, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
                         }
                     )
                 )
@@ -116,10 +116,10 @@ enum PoolCommand: CLICommand {
             let queues = try await store.queues(pool: name)
             let now = Date()
             let inFlight = try await store.runs(FlowRunFilter(states: RunState.inFlight, poolName: name, limit: Int.max)).count
-            var object = json(pool, status: status(pool, queues: queues, now: now)).objectValue ?? [:]
+            var object = ModelJSON.pool(pool, status: ModelJSON.status(pool, queues: queues, now: now)).objectValue ?? [:]
             object["active_slots"] = .int(Int64(inFlight))
-            object["base_job_template"] = StoreCommandSupport.json(document: pool.baseJobTemplate)
-            object["queues"] = .array(queues.map { QueueCommand.json($0, now: now) })
+            object["base_job_template"] = ModelJSON.document(pool.baseJobTemplate)
+            object["queues"] = .array(queues.map { ModelJSON.queue($0, now: now) })
             if parsed.flag("json") {
                 context.print(JSONValue.object(object).serialized(pretty: true))
                 return .success
@@ -128,7 +128,7 @@ enum PoolCommand: CLICommand {
                 """
                 name:         \(pool.name)
                 type:         \(pool.type)
-                status:       \(status(pool, queues: queues, now: now))
+                status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)
                 concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
                 credentials:  \(pool.credentialsProfile ?? "-")
                 created:      \(StoreCommandSupport.format(pool.createdAt))
@@ -141,7 +141,7 @@ enum PoolCommand: CLICommand {
                 )
             }
             context.print("base job template:")
-            context.print(StoreCommandSupport.json(document: pool.baseJobTemplate).serialized(pretty: true))
+            context.print(ModelJSON.document(pool.baseJobTemplate).serialized(pretty: true))
             return .success
         }
     }
@@ -186,16 +186,9 @@ enum PoolCommand: CLICommand {
             let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
             if parsed.flag("json") {
                 let items: [JSONValue] = entries.map { entry in
-                    .object([
-                        "id": .string(entry.run.id),
-                        "deployment": .string(entry.run.deploymentName),
-                        "queue": .string(entry.run.queueName),
-                        "priority": StoreCommandSupport.json(priorities[entry.run.queueID]),
-                        "scheduled_time": StoreCommandSupport.json(entry.run.scheduledTime),
-                        "state": .string(entry.run.state.displayName),
-                        "status": .string(entry.verdict == .next ? "next" : "held"),
-                        "reason": entry.verdict.reason.map { .string($0.rawValue) } ?? .null,
-                    ])
+                    var object = ModelJSON.preview(entry).objectValue!
+                    object["priority"] = ModelJSON.value(priorities[entry.run.queueID])
+                    return .object(object)
                 }
                 context.print(JSONValue.array(items).serialized(pretty: true))
                 return .success
@@ -220,28 +213,6 @@ enum PoolCommand: CLICommand {
             context.print(StoreCommandSupport.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))
             return .success
         }
-    }
-
-    /// PAUSED when paused; READY when the dispatcher considered any of its queues within 60 s; else NOT_READY.
-    static func status(_ pool: WorkPool, queues: [WorkQueue], now: Date) -> String {
-        if pool.isPaused { return WorkQueueStatus.paused.rawValue }
-        let ready = queues.contains { queue in
-            queue.lastConsideredAt.map { now.timeIntervalSince($0) <= WorkQueue.readyWindow } ?? false
-        }
-        return (ready ? WorkQueueStatus.ready : .notReady).rawValue
-    }
-
-    static func json(_ pool: WorkPool, status: String) -> JSONValue {
-        .object([
-            "name": .string(pool.name),
-            "type": .string(pool.type),
-            "status": .string(status),
-            "is_paused": .bool(pool.isPaused),
-            "concurrency_limit": StoreCommandSupport.json(pool.concurrencyLimit),
-            "credentials_profile": StoreCommandSupport.json(pool.credentialsProfile),
-            "created_at": StoreCommandSupport.json(pool.createdAt),
-            "updated_at": StoreCommandSupport.json(pool.updatedAt),
-        ])
     }
 }
 

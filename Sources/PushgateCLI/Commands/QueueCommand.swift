@@ -79,7 +79,7 @@ enum QueueCommand: CLICommand {
             let queues = try await store.queues(pool: pool)
             let now = Date()
             if parsed.flag("json") {
-                context.print(JSONValue.array(queues.map { json($0, now: now) }).serialized(pretty: true))
+                context.print(JSONValue.array(queues.map { ModelJSON.queue($0, now: now) }).serialized(pretty: true))
             } else {
                 context.print(
                     StoreCommandSupport.table(
@@ -103,7 +103,7 @@ enum QueueCommand: CLICommand {
             let queue = try await store.queue(pool: values[0], named: values[1])
             let now = Date()
             if parsed.flag("json") {
-                context.print(json(queue, now: now).serialized(pretty: true))
+                context.print(ModelJSON.queue(queue, now: now).serialized(pretty: true))
             } else {
                 context.print(
                     """
@@ -156,18 +156,5 @@ enum QueueCommand: CLICommand {
             context.print("deleted queue '\(values[1])' of pool '\(values[0])'")
             return .success
         }
-    }
-
-    static func json(_ queue: WorkQueue, now: Date) -> JSONValue {
-        .object([
-            "name": .string(queue.name),
-            "pool": .string(queue.poolName),
-            "priority": .int(Int64(queue.priority)),
-            "status": .string(queue.status(now: now).rawValue),
-            "is_paused": .bool(queue.isPaused),
-            "concurrency_limit": StoreCommandSupport.json(queue.concurrencyLimit),
-            "last_considered_at": StoreCommandSupport.json(queue.lastConsideredAt),
-            "created_at": StoreCommandSupport.json(queue.createdAt),
-        ])
     }
 }

@@ -90,7 +90,7 @@ enum RunCommand: CLICommand {
                 now: now
             )
             if parsed.flag("json") {
-                var object = json(creation.run).objectValue ?? [:]
+                var object = ModelJSON.run(creation.run).objectValue ?? [:]
                 object["created"] = .bool(creation.created)
                 context.print(JSONValue.object(object).serialized(pretty: true))
             } else {
@@ -117,7 +117,7 @@ enum RunCommand: CLICommand {
                 FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
             )
             if parsed.flag("json") {
-                context.print(JSONValue.array(runs.map(json)).serialized(pretty: true))
+                context.print(JSONValue.array(runs.map(ModelJSON.run)).serialized(pretty: true))
             } else {
                 context.print(
                     StoreCommandSupport.table(
@@ -141,17 +141,8 @@ enum RunCommand: CLICommand {
             let run = try await store.run(id: id)
             let history = try await store.history(runID: id)
             if parsed.flag("json") {
-                var object = json(run).objectValue ?? [:]
-                object["history"] = .array(
-                    history.map { entry in
-                        .object([
-                            "from": StoreCommandSupport.json(entry.from?.displayName),
-                            "to": .string(entry.to.displayName),
-                            "at": StoreCommandSupport.json(entry.at),
-                            "reason": .string(entry.reason),
-                        ])
-                    }
-                )
+                var object = ModelJSON.run(run).objectValue ?? [:]
+                object["history"] = .array(history.map(ModelJSON.transition))
                 context.print(JSONValue.object(object).serialized(pretty: true))
                 return .success
             }
@@ -186,25 +177,5 @@ enum RunCommand: CLICommand {
             context.print("run \(run.id) is \(run.state.displayName)")
             return .success
         }
-    }
-
-    static func json(_ run: FlowRun) -> JSONValue {
-        .object([
-            "id": .string(run.id),
-            "deployment": .string(run.deploymentName),
-            "pool": .string(run.poolName),
-            "queue": .string(run.queueName),
-            "state": .string(run.state.displayName),
-            "state_reason": .string(run.stateReason),
-            "state_changed_at": StoreCommandSupport.json(run.stateChangedAt),
-            "scheduled_time": StoreCommandSupport.json(run.scheduledTime),
-            "attempt": .int(Int64(run.attempt)),
-            "provider_handle": StoreCommandSupport.json(run.providerHandle),
-            "lease_owner": StoreCommandSupport.json(run.leaseOwner),
-            "lease_expires_at": StoreCommandSupport.json(run.leaseExpiresAt),
-            "idempotency_key": StoreCommandSupport.json(run.idempotencyKey),
-            "job_variables": StoreCommandSupport.json(document: run.jobVariables ?? "{}"),
-            "created_at": StoreCommandSupport.json(run.createdAt),
-        ])
     }
 }

@@ -121,20 +121,7 @@ enum StoreCommandSupport {
         return total
     }
 
-    static func format(_ date: Date?) -> String {
-        guard let date else { return "-" }
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: date.timeIntervalSince1970.rounded() != date.timeIntervalSince1970))
-    }
-
-    static func json(_ date: Date?) -> JSONValue { date.map { .string(format($0)) } ?? .null }
-    static func json(_ int: Int?) -> JSONValue { int.map { .int(Int64($0)) } ?? .null }
-    static func json(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
-
-    /// Parses stored JSON text back into a value for `--json` output.
-    static func json(document text: String?) -> JSONValue {
-        guard let text else { return .null }
-        return (try? JSONValue.parse(text)) ?? .string(text)
-    }
+    static func format(_ date: Date?) -> String { date.map(ModelJSON.timestamp) ?? "-" }
 
     /// Left-aligned columns separated by two spaces.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
