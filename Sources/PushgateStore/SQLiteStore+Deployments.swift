@@ -46,4 +46,42 @@ extension SQLiteStore {
             return result
         }
     }
+
+    package func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) throws -> Deployment {
+        let place = "deployment '\(name)'"
+        if case .some(let limit) = update.concurrencyLimit { try StoreValidation.limit(limit, of: place) }
+        let variables = try update.jobVariables.map { (text: String?) throws(StoreError) -> String? in
+            try text.map { (text: String) throws(StoreError) -> String in try StoreValidation.jsonObject(text, of: "job variables of \(place)") }
+        }
+        return try write { db in
+            var deployment = try Self.findDeployment(db, name)
+            if let queueName = update.queueName {
+                let pool = try Self.findPool(db, deployment.poolName)
+                deployment.queueID = try Self.findQueue(db, pool: pool, queueName).id
+            }
+            if case .some(let text) = variables { deployment.jobVariables = text }
+            if case .some(let limit) = update.concurrencyLimit { deployment.concurrencyLimit = limit }
+            try db.run(
+                "UPDATE deployments SET queue_id = ?, job_variables = ?, concurrency_limit = ? WHERE id = ?",
+                [.integer(deployment.queueID), .string(deployment.jobVariables), .int(deployment.concurrencyLimit), .integer(deployment.id)]
+            )
+            return try Self.findDeployment(db, name)
+        }
+    }
+
+    package func deleteDeployment(named name: String) throws {
+        try write { db in
+            let deployment = try Self.findDeployment(db, name)
+            let open = try db.first(
+                "SELECT COUNT(*) FROM flow_runs WHERE deployment_id = ? AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')",
+                [.integer(deployment.id)]
+            ) { $0.int(0) } ?? 0
+            if open > 0 {
+                throw StoreError(.conflict, "deployment '\(name)' has \(open) unfinished run(s); it was not deleted")
+            }
+            try db.run("DELETE FROM flow_run_states WHERE run_id IN (SELECT id FROM flow_runs WHERE deployment_id = ?)", [.integer(deployment.id)])
+            try db.run("DELETE FROM flow_runs WHERE deployment_id = ?", [.integer(deployment.id)])
+            try db.run("DELETE FROM deployments WHERE id = ?", [.integer(deployment.id)])
+        }
+    }
 }

@@ -5,7 +5,7 @@ import PushgateStore
 /// `pushgate deployment ...`: deployments, the queue their runs go to, and their job variables.
 enum DeploymentCommand: CLICommand {
     static let name = "deployment"
-    static let summary = "manage deployments (create, ls, inspect)"
+    static let summary = "manage deployments (create, ls, inspect, update, delete)"
     static let help = """
         usage: pushgate [--db PATH] deployment SUBCOMMAND ...
 
@@ -14,6 +14,10 @@ enum DeploymentCommand: CLICommand {
               against the pool's base job template.
           deployment ls [--pool POOL] [--json]
           deployment inspect NAME [--json]
+          deployment update NAME [--queue QUEUE] [--vars JSON|@FILE] [--concurrency N|none]
+              Changes what future runs get; runs already created keep their queue.
+          deployment delete NAME
+              Refused while the deployment has unfinished runs; its finished runs' records go with it.
 
         exit status: 0 success, 1 rejected (unknown name, duplicate, invalid value or job variables), 2 usage or I/O error
         """
@@ -35,6 +39,8 @@ enum DeploymentCommand: CLICommand {
             case "create": return try await create(parsed, command, context)
             case "ls", "list": return try await list(parsed, command, context)
             case "inspect": return try await inspect(parsed, command, context)
+            case "update": return try await update(parsed, command, context)
+            case "delete", "rm": return try await delete(parsed, command, context)
             default:
                 context.error("pushgate deployment: unknown subcommand '\(sub)' (see 'pushgate deployment --help')")
                 return .usage
@@ -66,6 +72,33 @@ enum DeploymentCommand: CLICommand {
                 now: Date()
             )
             context.print("created deployment '\(deployment.name)' on pool '\(deployment.poolName)', queue '\(deployment.queueName)'")
+            return .success
+        }
+    }
+
+    private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        var change = DeploymentUpdate(queueName: parsed.option("queue"))
+        if parsed.option("concurrency") != nil { change.concurrencyLimit = .some(try StoreCommandSupport.optionalLimit(parsed, "concurrency")) }
+        let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        return await StoreCommandSupport.withStore(command, context) { store in
+            let existing = try await store.deployment(named: name)
+            if let variables {
+                try StoreCommandSupport.validateJobVariables(
+                    pool: try await store.pool(named: existing.poolName), deployment: (variables.value, variables.source), run: nil, context)
+                change.jobVariables = .some(variables.value.serialized())
+            }
+            let deployment = try await store.updateDeployment(named: name, change, now: Date())
+            context.print("updated deployment '\(deployment.name)' (queue '\(deployment.queueName)')")
+            return .success
+        }
+    }
+
+    private static func delete(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        return await StoreCommandSupport.withStore(command, context) { store in
+            try await store.deleteDeployment(named: name)
+            context.print("deleted deployment '\(name)'")
             return .success
         }
     }

@@ -60,3 +60,19 @@ package struct DeploymentSpec: Sendable, Hashable {
         self.concurrencyLimit = concurrencyLimit
     }
 }
+
+/// A partial update of a deployment; `nil` fields are left as they are.
+package struct DeploymentUpdate: Sendable, Hashable {
+    /// Moves the deployment (and its future runs) to another queue of the same pool.
+    package var queueName: String?
+    /// `.some(nil)` clears the job variables; `nil` keeps them.
+    package var jobVariables: String??
+    /// `.some(nil)` removes the limit; `nil` keeps it.
+    package var concurrencyLimit: Int??
+
+    package init(queueName: String? = nil, jobVariables: String?? = nil, concurrencyLimit: Int?? = nil) {
+        self.queueName = queueName
+        self.jobVariables = jobVariables
+        self.concurrencyLimit = concurrencyLimit
+    }
+}

@@ -30,6 +30,10 @@ package protocol Store: Sendable {
     func createDeployment(_ spec: DeploymentSpec, now: Date) async throws -> Deployment
     func deployment(named name: String) async throws -> Deployment
     func deployments(pool: String?) async throws -> [Deployment]
+    /// Changes a deployment's queue, job variables or limit; runs already created keep their queue.
+    func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) async throws -> Deployment
+    /// Deletes a deployment and the records of its finished runs; refused while it has unfinished runs.
+    func deleteDeployment(named name: String) async throws
 
     // MARK: Runs
 

@@ -19,6 +19,21 @@ extension APIRouter {
             return APIRouter.json(201, ModelJSON.deployment(deployment))
         case ("GET", 1):
             return APIRouter.json(200, ModelJSON.deployment(try await store.deployment(named: path[0])))
+        case ("PATCH", 1):
+            let body = try RequestBody(request.body, allowed: ["queue", "job_variables", "concurrency_limit"])
+            let existing = try await store.deployment(named: path[0])
+            var update = DeploymentUpdate(queueName: try body.string("queue"))
+            if body.isExplicitNull("job_variables") {
+                update.jobVariables = .some(nil)
+            } else if let variables = try body.object("job_variables") {
+                try validate(variables, pool: try await store.pool(named: existing.poolName), deployment: nil, requireAll: false, source: "job_variables")
+                update.jobVariables = .some(variables.serialized())
+            }
+            if body.isExplicitNull("concurrency_limit") { update.concurrencyLimit = .some(nil) } else if let limit = try body.int("concurrency_limit") { update.concurrencyLimit = .some(limit) }
+            return APIRouter.json(200, ModelJSON.deployment(try await store.updateDeployment(named: path[0], update, now: clock.now())))
+        case ("DELETE", 1):
+            try await store.deleteDeployment(named: path[0])
+            return ServerResponse(status: 204)
         default:
             throw APIError.notFound("no route for \(request.method) \(request.path)")
         }
