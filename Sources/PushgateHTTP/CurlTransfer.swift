@@ -105,6 +105,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// (https://curl.se/libcurl/c/CURLOPT_POSTFIELDS.html), and its size is always given explicitly.
     private func configureMethodAndBody(_ request: HTTPRequest) throws(HTTPClientError) {
         let method = request.method.uppercased()
+        // libcurl silently re-sends a request once when a reused keep-alive connection turns out closed,
+        // even if the server already processed it; a non-idempotent call must never be sent twice, so it
+        // gets a connection of its own (https://curl.se/libcurl/c/CURLOPT_FRESH_CONNECT.html).
+        if !request.isIdempotent { try set(CURLOPT_FRESH_CONNECT, 1) }
         if method == "GET" && request.body.isEmpty {
             try set(CURLOPT_HTTPGET, 1)
             return

@@ -47,3 +47,39 @@ enum HTTPBenchmark {
         return Measurement(samples: samples)
     }
 }
+
+extension HTTPBenchmark {
+    /// The same GETs from Python's urllib3 (what botocore's transport is built on) with the same number of
+    /// threads as in-flight requests, against a fresh loopback server; nil when python3/urllib3 is missing.
+    static func urllib3RequestsPerSecond(requests: Int, concurrency: Int) throws -> Double? {
+        let server = try LoopbackHTTPServer { request in
+            .json(200, #"{"taskArn":"arn:aws:ecs:us-east-1:123456789012:task/\#(request.path.count)"}"#)
+        }
+        defer { server.stop() }
+        let script = #"""
+            import sys, time, urllib3
+            from concurrent.futures import ThreadPoolExecutor
+            url, n, c = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+            pool = urllib3.PoolManager(maxsize=c)
+            pool.request("GET", url)
+            def get(_):
+                r = pool.request("GET", url)
+                assert r.status == 200
+            start = time.perf_counter()
+            with ThreadPoolExecutor(c) as ex:
+                list(ex.map(get, range(n)))
+            print(n / (time.perf_counter() - start))
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, "\(server.baseURL)/v1/tasks", String(requests), String(concurrency)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

@@ -55,15 +55,3 @@ final class RecordingSleepClock: WallClock, Sendable {
 struct FixedBearerTokens: BearerTokenProvider {
     func token() async throws -> BearerToken { BearerToken(token: "fixed-test-token", expiresAt: .distantFuture) }
 }
-
-/// Sends non-idempotent requests on a connection of their own (a fresh client), idempotent ones on the
-/// shared client: what CurlHTTPClient should do itself, because libcurl silently re-sends a request
-/// whose reused keep-alive connection died before any answer, even a POST the server already processed.
-struct FreshConnectionForUnsafeCalls: HTTPClient {
-    let shared: any HTTPClient
-
-    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard !request.isIdempotent else { return try await shared.execute(request) }
-        return try await withCurlHTTPClient { fresh in try await fresh.execute(request) }
-    }
-}

@@ -161,7 +161,7 @@ struct CloudRunEndToEndTests {
             ScriptedFault("jobs.run", occurrence: 1, .dropAfterProcessing),
         ])
         try await Self.withFake(faults: faults) { fake, curl in
-            let http = FreshConnectionForUnsafeCalls(shared: curl)
+            let http = curl
             let provider = try Self.provider(fake, http)
             let job = try Self.job()
             let handle = try await provider.submit(job)
@@ -181,15 +181,14 @@ struct CloudRunEndToEndTests {
         }
     }
 
-    @Test("known transport issue: CurlHTTPClient lets libcurl re-send a POST whose reused connection died after processing")
-    func curlResendsUnsafeCalls() async throws {
+    @Test("the transport never re-sends a POST whose kept-alive connection died after the server processed it")
+    func transportDoesNotResendUnsafeCalls() async throws {
         let faults = FaultConfiguration(scripted: [ScriptedFault("jobs.run", occurrence: 1, .dropAfterProcessing)])
         try await Self.withFake(faults: faults) { fake, http in
             let provider = try Self.provider(fake, http)
             _ = try await provider.submit(try Self.job())
-            withKnownIssue("CurlHTTPClient should use CURLOPT_FRESH_CONNECT for isIdempotent == false requests") {
-                #expect(fake.statistics.workloads == 1)
-            }
+            #expect(fake.statistics.workloads == 1)
+            #expect(fake.statistics.calls["jobs.run"] == 1)
         }
     }
 

@@ -128,7 +128,7 @@ struct ContainerInstancesEndToEndTests {
         ])
         try await Self.withFake(faults: faults) { fake, curl in
             let clock = RecordingSleepClock()
-            let provider = try Self.provider(fake, FreshConnectionForUnsafeCalls(shared: curl), clock: clock)
+            let provider = try Self.provider(fake, curl, clock: clock)
             let job = try Self.job()
             let handle = try await provider.submit(job)
             #expect(clock.recordedWaits.contains { $0 >= 3.9 })
