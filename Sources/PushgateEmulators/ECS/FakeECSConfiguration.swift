@@ -64,6 +64,9 @@ package struct FakeECSConfiguration: Sendable {
     package var outcome: @Sendable (_ image: String, _ command: [String]) -> Outcome
     /// Faults injected per call; operation names are the ECS ones (`RunTask`, `DescribeTasks`, …).
     package var faults: FaultConfiguration
+    /// False answers every request with `Connection: close`, so no client reuses a connection (a dropped
+    /// answer then always hits a fresh connection, which libcurl never silently re-sends on).
+    package var keepAlive: Bool
 
     package init(
         accessKeyID: String = "AKIDFAKEECS000000000",
@@ -76,7 +79,8 @@ package struct FakeECSConfiguration: Sendable {
         maxClockSkew: TimeInterval? = 300,
         now: @escaping @Sendable () -> Date = { Date() },
         outcome: @escaping @Sendable (_ image: String, _ command: [String]) -> Outcome = FakeECSConfiguration.defaultOutcome,
-        faults: FaultConfiguration = .none
+        faults: FaultConfiguration = .none,
+        keepAlive: Bool = true
     ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
@@ -89,6 +93,7 @@ package struct FakeECSConfiguration: Sendable {
         self.now = now
         self.outcome = outcome
         self.faults = faults
+        self.keepAlive = keepAlive
     }
 
     /// By image name: `fail` → exit 1, `crash` or `pull` → TaskFailedToStart, `oom` → no exit code with an

@@ -55,8 +55,14 @@ package final class FakeECSServer: Sendable {
         running?.stop()
     }
 
-    /// Routes one request: the emulator's own endpoints, then SigV4, then faults, then the operation.
+    /// Routes one request (``route(_:)``), closing the connection afterwards unless keep-alive is on.
     func handle(_ request: ServerRequest) -> ServerResponse {
+        let response = route(request)
+        return configuration.keepAlive ? response : response.with(header: "Connection", "close")
+    }
+
+    /// The emulator's own endpoints, then SigV4, then faults, then the operation.
+    func route(_ request: ServerRequest) -> ServerResponse {
         if request.path == "/_emulator/stats" && request.method == "GET" {
             return .json(200, statistics.json.serialized(pretty: true))
         }
