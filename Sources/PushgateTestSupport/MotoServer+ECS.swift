@@ -1,0 +1,27 @@
+import Foundation
+
+/// ECS set-up in moto for end-to-end tests (build-notes.md §4): Fargate tasks need the default VPC's
+/// subnets and a security group (moto answers 500 without them).
+extension MotoServer {
+    package struct ECSNetwork: Sendable, Decodable {
+        package var subnets: [String]
+        package var securityGroups: [String]
+    }
+
+    /// The default VPC's subnets and security group, read with boto3 signed by the bootstrap key.
+    package func defaultECSNetwork() throws -> ECSNetwork {
+        let script = #"""
+            import json, sys, boto3
+            from botocore.config import Config
+            url, key, secret = sys.argv[1:4]
+            ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1", aws_access_key_id=key,
+                               aws_secret_access_key=secret, config=Config(retries={"max_attempts": 1}))
+            vpc = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]
+            subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
+            groups = [g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]]
+            print(json.dumps({"subnets": subnets[:2], "securityGroups": groups[:1]}))
+            """#
+        let output = try PythonScript.run(script, arguments: [endpoint, bootstrap.accessKeyID, bootstrap.secretAccessKey])
+        return try JSONDecoder().decode(ECSNetwork.self, from: Data(output.utf8))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import PushgateCore
+import PushgateHTTP
+import PushgateProviders
+import PushgateSigning
+import PushgateTestSupport
+import Testing
+
+/// The ECS provider end to end against a real moto_server with SigV4 checking on (build-notes.md §4),
+/// through libcurl and a credentials-file profile. In CI (`CI=true`) a missing moto fails these tests.
+@Suite("ECS provider against moto", .enabled(if: MotoServer.isAvailable || MotoServer.isRequired))
+struct ECSMotoTests {
+    func withMoto(_ body: (MotoServer, CurlHTTPClient, ECSProvider, MotoServer.ECSNetwork) async throws -> Void) async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let network = try moto.defaultECSNetwork()
+        let file = try CredentialsFile(
+            parsing: """
+                [aws moto]
+                access_key_id = \(moto.bootstrap.accessKeyID)
+                secret_access_key = \(moto.bootstrap.secretAccessKey)
+                region = us-east-1
+                endpoint_url = \(moto.endpoint)
+                """, path: "moto.ini")
+        try await withCurlHTTPClient { http in
+            let provider = try ProviderFactory.ecs(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
+            _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])
+            try await body(moto, http, provider, network)
+        }
+    }
+
+    func job(_ network: MotoServer.ECSNetwork, runID: String, _ extra: [String: JSONValue] = [:]) throws -> SubmissionJob {
+        var variables: [String: JSONValue] = [
+            "cluster": "pushgate",
+            "network_configuration": [
+                "subnets": .array(network.subnets.map(JSONValue.string)),
+                "securityGroups": .array(network.securityGroups.map(JSONValue.string)), "assignPublicIp": "ENABLED",
+            ],
+        ]
+        variables.merge(extra) { _, new in new }
+        return try ECSFixtures.job(variables, runID: runID, now: Date())
+    }
+
+    @Test("register, run, describe until STOPPED (Completed), reuse the definition, look the run up by its key")
+    func endToEnd() async throws {
+        try await withMoto { _, _, provider, network in
+            let first = try job(network, runID: "c0000000-0000-0000-0000-000000000001")
+            #expect(provider.validate(first).isEmpty)
+            let handle = try await provider.submit(first)
+            let task = try #require(ECSTaskHandle(handle))
+            #expect(task.cluster.hasSuffix(":cluster/pushgate"))
+            let states = try await provider.pollUntilTerminal(handle, job: first).map(\.state)
+            #expect(states.last == .completed, "\(states)")
+            #expect(states.dropLast().allSatisfy { $0 == .running }, "moto starts tasks RUNNING: \(states)")
+
+            let second = try job(network, runID: "c0000000-0000-0000-0000-000000000002")
+            let other = try await provider.submit(second)
+            #expect(other != handle)
+            let listed = try await provider.call(.listTaskDefinitions, ["familyPrefix": "pushgate_ecs-pool_etl"])
+            #expect(listed["taskDefinitionArns"]?.arrayValue?.count == 1, "the second run reused the revision")
+
+            // moto ignores clientToken, so exactly-once rests on the look-up: the key finds its one task.
+            let lookedUp = try await provider.lookUp(first)
+            #expect(lookedUp.flatMap(ECSTaskHandle.init)?.taskARN == task.taskARN)
+            let byStartedBy = try await provider.call(
+                .listTasks, ["cluster": "pushgate", "startedBy": .string(ECSSubmissionPlan.startedBy(idempotencyKey: first.idempotencyKey))])
+            #expect(byStartedBy["taskArns"]?.arrayValue?.count == 1)
+            let never = try await provider.lookUp(try job(network, runID: "c0000000-0000-0000-0000-00000000ffff"))
+            #expect(never == nil)
+        }
+    }
+
+    @Test("StopTask then Cancelled; per-run definition deregistered in clean-up")
+    func cancelAndCleanUp() async throws {
+        try await withMoto { _, _, provider, network in
+            let job = try job(network, runID: "c0000000-0000-0000-0000-000000000003", ["auto_deregister_task_definition": true])
+            let handle = try await provider.submit(job)
+            try await provider.cancel(handle, job: job, reason: "Cancelled by pushgate")
+            let states = try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true)
+            #expect(states.last?.state == .cancelled, "\(states)")
+            try await provider.cleanUp(handle, job: job)
+            let family = try #require(ECSFixtures.plan(job)?.family)
+            let described = try await provider.call(.describeTaskDefinition, ["taskDefinition": .string("\(family):1")])
+            #expect(described["taskDefinition"]?["status"] == "INACTIVE")
+            try await provider.cleanUp(handle, job: job)
+        }
+    }
+
+    @Test("a wrong secret is unauthorized (moto's XML SignatureDoesNotMatch); an unknown cluster is notFound")
+    func refusals() async throws {
+        try await withMoto { moto, http, provider, network in
+            let wrong = ECSProvider(
+                region: "us-east-1", endpoint: moto.endpoint,
+                credentials: StaticAWSCredentialProvider(
+                    AWSCredentials(accessKeyID: moto.bootstrap.accessKeyID, secretAccessKey: "wrong" + moto.bootstrap.secretAccessKey)),
+                http: http, clock: SystemClock())
+            let job = try job(network, runID: "c0000000-0000-0000-0000-000000000004")
+            let error = await #expect(throws: ProviderError.self) { try await wrong.submit(job) }
+            #expect(error?.code == .unauthorized && error?.httpStatus == 403 && error?.providerCode == "SignatureDoesNotMatch")
+
+            let lost = try self.job(network, runID: "c0000000-0000-0000-0000-000000000005", ["cluster": "no-such-cluster"])
+            let missing = await #expect(throws: ProviderError.self) { try await provider.submit(lost) }
+            #expect(missing?.code == .notFound && missing?.providerCode == "ClusterNotFoundException")
+        }
+    }
+}
