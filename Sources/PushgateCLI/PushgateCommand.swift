@@ -10,6 +10,7 @@ package enum PushgateCommand {
         RunCommand.self,
         DryRunCommand.self,
         ServeCommand.self,
+        EmulateCommand.self,
     ]
 
     package static var help: String {

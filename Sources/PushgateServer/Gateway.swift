@@ -25,6 +25,7 @@ package struct Gateway: Sendable {
             group.addTask { await poller.run(); return .pollerEnded }
             group.addTask { .stopRequested(await stop()) }
             var stopping = false
+            var finished = false
             while let event = await group.next() {
                 switch event {
                 case .stopRequested(let number):
@@ -38,13 +39,17 @@ package struct Gateway: Sendable {
                         return .graceExpired
                     }
                 case .dispatcherEnded:
-                    if stopping {
+                    if stopping && !finished {
+                        finished = true
                         logger.info("submissions finished; stopping")
                         group.cancelAll()
                     }
                 case .graceExpired:
-                    logger.warning("grace period over; handing back what is left")
-                    group.cancelAll()
+                    if !finished {
+                        finished = true
+                        logger.warning("grace period over; handing back what is left")
+                        group.cancelAll()
+                    }
                 case .pollerEnded:
                     if !stopping { group.cancelAll() }
                 }

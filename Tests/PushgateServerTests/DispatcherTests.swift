@@ -122,7 +122,9 @@ import Testing
         let h = try await ServerTestHarness.make(provider: provider)
         defer { Task { await h.close() } }
         try await h.createRuns("etl-low", count: 40)
-        await h.dispatcher { $0.maxConcurrentSubmissionsPerPool = 4 }.runOnce()
+        let dispatcher = h.dispatcher { $0.maxConcurrentSubmissionsPerPool = 4 }
+        #expect(await dispatcher.runOnce() == 4)
+        for _ in 0..<9 { await dispatcher.runOnce() }
         #expect(provider.workloads.count == 40)
         #expect(provider.maxInFlight <= 4 && provider.maxInFlight >= 2)
     }

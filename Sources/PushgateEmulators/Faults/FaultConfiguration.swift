@@ -44,3 +44,14 @@ package struct FaultConfiguration: Sendable, Equatable {
     /// No faults.
     package static let none = FaultConfiguration()
 }
+
+extension FaultConfiguration {
+    /// `share` of calls misbehave, spread evenly over 5xx, 429 with `Retry-After: 1`, drops before
+    /// processing, drops after processing and short delays.
+    package static func mixed(share: Double, seed: UInt64) -> FaultConfiguration {
+        let each = share / 5
+        return FaultConfiguration(
+            seed: seed, serverErrorShare: each, throttleShare: each, retryAfterSeconds: 1, dropShare: each,
+            dropAfterProcessingShare: each, delayShare: each, delay: 0.5)
+    }
+}

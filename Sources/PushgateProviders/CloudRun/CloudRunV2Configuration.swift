@@ -19,7 +19,7 @@ package struct CloudRunV2Configuration: Sendable {
     package init(
         runEndpoint: String = "https://run.googleapis.com",
         project: String? = nil,
-        operationPollInterval: TimeInterval = 5,
+        operationPollInterval: TimeInterval = 1,
         operationTimeout: TimeInterval = 600,
         retryPolicy: RetryPolicy = .cloudRun,
         randomSeed: UInt64? = nil

@@ -17,6 +17,8 @@ package final class Dispatcher: Sendable {
     private let templates = Mutex<[String: (updatedAt: Date, template: BaseJobTemplate)]>([:])
     /// Set by ``stopClaiming()``: no new claims, in-flight submissions finish.
     private let stopping = Atomic<Bool>(false)
+    /// Submissions under way per pool, bounded by `maxConcurrentSubmissionsPerPool`.
+    private let inFlight = Mutex<[String: Int]>([:])
     /// Beats after every pass, for `/health`.
     package let heartbeat = Heartbeat()
 
@@ -37,36 +39,65 @@ package final class Dispatcher: Sendable {
     package func stopClaiming() { stopping.store(true, ordering: .relaxed) }
     package var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    /// Claims and submits until cancelled or stopped; sleeps `interval` when a pass found nothing.
+    /// A claimed (or reclaimed) run and everything its submission needs.
+    private struct WorkItem: Sendable {
+        var run: FlowRun
+        var reconcile: Bool
+        var pool: WorkPool
+        var template: BaseJobTemplate
+        var deployment: Deployment?
+        var provider: any Provider
+    }
+
+    /// Claims and submits until cancelled or stopped. Submissions run concurrently with later claim passes
+    /// (a slow provider never holds up the others), at most `maxConcurrentSubmissionsPerPool` per pool;
+    /// when stopping, the submissions under way finish before this returns.
     package func run() async {
-        while !Task.isCancelled && !isStopping {
-            let submitted = await runOnce()
-            heartbeat.beat(clock.now())
-            if submitted == 0 {
-                try? await clock.sleep(until: clock.now().addingTimeInterval(configuration.interval))
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled && !isStopping {
+                let work = await claimPass()
+                heartbeat.beat(clock.now())
+                for item in work {
+                    group.addTask { await self.submit(item) }
+                }
+                if work.isEmpty {
+                    try? await clock.sleep(until: clock.now().addingTimeInterval(configuration.interval))
+                }
             }
         }
     }
 
-    /// One pass over every unpaused pool; returns how many runs were handled (submitted, adopted or ended).
+    /// One claim pass over every unpaused pool, then waits for those submissions; returns how many runs
+    /// were handled (submitted, adopted or ended). Tests drive the dispatcher with it.
     @discardableResult
     package func runOnce() async -> Int {
+        let work = await claimPass()
+        await withDiscardingTaskGroup { group in
+            for item in work { group.addTask { await self.submit(item) } }
+        }
+        return work.count
+    }
+
+    /// Marks late runs, then claims for every unpaused pool up to its free submission capacity.
+    private func claimPass() async -> [WorkItem] {
         let now = clock.now()
         do {
             _ = try await store.markLateRuns(now: now)
             let pools = try await store.pools().filter { !$0.isPaused }
-            return await withTaskGroup(of: Int.self) { group in
-                for pool in pools { group.addTask { await self.dispatch(pool) } }
-                return await group.reduce(0, +)
+            return await withTaskGroup(of: [WorkItem].self) { group in
+                for pool in pools { group.addTask { await self.claim(pool) } }
+                return await group.reduce([], +)
             }
         } catch {
             logger.error("dispatch pass failed", [("error", "\(error)")])
-            return 0
+            return []
         }
     }
 
-    private func dispatch(_ pool: WorkPool) async -> Int {
+    private func claim(_ pool: WorkPool) async -> [WorkItem] {
         let log = logger.with([("pool", pool.name), ("provider", pool.type)])
+        let capacity = configuration.maxConcurrentSubmissionsPerPool - inFlight.withLock { $0[pool.name, default: 0] }
+        guard capacity > 0 else { return [] }
         let provider: any Provider
         let template: BaseJobTemplate
         do {
@@ -74,50 +105,38 @@ package final class Dispatcher: Sendable {
             template = try self.template(for: pool)
         } catch {
             log.error("pool cannot submit", [("error", "\(error)")])
-            return 0
+            return []
         }
         var work: [(run: FlowRun, reconcile: Bool)] = []
         do {
             let now = clock.now()
+            let limit = min(configuration.claimBatch, capacity)
             let reclaimed = try await store.reclaimExpiredLeases(
-                pool: pool.name, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: now,
-                limit: configuration.claimBatch)
+                pool: pool.name, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: now, limit: limit)
             // A reclaimed run that already has a handle was submitted: the poller tracks it.
             work += reclaimed.filter { $0.providerHandle == nil }.map { ($0, true) }
-            if !isStopping {
+            if !isStopping && work.count < limit {
                 let start = monotonicNow()
                 let claimed = try await store.claim(
-                    pool: pool.name, owner: configuration.owner, limit: configuration.claimBatch,
+                    pool: pool.name, owner: configuration.owner, limit: limit - work.count,
                     leaseDuration: configuration.leaseDuration, now: now)
                 metrics.observe("pushgate_claim_duration_seconds", help: "Time of one claim transaction.", labels: ["pool": pool.name], monotonicNow() - start)
                 work += claimed.map { ($0, false) }
             }
         } catch {
             log.error("claim failed", [("error", "\(error)")])
-            return 0
+            return []
         }
-        guard !work.isEmpty else { return 0 }
+        guard !work.isEmpty else { return [] }
         var deployments: [String: Deployment] = [:]
         for name in Set(work.map(\.run.deploymentName)) {
             deployments[name] = try? await store.deployment(named: name)
         }
-        let limit = max(1, configuration.maxConcurrentSubmissionsPerPool)
-        let resolved = deployments
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for item in work {
-                if running >= limit {
-                    await group.next()
-                    running -= 1
-                }
-                running += 1
-                group.addTask {
-                    await self.submit(item.run, reconcile: item.reconcile, pool: pool, template: template,
-                        deployment: resolved[item.run.deploymentName], provider: provider)
-                }
-            }
+        inFlight.withLock { $0[pool.name, default: 0] += work.count }
+        return work.map {
+            WorkItem(run: $0.run, reconcile: $0.reconcile, pool: pool, template: template,
+                deployment: deployments[$0.run.deploymentName], provider: provider)
         }
-        return work.count
     }
 
     private func template(for pool: WorkPool) throws -> BaseJobTemplate {
@@ -127,11 +146,11 @@ package final class Dispatcher: Sendable {
         return template
     }
 
-    /// Submits one claimed run, or reconciles one whose previous owner died mid-submission.
-    private func submit(
-        _ run: FlowRun, reconcile: Bool, pool: WorkPool, template: BaseJobTemplate, deployment: Deployment?,
-        provider: any Provider
-    ) async {
+    /// Submits one claimed run, or reconciles one whose previous owner died mid-submission, and frees
+    /// its pool's submission slot.
+    private func submit(_ item: WorkItem) async {
+        defer { inFlight.withLock { $0[item.pool.name, default: 1] -= 1 } }
+        let (run, reconcile, pool, template, deployment, provider) = (item.run, item.reconcile, item.pool, item.template, item.deployment, item.provider)
         let log = logger.with([("run_id", run.id), ("pool", pool.name), ("provider", pool.type)])
         let kind = provider.kind
         guard let deployment else {
@@ -152,6 +171,9 @@ package final class Dispatcher: Sendable {
         }
         var mustLookUp = reconcile
         var attempt = 0
+        // Once a submit call has gone out, its outcome may be unknown: the claim is then never handed
+        // back (a new attempt would carry a new key); its lease expires and the next owner looks it up.
+        var mayHaveSent = reconcile
         while true {
             do {
                 if mustLookUp, let handle = try await provider.lookUp(job) {
@@ -164,6 +186,7 @@ package final class Dispatcher: Sendable {
                 }
                 try await pacer.acquire(providers.pacingKey(for: pool), kind: kind)
                 let start = monotonicNow()
+                mayHaveSent = true
                 let handle = try await provider.submit(job)
                 metrics.observe("pushgate_submit_duration_seconds", help: "Time of one provider submission.", labels: ["provider": kind.rawValue], monotonicNow() - start)
                 metrics.observe("pushgate_due_to_submitted_seconds", help: "From a run's scheduled time to its submission.", labels: ["provider": kind.rawValue],
@@ -195,14 +218,18 @@ package final class Dispatcher: Sendable {
                     try await clock.sleep(until: clock.now().addingTimeInterval(delay))
                     _ = try await store.renewLease(runID: run.id, owner: configuration.owner, until: clock.now().addingTimeInterval(configuration.leaseDuration), now: clock.now())
                 } catch {
-                    await handBack(run, log)
+                    await handBack(run, mayHaveSent: mayHaveSent, log)
                     return
                 }
             } catch is CancellationError {
-                await handBack(run, log)
+                await handBack(run, mayHaveSent: mayHaveSent, log)
                 return
             } catch {
                 // Anything else from a provider is treated as an unknown outcome.
+                if Task.isCancelled {
+                    await handBack(run, mayHaveSent: mayHaveSent, log)
+                    return
+                }
                 attempt += 1
                 mustLookUp = true
                 log.warning("submission failed; looking it up", [("error", "\(error)")])
@@ -234,8 +261,13 @@ package final class Dispatcher: Sendable {
         }
     }
 
-    /// Gives an unsubmitted claim back to its queue when the gateway stops mid-way.
-    private func handBack(_ run: FlowRun, _ log: Logger) async {
+    /// Gives an unsubmitted claim back to its queue when the gateway stops mid-way. A claim whose
+    /// submission may have gone out keeps its lease instead, so whoever takes it over looks it up first.
+    private func handBack(_ run: FlowRun, mayHaveSent: Bool, _ log: Logger) async {
+        if mayHaveSent {
+            log.info("stopping with a submission outcome unknown; the lease will expire and the run be reconciled")
+            return
+        }
         do {
             _ = try await store.releaseClaim(runID: run.id, owner: configuration.owner, reason: "gateway stopping; handed back", now: clock.now())
         } catch {

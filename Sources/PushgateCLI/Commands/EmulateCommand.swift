@@ -1,0 +1,76 @@
+import Foundation
+import PushgateCore
+import PushgateEmulators
+import PushgateServer
+
+/// `pushgate emulate`: the loopback emulators of ECS, Cloud Run v2 and ACI, with a credentials file for
+/// them, so users can try their own templates end to end without a cloud account.
+enum EmulateCommand: CLICommand {
+    static let name = "emulate"
+    static let summary = "run loopback emulators of ECS, Cloud Run v2 and ACI (no cloud account needed)"
+    static let help = """
+        usage: pushgate emulate [--dir DIR] [--pending SECONDS] [--running SECONDS] [--failure-rate SHARE]
+                                [--ports ECS,CLOUDRUN,ACI]
+
+        Starts the emulators on 127.0.0.1 and writes DIR/emulator-credentials (default: a new temporary
+        directory) with profiles named "emulator" for aws, gcp and azure. Point pools at them with
+        `pool create NAME --type ecs:push --credentials emulator` and `serve --credentials FILE`.
+        Workloads stay pending --pending seconds (default 1) and run --running seconds (default 2); an
+        image containing "fail" exits 1, a command "exit N" exits N. --failure-rate injects that share of
+        5xx, 429 and dropped connections. Runs until SIGINT or SIGTERM.
+
+        Modal has no HTTP/1.1 emulator: its gRPC fake (Tests/Support/fake_modal_server.py) needs grpcio.
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let options: EmulatorSuite.Options
+        do {
+            options = try parse(try ParsedArguments(arguments, valueOptions: ["dir", "pending", "running", "failure-rate", "ports"]))
+        } catch {
+            context.error("pushgate emulate: \(error)")
+            return .usage
+        }
+        let suite: EmulatorSuite
+        do {
+            suite = try EmulatorSuite.start(options)
+        } catch {
+            context.error("pushgate emulate: \(error)")
+            return .usage
+        }
+        defer { suite.stop() }
+        context.print("""
+            emulators running (profile "\(EmulatorSuite.profile)" in each section of the credentials file):
+              ecs:push                       \(suite.ecs.endpoint)
+              cloud-run-v2:push              \(suite.cloudRun.baseURL)  (project \(EmulatorSuite.project), token \(suite.cloudRun.tokenURI))
+              azure-container-instance:push  \(suite.containerInstances.baseURL)  (subscription \(EmulatorSuite.subscription), resource group \(EmulatorSuite.resourceGroup))
+            credentials file: \(suite.credentialsPath)
+            stop with Ctrl-C
+            """)
+        _ = await SignalWatcher.first()
+        context.print("workloads created: " + suite.workloads.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " "))
+        return .success
+    }
+
+    static func parse(_ parsed: ParsedArguments) throws -> EmulatorSuite.Options {
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+        let directory = parsed.option("dir").map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-emulate-\(ProcessInfo.processInfo.processIdentifier)")
+        var options = EmulatorSuite.Options(directory: directory)
+        func seconds(_ name: String, _ fallback: TimeInterval) throws -> TimeInterval {
+            guard let text = parsed.option(name) else { return fallback }
+            guard let value = Double(text), value >= 0 else { throw UsageError("option '--\(name)' expects seconds, got '\(text)'") }
+            return value
+        }
+        options.pacing = .timed(pending: try seconds("pending", 1), running: try seconds("running", 2))
+        if let text = parsed.option("failure-rate") {
+            guard let share = Double(text), (0...1).contains(share) else { throw UsageError("option '--failure-rate' expects a share between 0 and 1, got '\(text)'") }
+            options.faults = FaultConfiguration.mixed(share: share, seed: UInt64(Date().timeIntervalSince1970))
+        }
+        if let text = parsed.option("ports") {
+            let ports = text.split(separator: ",").map { UInt16($0) }
+            guard ports.count == 3, ports.allSatisfy({ $0 != nil }) else { throw UsageError("option '--ports' expects three ports, got '\(text)'") }
+            options.ports = ports.map { $0! }
+        }
+        return options
+    }
+}
