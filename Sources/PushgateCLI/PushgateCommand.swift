@@ -11,6 +11,7 @@ package enum PushgateCommand {
         DryRunCommand.self,
         ServeCommand.self,
         EmulateCommand.self,
+        DemoCommand.self,
     ]
 
     package static var help: String {

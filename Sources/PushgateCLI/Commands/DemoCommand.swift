@@ -1,0 +1,87 @@
+import Foundation
+import PushgateCore
+import PushgateEmulators
+import PushgateHTTP
+import PushgateServer
+import PushgateStore
+
+/// `pushgate demo`: the whole flow in a minute, with no cloud account: emulators of ECS, Cloud Run v2 and
+/// ACI on loopback, a SQLite store, pools from the shipped templates, prioritised queues, deployments and
+/// runs, and the gateway submitting and tracking them while every state change is printed.
+enum DemoCommand: CLICommand {
+    static let name = "demo"
+    static let summary = "run the gateway against loopback emulators and watch runs move (start here)"
+    static let help = """
+        usage: pushgate [--db PATH] demo [--timeout SECONDS] [--keep-serving]
+
+        Starts loopback emulators of ECS, Cloud Run v2 and Azure Container Instances, creates pools from the
+        shipped templates in a SQLite store (a new file in a temporary directory unless --db is given), a
+        critical/high/low queue waterfall with limits, deployments and a dozen runs (one fails, one is
+        cancelled), then runs the gateway and prints every state change until all runs have ended (or
+        --timeout, default 90 s). With --keep-serving the gateway and its HTTP API keep running afterwards
+        until Ctrl-C, so you can try `pushgate --db PATH run ls` or `curl` the API.
+        """
+
+    static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+        let parsed: ParsedArguments
+        let timeout: TimeInterval
+        do {
+            parsed = try ParsedArguments(arguments, valueOptions: ["timeout"], flagOptions: ["keep-serving"])
+            guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+            timeout = try parsed.option("timeout").map { text in
+                guard let value = Double(text), value > 0 else { throw UsageError("option '--timeout' expects seconds, got '\(text)'") }
+                return value
+            } ?? 90
+        } catch {
+            context.error("pushgate demo: \(error)")
+            return .usage
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-demo-\(UUID().uuidString.prefix(8))")
+        var context = context
+        if context.environment["PUSHGATE_DB"] == nil {
+            context.environment["PUSHGATE_DB"] = directory.appendingPathComponent("demo.db").path
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory))
+            defer { suite.stop() }
+            let store = try await StoreCommandSupport.openStore(context)
+            let runs = try await DemoScenario.create(in: store, templates: ServeOptions.defaultTemplatesDirectory(), context: context)
+            context.print("store: \(StoreCommandSupport.databasePath(context))   credentials: \(suite.credentialsPath)")
+            let token = UUID().uuidString.lowercased()
+            var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)
+            options.credentialsPath = suite.credentialsPath
+            options.port = 0
+            options.tokens = [token]
+            options.pollInterval = 0.5
+            options.replica = "demo"
+            options.logLevel = .warning
+            let http = try CurlHTTPClient()
+            defer { http.shutdown() }
+            let runtime = try await ServeRuntime.make(options: options, store: store, http: http, context: context)
+            if let api = runtime.api {
+                context.print("HTTP API: \(api.baseURL)  (Authorization: Bearer \(token))")
+            }
+            context.print("")
+            let keepServing = parsed.flag("keep-serving")
+            let context = context
+            await runtime.gateway.run(until: {
+                let finished = await DemoScenario.watch(runs, store: store, timeout: timeout, context: context)
+                if !finished { context.print("timed out after \(Int(timeout)) s") }
+                await DemoScenario.summary(runs, store: store, suite: suite, context: context)
+                if keepServing {
+                    context.print("\ngateway still serving; Ctrl-C to stop")
+                    return await SignalWatcher.first()
+                }
+                return nil
+            })
+            runtime.api?.stop()
+            let all = try await store.runs(FlowRunFilter(limit: 1_000))
+            await store.close()
+            return all.allSatisfy(\.state.isTerminal) ? .success : .failure
+        } catch {
+            context.error("pushgate demo: \(error)")
+            return .usage
+        }
+    }
+}
