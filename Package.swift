@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "PushgateStoreTests", dependencies: ["PushgateStore", "PushgateTestSupport"]),
         .testTarget(
             name: "PushgateServerTests",
-            dependencies: ["PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateTestSupport"]
+            dependencies: [
+                "PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateHTTP", "PushgateTestSupport",
+            ]
         ),
         .testTarget(name: "PushgateCLITests", dependencies: ["PushgateCLI", "PushgateTestSupport"]),
     ],

@@ -147,6 +147,9 @@ extension FakeECSServer {
         state.taskOrder.append(task.arn)
         state.statistics.runTaskWorkloads += 1
         if let token { state.statistics.workloadsByClientToken[token, default: 0] += 1 }
+        var tags: [String: String] = [:]
+        for tag in task.tags { if let key = tag["key"]?.stringValue, let value = tag["value"]?.stringValue { tags[key] = value } }
+        state.statistics.startedTasks.append(.init(at: now, clientToken: token, tags: tags))
         return FakeECSServer.ok(["tasks": [renderTask(task, now: now)], "failures": []])
     }
 

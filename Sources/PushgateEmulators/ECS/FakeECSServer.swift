@@ -80,6 +80,11 @@ package final class FakeECSServer: Sendable {
         let operation = String(target.dropFirst(prefix.count))
         state.withLock { $0.statistics.calls[operation, default: 0] += 1 }
         let fault = faults.fault(for: operation)
+        if operation == "RunTask" {
+            let token = (try? JSONValue.parse(request.body))?["clientToken"]?.stringValue
+            let attempt = FakeECSStatistics.RunTaskAttempt(at: configuration.now(), clientToken: token, fault: fault.map { "\($0)" })
+            state.withLock { $0.statistics.runTaskAttempts.append(attempt) }
+        }
         return FaultInjector.respond(fault, errorBody: FakeECSServer.faultBody) {
             let body: JSONValue
             do {

@@ -1,3 +1,4 @@
+import Foundation
 import PushgateCore
 
 /// What a ``FakeECSServer`` saw, so tests can check exactly-once submission: `runTaskWorkloads` counts
@@ -18,6 +19,23 @@ package struct FakeECSStatistics: Sendable, Equatable {
     package var authenticationFailures = 0
     /// Faults injected (status answers, throttles, drops, delays).
     package var faultsInjected = 0
+    /// Every RunTask that passed authentication, in arrival order: when, with which clientToken, and the
+    /// fault injected instead of processing it (nil when processed). Pacing tests read it.
+    package var runTaskAttempts: [RunTaskAttempt] = []
+    /// Every task started: when and with which tags. Limit tests derive concurrency from it.
+    package var startedTasks: [StartedTask] = []
+
+    package struct RunTaskAttempt: Sendable, Equatable {
+        package var at: Date
+        package var clientToken: String?
+        package var fault: String?
+    }
+
+    package struct StartedTask: Sendable, Equatable {
+        package var at: Date
+        package var clientToken: String?
+        package var tags: [String: String]
+    }
 
     package init() {}
 
