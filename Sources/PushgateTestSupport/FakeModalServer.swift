@@ -120,7 +120,7 @@ package final class FakeModalServer: Sendable {
         try JSONDecoder().decode(Stats.self, from: Data(contentsOf: statsFile))
     }
 
-    /// Terminates the fake and waits for it; removes the stats file. Safe to call more than once.
+    /// Terminates the fake (SIGTERM, then SIGKILL after 3 s) and waits for it; removes the stats file. Safe to call more than once.
     package func stop() {
         let running = process.withLock { current -> Process? in
             defer { current = nil }
@@ -129,6 +129,9 @@ package final class FakeModalServer: Sendable {
         guard let running else { return }
         if running.isRunning {
             running.terminate()
+            let deadline = Date().addingTimeInterval(3)
+            while running.isRunning && Date() < deadline { usleep(10_000) }
+            if running.isRunning { kill(running.processIdentifier, SIGKILL) }
             running.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: statsFile)

@@ -19,6 +19,7 @@ import base64
 import json
 import os
 import random
+import signal
 import struct
 import sys
 import threading
@@ -492,6 +493,18 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
+    # A parent may start us with SIGTERM blocked (the mask survives exec): unblock it and stop cleanly on it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    parent = os.getppid()
+
+    def watch_parent():
+        # Exit when the test process that started us is gone, so no fake outlives a killed test run.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     fake = FakeModal(args)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     server.add_generic_rpc_handlers((Handler(fake),))
