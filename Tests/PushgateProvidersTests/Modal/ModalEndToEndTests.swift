@@ -1,0 +1,234 @@
+import Foundation
+import PushgateCore
+import PushgateHTTP
+import PushgateTestSupport
+import Testing
+
+@testable import PushgateProviders
+
+/// The provider through libcurl (HTTP/2 prior knowledge) against the fake Modal gRPC server
+/// (`Tests/Support/fake_modal_server.py`). With `CI=true` a missing grpcio fails these tests.
+@Suite("Modal end to end (fake gRPC server)", .serialized, .enabled(if: FakeModalServer.isAvailable || FakeModalServer.isRequired))
+struct ModalEndToEndTests {
+    static let tokenID = "ak-e2e"
+    static let tokenSecret = "as-e2e-secret-value"
+
+    /// Starts the fake, runs `body` with a provider on a fresh libcurl client, stops both whatever happens.
+    func withModal(
+        secret: String = ModalEndToEndTests.tokenSecret, serverArguments: [String] = [],
+        _ body: (ModalProvider, FakeModalServer) async throws -> Void
+    ) async throws {
+        try #require(FakeModalServer.isAvailable, "\(FakeModalServer.installHint)")
+        let server = try await FakeModalServer(tokenID: Self.tokenID, tokenSecret: Self.tokenSecret, arguments: serverArguments)
+        defer { server.stop() }
+        try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(connectTimeout: 5, timeout: 30)) { curl in
+            let client = ModalGRPCClient(
+                serverURL: server.endpoint, credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)),
+                http: CurlHTTP2Client(base: curl))
+            try await body(ModalProvider(client: client, imageBuildTimeout: 30), server)
+        }
+    }
+
+    static func job(_ command: JSONValue, runID: String = UUID().uuidString, extra: [String: JSONValue] = [:]) -> SubmissionJob {
+        var configuration: [String: JSONValue] = ["image": "python:3.12-slim", "command": command, "memory": 256, "cpu": 0.25, "timeout": 60]
+        configuration.merge(extra) { $1 }
+        return ModalSandboxSpecTests.job(.object(configuration), runID: runID)
+    }
+
+    /// Polls until the state is terminal (or `until` is reached), at most `limit` seconds.
+    func waitFor(
+        _ provider: ModalProvider, _ handle: ProviderHandle, job: SubmissionJob, cancelRequested: Bool = false,
+        until stop: (ProviderStatus) -> Bool = { $0.state.isTerminal }, limit: TimeInterval = 20
+    ) async throws -> (ProviderStatus, [ProviderStatus.State]) {
+        let deadline = Date().addingTimeInterval(limit)
+        var seen: [ProviderStatus.State] = []
+        while Date() < deadline {
+            let target = PollTarget(handle: handle, job: job, cancelRequested: cancelRequested, submittedAt: Date(), now: Date())
+            let status = try #require(try await provider.poll([target])[handle])
+            if seen.last != status.state { seen.append(status.state) }
+            if stop(status) { return (status, seen) }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("no terminal state within \(limit) s; saw \(seen)")
+        return (ProviderStatus(.pending), seen)
+    }
+
+    @Test("libcurl speaks h2c gRPC to the fake: one frame, grpc-status 0 in the trailers; a bad secret is trailers-only 16")
+    func rawCall() async throws {
+        try #require(FakeModalServer.isAvailable, "\(FakeModalServer.installHint)")
+        let server = try await FakeModalServer(tokenID: Self.tokenID, tokenSecret: Self.tokenSecret)
+        defer { server.stop() }
+        for (secret, expected) in [(Self.tokenSecret, 0), ("as-nope", 16)] {
+            // One client per request: libcurl < 8 cannot reuse an h2c connection (see CurlHTTP2Client).
+            try await withCurlHTTPClient { curl in
+                let request = ModalGRPCClient.request(
+                    serverURL: server.endpoint, rpc: .authTokenGet, message: [],
+                    credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)), authToken: nil,
+                    idempotencyKey: "k", attempt: .init(), timeout: 5)
+                let result = try await curl.perform(request, options: CurlRequestOptions(httpVersion: .http2PriorKnowledge))
+                #expect(result.httpVersion == .http2)
+                #expect(result.response.status == 200)
+                #expect(GRPCStatus.of(result.mergedResponse).code == expected)
+                if expected == 0 {
+                    #expect(result.trailers["grpc-status"] == "0")
+                    let frames = try GRPCFrame.decode(result.response.body, method: "AuthTokenGet")
+                    #expect(frames.count == 1)
+                    #expect(try ModalMessages.authToken(ProtobufMessage(frames[0])).isEmpty == false)
+                } else {
+                    #expect(result.response.headers["grpc-status"] == "16")
+                }
+            }
+        }
+    }
+
+    @Test("a sandbox goes Pending → Running → Completed, with the configured image, command, resources and env")
+    func completes() async throws {
+        try await withModal(serverArguments: ["--secret", "db-creds"]) { provider, server in
+            let job = Self.job("python -c 'print(42)'", extra: ["secrets": ["db-creds"], "env": .object(["A": "1"])])
+            let handle = try await provider.submit(job)
+            let (status, seen) = try await waitFor(provider, handle, job: job)
+            #expect(status.state == .completed)
+            #expect(status.exitCode == 0)
+            #expect(seen == [.pending, .running, .completed])
+            let stats = try server.stats()
+            #expect(stats.sandboxes_created == 1)
+            let sandbox = try #require(stats.sandboxes.first)
+            #expect(sandbox.id == handle.value)
+            #expect(sandbox.args == ["python", "-c", "print(42)"])
+            #expect(sandbox.memory_mb == 256 && sandbox.milli_cpu == 250 && sandbox.timeout_secs == 60)
+            #expect(sandbox.name == ModalSandboxSpec.sandboxName(forKey: job.idempotencyKey))
+            #expect(sandbox.tags["pushgate-key"] == job.idempotencyKey)
+            #expect(sandbox.secret_ids.count == 2)
+            let envs = sandbox.secret_ids.compactMap { stats.secrets[$0]?.env }
+            #expect(envs.contains(["A": "1"]))
+            #expect(stats.calls["ImageJoinStreaming", default: 0] >= 1)  // the fake builds a new image first
+        }
+    }
+
+    @Test("a non-zero exit is Failed with its exit code")
+    func failsWithExitCode() async throws {
+        try await withModal { provider, _ in
+            let job = Self.job(.array(["sh", "-c", "exit 3"]))
+            let handle = try await provider.submit(job)
+            let (status, _) = try await waitFor(provider, handle, job: job)
+            #expect(status.state == .failed)
+            #expect(status.exitCode == 3)
+            #expect(status.reason?.contains("exit code 3") == true)
+        }
+    }
+
+    @Test("SandboxTerminate on a running sandbox ends it Cancelled")
+    func cancels() async throws {
+        try await withModal { provider, server in
+            let job = Self.job("sleep 30")
+            let handle = try await provider.submit(job)
+            _ = try await waitFor(provider, handle, job: job, until: { $0.state == .running })
+            try await provider.cancel(handle, job: job, reason: "user asked")
+            let (status, _) = try await waitFor(provider, handle, job: job, cancelRequested: true)
+            #expect(status.state == .cancelled)
+            #expect(try server.stats().terminate_calls == 1)
+            try await provider.cleanUp(handle, job: job)
+        }
+    }
+
+    @Test("a TERMINATED we did not ask for is Crashed; an OOM kill is Crashed")
+    func crashes() async throws {
+        try await withModal { provider, _ in
+            let job = Self.job("fake-status=KERNEL_OOM_KILL")
+            let handle = try await provider.submit(job)
+            let (status, _) = try await waitFor(provider, handle, job: job)
+            #expect(status.state == .crashed)
+            #expect(status.reason?.hasPrefix("GENERIC_STATUS_KERNEL_OOM_KILL") == true)
+
+            let other = Self.job("sleep 30")
+            let otherHandle = try await provider.submit(other)
+            try await provider.cancel(otherHandle, job: other, reason: "test")
+            let (unasked, _) = try await waitFor(provider, otherHandle, job: other, cancelRequested: false)
+            #expect(unasked.state == .crashed)
+        }
+    }
+
+    @Test("submitting the same job twice adopts the first sandbox: one workload")
+    func duplicateIsAdopted() async throws {
+        try await withModal { provider, server in
+            let job = Self.job("echo once")
+            let first = try await provider.submit(job)
+            let second = try await provider.submit(job)
+            #expect(first == second)
+            #expect(try await provider.lookUp(job) == first)
+            #expect(try server.stats().sandboxes_created == 1)
+            #expect(try await provider.lookUp(Self.job("echo never sent")) == nil)
+        }
+    }
+
+    @Test("a create that took effect but answered UNAVAILABLE is retried, hits ALREADY_EXISTS and is adopted: one workload")
+    func ambiguousCreateAdopted() async throws {
+        try await withModal(serverArguments: ["--create-then-unavailable", "1"]) { provider, server in
+            let job = Self.job("echo hi")
+            let handle = try await provider.submit(job)
+            let stats = try server.stats()
+            #expect(stats.sandboxes_created == 1)
+            #expect(stats.sandbox_create_calls == 2)
+            #expect(stats.sandboxes.first?.id == handle.value)
+        }
+    }
+
+    @Test("a wrong token secret is unauthorized and the secret appears nowhere in the error")
+    func wrongSecret() async throws {
+        let wrong = "as-wrong-secret-123"
+        try await withModal(secret: wrong) { provider, server in
+            do {
+                _ = try await provider.submit(Self.job("echo hi"))
+                Issue.record("expected unauthorized")
+            } catch let error as ProviderError {
+                #expect(error.code == .unauthorized)
+                #expect(error.providerCode == "UNAUTHENTICATED")
+                #expect(!String(describing: error).contains(wrong))
+                #expect(!String(reflecting: error).contains(wrong))
+            }
+            let stats = try server.stats()
+            #expect(stats.sandboxes_created == 0)
+            #expect(stats.unauthenticated == 1)
+        }
+    }
+
+    @Test("UNAVAILABLE answers are retried until the call succeeds")
+    func retriesUnavailable() async throws {
+        try await withModal(serverArguments: ["--fail-first", "3"]) { provider, server in
+            let job = Self.job("echo hi")
+            let handle = try await provider.submit(job)
+            let stats = try server.stats()
+            #expect(stats.injected_faults == 3)
+            #expect(stats.sandboxes_created == 1)
+            let apps = stats.attempts.filter { $0.first == "AppGetOrCreate" }
+            #expect(apps.map { $0[1] } == ["0", "1", "2", "3"])
+            #expect(Set(apps.map { $0[3] }).count == 1)
+            #expect(!handle.value.isEmpty)
+        }
+    }
+
+    @Test("RESOURCE_EXHAUSTED with a retry-after hint is waited out")
+    func throttled() async throws {
+        try await withModal(serverArguments: ["--exhausted-first", "1", "--retry-after", "1"]) { provider, server in
+            let started = Date()
+            _ = try await provider.submit(Self.job("echo hi"))
+            #expect(Date().timeIntervalSince(started) >= 1)
+            let apps = try server.stats().attempts.filter { $0.first == "AppGetOrCreate" }
+            #expect(apps.map { $0[2] } == ["0", "1"])
+        }
+    }
+
+    @Test("a missing named secret is reported as not found, and nothing is created")
+    func missingSecret() async throws {
+        try await withModal { provider, server in
+            do {
+                _ = try await provider.submit(Self.job("echo hi", extra: ["secrets": ["nope"]]))
+                Issue.record("expected notFound")
+            } catch let error as ProviderError {
+                #expect(error.code == .notFound)
+                #expect(error.message.contains("nope"))
+            }
+            #expect(try server.stats().sandboxes_created == 0)
+        }
+    }
+}
