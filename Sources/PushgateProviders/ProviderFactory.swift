@@ -27,8 +27,7 @@ package enum ProviderFactory {
             case .azureContainerInstance:
                 return try containerInstances(credentials: credentials, profile: profile, http: http, clock: clock)
             case .modal:
-                // Modal: wired by its provider's owner.
-                throw notYetSupported(kind)
+                return try modal(credentials: credentials, profile: profile, http: http, clock: clock)
             }
         } catch let error as CredentialsError {
             throw ProviderError(.invalidConfiguration, error.message, httpStatus: error.httpStatus, providerCode: error.providerCode)
