@@ -27,15 +27,18 @@ package struct ModalProvider: Provider {
     package let imageBuildTimeout: TimeInterval
     /// Sandboxes polled at once.
     package let pollConcurrency: Int
+    /// The profile's `environment`, used when the job's `environment_name` is empty (§5.2 `MODAL_ENVIRONMENT`).
+    package let defaultEnvironmentName: String?
 
     package init(
         client: ModalGRPCClient, builderVersion: String = ModalProvider.defaultBuilderVersion,
-        imageBuildTimeout: TimeInterval = 900, pollConcurrency: Int = 8
+        imageBuildTimeout: TimeInterval = 900, pollConcurrency: Int = 8, defaultEnvironmentName: String? = nil
     ) {
         self.client = client
         self.builderVersion = builderVersion
         self.imageBuildTimeout = imageBuildTimeout
         self.pollConcurrency = max(1, pollConcurrency)
+        self.defaultEnvironmentName = defaultEnvironmentName
     }
 
     /// A provider for a `[modal NAME]` credentials profile; `server_url` overrides `https://api.modal.com`.
@@ -43,7 +46,8 @@ package struct ModalProvider: Provider {
         self.init(
             client: ModalGRPCClient(
                 serverURL: profile.serverURL ?? ModalProvider.defaultServerURL, credentials: profile.credentials,
-                http: http, clock: clock))
+                http: http, clock: clock),
+            defaultEnvironmentName: profile.environment)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
@@ -53,9 +57,10 @@ package struct ModalProvider: Provider {
     /// The checked spec, or `invalidConfiguration` naming every bad field.
     func spec(_ job: SubmissionJob) throws -> ModalSandboxSpec {
         let parsed = ModalSandboxSpec.parse(job)
-        guard let spec = parsed.spec else {
+        guard var spec = parsed.spec else {
             throw ProviderError(.invalidConfiguration, parsed.problems.map(\.description).joined(separator: "; "))
         }
+        if spec.environmentName.isEmpty, let fallback = defaultEnvironmentName { spec.environmentName = fallback }
         return spec
     }
 
