@@ -6,7 +6,7 @@ import Synchronization
 package final class ManualClock: WallClock, Sendable {
     private struct State {
         var now: Date
-        var sleepers: [(deadline: Date, continuation: CheckedContinuation<Void, Never>)] = []
+        var sleepers: [(id: UUID, deadline: Date, continuation: CheckedContinuation<Void, Never>)] = []
     }
     private let state: Mutex<State>
 
@@ -17,13 +17,23 @@ package final class ManualClock: WallClock, Sendable {
     package func now() -> Date { state.withLock { $0.now } }
 
     package func sleep(until deadline: Date) async throws {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { s -> Bool in
-                if deadline <= s.now { return true }
-                s.sleepers.append((deadline, c))
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if deadline <= s.now || Task.isCancelled { return true }
+                    s.sleepers.append((id, deadline, c))
+                    return false
+                }
+                if resumeNow { c.resume() }
             }
-            if resumeNow { c.resume() }
+        } onCancel: {
+            // A cancelled sleeper wakes at once, as Task.sleep does.
+            let sleeper = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard let index = s.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.sleepers.remove(at: index).continuation
+            }
+            sleeper?.resume()
         }
         try Task.checkCancellation()
     }

@@ -150,6 +150,30 @@ package final class Dispatcher: Sendable {
     /// its pool's submission slot.
     private func submit(_ item: WorkItem) async {
         defer { inFlight.withLock { $0[item.pool.name, default: 1] -= 1 } }
+        // The lease is renewed while the submission is under way (provider retries can outlast it), so no
+        // other owner takes the run over while this one may still send it.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.keepLeased(item.run) }
+            await self.submitOnce(item)
+            group.cancelAll()
+        }
+    }
+
+    /// Renews the run's lease every third of its duration until cancelled.
+    private func keepLeased(_ run: FlowRun) async {
+        let period = configuration.leaseDuration / 3
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(until: clock.now().addingTimeInterval(period))
+                _ = try await store.renewLease(runID: run.id, owner: configuration.owner,
+                    until: clock.now().addingTimeInterval(configuration.leaseDuration), now: clock.now())
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func submitOnce(_ item: WorkItem) async {
         let (run, reconcile, pool, template, deployment, provider) = (item.run, item.reconcile, item.pool, item.template, item.deployment, item.provider)
         let log = logger.with([("run_id", run.id), ("pool", pool.name), ("provider", pool.type)])
         let kind = provider.kind

@@ -82,7 +82,8 @@ import Testing
         #expect(runs.allSatisfy { $0.state == .completed }, "\(runs.filter { $0.state != .completed }.prefix(3).map { "\($0.state) \($0.stateReason)" })")
         let perRun = workloadsPerRun(h)
         #expect(Set(perRun.keys) == Set(ecsIDs) && perRun.values.allSatisfy { $0 == 1 })
-        #expect(h.suite.cloudRun.statistics.workloads == 60 && h.suite.containerInstances.statistics.workloads == 60)
+        #expect(h.suite.cloudRun.statistics.workloads == 60, "\(h.suite.cloudRun.statistics)")
+        #expect(h.suite.containerInstances.statistics.workloads == 60, "\(h.suite.containerInstances.statistics)")
         #expect(h.suite.ecs.statistics.faultsInjected > 10)
 
         // Retry-After: after a throttled RunTask, the same key is not tried again for a second.
