@@ -40,10 +40,10 @@ struct CloudRunEmulatorState {
     var executions: [String: Execution] = [:]
     var operations: [String: Operation] = [:]
     var statistics = CloudRunEmulatorStatistics()
-    var random: EmulatorRandom
+    var random: SplitMix64
     var serial = 0
 
-    init(seed: UInt64) { random = EmulatorRandom(seed: seed) }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     mutating func nextSuffix(length: Int = 5) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")

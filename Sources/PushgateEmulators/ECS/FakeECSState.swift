@@ -45,11 +45,11 @@ struct FakeECSState {
     var tasks: [String: TaskRecord] = [:]
     var taskOrder: [String] = []
     var statistics = FakeECSStatistics()
-    var random: EmulatorRandom
+    var random: SplitMix64
 
     init(clusters: [String], seed: UInt64) {
         self.clusters = Set(clusters)
-        random = EmulatorRandom(seed: seed ^ 0x5EC5)
+        random = SplitMix64(seed: seed ^ 0x5EC5)
     }
 
     mutating func newTaskID() -> String {

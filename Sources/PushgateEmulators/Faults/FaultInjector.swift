@@ -1,3 +1,4 @@
+import PushgateCore
 import Foundation
 import Synchronization
 
@@ -5,7 +6,7 @@ import Synchronization
 /// and occurrence first, then the random shares drawn from the seeded generator.
 package final class FaultInjector: Sendable {
     private struct State {
-        var generator: EmulatorRandom
+        var generator: SplitMix64
         var calls: [String: Int] = [:]
         var injected = 0
     }
@@ -15,7 +16,7 @@ package final class FaultInjector: Sendable {
 
     package init(_ configuration: FaultConfiguration) {
         self.configuration = configuration
-        state = Mutex(State(generator: EmulatorRandom(seed: configuration.seed)))
+        state = Mutex(State(generator: SplitMix64(seed: configuration.seed)))
     }
 
     /// Faults injected so far.
@@ -32,7 +33,7 @@ package final class FaultInjector: Sendable {
         }
     }
 
-    private func decide(operation: String, occurrence: Int, generator: inout EmulatorRandom) -> FaultAction? {
+    private func decide(operation: String, occurrence: Int, generator: inout SplitMix64) -> FaultAction? {
         if let scripted = configuration.scripted.first(where: { $0.operation == operation && $0.occurrence == occurrence }) {
             return scripted.action
         }

@@ -14,7 +14,7 @@ import Testing
     ]
 
     @Test func byteLevelMutationsNeverCrash() throws {
-        var rng = SeededGenerator(seed: 0x5eed)
+        var rng = SplitMix64(seed: 0x5eed)
         var accepted = 0
         var rejected = 0
         for seed in Self.seeds {
@@ -50,13 +50,13 @@ import Testing
     }
 
     @Test func structuralMutationsNeverCrash() throws {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let pool: [JSONValue] = [
             .null, .bool(true), .int(-1), .double(1.5), .string("{{ image }}"), .string("x{{ cpu }}y{{ nope }}"),
             .string("{{ env.A }}"), .array([.string("{{ memory }}")]), .object(["$ref": "#/definitions/Missing"]),
             .object(["type": "integer", "default": "one"]), .object(["anyOf": [["type": "string"], ["type": "null"]]]),
         ]
-        func mutate(_ value: JSONValue, depth: Int, _ rng: inout SeededGenerator) -> JSONValue {
+        func mutate(_ value: JSONValue, depth: Int, _ rng: inout SplitMix64) -> JSONValue {
             if depth > 6 || Int.random(in: 0..<8, using: &rng) == 0 { return pool.randomElement(using: &rng)! }
             switch value {
             case .object(var members):

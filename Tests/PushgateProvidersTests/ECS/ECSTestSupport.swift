@@ -64,7 +64,7 @@ extension ECSProvider {
                 AWSCredentials(
                     accessKeyID: fake.configuration.accessKeyID,
                     secretAccessKey: secret ?? fake.configuration.secretAccessKey)),
-            http: http, clock: clock, random: SeededGenerator(seed: 7))
+            http: http, clock: clock, random: SplitMix64(seed: 7))
     }
 
     /// Polls until terminal (at most `limit` polls), returning every status seen.

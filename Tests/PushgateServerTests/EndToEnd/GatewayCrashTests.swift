@@ -36,7 +36,7 @@ import Testing
         }
         #expect(ids.values.map(\.count).reduce(0, +) == 2_000)
 
-        var generator = SeededGenerator(seed: 20261129)
+        var generator = SplitMix64(seed: 20261129)
         for _ in 0..<12 {
             try h.startGateway()
             try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000...1_500_000_000, using: &generator))

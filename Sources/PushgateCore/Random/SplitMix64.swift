@@ -1,5 +1,6 @@
-/// A deterministic random number generator (SplitMix64), so property-style and fuzz tests are repeatable.
-package struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// SplitMix64: a small deterministic random number generator, so jitter, fault draws, generated names
+/// and property tests repeat for a seed (randomness is a parameter of pure logic, never a global).
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
     package init(seed: UInt64) { state = seed }
     package mutating func next() -> UInt64 {
