@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func runsCreatedOverTheAPIEndAsTheProvidersDictate() async throws {
-        let h = try await EndToEndHarness(pacing: .timed(pending: 0.5, running: 2.5))
+        let h = try await EndToEndHarness(pacing: .timed(pending: 0.5, running: 8))
         defer { Task { await h.close() } }
         try await h.pool("ecs", .ecs, queues: [("urgent", 1, nil)], deployments: [
             ("etl", nil, ["image": "registry.example/etl:1"], nil),
@@ -46,7 +46,7 @@ import Testing
 
             // Cancel one run while it runs, one before it is due.
             var state = ""
-            for _ in 0..<100 where state != "Running" {
+            for _ in 0..<400 where state != "Running" {
                 state = try await call(http, "GET", "\(base)/flow_runs/\(toCancel)", token: h.token).1["state"]?.stringValue ?? ""
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
