@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(name: "pushgate", dependencies: ["PushgateCLI"]),
         .executableTarget(
             name: "pushgate-bench",
-            dependencies: ["PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateStore", "PushgateEmulators"]
+            dependencies: ["PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateServer"]
         ),
 
         .target(name: "PushgateTestSupport", dependencies: ["PushgateCore"]),

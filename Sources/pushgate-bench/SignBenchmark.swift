@@ -28,11 +28,14 @@ enum SignBenchmark {
         auth = A.SigV4Auth(creds, "ecs", "us-east-1")
         headers = {"Content-Type": "application/x-amz-json-1.1",
                    "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.RunTask"}
+        first = AWSRequest(method="POST", url="https://ecs.us-east-1.amazonaws.com/", data=body, headers=headers)
+        auth.add_auth(first)
         start = time.perf_counter()
         for _ in range(n):
             req = AWSRequest(method="POST", url="https://ecs.us-east-1.amazonaws.com/", data=body, headers=headers)
             auth.add_auth(req)
         print(n / (time.perf_counter() - start))
+        print(first.headers["Authorization"])
         """#
 
     /// Complete signatures (payload hash, canonical request, signing key, Authorization) per second.
@@ -51,28 +54,27 @@ enum SignBenchmark {
         return Double(iterations) / seconds
     }
 
-    /// botocore's rate on the same request, via `python3`; nil when python3 or botocore is missing.
-    static func botocoreSignaturesPerSecond(iterations: Int) -> Double? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", botocoreScript, String(iterations)]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        input.fileHandleForWriting.write(Data(body))
-        try? input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    /// Our Authorization header for the request at the fixed time (2026-01-02T03:04:05Z).
+    static func pushgateAuthorization() -> String? {
+        let signer = AWSSigV4Signer(credentials: credentials, service: "ecs", region: "us-east-1")
+        return try? signer.sign(method: "POST", url: url, headers: headers, body: body, date: Date(timeIntervalSince1970: 1_767_323_045)).authorization
     }
 
-    /// Both figures, signatures per second (higher is better).
-    static func run(iterations: Int = 20_000) -> (pushgate: Double, botocore: Double?) {
+    /// botocore's rate on the same request and its Authorization at the same fixed time, via the peer
+    /// interpreter (``PeerPython``); nil when it or botocore is missing.
+    static func botocore(iterations: Int) -> (perSecond: Double, authorization: String)? {
+        guard let output = try? PeerPython.run(["-c", botocoreScript, String(iterations)], input: Data(body)), output.status == 0 else { return nil }
+        let lines = output.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.count == 2, let rate = Double(lines[0]) else { return nil }
+        return (rate, lines[1])
+    }
+
+    /// Both figures, signatures per second (higher is better), and whether botocore's Authorization
+    /// equals ours at the fixed time.
+    static func run(iterations: Int = 20_000) -> (pushgate: Double, botocore: Double?, sameAuthorization: Bool?) {
         _ = signaturesPerSecond(iterations: min(1_000, iterations))  // warm up (algorithm fetch, caches)
-        return (signaturesPerSecond(iterations: iterations), botocoreSignaturesPerSecond(iterations: max(1, iterations / 4)))
+        let ours = signaturesPerSecond(iterations: iterations)
+        let peer = botocore(iterations: max(1, iterations / 4))
+        return (ours, peer?.perSecond, peer.map { $0.authorization == pushgateAuthorization() })
     }
 }

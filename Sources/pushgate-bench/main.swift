@@ -3,45 +3,128 @@ import Foundation
 // pushgate-bench [WORKLOAD...]: runs the named workloads (all but the slow 1M claim store by default) in
 // this process and prints one table. Build with `swift build -c release` and run from the repository root.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known = ["render", "sign", "http", "claim", "claim-1m"]
+let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m"]
 if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
     print("""
         usage: pushgate-bench [\(known.joined(separator: "|"))]...
 
-          render    parse + merge + validate + render of the ECS template, µs per render
-          sign      SigV4 signatures per second on an ECS RunTask, beside botocore's SigV4Auth
+          render    parse + merge + validate + render of the ECS template, µs per render, beside Prefect's
+                    merge + apply_values on the same inputs (outputs checked equal)
+          sign      SigV4 signatures per second on an ECS RunTask, beside botocore's SigV4Auth (same
+                    Authorization checked at a fixed time)
+          select    next 100 due runs of a pool with 3 prioritised queues with limits: pushgate's claim
+                    and preview (10k and 100k runs), beside a Prefect server's get_scheduled_flow_runs
+                    (PUSHGATE_BENCH_PEER_RUNS runs, default 10k)
+          e2e       in-process gateway to a loopback fake ECS: runs/s and due-to-submitted p50/p99, RSS,
+                    with 100k runs in the store
           http      libcurl requests per second to a loopback server, beside Python urllib3
           claim     claims per second and latency with 10k and 100k runs in SQLite
           claim-1m  the same with 1M runs (slow: builds a 350 MB store)
 
         Each figure is the median of several rounds, with the spread (min–max). Run a release build from
-        the repository root (templates/ is read from there).
+        the repository root (templates/ is read from there). Peers run in PUSHGATE_BENCH_PYTHON (default
+        python3); scripts/bench.sh sets up a venv with prefect and prefect-aws. Without them, peer columns
+        show "-".
         """)
     exit(arguments.contains("--help") ? 0 : 2)
 }
-let selected = Set(arguments.isEmpty ? ["render", "sign", "http", "claim"] : arguments)
+let selected = Set(arguments.isEmpty ? ["render", "sign", "select", "e2e", "http", "claim"] : arguments)
 let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 var rows: [BenchRow] = []
+var notes: [String] = []
+func progress(_ text: String) { FileHandle.standardError.write(Data("pushgate-bench: \(text)\n".utf8)) }
+let hasPrefect = (selected.contains("render") || selected.contains("select")) && PeerPython.has("prefect")
+notes.append("peer interpreter: \(PeerPython.interpreter), prefect \(PeerPython.version(of: "prefect") ?? "not installed (Prefect peers skipped)")"
+    + ", prefect-aws \(PeerPython.version(of: "prefect-aws") ?? "not installed"), botocore \(PeerPython.version(of: "botocore") ?? "not installed")")
 do {
     if selected.contains("render") {
+        progress("render")
         let result = try RenderBenchmark.run(root: root)
+        var peer: [Double] = []
+        var check = "peer missing"
+        if hasPrefect {
+            let ours = try RenderPeer.pushgateRendered(root: root)
+            for _ in 0..<5 {
+                guard let round = try RenderPeer.run(root: root, iterations: 2_000) else { break }
+                peer.append(round.microseconds)
+                let differences = RenderPeer.differences(ours, round.rendered)
+                check = differences.isEmpty ? "same output (JSON-equal)" : "OUTPUT DIFFERS: " + differences.joined(separator: "; ")
+            }
+        }
         rows.append(BenchRow(workload: "render ECS template (vars parse + merge + validate + render)", unit: "µs/render",
-            pushgate: result.render, lowerIsBetter: true, note: "goal < 20 µs"))
+            pushgate: result.render, peerName: "Prefect merge + apply_values", peer: peer.isEmpty ? nil : Measurement(samples: peer),
+            lowerIsBetter: true, note: "goal ≥ 50x; \(check)"))
         rows.append(BenchRow(workload: "same, template parsed and validated each time", unit: "µs/render",
             pushgate: result.withTemplateParse, lowerIsBetter: true))
     }
     if selected.contains("sign") {
+        progress("sign")
         var ours: [Double] = []
         var peers: [Double] = []
+        var same: Bool?
         for _ in 0..<5 {
             let result = SignBenchmark.run(iterations: 20_000)
             ours.append(result.pushgate)
             if let peer = result.botocore { peers.append(peer) }
+            if let equal = result.sameAuthorization { same = (same ?? true) && equal }
         }
+        let check = same.map { $0 ? "same Authorization at 2026-01-02T03:04:05Z" : "AUTHORIZATION DIFFERS" } ?? "peer missing"
         rows.append(BenchRow(workload: "SigV4 sign ECS RunTask (with session token)", unit: "signatures/s", pushgate: Measurement(samples: ours),
-            peerName: "botocore SigV4Auth", peer: peers.isEmpty ? nil : Measurement(samples: peers), lowerIsBetter: false, note: "goal ≥ 20x"))
+            peerName: "botocore SigV4Auth", peer: peers.isEmpty ? nil : Measurement(samples: peers), lowerIsBetter: false, note: "goal ≥ 50x; \(check)"))
+    }
+    if selected.contains("select") {
+        progress("select (pushgate)")
+        let peerRuns = Int(ProcessInfo.processInfo.environment["PUSHGATE_BENCH_PEER_RUNS"] ?? "") ?? 10_000
+        let ours = try await SelectBenchmark.run(sizes: [10_000, 100_000])
+        var peer: SelectPeer.Result?
+        if hasPrefect {
+            progress("select (Prefect server with \(peerRuns) runs created through its API; takes minutes)")
+            peer = SelectPeer.run(runs: peerRuns, due: 2_000, calls: 15, queues: SelectBenchmark.queues)
+        }
+        for result in ours {
+            let peerHere = peer.flatMap { $0.runs == result.runs ? $0 : nil }
+            let peerNote = peerHere.map { "; Prefect returned \($0.returned) (\(SelectBenchmark.describe($0.split)))" } ?? ""
+            rows.append(BenchRow(workload: "select next 100 due: claim, \(result.runs / 1000)k runs, 3 queues", unit: "ms/call",
+                pushgate: Measurement(samples: result.claim), peerName: peerHere == nil ? nil : "Prefect get_scheduled_flow_runs",
+                peer: peerHere.map { Measurement(samples: $0.milliseconds) }, lowerIsBetter: true,
+                note: "goal ≥ 20x; pushgate claimed \(result.claimed) (\(SelectBenchmark.describe(result.split)))" + peerNote))
+            rows.append(BenchRow(workload: "select: preview (no claim), \(result.runs / 1000)k runs", unit: "ms/call",
+                pushgate: Measurement(samples: result.preview), peerName: peerHere == nil ? nil : "Prefect get_scheduled_flow_runs",
+                peer: peerHere.map { Measurement(samples: $0.milliseconds) }, lowerIsBetter: true,
+                note: "both read only; preview = verdicts for 100 due + 100 upcoming per queue"))
+        }
+        if let peer {
+            notes.append(String(format: "select peer: prefect %@ server (SQLite, --no-services --no-ui, healthy after %.1f s); %d runs (%d due) created one by one through POST /deployments/{id}/create_flow_run in %.0f s (%.0f runs/s), so 100k was not attempted; get_scheduled_flow_runs does not claim, so each of the %d timed calls returns the same runs",
+                peer.version, peer.healthSeconds, peer.runs, peer.due, peer.createSeconds, Double(peer.runs) / peer.createSeconds, peer.milliseconds.count))
+        }
+    }
+    if selected.contains("e2e") {
+        let rounds = Int(ProcessInfo.processInfo.environment["PUSHGATE_BENCH_E2E_ROUNDS"] ?? "") ?? 3
+        // synchronous=NORMAL (WAL: a commit survives a process crash, not a power cut) and FULL (pushgate's
+        // default: every commit is fsync'd, and the dispatcher commits once per submitted run).
+        for synchronousFull in [false, true] {
+            let mode = synchronousFull ? "sync FULL" : "sync NORMAL"
+            progress("end to end (\(mode)): burst")
+            let burst = try await EndToEndBenchmark.run(root: root, storeRuns: 100_000, due: 20_000, rate: nil, synchronousFull: synchronousFull, rounds: rounds)
+            rows.append(BenchRow(workload: "end to end (\(mode)): 20k due at once, 100k in store", unit: "runs/s",
+                pushgate: Measurement(samples: burst.map(\.runsPerSecond)), lowerIsBetter: false,
+                note: "goal ≥ 1,000" + String(format: "; p50 %.0f ms, p99 %.0f ms (queueing: all due at T0); RSS %.0f MiB (peak %.0f)",
+                    Measurement(samples: burst.map(\.p50)).median, Measurement(samples: burst.map(\.p99)).median,
+                    burst.map(\.rssMiB).max() ?? .nan, burst.map(\.peakRSSMiB).max() ?? .nan)))
+            progress("end to end (\(mode)): stream")
+            let stream = try await EndToEndBenchmark.run(root: root, storeRuns: 100_000, due: 10_000, rate: 1_000, synchronousFull: synchronousFull, rounds: rounds)
+            rows.append(BenchRow(workload: "end to end (\(mode)): due→submitted p50, 1,000/s arriving", unit: "ms",
+                pushgate: Measurement(samples: stream.map(\.p50)), lowerIsBetter: true,
+                note: String(format: "10k runs due at 1,000/s, 100k in store; achieved %.0f runs/s", Measurement(samples: stream.map(\.runsPerSecond)).median)))
+            rows.append(BenchRow(workload: "end to end (\(mode)): due→submitted p99, 1,000/s arriving", unit: "ms",
+                pushgate: Measurement(samples: stream.map(\.p99)), lowerIsBetter: true,
+                note: String(format: "goal < 250 ms; max %.0f ms; RSS %.0f MiB (peak %.0f)", stream.map(\.max).max() ?? .nan,
+                    stream.map(\.rssMiB).max() ?? .nan, stream.map(\.peakRSSMiB).max() ?? .nan)))
+        }
+        notes.append("end to end: in-process Dispatcher (defaults: claim batch 200, 64 submissions in flight per pool) → CredentialsProviderDirectory → ECS provider → CurlHTTPClient → loopback FakeECSServer (SigV4 verified, no faults), pacing out of the way; \(rounds) rounds each; times from the store's \"submitted as\" history")
     }
     if selected.contains("http") {
+        progress("http")
         let ours = try await HTTPBenchmark.run(requests: 5_000, concurrency: 32, rounds: 5)
         var peers: [Double] = []
         for _ in 0..<3 { if let peer = try HTTPBenchmark.urllib3RequestsPerSecond(requests: 2_000, concurrency: 32) { peers.append(peer) } }
@@ -50,6 +133,7 @@ do {
     }
     let claimSizes: [Int] = (selected.contains("claim") ? [10_000, 100_000] : []) + (selected.contains("claim-1m") ? [1_000_000] : [])
     if !claimSizes.isEmpty {
+        progress("claim")
         let results = try await ClaimBenchmark.run(sizes: claimSizes)
         for result in results {
             rows.append(BenchRow(workload: "claim 1 run, \(result.runs) runs in SQLite", unit: "claims/s", pushgate: Measurement(samples: [result.claimsPerSecond]),
@@ -64,4 +148,6 @@ do {
     FileHandle.standardError.write(Data("pushgate-bench: \(error)\n".utf8))
     exit(2)
 }
+print("pushgate-bench \(CommandLine.arguments.dropFirst().joined(separator: " ")) — release build, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(selected.sorted().joined(separator: ", "))")
 BenchTable.print(rows)
+for note in notes { print("- " + note) }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Benchmarks pushgate against its Python peers and prints one table (README.md "Performance").
+#
+#   scripts/bench.sh [WORKLOAD...]     (default: render sign select e2e http claim; see pushgate-bench --help)
+#
+# Installs the peers from PyPI into a throwaway virtual environment .venv-bench/ (prefect, prefect-aws; reused
+# when present), builds the release benchmark, and runs it with that interpreter as PUSHGATE_BENCH_PYTHON.
+# If the venv cannot be made (no network), the benchmark still runs: the peer columns show "-".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.venv-bench
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import prefect, prefect_aws, botocore" 2>/dev/null; then
+    echo "bench.sh: installing prefect and prefect-aws into $venv (one-off)" >&2
+    if python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check prefect prefect-aws >&2; then
+        :
+    else
+        echo "bench.sh: could not set up $venv; running without the Python peers" >&2
+    fi
+fi
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import prefect" 2>/dev/null; then
+    export PUSHGATE_BENCH_PYTHON="$PWD/$venv/bin/python"
+else
+    export PUSHGATE_BENCH_PYTHON="${PUSHGATE_BENCH_PYTHON:-$PWD/$venv/bin/python-missing}"
+fi
+swift build -c release --scratch-path .build-bench --product pushgate-bench >&2
+echo "\$ scripts/bench.sh $*"
+.build-bench/release/pushgate-bench "$@"
