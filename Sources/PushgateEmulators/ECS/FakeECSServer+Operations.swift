@@ -120,7 +120,10 @@ extension FakeECSServer {
             return FakeECSServer.error(400, "InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
         }
         let token = body["clientToken"]?.stringValue
-        if let token, let existing = state.taskOrder.compactMap({ state.tasks[$0] }).first(where: { $0.clientToken == token }) {
+        // Only a token that already started a workload can match (checked first: the scan is O(tasks)).
+        if let token, state.statistics.workloadsByClientToken[token] != nil,
+            let existing = state.taskOrder.compactMap({ state.tasks[$0] }).first(where: { $0.clientToken == token })
+        {
             guard existing.request == body else {
                 return FakeECSServer.error(
                     400, "ConflictException", "The specified client token has already been used with different parameters.",
