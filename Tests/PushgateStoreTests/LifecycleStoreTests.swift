@@ -14,7 +14,7 @@ import Testing
         #expect(claimed.attempt == 1)
         #expect(claimed.leaseOwner == "gw-1")
         #expect(claimed.leaseExpiresAt == f.now.addingTimeInterval(30))
-        #expect(claimed.submissionKey == "\(id)-1")
+        #expect(claimed.submissionKey == "pg-\(id)-1")
 
         await #expect(throws: StoreError.self) {
             try await f.store.markSubmitted(runID: id, owner: "gw-2", providerHandle: "arn:1", now: f.now)
@@ -93,7 +93,7 @@ import Testing
         #expect(taken.map(\.id) == [id])
         #expect(taken[0].leaseOwner == "new")
         #expect(taken[0].attempt == 1)
-        #expect(taken[0].submissionKey == "\(id)-1")
+        #expect(taken[0].submissionKey == "pg-\(id)-1")
         await #expect(throws: StoreError.self) {
             try await f.store.markSubmitted(runID: id, owner: "dead", providerHandle: "h", now: f.now)
         }

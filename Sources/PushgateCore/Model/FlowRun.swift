@@ -69,7 +69,7 @@ package struct FlowRun: Sendable, Hashable {
 
     /// The key a submission of this attempt carries to the provider, so a retried or recovered
     /// submission is recognised instead of duplicated (DESIGN.md "Exactly once").
-    package var submissionKey: String { "\(id)-\(attempt)" }
+    package var submissionKey: String { SubmissionJob.idempotencyKey(runID: id, attempt: attempt) }
 }
 
 /// What a caller supplies to create a run. A `nil` scheduled time means now.

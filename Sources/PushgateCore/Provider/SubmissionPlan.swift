@@ -21,8 +21,8 @@ package enum SubmissionPlan {
             run: .init(runVariables, name: "run \(run.id) job_variables"))
         let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
         return SubmissionJob(
-            runID: run.id, attempt: max(run.attempt, 1), poolName: pool.name, deploymentName: deployment.name,
-            queueName: run.queueName, configuration: rendered.injecting(identity), now: now)
+            runID: run.id, attempt: run.attempt, poolName: pool.name, deploymentName: deployment.name,
+            queueName: run.queueName, idempotencyKey: run.submissionKey, configuration: rendered.injecting(identity), now: now)
     }
 
     private static func variables(_ text: String?, source: String) throws(TemplateError) -> JSONValue? {

@@ -174,16 +174,16 @@ package final class Dispatcher: Sendable {
     }
 
     private func submitOnce(_ item: WorkItem) async {
-        let (run, reconcile, pool, template, deployment, provider) = (item.run, item.reconcile, item.pool, item.template, item.deployment, item.provider)
+        let run = item.run, pool = item.pool, provider = item.provider
         let log = logger.with([("run_id", run.id), ("pool", pool.name), ("provider", pool.type)])
         let kind = provider.kind
-        guard let deployment else {
+        guard let deployment = item.deployment else {
             await end(run, .crashed, "deployment '\(run.deploymentName)' no longer exists", log)
             return
         }
         let job: SubmissionJob
         do {
-            job = try SubmissionPlan.job(run: run, template: template, pool: pool, deployment: deployment, now: clock.now())
+            job = try SubmissionPlan.job(run: run, template: item.template, pool: pool, deployment: deployment, now: clock.now())
         } catch {
             await end(run, .crashed, "invalid job configuration: " + error.problems.map(\.description).joined(separator: "; "), log)
             return
@@ -193,11 +193,11 @@ package final class Dispatcher: Sendable {
             await end(run, .crashed, "invalid job configuration: " + problems.map(\.description).joined(separator: "; "), log)
             return
         }
-        var mustLookUp = reconcile
+        var mustLookUp = item.reconcile
         var attempt = 0
         // Once a submit call has gone out, its outcome may be unknown: the claim is then never handed
         // back (a new attempt would carry a new key); its lease expires and the next owner looks it up.
-        var mayHaveSent = reconcile
+        var mayHaveSent = item.reconcile
         while true {
             do {
                 if mustLookUp, let handle = try await provider.lookUp(job) {
