@@ -25,6 +25,14 @@ extension BaseJobTemplate {
     package func validateJobVariables(
         deployment: VariableSource, run: VariableSource, requireAll: Bool
     ) -> [TemplateProblem] {
+        mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
+    }
+
+    /// The merged variables (nil when a layer is not an object) and every problem with them; one merge
+    /// serves both the validation and the render.
+    private func mergeAndValidate(
+        deployment: VariableSource, run: VariableSource, requireAll: Bool
+    ) -> (merged: [String: JSONValue]?, problems: [TemplateProblem]) {
         var problems: [TemplateProblem] = []
         for source in [deployment, run] {
             guard let values = source.values else { continue }
@@ -34,7 +42,7 @@ extension BaseJobTemplate {
             }
             problems += forbiddenPlaceholders(in: values, file: source.name)
         }
-        if !problems.isEmpty { return problems }
+        if !problems.isEmpty { return (nil, problems) }
         // Defaults were validated with the template; only what each layer supplies is checked here, merged
         // with what lies below it (so a partial `env` is checked as the merged env).
         let defaults = variables.defaults
@@ -49,10 +57,26 @@ extension BaseJobTemplate {
         if !runValues.isEmpty {
             problems += variables.validateVariables(merged.filter { runValues[$0.key] != nil }, requireAll: false, file: run.name)
         }
-        return problems
+        return (merged, problems)
     }
 
     private func forbiddenPlaceholders(in values: JSONValue, file: String) -> [TemplateProblem] {
+        // Most variables hold no "{{" at all: check that first, without building paths.
+        func mayHold(_ value: JSONValue) -> Bool {
+            switch value {
+            case .string(let text):
+                var previous: UInt8 = 0
+                for byte in text.utf8 {
+                    if byte == UInt8(ascii: "{") && previous == byte { return true }
+                    previous = byte
+                }
+                return false
+            case .array(let items): return items.contains(where: mayHold)
+            case .object(let members): return members.values.contains(where: mayHold)
+            default: return false
+            }
+        }
+        guard mayHold(values) else { return [] }
         var problems: [TemplateProblem] = []
         func visit(_ value: JSONValue, _ path: JSONPath) {
             switch value {
@@ -88,9 +112,9 @@ extension BaseJobTemplate {
 
     /// Validates the job variables and renders: what `pushgate render` prints.
     package func render(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
-        let problems = validateJobVariables(deployment: deployment, run: run, requireAll: requireAll)
-        if !problems.isEmpty { throw TemplateError(problems) }
-        return render(merged: mergedVariables(deployment: deployment.values, run: run.values))
+        let (merged, problems) = mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll)
+        guard let merged, problems.isEmpty else { throw TemplateError(problems) }
+        return render(merged: merged)
     }
 }
 
