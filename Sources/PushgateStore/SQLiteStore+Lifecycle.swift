@@ -120,18 +120,4 @@ extension SQLiteStore {
             }
         }
     }
-
-    static func setState(_ db: SQLiteConnection, _ run: FlowRun, to state: RunState, reason: String, now: Date, clearLease: Bool)
-        throws
-    {
-        let sql =
-            clearLease
-            ? """
-            UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ?, lease_owner = NULL,
-            lease_expires_at = NULL WHERE id = ?
-            """
-            : "UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ? WHERE id = ?"
-        try db.run(sql, [.text(state.rawValue), .text(reason), .date(now), .text(run.id)])
-        try record(db, run: run.id, from: run.state, to: state, at: now, reason: reason)
-    }
 }

@@ -91,32 +91,4 @@ extension SQLiteStore {
             try db.run("DELETE FROM work_queues WHERE id = ?", [.integer(queue.id)])
         }
     }
-
-    static func priorities(_ db: SQLiteConnection, pool: Int64) throws -> [(id: Int64, priority: Int)] {
-        var result: [(id: Int64, priority: Int)] = []
-        try db.query("SELECT id, priority FROM work_queues WHERE pool_id = ? ORDER BY priority", [.integer(pool)]) {
-            result.append(($0.int64(0), $0.int(1)))
-        }
-        return result
-    }
-
-    /// A priority no real queue has (priorities are at most ``StoreValidation/maxPriority``), used while
-    /// rows are being renumbered.
-    static let parkedPriority: Int64 = 1_500_000_000
-
-    /// Writes new priorities without ever holding a duplicate (the unique index is checked per row): the
-    /// changed rows first move to unique parked values, then to their final ones.
-    static func applyPriorities(_ db: SQLiteConnection, _ priorities: [Int64: Int]) throws {
-        var current: [Int64: Int] = [:]
-        for id in priorities.keys {
-            current[id] = try db.first("SELECT priority FROM work_queues WHERE id = ?", [.integer(id)]) { $0.int(0) }
-        }
-        let changed = priorities.filter { current[$0.key] != $0.value }
-        for id in changed.keys {
-            try db.run("UPDATE work_queues SET priority = ? WHERE id = ?", [.integer(Self.parkedPriority + 1 + id), .integer(id)])
-        }
-        for (id, priority) in changed {
-            try db.run("UPDATE work_queues SET priority = ? WHERE id = ?", [.integer(Int64(priority)), .integer(id)])
-        }
-    }
 }

@@ -1,14 +1,22 @@
 import Foundation
 import PushgateCore
 
-/// Column lists and row decoders shared by the store's queries.
-extension SQLiteStore {
-    static let poolColumns = """
+/// The SQL stores (SQLite and PostgreSQL): they share the column lists, row decoders and in-transaction
+/// helpers below, written against ``SQLQuerying`` and ``SQLRow``.
+protocol SQLStore {}
+
+extension SQLiteStore: SQLStore {}
+
+/// Column lists and row decoders shared by the stores' queries.
+extension SQLStore {
+    static var poolColumns: String {
+        """
         SELECT id, name, type, base_job_template, concurrency_limit, is_paused, credentials_profile, created_at,
         updated_at FROM work_pools
         """
+    }
 
-    static func pool(_ row: SQLiteStatement) -> WorkPool {
+    static func pool(_ row: some SQLRow) -> WorkPool {
         WorkPool(
             id: row.int64(0),
             name: row.text(1),
@@ -22,12 +30,14 @@ extension SQLiteStore {
         )
     }
 
-    static let queueColumns = """
+    static var queueColumns: String {
+        """
         SELECT q.id, q.pool_id, p.name, q.name, q.priority, q.concurrency_limit, q.is_paused, q.last_considered_at,
         q.created_at FROM work_queues q JOIN work_pools p ON p.id = q.pool_id
         """
+    }
 
-    static func queue(_ row: SQLiteStatement) -> WorkQueue {
+    static func queue(_ row: some SQLRow) -> WorkQueue {
         WorkQueue(
             id: row.int64(0),
             poolID: row.int64(1),
@@ -41,12 +51,14 @@ extension SQLiteStore {
         )
     }
 
-    static let deploymentColumns = """
+    static var deploymentColumns: String {
+        """
         SELECT d.id, d.name, d.pool_id, p.name, d.queue_id, q.name, d.job_variables, d.concurrency_limit, d.created_at
         FROM deployments d JOIN work_pools p ON p.id = d.pool_id JOIN work_queues q ON q.id = d.queue_id
         """
+    }
 
-    static func deployment(_ row: SQLiteStatement) -> Deployment {
+    static func deployment(_ row: some SQLRow) -> Deployment {
         Deployment(
             id: row.int64(0),
             name: row.text(1),
@@ -60,15 +72,17 @@ extension SQLiteStore {
         )
     }
 
-    static let runColumns = """
+    static var runColumns: String {
+        """
         SELECT r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
         r.idempotency_key, r.state, r.state_reason, r.state_changed_at, r.attempt, r.provider_handle, r.lease_owner,
         r.lease_expires_at, r.created_at
         FROM flow_runs r JOIN deployments d ON d.id = r.deployment_id JOIN work_pools p ON p.id = r.pool_id
         JOIN work_queues q ON q.id = r.queue_id
         """
+    }
 
-    static func run(_ row: SQLiteStatement) -> FlowRun {
+    static func run(_ row: some SQLRow) -> FlowRun {
         FlowRun(
             id: row.text(0),
             deploymentID: row.int64(1),
@@ -93,14 +107,14 @@ extension SQLiteStore {
 
     // MARK: Lookups inside a transaction
 
-    static func findPool(_ db: SQLiteConnection, _ name: String) throws -> WorkPool {
+    static func findPool(_ db: some SQLQuerying, _ name: String) throws -> WorkPool {
         guard let pool = try db.first(poolColumns + " WHERE name = ?", [.text(name)], row: Self.pool) else {
             throw StoreError(.notFound, "pool '\(name)' not found")
         }
         return pool
     }
 
-    static func findQueue(_ db: SQLiteConnection, pool: WorkPool, _ name: String) throws -> WorkQueue {
+    static func findQueue(_ db: some SQLQuerying, pool: WorkPool, _ name: String) throws -> WorkQueue {
         guard
             let queue = try db.first(queueColumns + " WHERE q.pool_id = ? AND q.name = ?", [.integer(pool.id), .text(name)], row: Self.queue)
         else {
@@ -109,14 +123,14 @@ extension SQLiteStore {
         return queue
     }
 
-    static func findDeployment(_ db: SQLiteConnection, _ name: String) throws -> Deployment {
+    static func findDeployment(_ db: some SQLQuerying, _ name: String) throws -> Deployment {
         guard let deployment = try db.first(deploymentColumns + " WHERE d.name = ?", [.text(name)], row: Self.deployment) else {
             throw StoreError(.notFound, "deployment '\(name)' not found")
         }
         return deployment
     }
 
-    static func findRun(_ db: SQLiteConnection, _ id: String) throws -> FlowRun {
+    static func findRun(_ db: some SQLQuerying, _ id: String) throws -> FlowRun {
         guard let run = try db.first(runColumns + " WHERE r.id = ?", [.text(id)], row: Self.run) else {
             throw StoreError(.notFound, "run '\(id)' not found")
         }
@@ -124,7 +138,7 @@ extension SQLiteStore {
     }
 
     /// Appends one history entry.
-    static func record(_ db: SQLiteConnection, run: String, from: RunState?, to: RunState, at: Date, reason: String) throws {
+    static func record(_ db: some SQLQuerying, run: String, from: RunState?, to: RunState, at: Date, reason: String) throws {
         try db.run(
             "INSERT INTO flow_run_states (run_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)",
             [.text(run), .string(from?.rawValue), .text(to.rawValue), .date(at), .text(reason)]
