@@ -11,13 +11,15 @@ enum StoreCommandSupport {
         context.environment["PUSHGATE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./pushgate.db"
     }
 
-    /// Opens the store; `PUSHGATE_DB_BUSY_TIMEOUT` (seconds) overrides how long a write waits for a lock.
-    static func openStore(_ context: CommandContext) async throws -> SQLiteStore {
+    /// Opens the store: a `postgres://` / `postgresql://` URL or libpq key=value string opens PostgreSQL, anything
+    /// else is an SQLite path; `PUSHGATE_DB_BUSY_TIMEOUT` (seconds) overrides how long an SQLite write waits
+    /// for a lock.
+    static func openStore(_ context: CommandContext) async throws -> any Store {
         var configuration = SQLiteStore.Configuration()
         if let text = context.environment["PUSHGATE_DB_BUSY_TIMEOUT"], let seconds = Double(text), seconds >= 0 {
             configuration.busyTimeout = seconds
         }
-        return try await SQLiteStore.open(path: databasePath(context), configuration: configuration)
+        return try await StoreFactory.open(databasePath(context), sqlite: configuration)
     }
 
     /// Runs `body` with an open store and maps every failure to one line on stderr and an exit status:
@@ -26,7 +28,7 @@ enum StoreCommandSupport {
     static func withStore(
         _ command: String,
         _ context: CommandContext,
-        _ body: (SQLiteStore) async throws -> ExitCode
+        _ body: (any Store) async throws -> ExitCode
     ) async -> ExitCode {
         do {
             let store = try await openStore(context)

@@ -4,6 +4,9 @@ import Foundation
 /// atomic and leaves nothing changed when it throws a ``StoreError``. Time is always passed in (`now`), so
 /// callers drive it with a real or manual clock.
 package protocol Store: Sendable {
+    /// Releases the store's connections; later calls fail with `.io`. Calling it again does nothing.
+    func close() async
+
     // MARK: Pools
 
     /// Creates a pool and its undeletable `default` queue (priority 1).

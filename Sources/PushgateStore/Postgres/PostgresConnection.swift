@@ -1,0 +1,60 @@
+import Foundation
+import PushgateCore
+
+/// One PostgreSQL connection with its own serial queue: the actor's executor is a private dispatch queue,
+/// so the blocking libpq calls of ``PostgresSession`` (connect, every query) never run on the cooperative
+/// pool (style-anchors.md §2.6). It connects lazily and reconnects when libpq reports the connection broken;
+/// the session, and with it the `PGconn`, is closed exactly once.
+actor PostgresConnection {
+    let info: PostgresConnectionInfo
+    private let executor: DispatchQueueExecutor
+    private var session: PostgresSession?
+    private var hasConnected = false
+    private var isClosed = false
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(info: PostgresConnectionInfo, label: String) {
+        self.info = info
+        self.executor = DispatchQueueExecutor(label: label)
+    }
+
+    /// Runs `body` with a working session on this connection's queue, connecting first when there is none.
+    /// A session that broke is dropped, so the next call reconnects.
+    func perform<T: Sendable>(_ body: @Sendable (PostgresSession) throws -> T) throws -> T {
+        let session = try connected()
+        do {
+            return try body(session)
+        } catch {
+            if session.isBroken {
+                session.close()
+                self.session = nil
+            }
+            throw error
+        }
+    }
+
+    /// Closes the session; later calls fail with a lost connection.
+    func close() {
+        isClosed = true
+        session?.close()
+        session = nil
+    }
+
+    private func connected() throws(PostgresError) -> PostgresSession {
+        guard !isClosed else { throw PostgresError(sqlState: nil, message: "the store is closed", connectionLost: true, neverConnected: true) }
+        if let session, !session.isBroken { return session }
+        session?.close()
+        session = nil
+        do {
+            let fresh = try PostgresSession(info: info)
+            session = fresh
+            hasConnected = true
+            return fresh
+        } catch {
+            var failure = error
+            failure.neverConnected = !hasConnected
+            throw failure
+        }
+    }
+}

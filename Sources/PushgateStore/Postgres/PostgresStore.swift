@@ -1,0 +1,182 @@
+import Foundation
+import PushgateCore
+
+/// The shared store: a PostgreSQL database reached through libpq with a small pool of connections, so
+/// several gateway replicas can work from one database. Same schema (the ``Schema`` migrations in the
+/// PostgreSQL dialect) and same semantics as ``SQLiteStore``.
+///
+/// Concurrency: writes run at READ COMMITTED and take the locks their checks need, instead of SQLite's one
+/// writer at a time:
+/// - A claim takes a transaction-scoped advisory lock on its pool (`pg_advisory_xact_lock`), then counts
+///   in-flight runs and selects candidates with `FOR UPDATE SKIP LOCKED`. Only claims raise in-flight counts,
+///   and every limit (queue, pool, deployment) lives inside one pool, so claims of one pool run one after
+///   another and each sees the counts the previous one committed: limits and the priority waterfall stay
+///   exact across replicas, while claims of other pools and all other writes go on in parallel. Serializable
+///   isolation would also be exact, but replicas claiming the same pool would mostly abort and retry.
+/// - Queue changes (priority shifting) take the same pool lock; read-modify-writes of one pool, deployment
+///   or run lock that row first (`FOR NO KEY UPDATE`, which does not block inserts that reference it).
+/// - Lease takeovers and late marking lock their rows with `SKIP LOCKED`, so replicas never take the same run.
+/// Serialization failures (40001) and deadlocks (40P01) are retried with backoff; so is a connection lost
+/// before COMMIT was sent (the connection reconnects). A connection lost during COMMIT is reported, never
+/// retried: the transaction may have committed.
+package final class PostgresStore: Store, SQLStore {
+    package struct Configuration: Sendable {
+        /// Connections in this store's pool.
+        package var maxConnections: Int
+        /// Attempts per transaction when it hits a conflict or a lost connection.
+        package var maxAttempts: Int
+
+        package init(maxConnections: Int = 4, maxAttempts: Int = 10) {
+            self.maxConnections = maxConnections
+            self.maxAttempts = maxAttempts
+        }
+    }
+
+    /// Where the store is, without the password.
+    package let info: PostgresConnectionInfo
+    private let configuration: Configuration
+    private let pool: PostgresConnectionPool
+
+    private init(info: PostgresConnectionInfo, configuration: Configuration) {
+        self.info = info
+        self.configuration = configuration
+        self.pool = PostgresConnectionPool(info: info, capacity: configuration.maxConnections)
+    }
+
+    /// Connects to the database named by `connectionString` (a libpq URI or key=value string) and applies
+    /// missing migrations. Replicas opening one database at once are safe: migrating holds an advisory lock.
+    package static func open(_ connectionString: String, configuration: Configuration = Configuration()) async throws
+        -> PostgresStore
+    {
+        let store = PostgresStore(info: try PostgresConnectionInfo(connectionString), configuration: configuration)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes the pool's connections; later calls fail with `.io`.
+    package func close() async {
+        await pool.close()
+    }
+
+    /// The schema version recorded in the database.
+    package func schemaVersion() async throws -> Int {
+        try await read { db in try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []) { $0.int(0) } ?? 0 }
+    }
+
+    /// Advisory lock keys: the high 32 bits name the purpose, the low bits the object.
+    static let migrationLockKey: Int64 = 0x7075_7368_0000_0000
+    static func poolLockKey(_ poolID: Int64) -> Int64 { 0x7075_7369_0000_0000 | (poolID & 0xFFFF_FFFF) }
+
+    /// Applies missing migrations, each with its version row, under a database-wide advisory lock.
+    private func migrate() async throws {
+        let place = info.displayName
+        try await write { db in
+            _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(Self.migrationLockKey)]) { _ in true }
+            try db.execute(SQLDialect.postgres.render(Schema.migrationsTable))
+            var applied = Set<Int>()
+            try db.query("SELECT version FROM schema_migrations", []) { applied.insert($0.int(0)) }
+            if let newest = applied.max(), newest > Schema.latestVersion {
+                throw StoreError(
+                    .schemaTooNew,
+                    "database '\(place)' has schema version \(newest); this pushgate knows up to \(Schema.latestVersion)"
+                )
+            }
+            for migration in Schema.migrations where !applied.contains(migration.version) {
+                for step in migration.steps { try db.execute(step.sql(for: .postgres)) }
+                try db.run(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [.integer(Int64(migration.version)), .text(migration.name), .date(Date())]
+                )
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a READ COMMITTED write transaction, retrying conflicts and lost connections.
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        try await transaction("BEGIN", body)
+    }
+
+    /// Runs `body` in a read-only REPEATABLE READ transaction, so multi-statement reads see one snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    private func transaction<T: Sendable>(_ begin: String, _ body: @escaping @Sendable (PostgresSession) throws -> T)
+        async throws -> T
+    {
+        try await withRetries { session in try session.transaction(begin, body) }
+    }
+
+    /// Runs `operation` on a pooled connection; conflicts and connections lost before COMMIT run it again
+    /// (the connection reconnects first), up to ``Configuration/maxAttempts`` times.
+    private func withRetries<T: Sendable>(_ operation: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await pool.acquire()
+            let outcome: Result<T, any Error>
+            do {
+                outcome = .success(try await connection.perform(operation))
+            } catch {
+                outcome = .failure(error)
+            }
+            await pool.release(connection)
+            switch outcome {
+            case .success(let value):
+                return value
+            case .failure(let error as PostgresError):
+                guard error.isRetryable, attempt < configuration.maxAttempts else { throw error.storeError(at: info.displayName) }
+                try await Task.sleep(nanoseconds: Self.backoff(attempt: attempt))
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Runs SQL text as written, outside any transaction (so `CREATE DATABASE` works), and returns the rows of
+    /// its last statement as text (nil for NULL). For tests and maintenance; never pass user input.
+    package func execute(_ sql: String) async throws -> [[String?]] {
+        try await withRetries { session in try session.rows(sql) }
+    }
+
+    /// ``execute(_:)`` on a one-off connection, without opening (or migrating) a store there.
+    package static func execute(_ sql: String, at connectionString: String) async throws -> [[String?]] {
+        let info = try PostgresConnectionInfo(connectionString)
+        let connection = PostgresConnection(info: info, label: "pushgate.postgres.admin")
+        do {
+            let rows = try await connection.perform { session in try session.rows(sql) }
+            await connection.close()
+            return rows
+        } catch let error as PostgresError {
+            await connection.close()
+            throw error.storeError(at: info.displayName)
+        }
+    }
+
+    /// 20 ms doubling up to 1 s, with jitter so replicas that collided do not collide again.
+    private static func backoff(attempt: Int) -> UInt64 {
+        let base = min(1.0, 0.02 * pow(2, Double(attempt - 1)))
+        return UInt64(base * Double.random(in: 0.5...1.0) * 1e9)
+    }
+
+    // MARK: Locks inside a transaction
+
+    /// Serialises claims and queue changes of one pool (released at commit or rollback).
+    static func lockPool(_ db: PostgresSession, id: Int64) throws {
+        _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(poolLockKey(id))]) { _ in true }
+    }
+
+    /// Locks a row for a read-modify-write; a missing row is left for the caller's lookup to report.
+    static func lockRow(_ db: PostgresSession, table: String, column: String, _ value: SQLValue, mode: String = "NO KEY UPDATE")
+        throws
+    {
+        _ = try db.first("SELECT 1 FROM \(table) WHERE \(column) = ? FOR \(mode)", [value]) { _ in true }
+    }
+}
