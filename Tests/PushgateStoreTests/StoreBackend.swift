@@ -3,17 +3,54 @@ import PushgateCore
 import PushgateStore
 import PushgateTestSupport
 
-/// The backends the store suite runs against; PostgreSQL joins this list when its store lands.
+/// The backends the store suite runs against. PostgreSQL runs when `PUSHGATE_TEST_POSTGRES_URL` names a
+/// server or a throwaway cluster can be started here; in CI (`CI=true`) it always runs, so a missing
+/// PostgreSQL fails the suite instead of skipping it.
 enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
+
+    static var allCases: [StoreBackend] { PostgresTestDatabase.isEnabled ? [.sqlite, .postgres] : [.sqlite] }
 
     var description: String { rawValue }
 
-    /// Opens a fresh store of this backend in `directory`.
+    /// Opens a fresh store of this backend: a file in `directory`, or a new database on the test server.
     func open(in directory: TemporaryDirectory, name: String = "pushgate.db") async throws -> any Store {
         switch self {
         case .sqlite: return try await SQLiteStore.open(path: directory.path(name))
+        case .postgres: return try await PostgresStore.open(try await PostgresTestDatabase.create())
         }
+    }
+}
+
+/// Fresh PostgreSQL databases for tests, one per store, on `PUSHGATE_TEST_POSTGRES_URL` or on the shared
+/// throwaway cluster of this test process.
+enum PostgresTestDatabase {
+    static var externalURL: String? {
+        ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var isEnabled: Bool { externalURL != nil || PostgresTestServer.isAvailable || PostgresTestServer.isRequired }
+
+    /// The connection string of the server's maintenance database.
+    static func serverURL() throws -> String {
+        if let externalURL { return externalURL }
+        return try PostgresTestServer.shared().url()
+    }
+
+    /// Creates an empty database and returns its connection string.
+    static func create() async throws -> String {
+        let base = try serverURL()
+        let name = "pushgate_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        _ = try await PostgresStore.execute("CREATE DATABASE \(name)", at: base)
+        return url(base, database: name)
+    }
+
+    /// `base` pointed at `database`: the URL's path replaced, or `dbname=` appended to a key=value string.
+    static func url(_ base: String, database: String) -> String {
+        guard base.contains("://"), var components = URLComponents(string: base) else { return base + " dbname=\(database)" }
+        components.path = "/" + database
+        return components.string ?? base
     }
 }
 
