@@ -20,3 +20,13 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}" >&2
     python3 -m pip install -q "${need_pip[@]}"
 fi
+# The store tests start a throwaway PostgreSQL cluster with initdb and pg_ctl (Debian keeps them out of PATH,
+# in /usr/lib/postgresql/<version>/bin); fail here, not in the middle of the tests, when they are missing.
+pg_bindir="$(pg_config --bindir 2>/dev/null || true)"
+if [ ! -x "$pg_bindir/initdb" ]; then
+    pg_bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+fi
+if [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_ctl" ]; then
+    echo "PostgreSQL server tools (initdb, pg_ctl) not found; install Debian's postgresql package" >&2
+    exit 1
+fi
