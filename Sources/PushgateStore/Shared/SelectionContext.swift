@@ -48,7 +48,10 @@ struct SelectionContext<DB: SQLQuerying> {
     /// What a claim of up to `limit` runs takes now: reads at most as many due runs per queue as could be
     /// taken, and reads more only when runs were held because their deployment is full (the queue's later
     /// runs may still go).
-    mutating func claimDecisions(pool: WorkPool, limit: Int, now: Date) throws -> [SelectionDecision] {
+    mutating func claimDecisions(pool: WorkPool, limit: Int, now exactNow: Date) throws -> [SelectionDecision] {
+        // Times are stored to the millisecond; compare at that precision, or a run scheduled at `now`
+        // itself could round to a moment after it and be judged not yet due.
+        let now = Date(timeIntervalSince1970: (exactNow.timeIntervalSince1970 * 1000).rounded() / 1000)
         let poolFree = pool.concurrencyLimit.map { max(0, $0 - snapshot.inFlight) } ?? Int.max
         var fetchLimits: [Int64: Int] = [:]
         for queue in snapshot.queues where !queue.isPaused {
