@@ -76,8 +76,11 @@ package final class Poller: Sendable {
         }
         let submitted = runs.filter { $0.providerHandle != nil }
         guard !submitted.isEmpty else { return }
+        var deployments: [String: Deployment] = [:]
+        for name in Set(submitted.map(\.deploymentName)) { deployments[name] = try? await store.deployment(named: name) }
+        let template = try? BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
         var jobs: [String: SubmissionJob] = [:]
-        for run in submitted { jobs[run.id] = await job(for: run, pool: pool, now: now) }
+        for run in submitted { jobs[run.id] = job(for: run, pool: pool, template: template, deployment: deployments[run.deploymentName], now: now) }
         for run in submitted where run.state == .cancelling {
             await sendCancel(run, job: jobs[run.id]!, provider: provider, reason: run.stateReason, log.with([("run_id", run.id)]))
         }
@@ -108,9 +111,9 @@ package final class Poller: Sendable {
 
     /// The run's submission re-rendered from the store (what cancel, poll and clean-up need beyond the
     /// handle); an empty configuration when the template no longer renders.
-    private func job(for run: FlowRun, pool: WorkPool, now: Date) async -> SubmissionJob {
-        if let deployment = try? await store.deployment(named: run.deploymentName),
-            let job = try? SubmissionPlan.job(run: run, pool: pool, deployment: deployment, now: now)
+    private func job(for run: FlowRun, pool: WorkPool, template: BaseJobTemplate?, deployment: Deployment?, now: Date) -> SubmissionJob {
+        if let template, let deployment,
+            let job = try? SubmissionPlan.job(run: run, template: template, pool: pool, deployment: deployment, now: now)
         {
             return job
         }

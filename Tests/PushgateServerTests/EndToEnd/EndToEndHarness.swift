@@ -11,20 +11,21 @@ import Testing
 final class EndToEndHarness: @unchecked Sendable {
     let directory: URL
     let suite: EmulatorSuite
+    /// An SQLite path in the harness's directory, or the PostgreSQL URL it was given.
     let databasePath: String
-    let store: SQLiteStore
+    let store: any Store
     let token = "e2e-api-token-" + UUID().uuidString
     var gateway: GatewayProcess?
     private var restarts = 0
 
-    init(pacing: WorkloadPacing = .timed(pending: 0.3, running: 0.5), faults: FaultConfiguration = .none) async throws {
+    init(pacing: WorkloadPacing = .timed(pending: 0.3, running: 0.5), faults: FaultConfiguration = .none, database: String? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-e2e-\(UUID().uuidString.prefix(8))")
         var options = EmulatorSuite.Options(directory: directory)
         options.pacing = pacing
         options.faults = faults
         suite = try EmulatorSuite.start(options)
-        databasePath = directory.appendingPathComponent("gateway.db").path
-        store = try await SQLiteStore.open(path: databasePath)
+        databasePath = database ?? directory.appendingPathComponent("gateway.db").path
+        store = try await StoreFactory.open(databasePath)
     }
 
     static func template(_ kind: ProviderKind) throws -> String {
@@ -62,9 +63,14 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Starts (or restarts) `pushgate serve`.
     func startGateway(extra: [String] = [], replica: String = "e2e") throws {
+        gateway = try startReplica(replica, extra: extra)
+    }
+
+    /// Starts one more `pushgate serve` on the same store (one of several replicas).
+    func startReplica(_ replica: String, extra: [String] = []) throws -> GatewayProcess {
         let binary = try #require(GatewayProcess.binary(), "build the pushgate executable first (swift build)")
         restarts += 1
-        gateway = try GatewayProcess(
+        return try GatewayProcess(
             binary: binary,
             arguments: ["--db", databasePath, "serve", "--credentials", suite.credentialsPath, "--listen", "127.0.0.1:0",
                 "--token", token, "--poll-interval", "0.2", "--claim-interval", "0.05", "--lease", "3", "--rate", "2000",
@@ -74,8 +80,8 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// The API's base URL, read from the gateway's "API listening" log line.
-    func apiBaseURL() throws -> String {
-        let gateway = try #require(gateway)
+    func apiBaseURL(of process: GatewayProcess? = nil) throws -> String {
+        let gateway = try #require(process ?? gateway)
         #expect(gateway.waitForOutput("API listening", timeout: 30))
         let line = try #require(gateway.output.split(separator: "\n").first { $0.contains("API listening") })
         let address = try #require(try JSONValue.parse(String(line))["address"]?.stringValue)
