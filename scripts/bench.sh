@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks pushgate against its Python peers and prints one table (README.md "Performance").
 #
-#   scripts/bench.sh [WORKLOAD...]     (default: render sign select e2e http claim; see pushgate-bench --help)
+#   scripts/bench.sh [WORKLOAD...]     (default: render sign select e2e http claim; also claim-1m, replicas;
+#                                       see pushgate-bench --help)
 #
 # Installs the peers from PyPI into a throwaway virtual environment .venv-bench/ (prefect, prefect-aws; reused
 # when present), builds the release benchmark, and runs it with that interpreter as PUSHGATE_BENCH_PYTHON.
@@ -21,6 +22,17 @@ if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import prefect" 2>/dev/nu
     export PUSHGATE_BENCH_PYTHON="$PWD/$venv/bin/python"
 else
     export PUSHGATE_BENCH_PYTHON="${PUSHGATE_BENCH_PYTHON:-$PWD/$venv/bin/python-missing}"
+fi
+# The replicas workload needs a PostgreSQL server: start a throwaway cluster on loopback, stopped on exit.
+if [[ " $* " == *" replicas "* ]] && [ -z "${PUSHGATE_BENCH_POSTGRES_URL:-}" ]; then
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)
+    pgdir=$(mktemp -d /tmp/pushgate-bench-pg.XXXXXX)
+    chown postgres "$pgdir"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    su postgres -c "$bindir/initdb -D $pgdir/data -A trust -U postgres" >/dev/null
+    su postgres -c "$bindir/pg_ctl -D $pgdir/data -w -l $pgdir/log -o '-p $port -k $pgdir -c listen_addresses=127.0.0.1' start" >/dev/null
+    trap 'su postgres -c "$bindir/pg_ctl -D $pgdir/data -m fast stop" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+    export PUSHGATE_BENCH_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 swift build -c release --scratch-path .build-bench --product pushgate-bench >&2
 echo "\$ scripts/bench.sh $*"

@@ -3,7 +3,7 @@ import Foundation
 // pushgate-bench [WORKLOAD...]: runs the named workloads (all but the slow 1M claim store by default) in
 // this process and prints one table. Build with `swift build -c release` and run from the repository root.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m"]
+let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "replicas"]
 if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
     print("""
         usage: pushgate-bench [\(known.joined(separator: "|"))]...
@@ -20,6 +20,8 @@ if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
           http      libcurl requests per second to a loopback server, beside Python urllib3
           claim     claims per second and latency with 10k and 100k runs in SQLite
           claim-1m  the same with 1M runs (slow: builds a 350 MB store)
+          replicas  claims per second with 1, 2 and 3 replicas on one PostgreSQL server, beside SQLite
+                    (needs PUSHGATE_BENCH_POSTGRES_URL; scripts/bench.sh starts a throwaway cluster)
 
         Each figure is the median of several rounds, with the spread (min–max). Run a release build from
         the repository root (templates/ is read from there). Peers run in PUSHGATE_BENCH_PYTHON (default
@@ -142,6 +144,13 @@ do {
         if let first = results.first, let last = results.last, results.count > 1 {
             rows.append(BenchRow(workload: "claim p50 at \(last.runs) / at \(first.runs)", unit: "ratio", pushgate: Measurement(samples: [last.p50 / first.p50]),
                 lowerIsBetter: true, note: "goal ≤ 1.5 (1M vs 10k)"))
+        }
+    }
+    if selected.contains("replicas") {
+        if let url = ProcessInfo.processInfo.environment["PUSHGATE_BENCH_POSTGRES_URL"], !url.isEmpty {
+            rows += try await PostgresClaimBenchmark.rows(serverURL: url)
+        } else {
+            FileHandle.standardError.write(Data("pushgate-bench: replicas skipped: PUSHGATE_BENCH_POSTGRES_URL is not set\n".utf8))
         }
     }
 } catch {
