@@ -199,7 +199,11 @@ import Testing
                 }
             }
             if i % 4 == 0 {
-                claimed += try await store.claim(pool: "p", owner: "o", limit: 1, leaseDuration: 60, now: now).map(\.id)
+                do {
+                    claimed += try await store.claim(pool: "p", owner: "o", limit: 1, leaseDuration: 60, now: now).map(\.id)
+                } catch let error as StoreError where error.code == .io && error.message.contains("during COMMIT") {
+                    ambiguous += 1  // the claim may or may not have happened; nothing is asserted about it
+                }
             }
         }
         let killed = try await killer.value

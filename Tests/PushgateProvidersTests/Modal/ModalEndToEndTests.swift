@@ -89,7 +89,9 @@ struct ModalEndToEndTests {
             let (status, seen) = try await waitFor(provider, handle, job: job)
             #expect(status.state == .completed)
             #expect(status.exitCode == 0)
-            #expect(seen == [.pending, .running, .completed])
+            // In order, never backwards; a poll on a loaded machine may miss the short Running phase.
+            #expect(seen.first == .pending && seen.last == .completed)
+            #expect(seen == [.pending, .running, .completed] || seen == [.pending, .completed], "\(seen)")
             let stats = try server.stats()
             #expect(stats.sandboxes_created == 1)
             let sandbox = try #require(stats.sandboxes.first)
