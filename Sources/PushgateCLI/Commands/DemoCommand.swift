@@ -46,7 +46,7 @@ enum DemoCommand: CLICommand {
             let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory))
             defer { suite.stop() }
             let store = try await StoreCommandSupport.openStore(context)
-            let runs = try await DemoScenario.create(in: store, templates: ServeOptions.defaultTemplatesDirectory(), context: context)
+            let runs = try await DemoScenario.create(in: store, templates: ServeOptions.defaultTemplatesDirectory(context), context: context)
             context.print("store: \(StoreCommandSupport.databasePath(context))   credentials: \(suite.credentialsPath)")
             let token = UUID().uuidString.lowercased()
             var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)

@@ -70,7 +70,7 @@ struct ServeOptions: Sendable {
         let flagTokens = arguments.options("token")
         tokens = flagTokens.isEmpty ? (value("token")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : flagTokens
         replica = value("replica") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        templatesDirectory = value("templates").map { URL(fileURLWithPath: $0) } ?? ServeOptions.defaultTemplatesDirectory()
+        templatesDirectory = value("templates").map { URL(fileURLWithPath: $0) } ?? ServeOptions.defaultTemplatesDirectory(context)
         pollInterval = try seconds("poll-interval") ?? pollInterval
         claimInterval = try seconds("claim-interval") ?? claimInterval
         lease = try seconds("lease") ?? lease
@@ -91,14 +91,10 @@ struct ServeOptions: Sendable {
         }
     }
 
-    /// `templates/` next to the executable's package (a `swift run` checkout) or in the current directory.
-    static func defaultTemplatesDirectory() -> URL? {
-        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("templates")]
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(dir.appendingPathComponent("templates"))
-            dir.deleteLastPathComponent()
+    /// The first of the template folders `pool create` searches that holds the shipped templates.
+    static func defaultTemplatesDirectory(_ context: CommandContext) -> URL? {
+        StoreCommandSupport.templateDirectories(context).first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderKind.ecs.defaultTemplateFileName).path)
         }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderKind.ecs.defaultTemplateFileName).path) }
     }
 }
