@@ -17,7 +17,7 @@ extension EndToEnd {
         /// A fresh database on the test cluster; its server, when it is this process's throwaway cluster.
         static func database() async throws -> (url: String, server: PostgresTestServer?) {
             let server: PostgresTestServer? = ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] == nil ? try PostgresTestServer.shared() : nil
-            let base = try ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] ?? server!.url()
+            let base = ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] ?? server!.url()
             let name = "pushgate_replicas_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             _ = try await PostgresStore.execute("CREATE DATABASE \(name)", at: base)
             var components = try #require(URLComponents(string: base))
