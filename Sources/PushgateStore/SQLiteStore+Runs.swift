@@ -52,26 +52,9 @@ extension SQLiteStore {
                     ]
                 )
                 try Self.record(db, run: id, from: nil, to: .scheduled, at: now, reason: reason)
-                let run = FlowRun(
-                    id: id,
-                    deploymentID: deployment.id,
-                    deploymentName: deployment.name,
-                    poolID: deployment.poolID,
-                    poolName: deployment.poolName,
-                    queueID: deployment.queueID,
-                    queueName: deployment.queueName,
-                    scheduledTime: SQLValue.date(milliseconds: SQLValue.milliseconds(scheduled)),
-                    jobVariables: variables,
-                    idempotencyKey: spec.idempotencyKey,
-                    state: .scheduled,
-                    stateReason: reason,
-                    stateChangedAt: SQLValue.date(milliseconds: SQLValue.milliseconds(now)),
-                    attempt: 0,
-                    providerHandle: nil,
-                    leaseOwner: nil,
-                    leaseExpiresAt: nil,
-                    createdAt: SQLValue.date(milliseconds: SQLValue.milliseconds(now))
-                )
+                let run = Self.scheduledRun(
+                    id: id, deployment: deployment, scheduled: scheduled, jobVariables: variables,
+                    idempotencyKey: spec.idempotencyKey, reason: reason, now: now)
                 results.append(FlowRunCreation(run: run, created: true))
             }
             return results

@@ -65,15 +65,7 @@ extension PostgresStore {
 
     package func releaseClaim(runID: String, owner: String, reason: String, now: Date) async throws -> FlowRun {
         try await write { db in
-            let run = try Self.lockedRun(db, runID)
-            guard run.state == .pending, run.leaseOwner == owner else {
-                throw StoreError(.leaseNotHeld, "run '\(runID)' is \(run.state.displayName) and not leased by \(owner)")
-            }
-            if let handle = run.providerHandle {
-                throw StoreError(.conflict, "run '\(runID)' was submitted as '\(handle)'; it cannot go back to its queue")
-            }
-            try Self.setState(db, run, to: .scheduled, reason: reason, now: now, clearLease: true)
-            return try Self.findRun(db, runID)
+            try Self.release(db, try Self.lockedRun(db, runID), owner: owner, reason: reason, now: now)
         }
     }
 

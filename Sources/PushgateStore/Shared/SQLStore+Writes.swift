@@ -44,4 +44,29 @@ extension SQLStore {
             try db.run("UPDATE work_queues SET priority = ? WHERE id = ?", [.integer(Int64(priority)), .integer(id)])
         }
     }
+
+    /// Gives a claimed, never-submitted run back to its queue (Pending → Scheduled).
+    static func release(_ db: some SQLQuerying, _ run: FlowRun, owner: String, reason: String, now: Date) throws -> FlowRun {
+        guard run.state == .pending, run.leaseOwner == owner else {
+            throw StoreError(.leaseNotHeld, "run '\(run.id)' is \(run.state.displayName) and not leased by \(owner)")
+        }
+        if let handle = run.providerHandle {
+            throw StoreError(.conflict, "run '\(run.id)' was submitted as '\(handle)'; it cannot go back to its queue")
+        }
+        try setState(db, run, to: .scheduled, reason: reason, now: now, clearLease: true)
+        return try findRun(db, run.id)
+    }
+
+    /// The run a create just inserted, as the store will read it back (times at millisecond precision).
+    static func scheduledRun(
+        id: String, deployment: Deployment, scheduled: Date, jobVariables: String?, idempotencyKey: String?, reason: String, now: Date
+    ) -> FlowRun {
+        let storedNow = SQLValue.date(milliseconds: SQLValue.milliseconds(now))
+        return FlowRun(
+            id: id, deploymentID: deployment.id, deploymentName: deployment.name, poolID: deployment.poolID,
+            poolName: deployment.poolName, queueID: deployment.queueID, queueName: deployment.queueName,
+            scheduledTime: SQLValue.date(milliseconds: SQLValue.milliseconds(scheduled)), jobVariables: jobVariables,
+            idempotencyKey: idempotencyKey, state: .scheduled, stateReason: reason, stateChangedAt: storedNow, attempt: 0,
+            providerHandle: nil, leaseOwner: nil, leaseExpiresAt: nil, createdAt: storedNow)
+    }
 }
