@@ -129,6 +129,26 @@ import Testing
         #expect(provider.maxInFlight <= 4 && provider.maxInFlight >= 2)
     }
 
+    /// A pool with every submission slot busy is refilled as soon as half of them free up, not after the
+    /// claim interval: the manual clock never moves here, so only the wake-up can start the later batches.
+    @Test func freedSlotsAreRefilledWithoutWaitingTheInterval() async throws {
+        let provider = ScriptedProvider(submitDelay: 0.01)
+        let h = try await ServerTestHarness.make(provider: provider)
+        defer { Task { await h.close() } }
+        try await h.createRuns("etl-low", count: 24)
+        let dispatcher = h.dispatcher {
+            $0.maxConcurrentSubmissionsPerPool = 4
+            $0.interval = 3600
+        }
+        let loop = Task { await dispatcher.run() }
+        let deadline = Date().addingTimeInterval(20)
+        while provider.workloads.count < 24 && Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
+        dispatcher.stopClaiming()
+        await loop.value
+        #expect(provider.workloads.count == 24)
+        #expect(provider.maxInFlight <= 4)
+    }
+
     @Test func pausedPoolsTakeNoWorkAndStoppingStopsClaims() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }

@@ -19,6 +19,8 @@ package final class Dispatcher: Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Submissions under way per pool, bounded by `maxConcurrentSubmissionsPerPool`.
     private let inFlight = Mutex<[String: Int]>([:])
+    /// Ends the idle wait between claim passes early when submission slots free up (or on stop).
+    private let wake = WakeSignal()
     /// Beats after every pass, for `/health`.
     package let heartbeat = Heartbeat()
 
@@ -36,7 +38,10 @@ package final class Dispatcher: Sendable {
     }
 
     /// Stops taking new work; submissions already under way complete.
-    package func stopClaiming() { stopping.store(true, ordering: .relaxed) }
+    package func stopClaiming() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+    }
     package var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     /// A claimed (or reclaimed) run and everything its submission needs.
@@ -61,7 +66,7 @@ package final class Dispatcher: Sendable {
                     group.addTask { await self.submit(item) }
                 }
                 if work.isEmpty {
-                    try? await clock.sleep(until: clock.now().addingTimeInterval(configuration.interval))
+                    await wake.wait(until: clock.now().addingTimeInterval(configuration.interval), clock: clock)
                 }
             }
         }
@@ -149,7 +154,7 @@ package final class Dispatcher: Sendable {
     /// Submits one claimed run, or reconciles one whose previous owner died mid-submission, and frees
     /// its pool's submission slot.
     private func submit(_ item: WorkItem) async {
-        defer { inFlight.withLock { $0[item.pool.name, default: 1] -= 1 } }
+        defer { freeSlot(of: item.pool) }
         // The lease is renewed while the submission is under way (provider retries can outlast it), so no
         // other owner takes the run over while this one may still send it.
         await withTaskGroup(of: Void.self) { group in
@@ -157,6 +162,16 @@ package final class Dispatcher: Sendable {
             await self.submitOnce(item)
             group.cancelAll()
         }
+    }
+
+    /// Gives a submission slot back; once half a pool's slots are free the idle claim loop is woken, so a
+    /// saturated pool is refilled in batches as soon as it drains rather than after a whole interval.
+    private func freeSlot(of pool: WorkPool) {
+        let remaining = inFlight.withLock { counts in
+            counts[pool.name, default: 1] -= 1
+            return counts[pool.name, default: 0]
+        }
+        if remaining <= configuration.maxConcurrentSubmissionsPerPool / 2 { wake.signal() }
     }
 
     /// Renews the run's lease every third of its duration until cancelled.
