@@ -61,6 +61,10 @@ package final class ScriptedProvider: Provider, Sendable {
     }
 
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
+        let problems = validate(job)
+        if !problems.isEmpty {
+            throw ProviderError(.invalidConfiguration, problems.map(\.description).joined(separator: "; "))
+        }
         let failure = state.withLock { s -> ProviderError? in
             s.submitCalls += 1
             return s.pendingFailures.isEmpty ? nil : s.pendingFailures.removeFirst()

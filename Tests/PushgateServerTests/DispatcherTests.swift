@@ -80,6 +80,22 @@ import Testing
         #expect(h.provider.submitCalls == 0)
     }
 
+    /// A configuration the provider's own checks refuse (here the scripted provider's `"invalid": true`)
+    /// crashes the run with the provider's problems; nothing is sent and nothing is retried.
+    @Test func aConfigurationTheProviderRefusesCrashesWithItsProblems() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        let template = #"{"job_configuration": {"invalid": true, "image": "{{ image }}"}, "variables": {"properties": {"image": {"type": "string"}}}}"#
+        _ = try await h.store.createPool(WorkPoolSpec(name: "broken", type: "ecs:push", baseJobTemplate: template), now: h.clock.now())
+        _ = try await h.store.createDeployment(DeploymentSpec(name: "etl-broken", poolName: "broken", jobVariables: #"{"image": "repo/etl:1"}"#), now: h.clock.now())
+        let runs = try await h.createRuns("etl-broken", count: 1)
+        await h.dispatcher().runOnce()
+        let run = try await h.store.run(id: runs[0].id)
+        #expect(run.state == .crashed)
+        #expect(run.stateReason.hasPrefix("invalid job configuration") && run.stateReason.contains("scripted as invalid"))
+        #expect(h.provider.submitCalls == 0 && h.provider.workloads.isEmpty)
+    }
+
     @Test func aLostResponseIsLookedUpNeverResentBlindly() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }

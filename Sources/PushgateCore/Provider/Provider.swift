@@ -13,6 +13,8 @@ package protocol Provider: Sendable {
     func validate(_ job: SubmissionJob) -> [TemplateProblem]
 
     /// Submits the job once, carrying its idempotency key, and returns the handle to track it by.
+    /// Runs the checks of ``validate(_:)`` first and throws `invalidConfiguration` (nothing sent) when
+    /// they find problems, so the dispatcher does not validate separately.
     /// Throws ``ProviderError``; an ambiguous failure is marked so the caller looks the key up
     /// (``lookUp(_:)``) before anything is re-sent.
     func submit(_ job: SubmissionJob) async throws -> ProviderHandle

@@ -15,15 +15,20 @@ package enum ECSTags {
     /// The tag on task definitions registered for one run (auto-deregister): that run's idempotency key.
     package static let registeredFor = "pushgate.io/registered-for"
 
+    /// `text` with every character outside the tag alphabet replaced by `_`, cut to `maxLength` characters.
     package static func sanitize(_ text: String, maxLength: Int) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            let allowed =
-                (scalar.value >= 0x30 && scalar.value <= 0x39) || (scalar.value >= 0x41 && scalar.value <= 0x5A)
-                || (scalar.value >= 0x61 && scalar.value <= 0x7A) || "_./=+:@- ".unicodeScalars.contains(scalar)
-            out.unicodeScalars.append(allowed ? scalar : "_")
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(maxLength) {
+            out.append(isAllowed(scalar) ? scalar : "_")
         }
-        return String(out.prefix(maxLength))
+        return String(out)
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "0"..."9", "A"..."Z", "a"..."z", "_", ".", "/", "=", "+", ":", "@", "-", " ": return true
+        default: return false
+        }
     }
 
     /// `[{key, value}]` from `tags` (later entries win per key), sanitised, sorted by key, `aws:` keys

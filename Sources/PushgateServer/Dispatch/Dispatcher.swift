@@ -203,11 +203,6 @@ package final class Dispatcher: Sendable {
             await end(run, .crashed, "invalid job configuration: " + error.problems.map(\.description).joined(separator: "; "), log)
             return
         }
-        let problems = provider.validate(job)
-        if !problems.isEmpty {
-            await end(run, .crashed, "invalid job configuration: " + problems.map(\.description).joined(separator: "; "), log)
-            return
-        }
         var mustLookUp = item.reconcile
         var attempt = 0
         // Once a submit call has gone out, its outcome may be unknown: the claim is then never handed
@@ -243,6 +238,11 @@ package final class Dispatcher: Sendable {
                 case .throttled, .unavailable:
                     mustLookUp = false
                     if let retryAfter = error.retryAfter { await pacer.penalize(providers.pacingKey(for: pool), kind: kind, for: retryAfter) }
+                case .invalidConfiguration:
+                    // Found by the provider's own checks before anything was sent (the same checks as
+                    // `validate`, which is not called separately: that would build each request twice).
+                    await end(run, .crashed, "invalid job configuration: \(error.message)", log)
+                    return
                 default:
                     await end(run, .crashed, "submission refused: \(error.description)", log)
                     return
