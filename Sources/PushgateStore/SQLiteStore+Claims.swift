@@ -58,6 +58,10 @@ extension SQLiteStore {
         }
     }
 
+    package func nextScheduledTime(after now: Date) throws -> Date? {
+        try Self.nextScheduledTime(try db(), after: now)
+    }
+
     package func markLateRuns(now: Date) throws -> Int {
         let cutoff = now.addingTimeInterval(-RunStateMachine.lateAfter)
         let reason = "not claimed within \(Int(RunStateMachine.lateAfter)) s of its scheduled time"

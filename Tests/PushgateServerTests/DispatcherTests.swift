@@ -165,6 +165,24 @@ import Testing
         #expect(provider.maxInFlight <= 4)
     }
 
+    /// An idle loop sleeps until the next run is due when that comes before its interval.
+    @Test func anIdleLoopWakesWhenTheNextRunIsDue() async throws {
+        let provider = ScriptedProvider()
+        let h = try await ServerTestHarness.make(provider: provider)
+        defer { Task { await h.close() } }
+        try await h.createRuns("etl-low", count: 1, at: 5)
+        let dispatcher = h.dispatcher { $0.interval = 3600 }
+        let loop = Task { await dispatcher.run() }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(provider.workloads.isEmpty)
+        h.clock.advance(by: 5)
+        let deadline = Date().addingTimeInterval(20)
+        while provider.workloads.isEmpty && Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
+        dispatcher.stopClaiming()
+        await loop.value
+        #expect(provider.workloads.count == 1)
+    }
+
     @Test func pausedPoolsTakeNoWorkAndStoppingStopsClaims() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }

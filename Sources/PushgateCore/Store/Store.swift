@@ -63,6 +63,9 @@ package protocol Store: Sendable {
     /// Marks Scheduled runs due at least ``RunStateMachine/lateAfter`` seconds before `now` as Late.
     /// Returns how many changed.
     func markLateRuns(now: Date) async throws -> Int
+    /// The earliest scheduled time after `now` of any Scheduled run, or nil: the idle dispatcher sleeps
+    /// until then (or its interval, whichever is sooner) instead of finding a run up to an interval late.
+    func nextScheduledTime(after now: Date) async throws -> Date?
 
     // MARK: Run lifecycle
 

@@ -65,11 +65,19 @@ package final class Dispatcher: Sendable {
                 for item in work {
                     group.addTask { await self.submit(item) }
                 }
-                if work.isEmpty {
-                    await wake.wait(until: clock.now().addingTimeInterval(configuration.interval), clock: clock)
-                }
+                if work.isEmpty { await wake.wait(until: await idleDeadline(), clock: clock) }
             }
         }
+    }
+
+    /// When an idle loop next claims: after its interval, or as soon as the next Scheduled run is due if that
+    /// is sooner, so a run is not picked up up to an interval late. Runs already due but held back by
+    /// limits are not waited for here; a freed slot or the interval brings the loop back for them.
+    private func idleDeadline() async -> Date {
+        let now = clock.now()
+        let intervalEnd = now.addingTimeInterval(configuration.interval)
+        guard let next = try? await store.nextScheduledTime(after: now) else { return intervalEnd }
+        return min(intervalEnd, next)
     }
 
     /// One claim pass over every unpaused pool, then waits for those submissions; returns how many runs

@@ -64,6 +64,10 @@ extension PostgresStore {
         }
     }
 
+    package func nextScheduledTime(after now: Date) async throws -> Date? {
+        try await read { db in try Self.nextScheduledTime(db, after: now) }
+    }
+
     /// Batches lock their rows with `SKIP LOCKED` and re-check the state, so replicas marking at once never
     /// record a run's change twice.
     package func markLateRuns(now: Date) async throws -> Int {

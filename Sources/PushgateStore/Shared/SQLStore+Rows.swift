@@ -144,4 +144,12 @@ extension SQLStore {
             [.text(run), .string(from?.rawValue), .text(to.rawValue), .date(at), .text(reason)]
         )
     }
+
+    /// Served by the partial index on Scheduled runs' times (`flow_runs_to_mark_late`).
+    static func nextScheduledTime(_ db: some SQLQuerying, after now: Date) throws -> Date? {
+        try db.first(
+            "SELECT MIN(scheduled_time) FROM flow_runs WHERE state = 'SCHEDULED' AND scheduled_time > ?", [.date(now)]
+        ) { $0.optionalDate(0) } ?? nil
+    }
 }
+
