@@ -35,5 +35,6 @@ if [[ " $* " == *" replicas "* ]] && [ -z "${PUSHGATE_BENCH_POSTGRES_URL:-}" ]; 
     export PUSHGATE_BENCH_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 swift build -c release --scratch-path .build-bench --product pushgate-bench >&2
+swift build -c release --scratch-path .build-bench --product pushgate >&2  # the e2e workload's emulator process
 echo "\$ scripts/bench.sh $*"
 .build-bench/release/pushgate-bench "$@"

@@ -107,8 +107,9 @@ final class CurlTransfer: @unchecked Sendable {
         let method = request.method.uppercased()
         // libcurl silently re-sends a request once when a reused keep-alive connection turns out closed,
         // even if the server already processed it; a non-idempotent call must never be sent twice, so it
-        // gets a connection of its own (https://curl.se/libcurl/c/CURLOPT_FRESH_CONNECT.html).
-        if !request.isIdempotent { try set(CURLOPT_FRESH_CONNECT, 1) }
+        // gets a connection of its own (https://curl.se/libcurl/c/CURLOPT_FRESH_CONNECT.html) unless the
+        // server deduplicates it by a token it carries.
+        if !request.isIdempotent && !request.carriesIdempotencyToken { try set(CURLOPT_FRESH_CONNECT, 1) }
         if method == "GET" && request.body.isEmpty {
             try set(CURLOPT_HTTPGET, 1)
             return

@@ -9,8 +9,10 @@ import PushgateStore
 /// Runs from due to submitted through the whole in-process gateway: a SQLite store of `storeRuns` runs,
 /// the ``Dispatcher`` (claim by priority and limits, template render, SigV4, RunTask) wired as
 /// `pushgate serve` wires it (CredentialsProviderDirectory over a credentials file, CurlHTTPClient,
-/// Pacer), submitting to a loopback ``FakeECSServer`` that verifies every signature. Pacing is set
-/// out of the way (no provider quota applies to the emulator). No poller runs.
+/// Pacer), submitting to the loopback fake ECS of `pushgate emulate`, run as a separate process so the
+/// gateway's CPU and RSS are its own; the fake verifies every signature. Pacing is set out of the way (no
+/// provider quota applies to the emulator). No poller runs. RSS is this process's: the gateway plus the
+/// benchmark's own setup of the store.
 ///
 /// Two shapes: a **burst** (`due` runs all become due at the same instant T0, measured as runs/s from
 /// T0 to the last submission), and a **stream** (`due` runs scheduled at `rate` per second from T0, the
@@ -28,17 +30,8 @@ enum EndToEndBenchmark {
     }
 
     static func measure(root: URL, storeRuns: Int, due: Int, rate: Double?, synchronousFull: Bool, directory: URL) async throws -> Result {
-        let ecs = try FakeECSServer(FakeECSConfiguration(clusters: ["default", "demo"]))
-        defer { ecs.stop() }
-        let credentialsPath = directory.appendingPathComponent("credentials-\(UUID().uuidString)").path
-        try Data("""
-            [aws emulator]
-            access_key_id = \(ecs.configuration.accessKeyID)
-            secret_access_key = \(ecs.configuration.secretAccessKey)
-            region = \(ecs.configuration.region)
-            endpoint_url = \(ecs.endpoint)
-
-            """.utf8).write(to: URL(fileURLWithPath: credentialsPath))
+        let emulator = try EmulatorProcess(directory: directory)
+        defer { emulator.stop() }
         let path = directory.appendingPathComponent("e2e-\(UUID().uuidString).db").path
         let store = try await SQLiteStore.open(path: path, configuration: SQLiteStore.Configuration(synchronousFull: synchronousFull))
         let setupTime = Date()
@@ -71,17 +64,21 @@ enum EndToEndBenchmark {
         let clock = SystemClock()
         let http = try CurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxConnectionsPerHost: 64))
         defer { http.shutdown() }
-        let credentials = try CredentialsFile.load(path: credentialsPath)
+        let credentials = try CredentialsFile.load(path: emulator.credentialsPath)
         let providers = CredentialsProviderDirectory(credentials: credentials, http: http, clock: clock)
         let logger = Logger(level: .error) { line in FileHandle.standardError.write(Data(line.utf8)) }
+        let metrics = MetricsRegistry()
         let dispatcher = Dispatcher(
             store: store, providers: providers, pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
-            configuration: DispatcherConfiguration(owner: "bench"), clock: clock, metrics: MetricsRegistry(), logger: logger)
+            configuration: DispatcherConfiguration(owner: "bench"), clock: clock, metrics: metrics, logger: logger)
+        func submitted() -> Int {
+            Int(metrics.value("pushgate_submissions_total", labels: ["provider": ProviderKind.ecs.rawValue, "outcome": "submitted"]) ?? 0)
+        }
         guard Date() < t0 else { throw BenchError("end to end: the store took longer to build than the \(lead) s lead") }
         let task = Task { await dispatcher.run() }
         // Wait until every due run has reached the emulator (or give up after a generous deadline).
         let deadline = t0.addingTimeInterval(120 + Double(due) / 100)
-        while ecs.statistics.runTaskWorkloads < due && Date() < deadline {
+        while submitted() < due && Date() < deadline {
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         // Stop claiming; run() returns once the submissions under way are recorded.
@@ -100,9 +97,8 @@ enum EndToEndBenchmark {
         }
         await store.close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        try? FileManager.default.removeItem(atPath: credentialsPath)
         guard latencies.count == due else {
-            throw BenchError("end to end: \(latencies.count) of \(due) due runs were submitted (emulator saw \(ecs.statistics.runTaskWorkloads))")
+            throw BenchError("end to end: \(latencies.count) of \(due) due runs were submitted (the dispatcher counted \(submitted()))")
         }
         latencies.sort()
         let span = lastSubmission.timeIntervalSince(t0)

@@ -123,7 +123,7 @@ do {
                 note: String(format: "goal < 250 ms; max %.0f ms; RSS %.0f MiB (peak %.0f)", stream.map(\.max).max() ?? .nan,
                     stream.map(\.rssMiB).max() ?? .nan, stream.map(\.peakRSSMiB).max() ?? .nan)))
         }
-        notes.append("end to end: in-process Dispatcher (defaults: claim batch 200, 64 submissions in flight per pool) → CredentialsProviderDirectory → ECS provider → CurlHTTPClient → loopback FakeECSServer (SigV4 verified, no faults), pacing out of the way; \(rounds) rounds each; times from the store's \"submitted as\" history")
+        notes.append("end to end: in-process Dispatcher (defaults: claim batch 200, 64 submissions in flight per pool) → CredentialsProviderDirectory → ECS provider → CurlHTTPClient → loopback fake ECS of `pushgate emulate` in its own process (SigV4 verified, no faults), pacing out of the way; \(rounds) rounds each; times from the store's \"submitted as\" history")
     }
     if selected.contains("http") {
         progress("http")

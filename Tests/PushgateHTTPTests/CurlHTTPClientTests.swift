@@ -112,6 +112,31 @@ struct CurlHTTPClientTests {
         #expect(Set(recorder.requests.map(\.connectionID)).count == 1)
     }
 
+    /// A non-idempotent POST never rides a reused connection (libcurl could re-send it silently), unless it
+    /// carries a token the server deduplicates on; idempotent calls keep sharing one.
+    @Test func nonIdempotentCallsGetFreshConnectionsUnlessTheServerDeduplicates() async throws {
+        let recorder = RequestRecorder()
+        let server = try LoopbackHTTPServer { request in
+            recorder.record(request)
+            return .text(200, "ok")
+        }
+        defer { server.stop() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        func connections(idempotent: Bool, token: Bool, tag: String) async throws -> Int {
+            for index in 0..<5 {
+                let request = HTTPRequest(
+                    method: "POST", url: "\(server.baseURL)/\(tag)/\(index)", body: Data("x".utf8), isIdempotent: idempotent,
+                    carriesIdempotencyToken: token)
+                #expect(try await client.execute(request).status == 200)
+            }
+            return Set(recorder.requests.filter { $0.path.hasPrefix("/\(tag)/") }.map(\.connectionID)).count
+        }
+        #expect(try await connections(idempotent: false, token: false, tag: "plain") == 5)
+        #expect(try await connections(idempotent: false, token: true, tag: "token") == 1)
+        #expect(try await connections(idempotent: true, token: false, tag: "safe") == 1)
+    }
+
     @Test func responseReportsHTTP11AndSendsUserAgent() async throws {
         let recorder = RequestRecorder()
         let server = try LoopbackHTTPServer { request in

@@ -11,6 +11,11 @@ package struct HTTPRequest: Sendable, Equatable {
     /// Whether sending the request twice is harmless. The retry policy never re-sends a non-idempotent
     /// request after an ambiguous failure (the request may have reached the server).
     package var isIdempotent: Bool
+    /// Whether the request carries a token the server deduplicates on (ECS RunTask's `clientToken`,
+    /// provider-apis.md §1.3), so a transparent re-send by the transport cannot start a second workload.
+    /// Such a request may use a kept-alive connection even when it is not idempotent; the retry policy
+    /// still looks its key up before sending it again.
+    package var carriesIdempotencyToken: Bool
 
     package init(
         method: String,
@@ -18,7 +23,8 @@ package struct HTTPRequest: Sendable, Equatable {
         headers: HTTPHeaders = [:],
         body: Data = Data(),
         timeout: TimeInterval? = nil,
-        isIdempotent: Bool = true
+        isIdempotent: Bool = true,
+        carriesIdempotencyToken: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -26,6 +32,7 @@ package struct HTTPRequest: Sendable, Equatable {
         self.body = body
         self.timeout = timeout
         self.isIdempotent = isIdempotent
+        self.carriesIdempotencyToken = carriesIdempotencyToken
     }
 }
 

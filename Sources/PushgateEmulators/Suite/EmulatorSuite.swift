@@ -100,7 +100,7 @@ package final class EmulatorSuite: Sendable {
 
     /// Writes a file readable by its owner only (it holds the emulators' credentials).
     private static func write(_ text: String, to url: URL) throws {
-        try Data(text.utf8).write(to: url)
+        try Data(text.utf8).write(to: url, options: .atomic)  // readers never see half a file
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
     }
 

@@ -25,6 +25,9 @@ package enum ECSOperation: String, Sendable, CaseIterable {
     /// repeat as safe only after a look-up (provider-apis.md §1.2), so it is the one non-idempotent call;
     /// a repeated RegisterTaskDefinition costs at most one spare revision.
     package var isIdempotent: Bool { self != .runTask }
+    /// RunTask carries the run's `clientToken`, which ECS deduplicates on (same token and parameters, same
+    /// tasks), so it may share a kept-alive connection: a silent transport re-send cannot start a second task.
+    package var carriesIdempotencyToken: Bool { self == .runTask }
 
     /// The operation named by an `X-Amz-Target` header value, if it is an ECS one pushgate knows.
     package init?(target: String) {

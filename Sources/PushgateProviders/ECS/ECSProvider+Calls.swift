@@ -128,6 +128,6 @@ extension ECSProvider {
         }
         return HTTPRequest(
             method: "POST", url: url, headers: HTTPHeaders(signed.headers), body: payload, timeout: requestTimeout,
-            isIdempotent: operation.isIdempotent)
+            isIdempotent: operation.isIdempotent, carriesIdempotencyToken: operation.carriesIdempotencyToken)
     }
 }

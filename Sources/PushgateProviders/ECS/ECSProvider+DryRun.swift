@@ -41,6 +41,7 @@ extension ECSProvider {
                 "X-Amz-Date": AWSSigV4Signer.timestamp(date),
                 "Authorization": "AWS4-HMAC-SHA256 <signed when sent, with credentials fetched over the network>",
             ],
-            body: payload, timeout: requestTimeout, isIdempotent: operation.isIdempotent)
+            body: payload, timeout: requestTimeout, isIdempotent: operation.isIdempotent,
+            carriesIdempotencyToken: operation.carriesIdempotencyToken)
     }
 }
