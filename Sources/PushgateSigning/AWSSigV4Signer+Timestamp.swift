@@ -16,11 +16,33 @@ extension AWSSigV4Signer {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        guard (0...9_999).contains(year) else {
+            // Outside four-digit years: the plain (slow) form, never reached by a real clock.
+            func pad(_ value: Int64, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2)
+                + pad(secondOfDay % 3_600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
         }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2)
-            + pad(secondOfDay % 3_600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
+        // Sixteen ASCII digits written in place: this runs on every signature.
+        return String(unsafeUninitializedCapacity: 16) { out in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            put(month, 2, at: 4)
+            put(day, 2, at: 6)
+            out[8] = UInt8(ascii: "T")
+            put(secondOfDay / 3_600, 2, at: 9)
+            put(secondOfDay % 3_600 / 60, 2, at: 11)
+            put(secondOfDay % 60, 2, at: 13)
+            out[15] = UInt8(ascii: "Z")
+            return 16
+        }
     }
 }

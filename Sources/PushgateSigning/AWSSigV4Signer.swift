@@ -19,11 +19,17 @@ package struct AWSSigV4Signer: Sendable {
     /// The signing name (`ecs`, `sts`), not always the endpoint prefix.
     package var service: String
     package var region: String
+    /// Derived signing keys, reused across signatures (and signers) of the same secret, day, region and
+    /// service; the shared cache by default because providers build a signer per request.
+    package var keyCache: AWSSigningKeyCache
 
-    package init(credentials: AWSCredentials, service: String, region: String) {
+    package init(
+        credentials: AWSCredentials, service: String, region: String, keyCache: AWSSigningKeyCache = .shared
+    ) {
         self.credentials = credentials
         self.service = service
         self.region = region
+        self.keyCache = keyCache
     }
 
     /// Signs a request.
@@ -41,10 +47,10 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
-        let payloadHash = HexEncoding.encode(Digest.sha256(body))
-        return try sign(
-            method: method, url: url, headers: headers, payloadHash: payloadHash, date: date,
-            signSecurityToken: signSecurityToken)
+        try body.withUnsafeBytes { body in
+            try sign(
+                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
+        }
     }
 
     package func sign(
@@ -55,10 +61,10 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
-        let payloadHash = HexEncoding.encode(Digest.sha256(body))
-        return try sign(
-            method: method, url: url, headers: headers, payloadHash: payloadHash, date: date,
-            signSecurityToken: signSecurityToken)
+        try body.withUnsafeBytes { body in
+            try sign(
+                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
+        }
     }
 
     /// Signs with a precomputed payload hash (hex SHA-256 of the body).
@@ -70,49 +76,116 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
+        try ByteWriter.withUTF8(payloadHash) { hash in
+            try sign(
+                method: method, url: url, headers: headers, payloadHashHex: hash, date: date,
+                signSecurityToken: signSecurityToken)
+        }
+    }
+
+    private func sign(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        payload: UnsafeRawBufferPointer,
+        date: Date,
+        signSecurityToken: Bool
+    ) throws -> AWSSignedRequest {
+        var hex: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return try withUnsafeMutableBytes(of: &hex) { hex in
+            var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &digest) { digest in
+                Digest.sha256(payload, into: digest.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                HexEncoding.encode(UnsafeRawBufferPointer(digest), into: hex.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+            return try sign(
+                method: method, url: url, headers: headers, payloadHashHex: UnsafeBufferPointer(hex.bindMemory(to: UInt8.self)),
+                date: date, signSecurityToken: signSecurityToken)
+        }
+    }
+
+    private func sign(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        payloadHashHex: UnsafeBufferPointer<UInt8>,
+        date: Date,
+        signSecurityToken: Bool
+    ) throws -> AWSSignedRequest {
         let parts = try AWSSigV4Signer.URLParts(url)
         let timestamp = AWSSigV4Signer.timestamp(date)
         let token = credentials.sessionToken
 
         // Stage 0: the headers that will be sent.
-        var sent = headers.filter { field in
-            let name = field.name.lowercased()
-            return name != "authorization" && name != "x-amz-date" && !(token != nil && name == "x-amz-security-token")
+        var sent: [(name: String, value: String)] = []
+        sent.reserveCapacity(headers.count + 4)
+        if !headers.contains(where: { AWSSigV4Signer.lowercasedName($0.name, is: "host") }) {
+            sent.append((name: "Host", value: parts.host))
         }
-        if !sent.contains(where: { $0.name.lowercased() == "host" }) {
-            sent.insert((name: "Host", value: parts.host), at: 0)
+        for field in headers
+        where !(AWSSigV4Signer.lowercasedName(field.name, is: "authorization")
+            || AWSSigV4Signer.lowercasedName(field.name, is: "x-amz-date")
+            || (token != nil && AWSSigV4Signer.lowercasedName(field.name, is: "x-amz-security-token")))
+        {
+            sent.append(field)
         }
         sent.append((name: "X-Amz-Date", value: timestamp))
         if let token, signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
 
-        // Stage 1: the canonical request.
-        let (canonicalHeaders, signedHeaders) = AWSSigV4Signer.canonicalHeaders(sent)
-        let canonicalRequest = AWSSigV4Signer.canonicalRequest(
+        // Stages 1 and 2: the canonical request and the string to sign, as bytes.
+        let (stages, layout) = AWSSigV4Signer.stages(
             method: method,
-            canonicalURI: AWSSigV4Signer.canonicalURI(parts.path),
+            canonicalURI: parts.path == "/" ? "/" : AWSSigV4Signer.canonicalURI(parts.path),
             canonicalQuery: AWSSigV4Signer.canonicalQueryString(parts.query),
-            canonicalHeaders: canonicalHeaders,
-            signedHeaders: signedHeaders,
-            payloadHash: payloadHash
-        )
-
-        // Stage 2: the string to sign.
-        let dateStamp = String(timestamp.prefix(8))
-        let scope = credentialScope(dateStamp: dateStamp)
-        let stringToSign = AWSSigV4Signer.stringToSign(
-            canonicalRequest: canonicalRequest, timestamp: timestamp, credentialScope: scope)
+            headers: sent, payloadHash: payloadHashHex, timestamp: timestamp, region: region, service: service)
 
         // Stage 3: the signature and the Authorization header.
-        let signature = HexEncoding.encode(Digest.hmacSHA256(key: signingKey(dateStamp: dateStamp), data: stringToSign))
-        let authorization =
-            "\(AWSSigV4Signer.algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
-            + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        let dateStamp = String(decoding: timestamp.utf8.prefix(8), as: UTF8.self)
+        let key = keyCache.key(secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
+        let authorization = stages.withUnsafeBufferPointer { stages in
+            var tag: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &tag) { tag in
+                key.authenticate(
+                    UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stages[layout.canonicalRequestEnd...])),
+                    into: tag.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                let scope = UnsafeBufferPointer(rebasing: stages[layout.scope])
+                let signed = UnsafeBufferPointer(rebasing: stages[layout.signedHeaders])
+                // The literals below are 57 bytes.
+                let length =
+                    57 + credentials.accessKeyID.utf8.count + scope.count + signed.count + 2 * Digest.sha256Length
+                return String(unsafeUninitializedCapacity: length) { buffer in
+                    var out = ByteWriter(buffer)
+                    out.append("AWS4-HMAC-SHA256 Credential=" as StaticString)
+                    out.append(credentials.accessKeyID)
+                    out.append(UInt8(ascii: "/"))
+                    out.append(scope)
+                    out.append(", SignedHeaders=" as StaticString)
+                    out.append(signed)
+                    out.append(", Signature=" as StaticString)
+                    out.appendHex(UnsafeRawBufferPointer(tag))
+                    return out.count
+                }
+            }
+        }
 
         if let token, !signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
         sent.append((name: "Authorization", value: authorization))
         return AWSSignedRequest(
-            headers: sent, canonicalRequest: canonicalRequest, stringToSign: stringToSign,
-            signedHeaders: signedHeaders, signature: signature, authorization: authorization, timestamp: timestamp)
+            headers: sent, authorization: authorization, timestamp: timestamp, stages: stages, layout: layout)
+    }
+
+    /// Whether `name` lower-cased equals `target` (lower-case ASCII), without building a String for ASCII names.
+    static func lowercasedName(_ name: String, is target: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: target.utf8Start, count: target.utf8CodeUnitCount)
+        let answer: Bool? = ByteWriter.withUTF8(name) { bytes in
+            var equal = bytes.count == expected.count
+            for (index, byte) in bytes.enumerated() {
+                guard byte < 0x80 else { return nil }
+                if equal, (byte &- 0x41 < 26 ? byte | 0x20 : byte) != expected[index] { equal = false }
+            }
+            return equal
+        }
+        return answer ?? (name.lowercased() == target.description)
     }
 
     /// `YYYYMMDD/{region}/{service}/aws4_request`.

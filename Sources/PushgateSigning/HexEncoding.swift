@@ -1,15 +1,23 @@
 /// Lower-case hex, the form SigV4 uses for payload hashes and signatures (provider-apis.md §2.8).
 package enum HexEncoding {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let digits: StaticString = "0123456789abcdef"
 
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        let array = Array(bytes)
+        return String(unsafeUninitializedCapacity: array.count * 2) { out in
+            array.withUnsafeBytes { encode($0, into: out.baseAddress!) }
+            return array.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the hex of `bytes` to `out`, which must have room for `2 * bytes.count` bytes; used to put
+    /// digests straight into the canonical request and string to sign without an intermediate String.
+    package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
+        let table = digits.utf8Start
+        for (index, byte) in bytes.enumerated() {
+            out[2 * index] = table[Int(byte >> 4)]
+            out[2 * index + 1] = table[Int(byte & 0x0f)]
+        }
     }
 
     /// Decodes hex (either case); nil when the text is not an even run of hex digits.
