@@ -22,7 +22,9 @@ extension AWSSigV4Signer {
         /// other URLs and for malformed ones (the Character rules then apply or throw).
         private init?(ascii url: UnsafeBufferPointer<UInt8>) {
             let count = url.count
-            for byte in url where byte >= 0x80 { return nil }
+            var high: UInt8 = 0
+            for byte in url { high |= byte }
+            guard high < 0x80 else { return nil }
             var schemeEnd = 0
             while schemeEnd + 2 < count,
                 !(url[schemeEnd] == UInt8(ascii: ":") && url[schemeEnd + 1] == UInt8(ascii: "/")

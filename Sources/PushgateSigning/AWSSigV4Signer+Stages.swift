@@ -1,3 +1,5 @@
+import Foundation
+
 /// The canonical request and string to sign (provider-apis.md §2.8 steps 2–4) written as bytes into one
 /// buffer, hashed in place. The String functions of `AWSSigV4Signer+Canonical.swift` state the rules;
 /// this is the same rules without intermediate Strings, Dictionary or Set, and falls back to them for
@@ -18,9 +20,6 @@ extension AWSSigV4Signer {
         var valueStart: Int
         var valueCount: Int
     }
-
-    /// The unsigned names as bytes, for the byte path's lookup.
-    private static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
 
     /// Builds `canonicalRequest + stringToSign` as bytes; `payloadHash` is the hex payload hash as sent.
     static func stages(
@@ -114,48 +113,19 @@ extension AWSSigV4Signer {
         var count = 0
         for field in headers {
             let nameStart = used
-            let nameIsASCII = ByteWriter.withUTF8(field.name) { name -> Bool in
-                var start = 0
-                var end = name.count
-                while start < end, name[start] == 0x20 || name[start] == 0x09 { start += 1 }
-                while end > start, name[end - 1] == 0x20 || name[end - 1] == 0x09 { end -= 1 }
-                for index in start..<end {
-                    let byte = name[index]
-                    guard byte < 0x80 else { return false }
-                    scratch[used] = byte &- 0x41 < 26 ? byte | 0x20 : byte
-                    used += 1
-                }
-                return true
-            }
-            guard nameIsASCII else { return nil }
+            guard let nameCount = ByteWriter.withUTF8(field.name, { copyLowercasedName($0, to: scratch.baseAddress! + used) })
+            else { return nil }
+            used += nameCount
             if isUnsigned(UnsafeBufferPointer(rebasing: scratch[nameStart..<used])) {
                 used = nameStart
                 continue
             }
             let valueStart = used
-            let valueIsASCII = ByteWriter.withUTF8(field.value) { value -> Bool in
-                var pendingSpace = false
-                for byte in value {
-                    guard byte < 0x80 else { return false }
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
-                        pendingSpace = used > valueStart
-                    } else {
-                        if pendingSpace {
-                            scratch[used] = 0x20
-                            used += 1
-                            pendingSpace = false
-                        }
-                        scratch[used] = byte
-                        used += 1
-                    }
-                }
-                return true
-            }
-            guard valueIsASCII else { return nil }
+            guard let valueCount = ByteWriter.withUTF8(field.value, { copyCollapsedValue($0, to: scratch.baseAddress! + used) })
+            else { return nil }
+            used += valueCount
             (fields.baseAddress! + count).initialize(
-                to: PreparedField(
-                    nameStart: nameStart, nameCount: valueStart - nameStart, valueStart: valueStart,
-                    valueCount: used - valueStart))
+                to: PreparedField(nameStart: nameStart, nameCount: nameCount, valueStart: valueStart, valueCount: valueCount))
             count += 1
         }
         // Insertion sort: a handful of fields, and stable.
@@ -171,6 +141,58 @@ extension AWSSigV4Signer {
             }
         }
         return count
+    }
+
+    /// Copies `name` lower-cased and trimmed of spaces and tabs to `out` (room for `name.count` bytes);
+    /// returns the count, nil when the name is not ASCII.
+    private static func copyLowercasedName(_ name: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let base = name.baseAddress else { return 0 }
+        var start = 0
+        var end = name.count
+        while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
+        while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        var high: UInt8 = 0
+        for index in start..<end {
+            let byte = base[index]
+            high |= byte
+            out[index - start] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+        }
+        return high < 0x80 ? end - start : nil
+    }
+
+    /// Copies `value` trimmed, with runs of spaces, tabs and line breaks collapsed to one space, to `out`
+    /// (room for `value.count` bytes); returns the count, nil when the value is not ASCII. A value without
+    /// any byte at or below space is copied as it is.
+    private static func copyCollapsedValue(_ value: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let base = value.baseAddress else { return 0 }
+        var high: UInt8 = 0
+        var low: UInt8 = 0xFF
+        for index in 0..<value.count {
+            high |= base[index]
+            low = min(low, base[index])
+        }
+        guard high < 0x80 else { return nil }
+        if low > 0x20 {
+            out.update(from: base, count: value.count)
+            return value.count
+        }
+        var written = 0
+        var pendingSpace = false
+        for index in 0..<value.count {
+            let byte = base[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+                pendingSpace = written > 0
+            } else {
+                if pendingSpace {
+                    out[written] = 0x20
+                    written += 1
+                    pendingSpace = false
+                }
+                out[written] = byte
+                written += 1
+            }
+        }
+        return written
     }
 
     /// `name:value[,value…]\n` per name, a blank line, then the names joined by `;`; returns where the
@@ -226,8 +248,9 @@ extension AWSSigV4Signer {
     }
 
     private static func isUnsigned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        for candidate in unsignedHeaderBytes where candidate.count == name.count {
-            if candidate.withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return true }
+        guard let base = name.baseAddress else { return false }
+        for candidate in unsignedHeaderNames where candidate.utf8CodeUnitCount == name.count {
+            if memcmp(candidate.utf8Start, base, name.count) == 0 { return true }
         }
         return false
     }

@@ -9,7 +9,10 @@ package struct AWSSigV4Signer: Sendable {
 
     /// Headers never signed: hop-by-hop and tracing headers (botocore `SIGNED_HEADERS_BLACKLIST`) and
     /// the ones libcurl may add or change on its own (`user-agent`, `content-length`, `expect`).
-    package static let unsignedHeaders: Set<String> = [
+    package static let unsignedHeaders: Set<String> = Set(unsignedHeaderNames.map(\.description))
+
+    /// ``unsignedHeaders`` as static text, which the byte path compares without reference counting.
+    static let unsignedHeaderNames: [StaticString] = [
         "authorization", "connection", "content-length", "expect", "keep-alive", "proxy-authenticate",
         "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
         "baggage", "traceparent", "tracestate",

@@ -1,7 +1,5 @@
 /// Lower-case hex, the form SigV4 uses for payload hashes and signatures (provider-apis.md §2.8).
 package enum HexEncoding {
-    private static let digits: StaticString = "0123456789abcdef"
-
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let array = Array(bytes)
         return String(unsafeUninitializedCapacity: array.count * 2) { out in
@@ -13,10 +11,12 @@ package enum HexEncoding {
     /// Writes the hex of `bytes` to `out`, which must have room for `2 * bytes.count` bytes; used to put
     /// digests straight into the canonical request and string to sign without an intermediate String.
     package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
-        let table = digits.utf8Start
-        for (index, byte) in bytes.enumerated() {
-            out[2 * index] = table[Int(byte >> 4)]
-            out[2 * index + 1] = table[Int(byte & 0x0f)]
+        // Branch-free digits ('a' is '0' + 10 + 39), so the loop vectorises.
+        for index in 0..<bytes.count {
+            let high = bytes[index] >> 4
+            let low = bytes[index] & 0x0f
+            out[2 * index] = high &+ 0x30 &+ (high > 9 ? 39 : 0)
+            out[2 * index + 1] = low &+ 0x30 &+ (low > 9 ? 39 : 0)
         }
     }
 
