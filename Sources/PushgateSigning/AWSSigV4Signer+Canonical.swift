@@ -64,7 +64,9 @@ extension AWSSigV4Signer {
             host = text(authorityStart..<hostEnd)
         }
 
-        private init(characters url: String) throws {
+        /// The rules on Characters, for any URL; ``init(_:)`` uses it when the URL is not all ASCII, and the
+        /// tests check that both agree on ASCII URLs.
+        package init(characters url: String) throws {
             guard let schemeEnd = url.range(of: "://") else {
                 throw SigningError(.invalidURL, "AWSSigV4Signer: URL has no scheme: \(url.prefix(80))")
             }
