@@ -143,9 +143,13 @@ package struct AWSSigV4Signer: Sendable {
             headers: sent, payloadHash: payloadHashHex, timestamp: timestamp, region: region, service: service)
 
         // Stage 3: the signature and the Authorization header.
-        let dateStamp = String(decoding: timestamp.utf8.prefix(8), as: UTF8.self)
-        let key = keyCache.key(secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
         let authorization = stages.withUnsafeBufferPointer { stages in
+            // The scope starts with the date stamp (read from the buffer: slicing the String is far slower).
+            let dateStamp = String(
+                decoding: UnsafeBufferPointer(rebasing: stages[layout.scope.lowerBound..<layout.scope.lowerBound + 8]),
+                as: UTF8.self)
+            let key = keyCache.key(
+                secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
             var tag: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             return withUnsafeMutableBytes(of: &tag) { tag in
                 key.authenticate(
