@@ -151,13 +151,15 @@ extension AWSSigV4Signer {
         var end = name.count
         while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
         while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        let source = base + start
+        let count = end - start
         var high: UInt8 = 0
-        for index in start..<end {
-            let byte = base[index]
+        for index in 0..<count {
+            let byte = source[index]
             high |= byte
-            out[index - start] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+            out[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
         }
-        return high < 0x80 ? end - start : nil
+        return high < 0x80 ? count : nil
     }
 
     /// Copies `value` trimmed, with runs of spaces, tabs and line breaks collapsed to one space, to `out`
@@ -237,19 +239,26 @@ extension AWSSigV4Signer {
 
     /// Byte-wise order of two prepared names (what `utf8.lexicographicallyPrecedes` gives).
     private static func compareNames(_ a: PreparedField, _ b: PreparedField, _ scratch: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let base = scratch.baseAddress!
+        let left = scratch.baseAddress! + a.nameStart
+        let right = scratch.baseAddress! + b.nameStart
         let common = min(a.nameCount, b.nameCount)
-        for offset in 0..<common {
-            let left = base[a.nameStart + offset]
-            let right = base[b.nameStart + offset]
-            if left != right { return left < right ? -1 : 1 }
+        for offset in 0..<common where left[offset] != right[offset] {
+            return left[offset] < right[offset] ? -1 : 1
         }
         return a.nameCount == b.nameCount ? 0 : a.nameCount < b.nameCount ? -1 : 1
     }
 
+    /// Bit `n` set when some unsigned name has `n` bytes: most signed names are rejected by length alone.
+    private static let unsignedNameLengths: UInt64 = unsignedHeaderNames.reduce(0) { mask, name in
+        name.utf8CodeUnitCount < 64 ? mask | 1 << UInt64(name.utf8CodeUnitCount) : mask
+    }
+
     private static func isUnsigned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = name.baseAddress else { return false }
-        for candidate in unsignedHeaderNames where candidate.utf8CodeUnitCount == name.count {
+        guard let base = name.baseAddress, name.count < 64, unsignedNameLengths & (1 << UInt64(name.count)) != 0 else {
+            return false
+        }
+        for candidate in unsignedHeaderNames
+        where candidate.utf8CodeUnitCount == name.count && candidate.utf8Start.pointee == base.pointee {
             if memcmp(candidate.utf8Start, base, name.count) == 0 { return true }
         }
         return false

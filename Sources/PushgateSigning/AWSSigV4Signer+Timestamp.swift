@@ -27,20 +27,18 @@ extension AWSSigV4Signer {
         }
         // Sixteen ASCII digits written in place: this runs on every signature.
         return String(unsafeUninitializedCapacity: 16) { out in
-            func put(_ value: Int64, _ width: Int, at offset: Int) {
-                var rest = value
-                for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                    out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
+            func twoDigits(_ value: Int64, at offset: Int) {
+                out[offset] = UInt8(ascii: "0") + UInt8(value / 10)
+                out[offset + 1] = UInt8(ascii: "0") + UInt8(value % 10)
             }
-            put(year, 4, at: 0)
-            put(month, 2, at: 4)
-            put(day, 2, at: 6)
+            twoDigits(year / 100, at: 0)
+            twoDigits(year % 100, at: 2)
+            twoDigits(month, at: 4)
+            twoDigits(day, at: 6)
             out[8] = UInt8(ascii: "T")
-            put(secondOfDay / 3_600, 2, at: 9)
-            put(secondOfDay % 3_600 / 60, 2, at: 11)
-            put(secondOfDay % 60, 2, at: 13)
+            twoDigits(secondOfDay / 3_600, at: 9)
+            twoDigits(secondOfDay % 3_600 / 60, at: 11)
+            twoDigits(secondOfDay % 60, at: 13)
             out[15] = UInt8(ascii: "Z")
             return 16
         }

@@ -122,16 +122,18 @@ package struct AWSSigV4Signer: Sendable {
         // Stage 0: the headers that will be sent.
         var sent: [(name: String, value: String)] = []
         sent.reserveCapacity(headers.count + 4)
-        if !headers.contains(where: { AWSSigV4Signer.lowercasedName($0.name, is: "host") }) {
-            sent.append((name: "Host", value: parts.host))
+        var hasHost = false
+        for field in headers {
+            switch AWSSigV4Signer.ReplacedHeader(field.name) {
+            case .host?:
+                hasHost = true
+                sent.append(field)
+            case .authorization?, .date?: continue
+            case .securityToken?: if token == nil { sent.append(field) }
+            case nil: sent.append(field)
+            }
         }
-        for field in headers
-        where !(AWSSigV4Signer.lowercasedName(field.name, is: "authorization")
-            || AWSSigV4Signer.lowercasedName(field.name, is: "x-amz-date")
-            || (token != nil && AWSSigV4Signer.lowercasedName(field.name, is: "x-amz-security-token")))
-        {
-            sent.append(field)
-        }
+        if !hasHost { sent.insert((name: "Host", value: parts.host), at: 0) }
         sent.append((name: "X-Amz-Date", value: timestamp))
         if let token, signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
 
@@ -179,20 +181,6 @@ package struct AWSSigV4Signer: Sendable {
         sent.append((name: "Authorization", value: authorization))
         return AWSSignedRequest(
             headers: sent, authorization: authorization, timestamp: timestamp, stages: stages, layout: layout)
-    }
-
-    /// Whether `name` lower-cased equals `target` (lower-case ASCII), without building a String for ASCII names.
-    static func lowercasedName(_ name: String, is target: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: target.utf8Start, count: target.utf8CodeUnitCount)
-        let answer: Bool? = ByteWriter.withUTF8(name) { bytes in
-            var equal = bytes.count == expected.count
-            for (index, byte) in bytes.enumerated() {
-                guard byte < 0x80 else { return nil }
-                if equal, (byte &- 0x41 < 26 ? byte | 0x20 : byte) != expected[index] { equal = false }
-            }
-            return equal
-        }
-        return answer ?? (name.lowercased() == target.description)
     }
 
     /// `YYYYMMDD/{region}/{service}/aws4_request`.

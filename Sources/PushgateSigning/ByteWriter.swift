@@ -14,27 +14,32 @@ struct ByteWriter {
     /// The bytes written so far.
     var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
+    @inline(__always)
     mutating func append(_ byte: UInt8) {
         precondition(count < capacity, "ByteWriter overflow")
         base[count] = byte
         count += 1
     }
 
+    @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         precondition(bytes.count <= capacity - count, "ByteWriter overflow")
         if let source = bytes.baseAddress { (base + count).update(from: source, count: bytes.count) }
         count += bytes.count
     }
 
+    @inline(__always)
     mutating func append(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     mutating func append(_ text: String) {
         ByteWriter.withUTF8(text) { append($0) }
     }
 
     /// Lower-case hex of `bytes`.
+    @inline(__always)
     mutating func appendHex(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count * 2 <= capacity - count, "ByteWriter overflow")
         HexEncoding.encode(bytes, into: base + count)
