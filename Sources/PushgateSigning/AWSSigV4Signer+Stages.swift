@@ -2,7 +2,7 @@ import Foundation
 
 /// The canonical request and string to sign (provider-apis.md §2.8 steps 2–4) written as bytes into one
 /// buffer, hashed in place. The String functions of `AWSSigV4Signer+Canonical.swift` state the rules;
-/// this is the same rules without intermediate Strings, Dictionary or Set, and falls back to them for
+/// these are the same rules without intermediate Strings, Dictionary or Set, falling back to them for
 /// non-ASCII header names or values (Unicode lower-casing and grapheme splitting differ from bytes there).
 extension AWSSigV4Signer {
     /// Where the parts lie in the bytes of ``AWSSignedRequest``: the canonical request, then the string to sign.
@@ -76,10 +76,8 @@ extension AWSSigV4Signer {
                     layout.canonicalRequestEnd = out.count
 
                     // String to sign.
-                    var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-                    withUnsafeMutableBytes(of: &digest) { digestBytes in
-                        Digest.sha256(
-                            UnsafeRawBufferPointer(out.written), into: digestBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Digest.sha256Length) { digest in
+                        Digest.sha256(UnsafeRawBufferPointer(out.written), into: digest.baseAddress!)
                         out.append("AWS4-HMAC-SHA256\n" as StaticString)
                         out.append(timestamp)
                         out.append(0x0A)
@@ -92,7 +90,7 @@ extension AWSSigV4Signer {
                         out.append("/aws4_request" as StaticString)
                         layout.scope = scopeStart..<out.count
                         out.append(0x0A)
-                        out.appendHex(UnsafeRawBufferPointer(digestBytes))
+                        out.appendHex(UnsafeRawBufferPointer(digest))
                     }
                     initializedCount = out.count
                 }

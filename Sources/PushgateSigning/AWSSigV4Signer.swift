@@ -94,16 +94,16 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool
     ) throws -> AWSSignedRequest {
-        var hex: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        return try withUnsafeMutableBytes(of: &hex) { hex in
-            var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &digest) { digest in
-                Digest.sha256(payload, into: digest.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                HexEncoding.encode(UnsafeRawBufferPointer(digest), into: hex.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
+        // The digest, then its hex, in one stack buffer.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * Digest.sha256Length) { buffer in
+            let digest = buffer.baseAddress!
+            let hex = digest + Digest.sha256Length
+            Digest.sha256(payload, into: digest)
+            HexEncoding.encode(UnsafeRawBufferPointer(start: digest, count: Digest.sha256Length), into: hex)
             return try sign(
-                method: method, url: url, headers: headers, payloadHashHex: UnsafeBufferPointer(hex.bindMemory(to: UInt8.self)),
-                date: date, signSecurityToken: signSecurityToken)
+                method: method, url: url, headers: headers,
+                payloadHashHex: UnsafeBufferPointer(start: hex, count: 2 * Digest.sha256Length), date: date,
+                signSecurityToken: signSecurityToken)
         }
     }
 
@@ -152,11 +152,10 @@ package struct AWSSigV4Signer: Sendable {
                 as: UTF8.self)
             let key = keyCache.key(
                 secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
-            var tag: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            return withUnsafeMutableBytes(of: &tag) { tag in
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Digest.sha256Length) { tag in
                 key.authenticate(
                     UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stages[layout.canonicalRequestEnd...])),
-                    into: tag.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    into: tag.baseAddress!)
                 let scope = UnsafeBufferPointer(rebasing: stages[layout.scope])
                 let signed = UnsafeBufferPointer(rebasing: stages[layout.signedHeaders])
                 // The literals below are 57 bytes.
