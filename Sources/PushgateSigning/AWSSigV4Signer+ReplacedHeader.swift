@@ -1,5 +1,6 @@
 extension AWSSigV4Signer {
-    /// The caller's headers the signer looks at by name (lower-cased, as botocore compares them).
+    /// The caller's headers the signer replaces or checks for (provider-apis.md §2.8), matched lower-cased as
+    /// botocore does.
     enum ReplacedHeader {
         case host, authorization, date, securityToken
 
