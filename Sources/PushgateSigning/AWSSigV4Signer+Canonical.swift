@@ -11,6 +11,62 @@ extension AWSSigV4Signer {
         package var query: String?
 
         package init(_ url: String) throws {
+            if let parsed = ByteWriter.withUTF8(url, URLParts.init(ascii:)) {
+                self = parsed
+                return
+            }
+            try self.init(characters: url)
+        }
+
+        /// The same rules on the bytes of an all-ASCII URL, where bytes and Characters split alike; nil for
+        /// other URLs and for malformed ones (the Character rules then apply or throw).
+        private init?(ascii url: UnsafeBufferPointer<UInt8>) {
+            let count = url.count
+            var high: UInt8 = 0
+            for byte in url { high |= byte }
+            guard high < 0x80 else { return nil }
+            var schemeEnd = 0
+            while schemeEnd + 2 < count,
+                !(url[schemeEnd] == UInt8(ascii: ":") && url[schemeEnd + 1] == UInt8(ascii: "/")
+                    && url[schemeEnd + 2] == UInt8(ascii: "/"))
+            {
+                schemeEnd += 1
+            }
+            guard schemeEnd + 2 < count else { return nil }
+            let restStart = schemeEnd + 3
+            var end = restStart
+            while end < count, url[end] != UInt8(ascii: "#") { end += 1 }
+            var authorityEnd = restStart
+            while authorityEnd < end, url[authorityEnd] != UInt8(ascii: "/"), url[authorityEnd] != UInt8(ascii: "?") {
+                authorityEnd += 1
+            }
+            var authorityStart = restStart
+            for index in restStart..<authorityEnd where url[index] == UInt8(ascii: "@") { authorityStart = index + 1 }
+            guard authorityStart < authorityEnd else { return nil }
+            var pathEnd = authorityEnd
+            while pathEnd < end, url[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: url[range]), as: UTF8.self) }
+            query = pathEnd < end ? text(pathEnd + 1..<end) : nil
+            path = pathEnd > authorityEnd ? text(authorityEnd..<pathEnd) : "/"
+            func schemeIs(_ name: StaticString) -> Bool {
+                guard schemeEnd == name.utf8CodeUnitCount else { return false }
+                for index in 0..<schemeEnd where url[index] | 0x20 != name.utf8Start[index] { return false }
+                return true
+            }
+            var hostEnd = authorityEnd
+            let defaultPort: StaticString? = schemeIs("https") ? ":443" : schemeIs("http") ? ":80" : nil
+            if let defaultPort, authorityEnd - authorityStart >= defaultPort.utf8CodeUnitCount {
+                let start = authorityEnd - defaultPort.utf8CodeUnitCount
+                if (0..<defaultPort.utf8CodeUnitCount).allSatisfy({ url[start + $0] == defaultPort.utf8Start[$0] }) {
+                    hostEnd = start
+                }
+            }
+            host = text(authorityStart..<hostEnd)
+        }
+
+        /// The rules on Characters, for any URL; ``init(_:)`` uses it when the URL is not all ASCII, and the
+        /// tests check that both agree on ASCII URLs.
+        package init(characters url: String) throws {
             guard let schemeEnd = url.range(of: "://") else {
                 throw SigningError(.invalidURL, "AWSSigV4Signer: URL has no scheme: \(url.prefix(80))")
             }

@@ -16,11 +16,31 @@ extension AWSSigV4Signer {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        guard (0...9_999).contains(year) else {
+            // Outside four-digit years: the plain (slow) form, never reached by a real clock.
+            func pad(_ value: Int64, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2)
+                + pad(secondOfDay % 3_600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
         }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2)
-            + pad(secondOfDay % 3_600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
+        // Sixteen ASCII digits written in place: this runs on every signature.
+        return String(unsafeUninitializedCapacity: 16) { out in
+            func twoDigits(_ value: Int64, at offset: Int) {
+                out[offset] = UInt8(ascii: "0") + UInt8(value / 10)
+                out[offset + 1] = UInt8(ascii: "0") + UInt8(value % 10)
+            }
+            twoDigits(year / 100, at: 0)
+            twoDigits(year % 100, at: 2)
+            twoDigits(month, at: 4)
+            twoDigits(day, at: 6)
+            out[8] = UInt8(ascii: "T")
+            twoDigits(secondOfDay / 3_600, at: 9)
+            twoDigits(secondOfDay % 3_600 / 60, at: 11)
+            twoDigits(secondOfDay % 60, at: 13)
+            out[15] = UInt8(ascii: "Z")
+            return 16
+        }
     }
 }

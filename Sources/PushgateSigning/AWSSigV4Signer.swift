@@ -9,7 +9,10 @@ package struct AWSSigV4Signer: Sendable {
 
     /// Headers never signed: hop-by-hop and tracing headers (botocore `SIGNED_HEADERS_BLACKLIST`) and
     /// the ones libcurl may add or change on its own (`user-agent`, `content-length`, `expect`).
-    package static let unsignedHeaders: Set<String> = [
+    package static let unsignedHeaders: Set<String> = Set(unsignedHeaderNames.map(\.description))
+
+    /// ``unsignedHeaders`` as static text, which the byte path compares without reference counting.
+    static let unsignedHeaderNames: [StaticString] = [
         "authorization", "connection", "content-length", "expect", "keep-alive", "proxy-authenticate",
         "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
         "baggage", "traceparent", "tracestate",
@@ -19,11 +22,17 @@ package struct AWSSigV4Signer: Sendable {
     /// The signing name (`ecs`, `sts`), not always the endpoint prefix.
     package var service: String
     package var region: String
+    /// Derived signing keys, reused across signatures (and signers) of the same secret, day, region and
+    /// service; the shared cache by default because providers build a signer per request.
+    package var keyCache: AWSSigningKeyCache
 
-    package init(credentials: AWSCredentials, service: String, region: String) {
+    package init(
+        credentials: AWSCredentials, service: String, region: String, keyCache: AWSSigningKeyCache = .shared
+    ) {
         self.credentials = credentials
         self.service = service
         self.region = region
+        self.keyCache = keyCache
     }
 
     /// Signs a request.
@@ -41,10 +50,10 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
-        let payloadHash = HexEncoding.encode(Digest.sha256(body))
-        return try sign(
-            method: method, url: url, headers: headers, payloadHash: payloadHash, date: date,
-            signSecurityToken: signSecurityToken)
+        try body.withUnsafeBytes { body in
+            try sign(
+                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
+        }
     }
 
     package func sign(
@@ -55,10 +64,10 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
-        let payloadHash = HexEncoding.encode(Digest.sha256(body))
-        return try sign(
-            method: method, url: url, headers: headers, payloadHash: payloadHash, date: date,
-            signSecurityToken: signSecurityToken)
+        try body.withUnsafeBytes { body in
+            try sign(
+                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
+        }
     }
 
     /// Signs with a precomputed payload hash (hex SHA-256 of the body).
@@ -70,49 +79,107 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
+        try ByteWriter.withUTF8(payloadHash) { hash in
+            try sign(
+                method: method, url: url, headers: headers, payloadHashHex: hash, date: date,
+                signSecurityToken: signSecurityToken)
+        }
+    }
+
+    private func sign(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        payload: UnsafeRawBufferPointer,
+        date: Date,
+        signSecurityToken: Bool
+    ) throws -> AWSSignedRequest {
+        // The digest, then its hex, in one stack buffer.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * Digest.sha256Length) { buffer in
+            let digest = buffer.baseAddress!
+            let hex = digest + Digest.sha256Length
+            Digest.sha256(payload, into: digest)
+            HexEncoding.encode(UnsafeRawBufferPointer(start: digest, count: Digest.sha256Length), into: hex)
+            return try sign(
+                method: method, url: url, headers: headers,
+                payloadHashHex: UnsafeBufferPointer(start: hex, count: 2 * Digest.sha256Length), date: date,
+                signSecurityToken: signSecurityToken)
+        }
+    }
+
+    private func sign(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        payloadHashHex: UnsafeBufferPointer<UInt8>,
+        date: Date,
+        signSecurityToken: Bool
+    ) throws -> AWSSignedRequest {
         let parts = try AWSSigV4Signer.URLParts(url)
         let timestamp = AWSSigV4Signer.timestamp(date)
         let token = credentials.sessionToken
 
         // Stage 0: the headers that will be sent.
-        var sent = headers.filter { field in
-            let name = field.name.lowercased()
-            return name != "authorization" && name != "x-amz-date" && !(token != nil && name == "x-amz-security-token")
+        var sent: [(name: String, value: String)] = []
+        sent.reserveCapacity(headers.count + 4)
+        var hasHost = false
+        for field in headers {
+            switch AWSSigV4Signer.ReplacedHeader(field.name) {
+            case .host?:
+                hasHost = true
+                sent.append(field)
+            case .authorization?, .date?: continue
+            case .securityToken?: if token == nil { sent.append(field) }
+            case nil: sent.append(field)
+            }
         }
-        if !sent.contains(where: { $0.name.lowercased() == "host" }) {
-            sent.insert((name: "Host", value: parts.host), at: 0)
-        }
+        if !hasHost { sent.insert((name: "Host", value: parts.host), at: 0) }
         sent.append((name: "X-Amz-Date", value: timestamp))
         if let token, signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
 
-        // Stage 1: the canonical request.
-        let (canonicalHeaders, signedHeaders) = AWSSigV4Signer.canonicalHeaders(sent)
-        let canonicalRequest = AWSSigV4Signer.canonicalRequest(
+        // Stages 1 and 2: the canonical request and the string to sign, as bytes.
+        let (stages, layout) = AWSSigV4Signer.stages(
             method: method,
-            canonicalURI: AWSSigV4Signer.canonicalURI(parts.path),
+            canonicalURI: parts.path == "/" ? "/" : AWSSigV4Signer.canonicalURI(parts.path),
             canonicalQuery: AWSSigV4Signer.canonicalQueryString(parts.query),
-            canonicalHeaders: canonicalHeaders,
-            signedHeaders: signedHeaders,
-            payloadHash: payloadHash
-        )
-
-        // Stage 2: the string to sign.
-        let dateStamp = String(timestamp.prefix(8))
-        let scope = credentialScope(dateStamp: dateStamp)
-        let stringToSign = AWSSigV4Signer.stringToSign(
-            canonicalRequest: canonicalRequest, timestamp: timestamp, credentialScope: scope)
+            headers: sent, payloadHash: payloadHashHex, timestamp: timestamp, region: region, service: service)
 
         // Stage 3: the signature and the Authorization header.
-        let signature = HexEncoding.encode(Digest.hmacSHA256(key: signingKey(dateStamp: dateStamp), data: stringToSign))
-        let authorization =
-            "\(AWSSigV4Signer.algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
-            + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        let authorization = stages.withUnsafeBufferPointer { stages in
+            // The scope starts with the date stamp (read from the buffer: slicing the String is far slower).
+            let dateStamp = String(
+                decoding: UnsafeBufferPointer(rebasing: stages[layout.scope.lowerBound..<layout.scope.lowerBound + 8]),
+                as: UTF8.self)
+            let key = keyCache.key(
+                secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Digest.sha256Length) { tag in
+                key.authenticate(
+                    UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stages[layout.canonicalRequestEnd...])),
+                    into: tag.baseAddress!)
+                let scope = UnsafeBufferPointer(rebasing: stages[layout.scope])
+                let signed = UnsafeBufferPointer(rebasing: stages[layout.signedHeaders])
+                // The literals below are 57 bytes.
+                let length =
+                    57 + credentials.accessKeyID.utf8.count + scope.count + signed.count + 2 * Digest.sha256Length
+                return String(unsafeUninitializedCapacity: length) { buffer in
+                    var out = ByteWriter(buffer)
+                    out.append("AWS4-HMAC-SHA256 Credential=" as StaticString)
+                    out.append(credentials.accessKeyID)
+                    out.append(UInt8(ascii: "/"))
+                    out.append(scope)
+                    out.append(", SignedHeaders=" as StaticString)
+                    out.append(signed)
+                    out.append(", Signature=" as StaticString)
+                    out.appendHex(UnsafeRawBufferPointer(tag))
+                    return out.count
+                }
+            }
+        }
 
         if let token, !signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
         sent.append((name: "Authorization", value: authorization))
         return AWSSignedRequest(
-            headers: sent, canonicalRequest: canonicalRequest, stringToSign: stringToSign,
-            signedHeaders: signedHeaders, signature: signature, authorization: authorization, timestamp: timestamp)
+            headers: sent, authorization: authorization, timestamp: timestamp, stages: stages, layout: layout)
     }
 
     /// `YYYYMMDD/{region}/{service}/aws4_request`.

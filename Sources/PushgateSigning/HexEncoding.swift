@@ -1,15 +1,23 @@
 /// Lower-case hex, the form SigV4 uses for payload hashes and signatures (provider-apis.md §2.8).
 package enum HexEncoding {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        let array = Array(bytes)
+        return String(unsafeUninitializedCapacity: array.count * 2) { out in
+            array.withUnsafeBytes { encode($0, into: out.baseAddress!) }
+            return array.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the hex of `bytes` to `out`, which must have room for `2 * bytes.count` bytes; used to put
+    /// digests straight into the canonical request and string to sign without an intermediate String.
+    package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
+        // Branch-free digits ('a' is '0' + 10 + 39), so the loop vectorises.
+        for index in 0..<bytes.count {
+            let high = bytes[index] >> 4
+            let low = bytes[index] & 0x0f
+            out[2 * index] = high &+ 0x30 &+ (high > 9 ? 39 : 0)
+            out[2 * index + 1] = low &+ 0x30 &+ (low > 9 ? 39 : 0)
+        }
     }
 
     /// Decodes hex (either case); nil when the text is not an even run of hex digits.
