@@ -23,7 +23,8 @@ extension PostgresStore {
             let decisions = try context.claimDecisions(pool: pool, limit: limit, now: now)
 
             var claimed: [FlowRun] = []
-            let expires = now.addingTimeInterval(leaseDuration)
+            let at = try Self.claimTime(db, now: now)
+            let expires = at.addingTimeInterval(leaseDuration)
             for decision in decisions where decision.verdict == .next {
                 let id = decision.candidate.runID
                 let from = context.states[id] ?? .scheduled
@@ -32,15 +33,15 @@ extension PostgresStore {
                     UPDATE flow_runs SET state = 'PENDING', state_reason = ?, state_changed_at = ?, attempt = attempt + 1,
                     lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state IN ('SCHEDULED', 'LATE')
                     """,
-                    [.text("claimed by \(owner)"), .date(now), .text(owner), .date(expires), .text(id)]
+                    [.text("claimed by \(owner)"), .date(at), .text(owner), .date(expires), .text(id)]
                 )
                 guard changed == 1 else { continue }
-                try Self.record(db, run: id, from: from, to: .pending, at: now, reason: "claimed by \(owner)")
+                try Self.record(db, run: id, from: from, to: .pending, at: at, reason: "claimed by \(owner)")
                 claimed.append(try Self.findRun(db, id))
             }
             try db.run(
                 "UPDATE work_queues SET last_considered_at = ? WHERE pool_id = ? AND is_paused = 0",
-                [.date(now), .integer(pool.id)]
+                [.date(at), .integer(pool.id)]
             )
             return claimed
         }

@@ -145,6 +145,15 @@ extension SQLStore {
         )
     }
 
+    /// When a claim is recorded: `now`, or the newest recorded state change when that is later. The caller
+    /// reads `now` before its transaction waits for the write lock, and a slot it takes may have been freed in
+    /// the meantime; recording the claim no earlier keeps history in commit order, so limits audited from
+    /// history hold. (Exact on SQLite, one writer; on PostgreSQL, the newest change this transaction sees.)
+    static func claimTime(_ db: some SQLQuerying, now: Date) throws -> Date {
+        let newest = try db.first("SELECT at FROM flow_run_states ORDER BY id DESC LIMIT 1", []) { $0.date(0) }
+        return max(now, newest ?? now)
+    }
+
     /// Served by the partial index on Scheduled runs' times (`flow_runs_to_mark_late`).
     static func nextScheduledTime(_ db: some SQLQuerying, after now: Date) throws -> Date? {
         try db.first(
