@@ -8,19 +8,7 @@ import Testing
     @Test func aSignalEndsTheWaitBeforeItsDeadline() async {
         let clock = ManualClock()
         let wake = WakeSignal()
-        let returned = Flag()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await wake.wait(until: clock.now().addingTimeInterval(3600), clock: clock)
-                returned.set()
-            }
-            // The waiter has not returned while neither the deadline nor a signal came.
-            try? await Task.sleep(nanoseconds: 50_000_000)
-            #expect(!returned.isSet)
-            wake.signal()
-            await group.waitForAll()
-        }
-        #expect(returned.isSet)
+        await expectWaitEnds(wake, clock, deadline: 3600) { wake.signal() }
     }
 
     @Test func aSignalSentWhileNobodyWaitsIsKeptOnce() async {
@@ -31,18 +19,7 @@ import Testing
         // The kept signal ends the first wait at once, without time moving.
         await wake.wait(until: clock.now().addingTimeInterval(3600), clock: clock)
         // Two signals are one: the second wait lasts until its deadline.
-        let returned = Flag()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await wake.wait(until: clock.now().addingTimeInterval(10), clock: clock)
-                returned.set()
-            }
-            try? await Task.sleep(nanoseconds: 50_000_000)
-            #expect(!returned.isSet)
-            clock.advance(by: 10)
-            await group.waitForAll()
-        }
-        #expect(returned.isSet)
+        await expectWaitEnds(wake, clock, deadline: 10) { clock.advance(by: 10) }
     }
 
     @Test func cancellationEndsTheWait() async {
@@ -53,17 +30,24 @@ import Testing
         task.cancel()
         await task.value
         // Cancelling did not leave a signal behind: a fresh wait still needs its deadline.
+        await expectWaitEnds(wake, clock, deadline: 1) { clock.advance(by: 1) }
+    }
+
+    /// Starts a wait `deadline` seconds long, checks it is still waiting a moment later, then runs `release`
+    /// and checks that the wait returns.
+    private func expectWaitEnds(_ wake: WakeSignal, _ clock: ManualClock, deadline: TimeInterval, after release: () -> Void) async {
         let returned = Flag()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await wake.wait(until: clock.now().addingTimeInterval(1), clock: clock)
+                await wake.wait(until: clock.now().addingTimeInterval(deadline), clock: clock)
                 returned.set()
             }
             try? await Task.sleep(nanoseconds: 50_000_000)
             #expect(!returned.isSet)
-            clock.advance(by: 1)
+            release()
             await group.waitForAll()
         }
+        #expect(returned.isSet)
     }
 }
 
