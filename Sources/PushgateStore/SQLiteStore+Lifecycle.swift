@@ -2,15 +2,15 @@ import Foundation
 import PushgateCore
 
 extension SQLiteStore {
-    package func markRunning(runID: String, reason: String, now: Date) throws -> FlowRun {
-        try transition(runID: runID, to: .running, reason: reason, now: now)
+    package func markRunning(runID: String, reason: String, now: Date) async throws -> FlowRun {
+        try await transition(runID: runID, to: .running, reason: reason, now: now)
     }
 
-    package func markTerminal(runID: String, state: RunState, reason: String, now: Date) throws -> FlowRun {
+    package func markTerminal(runID: String, state: RunState, reason: String, now: Date) async throws -> FlowRun {
         guard state.isTerminal else {
             throw StoreError(.invalidInput, "run '\(runID)': \(state.displayName) is not a terminal state")
         }
-        return try transition(runID: runID, to: state, reason: reason, now: now)
+        return try await transition(runID: runID, to: state, reason: reason, now: now)
     }
 
     package func requestCancel(runID: String, reason: String, now: Date) throws -> FlowRun {
@@ -78,8 +78,10 @@ extension SQLiteStore {
     }
 
     /// A state change checked by ``RunStateMachine``; a repeat of the current state changes nothing.
-    private func transition(runID: String, to state: RunState, reason: String, now: Date) throws -> FlowRun {
-        try write { db in
+    /// One state change of one run, group-committed with concurrent ones (the poller applies a pass's
+    /// changes at once).
+    private func transition(runID: String, to state: RunState, reason: String, now: Date) async throws -> FlowRun {
+        try await groupWrite { db in
             let run = try Self.findRun(db, runID)
             switch RunStateMachine.decide(from: run.state, to: state) {
             case .accept:

@@ -22,11 +22,11 @@ package actor SQLiteStore: Store {
     private let configuration: Configuration
     private let executor: DispatchQueueExecutor
     private var connection: SQLiteConnection?
-    /// The submissions waiting to join the group commit under way, nil when none is being collected
-    /// (``markSubmitted(runID:owner:providerHandle:now:)``).
-    var submissionBatch: [PendingSubmission]?
-    /// Transactions that recorded submissions, for tests and diagnostics of the group commit.
-    package internal(set) var submissionCommits = 0
+    /// The single-run writes waiting to join the group commit under way, nil when none is being collected
+    /// (``groupWrite(_:)``).
+    var writeBatch: [PendingWrite]?
+    /// Group-committed transactions, for tests and diagnostics.
+    package internal(set) var groupCommits = 0
 
     package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 

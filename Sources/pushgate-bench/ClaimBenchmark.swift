@@ -92,8 +92,10 @@ enum ClaimBenchmark {
     }
 
     /// VmRSS and VmHWM from /proc/self/status, in MiB (0 where unavailable).
-    static func processStatus() -> (rss: Double, peak: Double) {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    /// VmRSS and VmHWM (peak) in MiB of this process, or of `pid`.
+    static func processStatus(pid: Int32? = nil) -> (rss: Double, peak: Double) {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return (0, 0) }
         func value(_ key: String) -> Double {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
             let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0

@@ -6,19 +6,24 @@ import PushgateProviders
 import PushgateServer
 import PushgateStore
 
-/// Runs from due to submitted through the whole in-process gateway: a SQLite store of `storeRuns` runs,
-/// the ``Dispatcher`` (claim by priority and limits, template render, SigV4, RunTask) wired as
-/// `pushgate serve` wires it (CredentialsProviderDirectory over a credentials file, CurlHTTPClient,
-/// Pacer), submitting to the loopback fake ECS of `pushgate emulate`, run as a separate process so the
-/// gateway's CPU and RSS are its own; the fake verifies every signature. Pacing is set out of the way (no
-/// provider quota applies to the emulator). No poller runs. RSS is this process's: the gateway plus the
-/// benchmark's own setup of the store.
+/// Runs from due to submitted through the gateway, on a SQLite store of `storeRuns` runs, submitting to the
+/// loopback fake ECS of `pushgate emulate` (every signature verified) run as a separate process. Two gateways:
+/// - ``Gateway/serve``: `pushgate serve` itself as a child process (release build, default configuration
+///   but for `--rate`, since no provider quota applies to the emulator): dispatcher, poller, API, info logs.
+///   Progress comes from its `/metrics`; RSS is that process's.
+/// - ``Gateway/inProcess(synchronousFull:)``: the ``Dispatcher`` alone in this process, wired as `serve`
+///   wires it (credentials file → CredentialsProviderDirectory → ECS provider → CurlHTTPClient), no poller,
+///   with SQLite `synchronous` FULL (the default) or NORMAL. RSS is this process's (with the store setup).
 ///
-/// Two shapes: a **burst** (`due` runs all become due at the same instant T0, measured as runs/s from
-/// T0 to the last submission), and a **stream** (`due` runs scheduled at `rate` per second from T0, the
-/// latency from each run's scheduled time to its submission). Submission times come from the store's
-/// "submitted as" history entries, scheduled times from the runs.
+/// Two shapes: a **burst** (`due` runs all due at one instant T0, runs/s from T0 to the last submission) and
+/// a **stream** (`due` runs scheduled at `rate` per second from T0, the latency from each run's scheduled
+/// time to its submission). Submission times come from the store's "submitted as" history entries.
 enum EndToEndBenchmark {
+    enum Gateway {
+        case serve
+        case inProcess(synchronousFull: Bool)
+    }
+
     struct Result {
         var runsPerSecond: Double
         var p50: Double
@@ -29,43 +34,96 @@ enum EndToEndBenchmark {
         var peakRSSMiB: Double
     }
 
-    static func measure(root: URL, storeRuns: Int, due: Int, rate: Double?, synchronousFull: Bool, directory: URL) async throws -> Result {
-        let emulator = try EmulatorProcess(directory: directory)
+    static let poolName = "ecs-bench"
+
+    static func measure(root: URL, gateway: Gateway, storeRuns: Int, due: Int, rate: Double?, directory: URL) async throws -> Result {
+        let emulator = try ChildProcess.emulator(directory: directory)
         defer { emulator.stop() }
         let path = directory.appendingPathComponent("e2e-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let synchronousFull: Bool
+        if case .inProcess(let full) = gateway { synchronousFull = full } else { synchronousFull = true }
         let store = try await SQLiteStore.open(path: path, configuration: SQLiteStore.Configuration(synchronousFull: synchronousFull))
+        // T0 lies a little after the store is built, so the gateway is already running (idle) at T0.
+        let lead = 4.0 + Double(storeRuns) / 40_000
+        let t0 = Date().addingTimeInterval(lead)
+        try await fill(store, root: root, storeRuns: storeRuns, due: due, rate: rate, t0: t0)
+
+        let deadline = t0.addingTimeInterval(120 + Double(due) / 100)
+        let status: (rss: Double, peak: Double)
+        switch gateway {
+        case .serve:
+            status = try await runServe(database: path, credentials: emulator.credentialsPath, templates: root.appendingPathComponent("templates"), due: due, t0: t0, lead: lead, deadline: deadline)
+        case .inProcess:
+            status = try await runInProcess(store: store, credentials: emulator.credentialsPath, due: due, t0: t0, lead: lead, deadline: deadline)
+        }
+        let (latencies, lastSubmission) = try await submissionLatencies(store, due: due, t0: t0)
+        await store.close()
+        guard latencies.count == due else { throw BenchError("end to end: \(latencies.count) of \(due) due runs were submitted") }
+        let span = lastSubmission.timeIntervalSince(t0)
+        return Result(
+            runsPerSecond: Double(due) / span, p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            max: latencies.last ?? .nan, submitted: latencies.count, rssMiB: status.rss, peakRSSMiB: status.peak)
+    }
+
+    /// One ECS pool and deployment, `due` runs due from T0 (at once, or at `rate` per second) and the rest a day later.
+    private static func fill(_ store: SQLiteStore, root: URL, storeRuns: Int, due: Int, rate: Double?, t0: Date) async throws {
         let setupTime = Date()
         let template = String(decoding: try RenderBenchmark.templateData(root: root), as: UTF8.self)
-        _ = try await store.createPool(WorkPoolSpec(name: "ecs-bench", type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"), now: setupTime)
+        _ = try await store.createPool(WorkPoolSpec(name: poolName, type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"), now: setupTime)
         var variables = EmulatorSuite.deploymentVariables(for: .ecs).objectValue ?? [:]
         variables["image"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11"
         variables["env"] = ["STAGE": "bench"]
         _ = try await store.createDeployment(
-            DeploymentSpec(name: "etl", poolName: "ecs-bench", jobVariables: JSONValue.object(variables).serialized()), now: setupTime)
-        // T0 lies a little after the store is built, so the dispatcher is already running (idle) at T0.
-        let lead = 3.0 + Double(storeRuns) / 50_000
-        let t0 = Date().addingTimeInterval(lead)
+            DeploymentSpec(name: "etl", poolName: poolName, jobVariables: JSONValue.object(variables).serialized()), now: setupTime)
         var index = 0
         while index < storeRuns {
             let count = min(100_000, storeRuns - index)
             let specs = (index..<(index + count)).map { i -> FlowRunSpec in
-                let scheduled: Date
-                if i < due {
-                    scheduled = rate.map { t0.addingTimeInterval(Double(i) / $0) } ?? t0
-                } else {
-                    scheduled = t0.addingTimeInterval(86_400 + Double(i))
-                }
+                let scheduled = i < due ? rate.map { t0.addingTimeInterval(Double(i) / $0) } ?? t0 : t0.addingTimeInterval(86_400 + Double(i))
                 return FlowRunSpec(deploymentName: "etl", scheduledTime: scheduled)
             }
             _ = try await store.createRuns(specs, now: setupTime)
             index += count
         }
+    }
 
+    /// `pushgate serve` on the store until `due` submissions show in its metrics; returns its RSS.
+    private static func runServe(database: String, credentials: String, templates: URL, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
+        let port = try ChildProcess.freeLoopbackPort()
+        let token = "bench-\(UUID().uuidString)"
+        let serve = try ChildProcess(
+            arguments: ["--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
+                "--rate", "1000000", "--replica", "bench"],
+            environment: ["PUSHGATE_TEMPLATES": templates.path])
+        defer { serve.stop() }
+        let http = try CurlHTTPClient()
+        defer { http.shutdown() }
+        let metrics = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics", headers: ["Authorization": "Bearer \(token)"])
+        func submitted() async -> Int {
+            guard let response = try? await http.execute(metrics), response.status == 200 else { return -1 }
+            let prefix = #"pushgate_submissions_total{outcome="submitted",provider="ecs:push"} "#
+            let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
+            return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+        }
+        while await submitted() < 0 {
+            guard serve.isRunning, Date() < t0 else { throw BenchError("end to end: pushgate serve did not answer /metrics before T0 (\(lead) s lead)") }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        while await submitted() < due && Date() < deadline && serve.isRunning {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let status = ClaimBenchmark.processStatus(pid: serve.pid)
+        serve.stop()
+        return status
+    }
+
+    /// The dispatcher alone, in this process, until `due` submissions are recorded; returns this process's RSS.
+    private static func runInProcess(store: SQLiteStore, credentials: String, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
         let clock = SystemClock()
         let http = try CurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxConnectionsPerHost: 64))
         defer { http.shutdown() }
-        let credentials = try CredentialsFile.load(path: emulator.credentialsPath)
-        let providers = CredentialsProviderDirectory(credentials: credentials, http: http, clock: clock)
+        let providers = CredentialsProviderDirectory(credentials: try CredentialsFile.load(path: credentials), http: http, clock: clock)
         let logger = Logger(level: .error) { line in FileHandle.standardError.write(Data(line.utf8)) }
         let metrics = MetricsRegistry()
         let dispatcher = Dispatcher(
@@ -75,44 +133,34 @@ enum EndToEndBenchmark {
             Int(metrics.value("pushgate_submissions_total", labels: ["provider": ProviderKind.ecs.rawValue, "outcome": "submitted"]) ?? 0)
         }
         guard Date() < t0 else { throw BenchError("end to end: the store took longer to build than the \(lead) s lead") }
-        let task = Task { await dispatcher.run() }
-        // Wait until every due run has reached the emulator (or give up after a generous deadline).
-        let deadline = t0.addingTimeInterval(120 + Double(due) / 100)
-        while submitted() < due && Date() < deadline {
-            try await Task.sleep(nanoseconds: 5_000_000)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await dispatcher.run() }
+            while submitted() < due && Date() < deadline { try? await Task.sleep(nanoseconds: 5_000_000) }
+            // Stop claiming; run() returns once the submissions under way are recorded.
+            dispatcher.stopClaiming()
         }
-        // Stop claiming; run() returns once the submissions under way are recorded.
-        dispatcher.stopClaiming()
-        _ = await task.result
-        let status = ClaimBenchmark.processStatus()
-
-        // Scheduled and submission times from the store (untimed).
-        var latencies: [Double] = []
-        var lastSubmission = t0
-        let pending = try await store.runs(FlowRunFilter(states: [.pending], poolName: "ecs-bench", limit: due + 1))
-        for run in pending {
-            guard let submitted = try await store.history(runID: run.id).last(where: { $0.reason.hasPrefix("submitted as") }) else { continue }
-            latencies.append(submitted.at.timeIntervalSince(run.scheduledTime) * 1000)
-            if submitted.at > lastSubmission { lastSubmission = submitted.at }
-        }
-        await store.close()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        guard latencies.count == due else {
-            throw BenchError("end to end: \(latencies.count) of \(due) due runs were submitted (the dispatcher counted \(submitted()))")
-        }
-        latencies.sort()
-        let span = lastSubmission.timeIntervalSince(t0)
-        return Result(
-            runsPerSecond: Double(due) / span, p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            max: latencies.last ?? .nan, submitted: latencies.count, rssMiB: status.rss, peakRSSMiB: status.peak)
+        return ClaimBenchmark.processStatus()
     }
 
-    static func run(root: URL, storeRuns: Int, due: Int, rate: Double?, synchronousFull: Bool, rounds: Int) async throws -> [Result] {
+    /// Due-to-submitted latencies (ms, sorted) of the runs submitted at or after T0, from the store (untimed).
+    private static func submissionLatencies(_ store: SQLiteStore, due: Int, t0: Date) async throws -> ([Double], Date) {
+        var latencies: [Double] = []
+        var lastSubmission = t0
+        let states: [RunState] = [.pending, .running, .completed, .failed, .crashed, .cancelling, .cancelled]
+        for run in try await store.runs(FlowRunFilter(states: states, poolName: poolName, limit: due + 1)) {
+            guard let submitted = try await store.history(runID: run.id).last(where: { $0.reason.hasPrefix("submitted as") }) else { continue }
+            latencies.append(submitted.at.timeIntervalSince(run.scheduledTime) * 1000)
+            lastSubmission = max(lastSubmission, submitted.at)
+        }
+        return (latencies.sorted(), lastSubmission)
+    }
+
+    static func run(root: URL, gateway: Gateway, storeRuns: Int, due: Int, rate: Double?, rounds: Int) async throws -> [Result] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-e2e-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var results: [Result] = []
-        for _ in 0..<rounds { results.append(try await measure(root: root, storeRuns: storeRuns, due: due, rate: rate, synchronousFull: synchronousFull, directory: directory)) }
+        for _ in 0..<rounds { results.append(try await measure(root: root, gateway: gateway, storeRuns: storeRuns, due: due, rate: rate, directory: directory)) }
         return results
     }
 }

@@ -15,8 +15,8 @@ if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
           select    next 100 due runs of a pool with 3 prioritised queues with limits: pushgate's claim
                     and preview (10k and 100k runs), beside a Prefect server's get_scheduled_flow_runs
                     (PUSHGATE_BENCH_PEER_RUNS runs, default 10k)
-          e2e       in-process gateway to a loopback fake ECS: runs/s and due-to-submitted p50/p99, RSS,
-                    with 100k runs in the store
+          e2e       `pushgate serve` (and the dispatcher alone) to the loopback fake ECS of `pushgate
+                    emulate`: runs/s, due-to-submitted p50/p99 and RSS, with 100k runs in the store
           http      libcurl requests per second to a loopback server, beside Python urllib3
           claim     claims per second and latency with 10k and 100k runs in SQLite
           claim-1m  the same with 1M runs (slow: builds a 350 MB store)
@@ -103,28 +103,32 @@ do {
     }
     if selected.contains("e2e") {
         let rounds = Int(ProcessInfo.processInfo.environment["PUSHGATE_BENCH_E2E_ROUNDS"] ?? "") ?? 3
-        // synchronous=NORMAL (WAL: a commit survives a process crash, not a power cut) and FULL (pushgate's
-        // default: every commit is fsync'd, and the dispatcher commits once per submitted run).
-        for synchronousFull in [false, true] {
-            let mode = synchronousFull ? "sync FULL" : "sync NORMAL"
-            progress("end to end (\(mode)): burst")
-            let burst = try await EndToEndBenchmark.run(root: root, storeRuns: 100_000, due: 20_000, rate: nil, synchronousFull: synchronousFull, rounds: rounds)
-            rows.append(BenchRow(workload: "end to end (\(mode)): 20k due at once, 100k in store", unit: "runs/s",
+        // `pushgate serve` as a process (what users run; SQLite synchronous=FULL, its default), then the dispatcher
+        // alone in this process with synchronous FULL and NORMAL (WAL: a commit survives a process crash, not a
+        // power cut), to show what the store's durability costs.
+        let gateways: [(EndToEndBenchmark.Gateway, String)] = [
+            (.serve, "pushgate serve"), (.inProcess(synchronousFull: true), "dispatcher, sync FULL"),
+            (.inProcess(synchronousFull: false), "dispatcher, sync NORMAL"),
+        ]
+        for (gateway, name) in gateways {
+            progress("end to end (\(name)): burst")
+            let burst = try await EndToEndBenchmark.run(root: root, gateway: gateway, storeRuns: 100_000, due: 20_000, rate: nil, rounds: rounds)
+            rows.append(BenchRow(workload: "end to end (\(name)): 20k due at once, 100k in store", unit: "runs/s",
                 pushgate: Measurement(samples: burst.map(\.runsPerSecond)), lowerIsBetter: false,
                 note: "goal ≥ 1,000" + String(format: "; p50 %.0f ms, p99 %.0f ms (queueing: all due at T0); RSS %.0f MiB (peak %.0f)",
                     Measurement(samples: burst.map(\.p50)).median, Measurement(samples: burst.map(\.p99)).median,
                     burst.map(\.rssMiB).max() ?? .nan, burst.map(\.peakRSSMiB).max() ?? .nan)))
-            progress("end to end (\(mode)): stream")
-            let stream = try await EndToEndBenchmark.run(root: root, storeRuns: 100_000, due: 10_000, rate: 1_000, synchronousFull: synchronousFull, rounds: rounds)
-            rows.append(BenchRow(workload: "end to end (\(mode)): due→submitted p50, 1,000/s arriving", unit: "ms",
+            progress("end to end (\(name)): stream")
+            let stream = try await EndToEndBenchmark.run(root: root, gateway: gateway, storeRuns: 100_000, due: 10_000, rate: 1_000, rounds: rounds)
+            rows.append(BenchRow(workload: "end to end (\(name)): due→submitted p50, 1,000/s arriving", unit: "ms",
                 pushgate: Measurement(samples: stream.map(\.p50)), lowerIsBetter: true,
                 note: String(format: "10k runs due at 1,000/s, 100k in store; achieved %.0f runs/s", Measurement(samples: stream.map(\.runsPerSecond)).median)))
-            rows.append(BenchRow(workload: "end to end (\(mode)): due→submitted p99, 1,000/s arriving", unit: "ms",
+            rows.append(BenchRow(workload: "end to end (\(name)): due→submitted p99, 1,000/s arriving", unit: "ms",
                 pushgate: Measurement(samples: stream.map(\.p99)), lowerIsBetter: true,
                 note: String(format: "goal < 250 ms; max %.0f ms; RSS %.0f MiB (peak %.0f)", stream.map(\.max).max() ?? .nan,
                     stream.map(\.rssMiB).max() ?? .nan, stream.map(\.peakRSSMiB).max() ?? .nan)))
         }
-        notes.append("end to end: in-process Dispatcher (defaults: claim batch 200, 64 submissions in flight per pool) → CredentialsProviderDirectory → ECS provider → CurlHTTPClient → loopback fake ECS of `pushgate emulate` in its own process (SigV4 verified, no faults), pacing out of the way; \(rounds) rounds each; times from the store's \"submitted as\" history")
+        notes.append("end to end: runs submitted to the loopback fake ECS of `pushgate emulate` in its own process (SigV4 verified, no faults). \"pushgate serve\": the release binary as a child process, default configuration but `--rate 1000000` (no quota applies to the emulator), info logs to /dev/null, its poller running; RSS is that process's. \"dispatcher\": the Dispatcher alone in this process (defaults: claim batch 200, 64 submissions in flight per pool), pacing out of the way, no poller; RSS is this process's, store setup included. \(rounds) rounds each; times from the store's \"submitted as\" history")
     }
     if selected.contains("http") {
         progress("http")

@@ -34,7 +34,7 @@ import Testing
             #expect(reasons.filter { $0.hasPrefix("submitted as") }.count == (refused ? 0 : 1))
         }
         if let sqlite = f.store as? SQLiteStore {
-            let commits = await sqlite.submissionCommits
+            let commits = await sqlite.groupCommits
             #expect(commits >= 1 && commits < 60, "60 concurrent submissions took \(commits) transactions")
         }
     }

@@ -60,23 +60,24 @@ package final class Dispatcher: Sendable {
     package func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !isStopping {
+                let passStart = clock.now()
                 let work = await claimPass()
                 heartbeat.beat(clock.now())
                 for item in work {
                     group.addTask { await self.submit(item) }
                 }
-                if work.isEmpty { await wake.wait(until: await idleDeadline(), clock: clock) }
+                if work.isEmpty { await wake.wait(until: await idleDeadline(after: passStart), clock: clock) }
             }
         }
     }
 
     /// When an idle loop next claims: after its interval, or as soon as the next Scheduled run is due if that
-    /// is sooner, so a run is not picked up up to an interval late. Runs already due but held back by
-    /// limits are not waited for here; a freed slot or the interval brings the loop back for them.
-    private func idleDeadline() async -> Date {
-        let now = clock.now()
-        let intervalEnd = now.addingTimeInterval(configuration.interval)
-        guard let next = try? await store.nextScheduledTime(after: now) else { return intervalEnd }
+    /// is sooner, so a run is not picked up up to an interval late. Counted from the start of the pass that
+    /// found nothing, so a run that fell due during that pass brings the loop straight back. Runs already due
+    /// but held back by limits are not waited for here; a freed slot or the interval brings the loop back.
+    private func idleDeadline(after passStart: Date) async -> Date {
+        let intervalEnd = clock.now().addingTimeInterval(configuration.interval)
+        guard let next = try? await store.nextScheduledTime(after: passStart) else { return intervalEnd }
         return min(intervalEnd, next)
     }
 

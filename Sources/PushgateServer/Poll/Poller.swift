@@ -98,11 +98,21 @@ package final class Poller: Sendable {
             return
         }
         metrics.observe("pushgate_provider_call_duration_seconds", help: "Time of provider calls.", labels: ["provider": provider.kind.rawValue, "call": "poll"], monotonicNow() - start)
-        for run in submitted {
-            let job = jobs[run.id]!
-            let runLog = log.with([("run_id", run.id)])
-            guard let status = statuses[ProviderHandle(run.providerHandle!)] else { continue }
-            await apply(status, to: run, job: job, provider: provider, now: now, runLog)
+        // The runs' updates go out together, at most `maxConcurrentCalls` at once: their state changes then
+        // share store transactions (group commit) and their clean-up calls overlap.
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for run in submitted {
+                guard let status = statuses[ProviderHandle(run.providerHandle!)] else { continue }
+                if running >= configuration.maxConcurrentCalls {
+                    await group.next()
+                    running -= 1
+                }
+                let job = jobs[run.id]!
+                let runLog = log.with([("run_id", run.id)])
+                group.addTask { await self.apply(status, to: run, job: job, provider: provider, now: now, runLog) }
+                running += 1
+            }
         }
     }
 

@@ -1,0 +1,85 @@
+import Foundation
+import PushgateCore
+
+/// One single-run write waiting for the group commit under way (``SQLiteStore/groupWrite(_:)``). It lives
+/// only on the store's executor.
+final class PendingWrite {
+    private let apply: (SQLiteConnection) -> Void
+    private let finish: (Result<Void, any Error>) -> Void
+
+    init<T: Sendable>(_ body: @escaping (SQLiteConnection) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        var outcome: Result<T, any Error> = .failure(StoreError(.io, "the write was not applied before its transaction ended"))
+        apply = { db in outcome = Result { try SQLiteStore.underSavepoint(db) { try body(db) } } }
+        finish = { commit in continuation.resume(with: commit.flatMap { outcome }) }
+    }
+
+    /// Runs the write inside the shared transaction, under its own savepoint.
+    func run(_ db: SQLiteConnection) { apply(db) }
+    /// Resumes the caller: with its own outcome once the transaction committed, or with the commit's error.
+    func complete(_ commit: Result<Void, any Error>) { finish(commit) }
+}
+
+extension SQLiteStore {
+    /// Runs a single-run write (a submission, a state change) in a transaction shared with the writes that
+    /// arrive while it is being made (group commit): with `synchronous = FULL` every commit is an fsync, and
+    /// one per run would cap the dispatcher and the poller at the disk's fsync rate. Each call returns only
+    /// after its own write is durable, and fails alone (its savepoint rolled back) when its body throws.
+    func groupWrite<T: Sendable>(_ body: @escaping (SQLiteConnection) throws -> T) async throws -> T {
+        if writeBatch != nil {
+            return try await withCheckedThrowingContinuation { continuation in
+                writeBatch?.append(PendingWrite(body, continuation: continuation))
+            }
+        }
+        // Lead a batch: yielding puts this task behind the calls already queued on the store's executor,
+        // which join the batch before it is written.
+        writeBatch = []
+        await Task.yield()
+        let followers = writeBatch ?? []
+        writeBatch = nil
+        var own: Result<T, any Error> = .failure(StoreError(.io, "the write was not applied before its transaction ended"))
+        let commit = Result<Void, any Error> {
+            try write { db in
+                own = Result { try Self.underSavepoint(db) { try body(db) } }
+                for pending in followers { pending.run(db) }
+            }
+        }
+        if case .success = commit { groupCommits += 1 }
+        for pending in followers { pending.complete(commit) }
+        return try commit.flatMap { own }.get()
+    }
+
+    /// `body` under a savepoint: its writes are undone alone when it throws.
+    static func underSavepoint<T>(_ db: SQLiteConnection, _ body: () throws -> T) throws -> T {
+        try db.execute("SAVEPOINT single_write")
+        do {
+            let value = try body()
+            try db.execute("RELEASE single_write")
+            return value
+        } catch {
+            try? db.execute("ROLLBACK TO single_write")
+            try? db.execute("RELEASE single_write")
+            throw error
+        }
+    }
+
+    /// Records a provider handle (group-committed with concurrent writes).
+    package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
+        guard !providerHandle.isEmpty else { throw StoreError(.invalidInput, "run '\(runID)': provider handle must not be empty") }
+        return try await groupWrite { db in
+            let run = try Self.findRun(db, runID)
+            guard run.state == .pending || run.state == .cancelling else {
+                throw StoreError(.invalidTransition, "run '\(runID)' is \(run.state.displayName); only a claimed run can be submitted")
+            }
+            guard run.leaseOwner == owner else {
+                throw StoreError(.leaseNotHeld, "run '\(runID)' is claimed by \(run.leaseOwner ?? "nobody"), not \(owner)")
+            }
+            if let existing = run.providerHandle {
+                if existing == providerHandle { return run }
+                throw StoreError(.conflict, "run '\(runID)' was already submitted as '\(existing)'")
+            }
+            try db.run("UPDATE flow_runs SET provider_handle = ? WHERE id = ?", [.text(providerHandle), .text(runID)])
+            try Self.record(db, run: runID, from: run.state, to: run.state, at: now, reason: "submitted as \(providerHandle)")
+            return try Self.findRun(db, runID)
+        }
+    }
+}
