@@ -77,22 +77,7 @@ package final class PostgresStore: Store, SQLStore {
         let place = info.displayName
         try await write { db in
             _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(Self.migrationLockKey)]) { _ in true }
-            try db.execute(SQLDialect.postgres.render(Schema.migrationsTable))
-            var applied = Set<Int>()
-            try db.query("SELECT version FROM schema_migrations", []) { applied.insert($0.int(0)) }
-            if let newest = applied.max(), newest > Schema.latestVersion {
-                throw StoreError(
-                    .schemaTooNew,
-                    "database '\(place)' has schema version \(newest); this pushgate knows up to \(Schema.latestVersion)"
-                )
-            }
-            for migration in Schema.migrations where !applied.contains(migration.version) {
-                for step in migration.steps { try db.execute(step.sql(for: .postgres)) }
-                try db.run(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    [.integer(Int64(migration.version)), .text(migration.name), .date(Date())]
-                )
-            }
+            try Self.applyMigrations(db, dialect: .postgres, place: place)
         }
     }
 
