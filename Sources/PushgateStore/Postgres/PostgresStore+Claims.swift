@@ -16,7 +16,7 @@ extension PostgresStore {
             guard let poolID = try db.first("SELECT id FROM work_pools WHERE name = ?", [.text(poolName)], row: { $0.int64(0) }) else {
                 throw StoreError(.notFound, "pool '\(poolName)' not found")
             }
-            try Self.lockPool(db, id: poolID)
+            try Self.lockPool(db, id: poolID, dialect: .postgres)
             let pool = try Self.findPool(db, poolName)
             if pool.isPaused { return [] }
             var context = try SelectionContext(db, pool: pool, lockingCandidates: true)

@@ -119,7 +119,7 @@ extension PostgresStore {
 
     /// The run, read after locking its row for this transaction.
     static func lockedRun(_ db: PostgresSession, _ id: String) throws -> FlowRun {
-        try lockRow(db, table: "flow_runs", column: "id", .text(id))
+        try lockRow(db, table: "flow_runs", column: "id", .text(id), dialect: .postgres)
         return try findRun(db, id)
     }
 }
