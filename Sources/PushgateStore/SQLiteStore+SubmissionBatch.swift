@@ -16,7 +16,7 @@ extension SQLiteStore {
     /// cap the dispatcher at the disk's fsync rate. Each call still returns only after its own row is
     /// durable, and fails alone (its savepoint is rolled back) when its run cannot be marked.
     package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
-        guard !providerHandle.isEmpty else { throw StoreError(.invalidInput, "run '\(runID)': provider handle must not be empty") }
+        try Self.validateSubmission(runID: runID, providerHandle: providerHandle)
         if submissionBatch != nil {
             return try await withCheckedThrowingContinuation { continuation in
                 submissionBatch?.append(
@@ -52,22 +52,7 @@ extension SQLiteStore {
     private static func submitted(_ db: SQLiteConnection, runID: String, owner: String, providerHandle: String, now: Date) throws -> FlowRun {
         try db.execute("SAVEPOINT submission")
         do {
-            let run = try findRun(db, runID)
-            guard run.state == .pending || run.state == .cancelling else {
-                throw StoreError(.invalidTransition, "run '\(runID)' is \(run.state.displayName); only a claimed run can be submitted")
-            }
-            guard run.leaseOwner == owner else {
-                throw StoreError(.leaseNotHeld, "run '\(runID)' is claimed by \(run.leaseOwner ?? "nobody"), not \(owner)")
-            }
-            if let existing = run.providerHandle, existing != providerHandle {
-                throw StoreError(.conflict, "run '\(runID)' was already submitted as '\(existing)'")
-            }
-            var marked = run
-            if run.providerHandle == nil {
-                try db.run("UPDATE flow_runs SET provider_handle = ? WHERE id = ?", [.text(providerHandle), .text(runID)])
-                try record(db, run: runID, from: run.state, to: run.state, at: now, reason: "submitted as \(providerHandle)")
-                marked = try findRun(db, runID)
-            }
+            let marked = try recordSubmission(db, runID: runID, owner: owner, providerHandle: providerHandle, now: now, dialect: .sqlite)
             try db.execute("RELEASE submission")
             return marked
         } catch {
