@@ -17,10 +17,10 @@ extension SQLiteStore {
 
     package func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) throws -> Deployment {
         let variables = try Self.validated(update, of: name)
-        return try write { db in try Self.updateDeployment(db, named: name, update, variables: variables) }
+        return try write { db in try Self.updateDeployment(db, named: name, update, variables: variables, dialect: .sqlite) }
     }
 
     package func deleteDeployment(named name: String) throws {
-        try write { db in try Self.deleteDeployment(db, named: name) }
+        try write { db in try Self.deleteDeployment(db, named: name, dialect: .sqlite) }
     }
 }

@@ -66,20 +66,7 @@ extension SQLiteStore {
     package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
         guard !providerHandle.isEmpty else { throw StoreError(.invalidInput, "run '\(runID)': provider handle must not be empty") }
         return try await groupWrite { db in
-            let run = try Self.findRun(db, runID)
-            guard run.state == .pending || run.state == .cancelling else {
-                throw StoreError(.invalidTransition, "run '\(runID)' is \(run.state.displayName); only a claimed run can be submitted")
-            }
-            guard run.leaseOwner == owner else {
-                throw StoreError(.leaseNotHeld, "run '\(runID)' is claimed by \(run.leaseOwner ?? "nobody"), not \(owner)")
-            }
-            if let existing = run.providerHandle {
-                if existing == providerHandle { return run }
-                throw StoreError(.conflict, "run '\(runID)' was already submitted as '\(existing)'")
-            }
-            try db.run("UPDATE flow_runs SET provider_handle = ? WHERE id = ?", [.text(providerHandle), .text(runID)])
-            try Self.record(db, run: runID, from: run.state, to: run.state, at: now, reason: "submitted as \(providerHandle)")
-            return try Self.findRun(db, runID)
+            try Self.recordSubmission(db, runID: runID, owner: owner, providerHandle: providerHandle, now: now, dialect: .sqlite)
         }
     }
 }

@@ -67,24 +67,7 @@ package actor SQLiteStore: Store {
 
     /// Applies missing migrations, each with its version row, under the write lock.
     private func migrate(_ connection: SQLiteConnection) throws {
-        try connection.transaction(immediate: true) {
-            try connection.execute(SQLDialect.sqlite.render(Schema.migrationsTable))
-            var applied = Set<Int>()
-            try connection.query("SELECT version FROM schema_migrations") { applied.insert($0.int(0)) }
-            if let newest = applied.max(), newest > Schema.latestVersion {
-                throw StoreError(
-                    .schemaTooNew,
-                    "database '\(path)' has schema version \(newest); this pushgate knows up to \(Schema.latestVersion)"
-                )
-            }
-            for migration in Schema.migrations where !applied.contains(migration.version) {
-                for step in migration.steps { try connection.execute(step.sql(for: .sqlite)) }
-                try connection.run(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    [.integer(Int64(migration.version)), .text(migration.name), .date(Date())]
-                )
-            }
-        }
+        try connection.transaction(immediate: true) { try Self.applyMigrations(connection, dialect: .sqlite, place: path) }
     }
 
     func db() throws(StoreError) -> SQLiteConnection {

@@ -206,6 +206,11 @@ extension PostgresSession: SQLQuerying {
     func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         try result(sql, values).changedRows
     }
+
+    /// The id comes back from `RETURNING id` (PostgreSQL has no connection-wide last insert id).
+    func insertReturningID(_ sql: String, _ values: [SQLValue]) throws -> Int64 {
+        try first(sql + " RETURNING id", values) { $0.int64(0) } ?? 0
+    }
 }
 
 extension String {

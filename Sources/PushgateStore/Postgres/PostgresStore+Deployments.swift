@@ -17,17 +17,10 @@ extension PostgresStore {
 
     package func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) async throws -> Deployment {
         let variables = try Self.validated(update, of: name)
-        return try await write { db in
-            try Self.lockRow(db, table: "deployments", column: "name", .text(name))
-            return try Self.updateDeployment(db, named: name, update, variables: variables)
-        }
+        return try await write { db in try Self.updateDeployment(db, named: name, update, variables: variables, dialect: .postgres) }
     }
 
     package func deleteDeployment(named name: String) async throws {
-        try await write { db in
-            // FOR UPDATE holds off new runs of the deployment (their foreign key check) until this commits.
-            try Self.lockRow(db, table: "deployments", column: "name", .text(name), mode: "UPDATE")
-            try Self.deleteDeployment(db, named: name)
-        }
+        try await write { db in try Self.deleteDeployment(db, named: name, dialect: .postgres) }
     }
 }

@@ -68,31 +68,12 @@ package final class PostgresStore: Store, SQLStore {
         try await read { db in try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []) { $0.int(0) } ?? 0 }
     }
 
-    /// Advisory lock keys: the high 32 bits name the purpose, the low bits the object.
-    static let migrationLockKey: Int64 = 0x7075_7368_0000_0000
-    static func poolLockKey(_ poolID: Int64) -> Int64 { 0x7075_7369_0000_0000 | (poolID & 0xFFFF_FFFF) }
-
     /// Applies missing migrations, each with its version row, under a database-wide advisory lock.
     private func migrate() async throws {
         let place = info.displayName
         try await write { db in
             _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(Self.migrationLockKey)]) { _ in true }
-            try db.execute(SQLDialect.postgres.render(Schema.migrationsTable))
-            var applied = Set<Int>()
-            try db.query("SELECT version FROM schema_migrations", []) { applied.insert($0.int(0)) }
-            if let newest = applied.max(), newest > Schema.latestVersion {
-                throw StoreError(
-                    .schemaTooNew,
-                    "database '\(place)' has schema version \(newest); this pushgate knows up to \(Schema.latestVersion)"
-                )
-            }
-            for migration in Schema.migrations where !applied.contains(migration.version) {
-                for step in migration.steps { try db.execute(step.sql(for: .postgres)) }
-                try db.run(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    [.integer(Int64(migration.version)), .text(migration.name), .date(Date())]
-                )
-            }
+            try Self.applyMigrations(db, dialect: .postgres, place: place)
         }
     }
 
@@ -164,19 +145,5 @@ package final class PostgresStore: Store, SQLStore {
     private static func backoff(attempt: Int) -> UInt64 {
         let base = min(1.0, 0.02 * pow(2, Double(attempt - 1)))
         return UInt64(base * Double.random(in: 0.5...1.0) * 1e9)
-    }
-
-    // MARK: Locks inside a transaction
-
-    /// Serialises claims and queue changes of one pool (released at commit or rollback).
-    static func lockPool(_ db: PostgresSession, id: Int64) throws {
-        _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(poolLockKey(id))]) { _ in true }
-    }
-
-    /// Locks a row for a read-modify-write; a missing row is left for the caller's lookup to report.
-    static func lockRow(_ db: PostgresSession, table: String, column: String, _ value: SQLValue, mode: String = "NO KEY UPDATE")
-        throws
-    {
-        _ = try db.first("SELECT 1 FROM \(table) WHERE \(column) = ? FOR \(mode)", [value]) { _ in true }
     }
 }

@@ -35,8 +35,18 @@ protocol SQLQuerying {
     /// Runs a statement that returns no rows and reports how many rows it changed.
     @discardableResult
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int
+    /// Runs one `INSERT` of a row with a generated `id` and returns that id.
+    func insertReturningID(_ sql: String, _ values: [SQLValue]) throws -> Int64
+    /// Runs statements without parameters (the schema's migration steps).
+    func execute(_ sql: String) throws
 }
 
 extension SQLiteStatement: SQLRow {}
 
-extension SQLiteConnection: SQLQuerying {}
+extension SQLiteConnection: SQLQuerying {
+    /// The connection's last insert rowid, which is the `id` of the row just inserted.
+    func insertReturningID(_ sql: String, _ values: [SQLValue]) throws -> Int64 {
+        try run(sql, values)
+        return lastInsertRowID
+    }
+}

@@ -50,8 +50,9 @@ extension SQLStore {
     }
 
     static func updateDeployment(
-        _ db: some SQLQuerying, named name: String, _ update: DeploymentUpdate, variables: String??
+        _ db: some SQLQuerying, named name: String, _ update: DeploymentUpdate, variables: String??, dialect: SQLDialect
     ) throws -> Deployment {
+        try lockRow(db, table: "deployments", column: "name", .text(name), dialect: dialect)
         var deployment = try findDeployment(db, name)
         if let queueName = update.queueName {
             let pool = try findPool(db, deployment.poolName)
@@ -67,7 +68,9 @@ extension SQLStore {
     }
 
     /// Deletes a deployment with its finished runs' records; refused while it has unfinished runs.
-    static func deleteDeployment(_ db: some SQLQuerying, named name: String) throws {
+    static func deleteDeployment(_ db: some SQLQuerying, named name: String, dialect: SQLDialect) throws {
+        // FOR UPDATE holds off new runs of the deployment (their foreign key check) until this commits.
+        try lockRow(db, table: "deployments", column: "name", .text(name), mode: "UPDATE", dialect: dialect)
         let deployment = try findDeployment(db, name)
         let open = try db.first(
             "SELECT COUNT(*) FROM flow_runs WHERE deployment_id = ? AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')",

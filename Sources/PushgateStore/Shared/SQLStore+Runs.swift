@@ -1,0 +1,133 @@
+import Foundation
+import PushgateCore
+
+/// The run creation and reads both stores run inside their own transactions.
+extension SQLStore {
+    /// Each spec's checked job-variables text, in order.
+    static func validatedVariables(_ specs: [FlowRunSpec]) throws -> [String?] {
+        try specs.map { spec throws(StoreError) -> String? in
+            try spec.jobVariables.map { (text: String) throws(StoreError) -> String in
+                try StoreValidation.jsonObject(text, of: "job variables of the run of deployment '\(spec.deploymentName)'")
+            }
+        }
+    }
+
+    /// Inserts one Scheduled run per spec, or returns the run a spec's idempotency key already names.
+    static func insertRuns(_ db: some SQLQuerying, _ specs: [FlowRunSpec], variables: [String?], now: Date, dialect: SQLDialect)
+        throws -> [FlowRunCreation]
+    {
+        var deployments: [String: Deployment] = [:]
+        var results: [FlowRunCreation] = []
+        results.reserveCapacity(specs.count)
+        for (spec, variables) in zip(specs, variables) {
+            let deployment: Deployment
+            if let cached = deployments[spec.deploymentName] {
+                deployment = cached
+            } else {
+                deployment = try findDeployment(db, spec.deploymentName)
+                deployments[spec.deploymentName] = deployment
+            }
+            let id = UUID().uuidString.lowercased()
+            let scheduled = spec.scheduledTime ?? now
+            let reason = "created"
+            let insert = """
+                INSERT INTO flow_runs (id, deployment_id, pool_id, queue_id, scheduled_time, job_variables,
+                idempotency_key, state, state_reason, state_changed_at, attempt, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'SCHEDULED', ?, ?, 0, ?)
+                """
+            let values: [SQLValue] = [
+                .text(id), .integer(deployment.id), .integer(deployment.poolID), .integer(deployment.queueID),
+                .date(scheduled), .string(variables), .string(spec.idempotencyKey), .text(reason), .date(now), .date(now),
+            ]
+            if let key = spec.idempotencyKey {
+                if key.isEmpty { throw StoreError(.invalidInput, "idempotency key must not be empty") }
+                if let existing = try insertKeyedRun(db, insert, values, deployment: deployment, key: key, dialect: dialect) {
+                    results.append(FlowRunCreation(run: existing, created: false))
+                    continue
+                }
+            } else {
+                try db.run(insert, values)
+            }
+            try record(db, run: id, from: nil, to: .scheduled, at: now, reason: reason)
+            let run = scheduledRun(
+                id: id, deployment: deployment, scheduled: scheduled, jobVariables: variables,
+                idempotencyKey: spec.idempotencyKey, reason: reason, now: now)
+            results.append(FlowRunCreation(run: run, created: true))
+        }
+        return results
+    }
+
+    /// Runs `insert` unless the deployment already has a run with `key`, and returns that run (nil when
+    /// inserted). SQLite checks first (its writers run one at a time); PostgreSQL inserts with
+    /// `ON CONFLICT DO NOTHING`, so when another replica inserts the same key at the same time, the insert
+    /// waits for it and then returns its run.
+    private static func insertKeyedRun(
+        _ db: some SQLQuerying, _ insert: String, _ values: [SQLValue], deployment: Deployment, key: String, dialect: SQLDialect
+    ) throws -> FlowRun? {
+        let existing = {
+            try db.first(
+                runColumns + " WHERE r.deployment_id = ? AND r.idempotency_key = ?", [.integer(deployment.id), .text(key)], row: Self.run
+            )
+        }
+        switch dialect {
+        case .sqlite:
+            if let run = try existing() { return run }
+            try db.run(insert, values)
+            return nil
+        case .postgres:
+            let inserted = try db.run(
+                insert + " ON CONFLICT (deployment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING",
+                values
+            )
+            if inserted > 0 { return nil }
+            guard let run = try existing() else {
+                throw StoreError(.conflict, "run with idempotency key '\(key)' of deployment '\(deployment.name)' vanished")
+            }
+            return run
+        }
+    }
+
+    static func listRuns(_ db: some SQLQuerying, _ filter: FlowRunFilter) throws -> [FlowRun] {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let poolName = filter.poolName {
+            conditions.append("r.pool_id = ?")
+            values.append(.integer(try findPool(db, poolName).id))
+        }
+        if let deploymentName = filter.deploymentName {
+            conditions.append("r.deployment_id = ?")
+            values.append(.integer(try findDeployment(db, deploymentName).id))
+        }
+        if !filter.states.isEmpty {
+            conditions.append("r.state IN (" + filter.states.map { _ in "?" }.joined(separator: ", ") + ")")
+            values += filter.states.map { .text($0.rawValue) }
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        values.append(.integer(Int64(max(0, filter.limit))))
+        var result: [FlowRun] = []
+        try db.query(runColumns + whereClause + " ORDER BY r.scheduled_time, r.id LIMIT ?", values) {
+            result.append(run($0))
+        }
+        return result
+    }
+
+    static func history(_ db: some SQLQuerying, runID: String) throws -> [StateTransition] {
+        _ = try findRun(db, runID)
+        var result: [StateTransition] = []
+        try db.query(
+            "SELECT from_state, to_state, at, reason FROM flow_run_states WHERE run_id = ? ORDER BY id",
+            [.text(runID)]
+        ) { row in
+            result.append(
+                StateTransition(
+                    runID: runID,
+                    from: row.optionalText(0).flatMap(RunState.init(rawValue:)),
+                    to: RunState(rawValue: row.text(1)) ?? .crashed,
+                    at: row.date(2),
+                    reason: row.text(3)
+                )
+            )
+        }
+        return result
+    }
+}
