@@ -22,4 +22,8 @@ extension SQLiteStore {
     package func history(runID: String) throws -> [StateTransition] {
         try read { db in try Self.history(db, runID: runID) }
     }
+
+    package func nonTerminalRunCounts() throws -> [RunCount] {
+        try read { db in try Self.nonTerminalRunCounts(db) }
+    }
 }

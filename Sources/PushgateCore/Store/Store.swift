@@ -50,6 +50,8 @@ package protocol Store: Sendable {
     func runs(_ filter: FlowRunFilter) async throws -> [FlowRun]
     /// The run's state history, oldest first.
     func history(runID: String) async throws -> [StateTransition]
+    /// Runs in each non-terminal state per pool and queue (states with none are left out).
+    func nonTerminalRunCounts() async throws -> [RunCount]
 
     // MARK: Scheduling
 

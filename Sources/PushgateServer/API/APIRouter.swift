@@ -76,13 +76,13 @@ package struct APIRouter: Sendable {
 
     private func metricsText() async -> ServerResponse {
         // Gauges computed from the store at scrape time: runs by state and queue depth and status.
-        if let runs = try? await store.runs(FlowRunFilter(states: RunState.allCases.filter { !$0.isTerminal }, limit: 1_000_000)) {
+        if let counts = try? await store.nonTerminalRunCounts() {
             var byState: [MetricsRegistry.Labels: Double] = [:]
             var depth: [MetricsRegistry.Labels: Double] = [:]
             for state in RunState.allCases where !state.isTerminal { byState[["state": state.displayName]] = 0 }
-            for run in runs {
-                byState[["state": run.state.displayName], default: 0] += 1
-                if run.state.isSchedulable { depth[["pool": run.poolName, "queue": run.queueName], default: 0] += 1 }
+            for count in counts {
+                byState[["state": count.state.displayName], default: 0] += Double(count.count)
+                if count.state.isSchedulable { depth[["pool": count.poolName, "queue": count.queueName], default: 0] += Double(count.count) }
             }
             metrics.replaceGauge("pushgate_runs", help: "Runs in each non-terminal state.", series: byState)
             metrics.replaceGauge("pushgate_queue_depth", help: "Scheduled and late runs waiting in each queue.", series: depth)

@@ -26,4 +26,8 @@ extension PostgresStore {
     package func history(runID: String) async throws -> [StateTransition] {
         try await read { db in try Self.history(db, runID: runID) }
     }
+
+    package func nonTerminalRunCounts() async throws -> [RunCount] {
+        try await read { db in try Self.nonTerminalRunCounts(db) }
+    }
 }

@@ -111,6 +111,23 @@ extension SQLStore {
         return result
     }
 
+    static func nonTerminalRunCounts(_ db: some SQLQuerying) throws -> [RunCount] {
+        let states = RunState.allCases.filter { !$0.isTerminal }
+        var counts: [RunCount] = []
+        try db.query(
+            """
+            SELECT p.name, q.name, r.state, COUNT(*) FROM flow_runs r
+            JOIN work_pools p ON p.id = r.pool_id JOIN work_queues q ON q.id = r.queue_id
+            WHERE r.state IN (\(states.map { _ in "?" }.joined(separator: ", "))) GROUP BY p.name, q.name, r.state
+            """,
+            states.map { .text($0.rawValue) }
+        ) { row in
+            guard let state = RunState(rawValue: row.text(2)) else { return }
+            counts.append(RunCount(poolName: row.text(0), queueName: row.text(1), state: state, count: row.int(3)))
+        }
+        return counts
+    }
+
     static func history(_ db: some SQLQuerying, runID: String) throws -> [StateTransition] {
         _ = try findRun(db, runID)
         var result: [StateTransition] = []
