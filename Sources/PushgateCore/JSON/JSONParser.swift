@@ -26,13 +26,18 @@ package struct JSONParserLimits: Sendable {
 
 /// A strict RFC 8259 parser over UTF-8 bytes that keeps the int/float distinction and reports line and
 /// column; duplicate keys keep the last value, as Python's `json` does.
+///
+/// It reads the input in place (no copy) and builds each object's dictionary once at its final size:
+/// job variables are parsed on every submission, so growing (and rehashing) per key shows in the profile.
 package struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private let limits: JSONParserLimits
+    /// Members of the objects being parsed, innermost last; one buffer serves every nesting level.
+    private var pendingMembers: [(key: String, value: JSONValue)] = []
 
-    private init(bytes: [UInt8], limits: JSONParserLimits) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) {
         self.bytes = bytes
         self.limits = limits
     }
@@ -43,7 +48,23 @@ package struct JSONParser {
                 code: .tooLarge, message: "input of \(data.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
                 line: 1, column: 1)
         }
-        var parser = JSONParser(bytes: [UInt8](data), limits: limits)
+        let result = data.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) in try parse(bytes: raw.bindMemory(to: UInt8.self), limits: limits) }
+        }
+        return try result.get()
+    }
+
+    package static func parse(_ text: String, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
+        var text = text
+        if text.utf8.count > limits.maxBytes { return try parse(Data(text.utf8), limits: limits) }
+        let result = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) in try parse(bytes: buffer, limits: limits) }
+        }
+        return try result.get()
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, limits: limits)
         parser.skipWhitespace()
         // Tolerate a UTF-8 byte-order mark, as editors write one.
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
@@ -53,10 +74,6 @@ package struct JSONParser {
             throw parser.error("unexpected content after the JSON value")
         }
         return value
-    }
-
-    package static func parse(_ text: String, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
-        try parse(Data(text.utf8), limits: limits)
     }
 
     private func position(of offset: Int) -> (line: Int, column: Int) {
@@ -132,13 +149,13 @@ package struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object([:])
         }
+        let firstMember = pendingMembers.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -151,7 +168,8 @@ package struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            pendingMembers.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -161,10 +179,18 @@ package struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                return .object(object)
+                return .object(takeMembers(from: firstMember))
             }
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
         }
+    }
+
+    /// The pending members from `first` on as one dictionary (a later duplicate key wins).
+    private mutating func takeMembers(from first: Int) -> [String: JSONValue] {
+        var object = [String: JSONValue](minimumCapacity: pendingMembers.count - first)
+        for i in first..<pendingMembers.count { object[pendingMembers[i].key] = pendingMembers[i].value }
+        pendingMembers.removeSubrange(first...)
+        return object
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
@@ -218,17 +244,25 @@ package struct JSONParser {
         index += 1
         // Fast path: no escapes.
         var scan = index
+        var allBits: UInt8 = 0
         while scan < bytes.count {
             let b = bytes[scan]
             if b == UInt8(ascii: "\"") {
-                let slice = bytes[index..<scan]
-                guard let s = String(validating: slice, as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
+                let slice = UnsafeBufferPointer(rebasing: bytes[index..<scan])
+                let text: String
+                if allBits < 0x80 {
+                    text = String(decoding: slice, as: UTF8.self)  // ASCII is valid UTF-8: nothing to repair
+                } else {
+                    guard let s = String(validating: slice, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
+                    }
+                    text = s
                 }
                 index = scan + 1
-                return s
+                return text
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            allBits |= b
             scan += 1
         }
         var out: [UInt8] = Array(bytes[index..<scan])
@@ -321,7 +355,17 @@ package struct JSONParser {
             }
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Up to 18 digits cannot overflow Int64: accumulate them without making a String.
+        if !isFloat {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            let firstDigit = negative ? start + 1 : start
+            if index - firstDigit <= 18 {
+                var magnitude: Int64 = 0
+                for i in firstDigit..<index { magnitude = magnitude * 10 + Int64(bytes[i] &- UInt8(ascii: "0")) }
+                return .int(negative ? -magnitude : magnitude)
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw error("number out of range", at: start) }
         return .double(d)

@@ -47,6 +47,34 @@ import Testing
         }
     }
 
+    /// Integers up to 18 digits are read without a String; longer ones, and the Int64 edges, by the
+    /// general path; beyond Int64 they become doubles, as before.
+    @Test(arguments: [
+        ("0", JSONValue.int(0)), ("-7", .int(-7)), ("999999999999999999", .int(999_999_999_999_999_999)),
+        ("-999999999999999999", .int(-999_999_999_999_999_999)), ("9223372036854775807", .int(.max)),
+        ("-9223372036854775808", .int(.min)), ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+        ("12.50", .double(12.5)), ("-1E2", .double(-100)),
+    ])
+    func parsesNumbersOnBothPaths(text: String, expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
+        #expect(try JSONValue.parse("[\(text)]") == .array([expected]))
+    }
+
+    /// Objects are built once at their final size from the members of every nesting level; a later
+    /// duplicate key wins, as Python's `json` does.
+    @Test func objectsNestAndTheLastDuplicateKeyWins() throws {
+        let value = try JSONValue.parse(#"{"a": {"x": 1, "y": {"z": [{"k": 1, "k": 2}]}, "x": 3}, "b": 1, "a2": {}, "b": 2}"#)
+        #expect(value == ["a": ["x": 3, "y": ["z": [["k": 2]]]], "a2": [:], "b": 2])
+        #expect(try JSONValue.parse(Data(#"{"k": "v"}"#.utf8)) == ["k": "v"])
+    }
+
+    /// ASCII strings skip UTF-8 validation; anything else is still validated.
+    @Test func invalidUTF8IsRefusedAndValidUTF8Kept() throws {
+        #expect(try JSONValue.parse(Data([0x22, 0x41, 0xC3, 0xA9, 0x22])) == .string("Aé"))
+        #expect { try JSONValue.parse(Data([0x22, 0x41, 0xC3, 0x22])) } throws: { ($0 as? JSONParseError)?.code == .invalidUTF8 }
+        #expect { try JSONValue.parse(Data([0x22, 0xFF, 0x22])) } throws: { ($0 as? JSONParseError)?.code == .invalidUTF8 }
+    }
+
     @Test func refusesNestingBeyondTheLimit() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
