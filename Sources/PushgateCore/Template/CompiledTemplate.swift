@@ -1,12 +1,15 @@
 /// A `job_configuration` tree with every string's placeholders found once, so a render is a walk that
 /// substitutes values: Prefect's `apply_values(template, values, remove_notset=True)`
 /// (prefect-semantics.md §1.4, rules R0–R7).
+///
+/// Each placeholder also carries the number of its root variable in the template's
+/// ``JobVariableSlots``, so a submission's render reads values by index instead of hashing names.
 package struct CompiledTemplate: Sendable {
     indirect enum Node: Sendable {
-        /// A subtree without placeholders, returned as is.
+        /// A subtree without placeholders, returned as is (shared, never rebuilt).
         case literal(JSONValue)
         /// A string that is exactly one STANDARD placeholder: replaced by the typed value (R2).
-        case whole(ValuePath)
+        case whole(ValuePath, slot: Int?)
         /// A string with embedded or non-standard placeholders: always renders to a string (R3).
         case text([Piece])
         case array([Node])
@@ -16,7 +19,7 @@ package struct CompiledTemplate: Sendable {
     enum Piece: Sendable {
         case literal(String)
         /// A STANDARD placeholder: Python `str(value)`, or `""` when the value is missing.
-        case standard(ValuePath)
+        case standard(ValuePath, slot: Int?)
         /// `{{ $NAME }}`: pushgate never reads its own environment (it holds cloud secrets), so this is
         /// always missing and becomes `""`. Validation rejects it in `job_configuration`.
         case environment
@@ -27,16 +30,24 @@ package struct CompiledTemplate: Sendable {
     let root: Node
 
     package init(_ template: JSONValue) {
-        root = CompiledTemplate.compile(template)
+        self.init(template, slots: [:])
     }
 
-    private static func compile(_ value: JSONValue) -> Node {
+    /// Compiles with the slot numbers of root variable names (a root without one is always missing in
+    /// ``render(slots:)``).
+    init(_ template: JSONValue, slots: [String: Int]) {
+        root = CompiledTemplate.compile(template, slots)
+    }
+
+    private static func compile(_ value: JSONValue, _ slots: [String: Int]) -> Node {
+        func compile(_ value: JSONValue) -> Node { CompiledTemplate.compile(value, slots) }
         switch value {
         case .string(let text):
             let found = Placeholder.scan(text)
             if found.isEmpty { return .literal(value) }
             if found.count == 1, found[0].fullMatch == text, found[0].kind == .standard {
-                return .whole(ValuePath(found[0].name))
+                let path = ValuePath(found[0].name)
+                return .whole(path, slot: slots[path.root])
             }
             var pieces: [Piece] = []
             let scalars = Array(text.unicodeScalars)
@@ -46,7 +57,9 @@ package struct CompiledTemplate: Sendable {
                     pieces.append(.literal(string(scalars[cursor..<placeholder.range.lowerBound])))
                 }
                 switch placeholder.kind {
-                case .standard: pieces.append(.standard(ValuePath(placeholder.name)))
+                case .standard:
+                    let path = ValuePath(placeholder.name)
+                    pieces.append(.standard(path, slot: slots[path.root]))
                 case .environment: pieces.append(.environment)
                 case .blockDocument, .variable: pieces.append(.verbatim(placeholder.fullMatch))
                 }
@@ -85,14 +98,14 @@ package struct CompiledTemplate: Sendable {
         switch node {
         case .literal(let value):
             return value
-        case .whole(let path):
+        case .whole(let path, _):
             return path.lookup(in: values)
         case .text(let pieces):
             var out = ""
             for piece in pieces {
                 switch piece {
                 case .literal(let s): out += s
-                case .standard(let path): out += path.lookup(in: values)?.pythonText ?? ""
+                case .standard(let path, _): out += path.lookup(in: values)?.pythonText ?? ""
                 case .environment: break
                 case .verbatim(let s): out += s
                 }
@@ -117,6 +130,49 @@ package struct CompiledTemplate: Sendable {
 }
 
 extension CompiledTemplate {
+    /// As ``render(_:)`` with the values by slot number (`values[slot]`), as ``JobVariableSlots`` merges them.
+    func render(slots values: [JSONValue?]) -> JSONValue? {
+        CompiledTemplate.render(root, slots: values)
+    }
+
+    private static func lookup(_ path: ValuePath, _ slot: Int?, _ values: [JSONValue?]) -> JSONValue? {
+        guard let slot, let root = values[slot] else { return nil }
+        return path.lookup(from: root)
+    }
+
+    private static func render(_ node: Node, slots values: [JSONValue?]) -> JSONValue? {
+        switch node {
+        case .literal(let value):
+            return value
+        case .whole(let path, let slot):
+            return lookup(path, slot, values)
+        case .text(let pieces):
+            var out = ""
+            for piece in pieces {
+                switch piece {
+                case .literal(let s): out += s
+                case .standard(let path, let slot): out += lookup(path, slot, values)?.pythonText ?? ""
+                case .environment: break
+                case .verbatim(let s): out += s
+                }
+            }
+            return .string(out)
+        case .array(let nodes):
+            var items: [JSONValue] = []
+            items.reserveCapacity(nodes.count)
+            for child in nodes {
+                if let rendered = render(child, slots: values) { items.append(rendered) }
+            }
+            return .array(items)
+        case .object(let nodes):
+            var members = [String: JSONValue](minimumCapacity: nodes.count)
+            for (key, child) in nodes {
+                if let rendered = render(child, slots: values) { members[key] = rendered }
+            }
+            return .object(members)
+        }
+    }
+
     /// Prefect's `apply_values(template, values)` in one call, for templates rendered once.
     package static func applyValues(_ template: JSONValue, _ values: [String: JSONValue]) -> JSONValue? {
         CompiledTemplate(template).render(values)

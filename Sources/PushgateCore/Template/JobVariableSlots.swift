@@ -1,0 +1,43 @@
+/// The job variables a template can see, numbered once per template, with what the merge and the
+/// validation need per variable (default, compiled schema, required, block): a submission then merges
+/// into an array by number instead of copying and rehashing dictionaries (prefect-semantics.md §2).
+///
+/// Slots are the declared variables, the `required` names, and `env` (always: Prefect merges a supplied
+/// `env` into a literal `env` dict even when it is not declared, §2.3). Values for any other name can
+/// never reach the render (every placeholder root is declared) and are not validated (unknown variables
+/// are ignored, as in Prefect), so the slot merge drops them.
+struct JobVariableSlots: Sendable {
+    let names: [String]
+    let index: [String: Int]
+    /// Non-null `default` per slot (the lowest merge layer).
+    let defaults: [JSONValue?]
+    /// The compiled schema per slot; nil for a name that is not declared (never validated).
+    let schemas: [SchemaNode?]
+    /// In the schema's `required` list.
+    let isRequired: [Bool]
+    /// Holds a Prefect block (satisfied by the pool's credentials profile).
+    let isBlock: [Bool]
+    /// Required, not a block: must have a value when a run is created (``VariableSchema/missingRequired(in:file:at:)``).
+    let mustHaveValue: [Int]
+    let env: Int
+
+    init(_ schema: VariableSchema) {
+        let names = Set(schema.properties.keys).union(schema.required).union(["env"]).sorted()
+        self.names = names
+        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        defaults = names.map { schema.defaults[$0] }
+        schemas = names.map { schema.compiledProperties[$0] }
+        isRequired = names.map { schema.required.contains($0) }
+        isBlock = names.map { schema.isBlockVariable($0) }
+        mustHaveValue = names.indices.filter { schema.required.contains(names[$0]) && !schema.isBlockVariable(names[$0]) }
+        env = names.firstIndex(of: "env")!
+    }
+
+    /// The merged values as the dictionary ``JobVariableMerge/merge(defaults:deployment:run:)`` builds,
+    /// restricted to the slot names.
+    func dictionary(_ values: [JSONValue?]) -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for (i, value) in values.enumerated() { if let value { out[names[i]] = value } }
+        return out
+    }
+}

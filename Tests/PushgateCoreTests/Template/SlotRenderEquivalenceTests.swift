@@ -1,0 +1,101 @@
+import Foundation
+import PushgateCore
+import PushgateTestSupport
+import Testing
+
+/// The slot path (merge by number, conformance predicate, render by number) that every submission takes
+/// must give exactly what the dictionary path gives: the same rendered configuration, or the same problems,
+/// on every shipped and reference template, with valid, invalid, dotted, undeclared and placeholder values.
+@Suite struct SlotRenderEquivalenceTests {
+    static let templateFiles: [String] = {
+        let root = Fixtures.repositoryRoot()
+        let shipped = ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("templates").path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { "templates/" + $0 }
+        let dir = Fixtures.url("reference-templates")
+        let top = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }
+        let workers = ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("current-workers").path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { "current-workers/" + $0 }
+        return (shipped + (top + workers).map { "Tests/Fixtures/reference-templates/" + $0 }).sorted()
+    }()
+
+    static func template(_ file: String) throws -> BaseJobTemplate {
+        try BaseJobTemplate(data: try Data(contentsOf: Fixtures.repositoryRoot().appendingPathComponent(file)), file: file)
+    }
+
+    /// Values of every JSON kind, including ones no schema admits and ones with placeholders.
+    static let pool: [JSONValue] = [
+        .null, true, false, 0, 1024, -3, 2.5, 1.0, "", "FARGATE", "x{{ image }}", "{{ prefect.variables.v }}", "é{{ $HOME }}",
+        ["a", "b"], [1, 2], [], ["capacityProvider": "FARGATE", "weight": 1, "base": 0],
+        [["capacityProvider": "FARGATE", "weight": 1, "base": 0]], [["capacityProvider": 1]],
+        ["A": "1", "B": .null], ["A": 5], [:], ["subnets": ["s-1"], "assignPublicIp": "DISABLED"],
+        ["$ref": ["block_document_id": "123"]],
+    ]
+
+    /// Random job variables: mostly declared names, sometimes a dotted `env.` key or an undeclared name.
+    static func randomVariables(_ template: BaseJobTemplate, _ rng: inout SplitMix64) -> JSONValue? {
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: return nil
+        case 1: return pool.randomElement(using: &rng)!  // often not an object
+        default: break
+        }
+        let names = template.variables.properties.keys.sorted() + ["env", "env.EXTRA", "undeclared", "a.b"]
+        var members: [String: JSONValue] = [:]
+        for _ in 0..<Int.random(in: 0...6, using: &rng) {
+            let name = names.randomElement(using: &rng)!
+            // Half the time a value the schema likely admits: its default, or a string.
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: members[name] = template.variables.properties[name]?["default"] ?? "v"
+            case 1: members[name] = .string("value-\(Int.random(in: 0..<100, using: &rng))")
+            default: members[name] = pool.randomElement(using: &rng)!
+            }
+        }
+        return .object(members)
+    }
+
+    @Test func theBenchmarkInputsRenderTheSameBothWays() throws {
+        let template = try Self.template("templates/ecs-push.json")
+        let deployment = try JSONValue.parse(#"{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11", "cpu": 1024, "memory": 2048, "cluster": "prod", "env": {"STAGE": "prod", "TEAM": "data"}, "vpc_id": "vpc-0abc", "network_configuration": {"subnets": ["subnet-1", "subnet-2"], "assignPublicIp": "DISABLED"}}"#)
+        let run = try JSONValue.parse(#"{"env": {"RUN_DATE": "2026-11-29", "TEAM": "platform"}, "memory": 4096}"#)
+        let fast = try template.render(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
+        let reference = try template.renderByDictionaries(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
+        #expect(fast == reference)
+        #expect(template.renderWithoutValidation(deployment: deployment, run: run) == reference)
+        #expect(fast["env"] == ["STAGE": "prod", "TEAM": "platform", "RUN_DATE": "2026-11-29"])
+    }
+
+    @Test(arguments: templateFiles)
+    func slotPathEqualsDictionaryPath(file: String) throws {
+        let template = try Self.template(file)
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: file.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
+        var rendered = 0
+        var refused = 0
+        for i in 0..<400 {
+            let deployment = Self.randomVariables(template, &rng)
+            let run = Self.randomVariables(template, &rng)
+            let requireAll = i % 3 != 0
+            let source = (deployment: BaseJobTemplate.VariableSource(deployment, name: "d"), run: BaseJobTemplate.VariableSource(run, name: "r"))
+            let fast = Result { () throws(TemplateError) in try template.render(deployment: source.deployment, run: source.run, requireAll: requireAll) }
+            let reference = Result { () throws(TemplateError) in
+                try template.renderByDictionaries(deployment: source.deployment, run: source.run, requireAll: requireAll)
+            }
+            let problems = template.validateJobVariables(deployment: source.deployment, run: source.run, requireAll: requireAll)
+            switch (fast, reference) {
+            case (.success(let a), .success(let b)):
+                rendered += 1
+                #expect(a == b, "\(file): \(deployment?.serialized() ?? "nil") / \(run?.serialized() ?? "nil")")
+                #expect(problems.isEmpty)
+            case (.failure(let a), .failure(let b)):
+                refused += 1
+                #expect(a.problems == b.problems)
+                #expect(problems == b.problems)
+            default:
+                Issue.record("\(file): one path refused, the other rendered: \(deployment?.serialized() ?? "nil") / \(run?.serialized() ?? "nil")")
+            }
+            // Without validation, the slot merge equals the dictionary merge for any layers.
+            #expect(template.renderWithoutValidation(deployment: deployment, run: run)
+                == template.render(merged: template.mergedVariables(deployment: deployment, run: run)))
+        }
+        #expect(rendered > 0)
+        #expect(refused > 0)
+    }
+}
