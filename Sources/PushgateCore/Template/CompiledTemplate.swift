@@ -3,7 +3,8 @@
 /// (prefect-semantics.md §1.4, rules R0–R7).
 ///
 /// Each placeholder also carries the number of its root variable in the template's
-/// ``JobVariableSlots``, so a submission's render reads values by index instead of hashing names.
+/// ``JobVariableSlots``, so a submission's render reads values by index instead of hashing names, and
+/// fills prebuilt output objects (``RenderSkeletonCache``) instead of hashing every key into a new one.
 package struct CompiledTemplate: Sendable {
     indirect enum Node: Sendable {
         /// A subtree without placeholders, returned as is (shared, never rebuilt).
@@ -13,7 +14,8 @@ package struct CompiledTemplate: Sendable {
         /// A string with embedded or non-standard placeholders: always renders to a string (R3).
         case text([Piece])
         case array([Node])
-        case object([(key: String, node: Node)])
+        /// `id` numbers the object nodes (0..<objectCount), for ``RenderSkeletons``.
+        case object([(key: String, node: Node)], id: Int)
     }
 
     enum Piece: Sendable {
@@ -28,6 +30,10 @@ package struct CompiledTemplate: Sendable {
     }
 
     let root: Node
+    let objectCount: Int
+    /// Prebuilt output objects per set of present variables; nil when the template has too many
+    /// variables deciding object keys for one 64-bit mask.
+    let skeletons: RenderSkeletonCache?
 
     package init(_ template: JSONValue) {
         self.init(template, slots: [:])
@@ -36,11 +42,14 @@ package struct CompiledTemplate: Sendable {
     /// Compiles with the slot numbers of root variable names (a root without one is always missing in
     /// ``render(slots:)``).
     init(_ template: JSONValue, slots: [String: Int]) {
-        root = CompiledTemplate.compile(template, slots)
+        var objectCount = 0
+        root = CompiledTemplate.compile(template, slots, &objectCount)
+        self.objectCount = objectCount
+        skeletons = RenderSkeletonCache(root: root, objectCount: objectCount)
     }
 
-    private static func compile(_ value: JSONValue, _ slots: [String: Int]) -> Node {
-        func compile(_ value: JSONValue) -> Node { CompiledTemplate.compile(value, slots) }
+    private static func compile(_ value: JSONValue, _ slots: [String: Int], _ objectCount: inout Int) -> Node {
+        func compile(_ value: JSONValue) -> Node { CompiledTemplate.compile(value, slots, &objectCount) }
         switch value {
         case .string(let text):
             let found = Placeholder.scan(text)
@@ -76,7 +85,8 @@ package struct CompiledTemplate: Sendable {
             if nodes.allSatisfy({ if case .literal = $0.node { return true } else { return false } }) {
                 return .literal(value)
             }
-            return .object(nodes)
+            objectCount += 1
+            return .object(nodes, id: objectCount - 1)
         case .null, .bool, .int, .double:
             return .literal(value)
         }
@@ -118,7 +128,7 @@ package struct CompiledTemplate: Sendable {
                 if let rendered = render(child, values) { items.append(rendered) }
             }
             return .array(items)
-        case .object(let nodes):
+        case .object(let nodes, _):
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(nodes.count)
             for (key, child) in nodes {
@@ -130,49 +140,6 @@ package struct CompiledTemplate: Sendable {
 }
 
 extension CompiledTemplate {
-    /// As ``render(_:)`` with the values by slot number (`values[slot]`), as ``JobVariableSlots`` merges them.
-    func render(slots values: [JSONValue?]) -> JSONValue? {
-        CompiledTemplate.render(root, slots: values)
-    }
-
-    private static func lookup(_ path: ValuePath, _ slot: Int?, _ values: [JSONValue?]) -> JSONValue? {
-        guard let slot, let root = values[slot] else { return nil }
-        return path.lookup(from: root)
-    }
-
-    private static func render(_ node: Node, slots values: [JSONValue?]) -> JSONValue? {
-        switch node {
-        case .literal(let value):
-            return value
-        case .whole(let path, let slot):
-            return lookup(path, slot, values)
-        case .text(let pieces):
-            var out = ""
-            for piece in pieces {
-                switch piece {
-                case .literal(let s): out += s
-                case .standard(let path, let slot): out += lookup(path, slot, values)?.pythonText ?? ""
-                case .environment: break
-                case .verbatim(let s): out += s
-                }
-            }
-            return .string(out)
-        case .array(let nodes):
-            var items: [JSONValue] = []
-            items.reserveCapacity(nodes.count)
-            for child in nodes {
-                if let rendered = render(child, slots: values) { items.append(rendered) }
-            }
-            return .array(items)
-        case .object(let nodes):
-            var members = [String: JSONValue](minimumCapacity: nodes.count)
-            for (key, child) in nodes {
-                if let rendered = render(child, slots: values) { members[key] = rendered }
-            }
-            return .object(members)
-        }
-    }
-
     /// Prefect's `apply_values(template, values)` in one call, for templates rendered once.
     package static func applyValues(_ template: JSONValue, _ values: [String: JSONValue]) -> JSONValue? {
         CompiledTemplate(template).render(values)

@@ -98,4 +98,50 @@ import Testing
         #expect(rendered > 0)
         #expect(refused > 0)
     }
+
+    /// Objects are filled from skeletons built per set of present variables; an object with a deeper
+    /// whole-value path (`{{ a.b }}`, missing even when `a` is set) is built key by key instead.
+    @Test func skeletonsFollowWhichVariablesArePresent() throws {
+        let template = try BaseJobTemplate(data: Data(#"""
+            {"job_configuration": {"o": {"x": "{{ a.b }}", "y": "{{ c }}", "l": 1}, "p": {"y": "{{ c }}", "t": "v={{ a }}", "n": {"m": "{{ a }}"}},
+              "arr": [{"k": "{{ c }}"}, "{{ c }}", "lit"], "top": "{{ c }}"},
+             "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
+            """#.utf8), file: "t.json")
+        let layers: [JSONValue?] = [nil, ["a": ["b": 1]], ["a": [:]], ["a": "s"], ["c": .null], ["a": ["b": 2], "c": "x"], ["undeclared": 1]]
+        for _ in 0..<2 {  // the second pass hits the cached skeletons
+            for deployment in layers {
+                for run in layers {
+                    let d = BaseJobTemplate.VariableSource(deployment, name: "d")
+                    let r = BaseJobTemplate.VariableSource(run, name: "r")
+                    #expect(try template.render(deployment: d, run: r) == (try template.renderByDictionaries(deployment: d, run: r)))
+                }
+            }
+        }
+        let none = try template.render(deployment: .init(["c": .null], name: "d"), run: .init(nil, name: "r"))
+        #expect(none == ["o": ["y": .null, "l": 1], "p": ["y": .null, "t": "v=", "n": [:]], "arr": [["k": .null], .null, "lit"], "top": .null])
+    }
+
+    /// Renders from many tasks at once, with more sets of present variables than the cache keeps.
+    @Test func concurrentRendersWithManyVariableSetsAgree() async throws {
+        let template = try Self.template("templates/ecs-push.json")
+        let names = template.variables.properties.keys.sorted()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask { () throws -> Void in
+                    for i in 0..<200 {
+                        var members: [String: JSONValue] = [:]
+                        // A null is valid for every optional variable and still counts as present.
+                        for (bit, name) in names.enumerated() where (i &* 2_654_435_761 &+ task) >> (bit % 24) & 1 == 1 {
+                            members[name] = .null
+                        }
+                        members["image"] = .string("img:\(i)")
+                        let d = BaseJobTemplate.VariableSource(.object(members), name: "d")
+                        let r = BaseJobTemplate.VariableSource(nil, name: "r")
+                        #expect(try template.render(deployment: d, run: r) == (try template.renderByDictionaries(deployment: d, run: r)))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }
