@@ -16,7 +16,7 @@ enum RenderBenchmark {
     struct Result {
         /// Parse + merge + render: what Prefect's worker does.
         var likeForLike: Measurement
-        /// The same plus schema validation: `BaseJobTemplate.render(deployment:run:)`, as `SubmissionPlan` calls it.
+        /// The same plus schema validation: `BaseJobTemplate.render(deploymentJSON:…)`, as `SubmissionPlan` calls it.
         var validated: Measurement
         /// The validated render with the template parsed and validated every time.
         var withTemplateParse: Measurement
@@ -27,17 +27,14 @@ enum RenderBenchmark {
     static func run(root: URL, iterations: Int = 20_000, rounds: Int = 5) throws -> Result {
         let data = try templateData(root: root)
         let template = try BaseJobTemplate(data: data, file: "ecs-push.json")
-        let deploymentData = Data(deploymentVariables.utf8)
-        let runData = Data(runVariables.utf8)
         var sink = 0
+        // The entry points SubmissionPlan calls, from the variables' JSON text.
         func unvalidated(_ template: BaseJobTemplate) throws {
-            let rendered = template.renderWithoutValidation(deployment: try JSONValue.parse(deploymentData), run: try JSONValue.parse(runData))
+            let rendered = try template.renderWithoutValidation(deploymentJSON: deploymentVariables, runJSON: runVariables)
             sink &+= rendered.objectValue?.count ?? 0
         }
         func validated(_ template: BaseJobTemplate) throws {
-            let deployment = try JSONValue.parse(deploymentData)
-            let run = try JSONValue.parse(runData)
-            let rendered = try template.render(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
+            let rendered = try template.render(deploymentJSON: deploymentVariables, deploymentName: "d", runJSON: runVariables, runName: "r")
             sink &+= rendered.objectValue?.count ?? 0
         }
         func microseconds(_ count: Int, _ body: () throws -> Void) rethrows -> Double {

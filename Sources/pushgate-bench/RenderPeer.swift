@@ -87,10 +87,10 @@ enum RenderPeer {
     /// send it) and unvalidated (the like-for-like figure).
     static func pushgateRendered(root: URL) throws -> (validated: JSONValue, unvalidated: JSONValue) {
         let template = try BaseJobTemplate(data: try RenderBenchmark.templateData(root: root), file: "ecs-push.json")
-        let deployment = try JSONValue.parse(RenderBenchmark.deploymentVariables)
-        let run = try JSONValue.parse(RenderBenchmark.runVariables)
-        return (try template.render(deployment: .init(deployment, name: "d"), run: .init(run, name: "r")),
-                template.renderWithoutValidation(deployment: deployment, run: run))
+        let deployment = RenderBenchmark.deploymentVariables
+        let run = RenderBenchmark.runVariables
+        return (try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r"),
+                try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run))
     }
 
     /// Paths where two JSON values differ (at most `limit`), for the equality check's report.

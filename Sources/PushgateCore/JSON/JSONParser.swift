@@ -40,6 +40,7 @@ package struct JSONParser {
     private init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) {
         self.bytes = bytes
         self.limits = limits
+        pendingMembers.reserveCapacity(16)
     }
 
     package static func parse(_ data: Data, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
@@ -65,15 +66,19 @@ package struct JSONParser {
 
     private static func parse(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, limits: limits)
-        parser.skipWhitespace()
-        // Tolerate a UTF-8 byte-order mark, as editors write one.
-        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipPrologue()
         let value = try parser.parseValue()
         parser.skipWhitespace()
         if parser.index < parser.bytes.count {
             throw parser.error("unexpected content after the JSON value")
         }
         return value
+    }
+
+    /// Skips leading whitespace and a UTF-8 byte-order mark (editors write one).
+    private mutating func skipPrologue() {
+        skipWhitespace()
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     private func position(of offset: Int) -> (line: Int, column: Int) {
@@ -369,6 +374,94 @@ package struct JSONParser {
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw error("number out of range", at: start) }
         return .double(d)
+    }
+}
+
+extension JSONParser {
+    /// Reads bytes that should hold a JSON object whose keys are plain ASCII (no escapes), member by
+    /// member in document order (duplicates included), parsing each value. ``next()`` returns nil at the
+    /// end or at anything else (not an object, malformed, an escaped or non-ASCII key, over the limits);
+    /// ``succeeded`` tells which. Callers then take ``parse(_:limits:)``, which reports what is wrong.
+    /// For job variables, whose top-level object is consumed member by member and never kept.
+    package struct ObjectMemberReader {
+        private var parser: JSONParser
+        private var state: State
+
+        private enum State { case start, members, done, failed }
+
+        /// `bytes` must stay valid while the reader is used.
+        package init(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits = .default) {
+            parser = JSONParser(bytes: bytes, limits: limits)
+            state = bytes.count <= limits.maxBytes ? .start : .failed
+        }
+
+        /// True when the whole input was one object and every member has been read.
+        package var succeeded: Bool { state == .done }
+
+        package mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            do {
+                if let member = try read() { return member }
+            } catch {
+                state = .failed
+            }
+            return nil
+        }
+
+        private mutating func read() throws(JSONParseError) -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            let bytes = parser.bytes
+            switch state {
+            case .done, .failed: return nil
+            case .start:
+                parser.skipPrologue()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { return fail() }
+                try parser.enter()
+                parser.index += 1
+                parser.skipWhitespace()
+                if parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "}") {
+                    parser.index += 1
+                    return finish()
+                }
+                state = .members
+            case .members:
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { return fail() }
+                if bytes[parser.index] == UInt8(ascii: "}") {
+                    parser.index += 1
+                    return finish()
+                }
+                guard bytes[parser.index] == UInt8(ascii: ",") else { return fail() }
+                parser.index += 1
+            }
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else { return fail() }
+            let keyStart = parser.index + 1
+            var keyEnd = keyStart
+            while keyEnd < bytes.count, bytes[keyEnd] != UInt8(ascii: "\"") {
+                let b = bytes[keyEnd]
+                if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return fail() }
+                keyEnd += 1
+            }
+            guard keyEnd < bytes.count else { return fail() }
+            parser.index = keyEnd + 1
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { return fail() }
+            parser.index += 1
+            parser.skipWhitespace()
+            let value = try parser.parseValue()
+            return (UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), value)
+        }
+
+        private mutating func fail() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            state = .failed
+            return nil
+        }
+
+        private mutating func finish() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            parser.depth -= 1
+            parser.skipWhitespace()
+            state = parser.index == parser.bytes.count ? .done : .failed
+            return nil
+        }
     }
 }
 

@@ -47,7 +47,7 @@ extension BaseJobTemplate {
     /// A layer's values with dotted keys expanded; nil when it is not an object or holds a forbidden placeholder.
     private func checkedLayer(_ source: VariableSource) -> [String: JSONValue]? {
         guard let values = source.values else { return [:] }
-        guard case .object(let members) = values, forbiddenPlaceholders(in: values, file: source.name).isEmpty else { return nil }
+        guard case .object(let members) = values, BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name).isEmpty else { return nil }
         return JobVariableMerge.expandDottedKeys(members)
     }
 
@@ -57,18 +57,20 @@ extension BaseJobTemplate {
     func apply(_ layer: [String: JSONValue], to values: inout [JSONValue?], validate: Bool) -> Bool {
         for (name, value) in layer {
             guard let slot = slots.index[name] else { continue }
-            if slot == slots.env, case .object(let below)? = values[slot], case .object(let above) = value {
-                values[slot] = .object(below.merging(above) { _, new in new })
-            } else {
-                values[slot] = value
-            }
-            if validate, let node = slots.schemas[slot],
-                !variables.conforms(values[slot]!, variable: node, isRequired: slots.isRequired[slot], isBlock: slots.isBlock[slot])
-            {
-                return false
-            }
+            if !apply(value, to: &values, slot: slot, validate: validate) { return false }
         }
         return true
+    }
+
+    /// One variable of a layer into its slot; with `validate`, false when the merged value does not conform.
+    func apply(_ value: JSONValue, to values: inout [JSONValue?], slot: Int, validate: Bool) -> Bool {
+        if slot == slots.env, case .object(let below)? = values[slot], case .object(let above) = value {
+            values[slot] = .object(below.merging(above) { _, new in new })
+        } else {
+            values[slot] = value
+        }
+        guard validate, let node = slots.schemas[slot] else { return true }
+        return variables.conforms(values[slot]!, variable: node, isRequired: slots.isRequired[slot], isBlock: slots.isBlock[slot])
     }
 
     /// The merged variables (nil when a layer is not an object) and every problem with them; one merge
@@ -83,7 +85,7 @@ extension BaseJobTemplate {
                 problems.append(TemplateProblem(.invalidValue, file: source.name, path: .root, "job variables must be a JSON object, got \(values.typeName)"))
                 continue
             }
-            problems += forbiddenPlaceholders(in: values, file: source.name)
+            problems += BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name)
         }
         if !problems.isEmpty { return (nil, problems) }
         // Defaults were validated with the template; only what each layer supplies is checked here, merged
@@ -103,7 +105,7 @@ extension BaseJobTemplate {
         return (merged, problems)
     }
 
-    private func forbiddenPlaceholders(in values: JSONValue, file: String) -> [TemplateProblem] {
+    static func forbiddenPlaceholders(in values: JSONValue, file: String) -> [TemplateProblem] {
         // Most variables hold no "{{" at all: check that first, without building paths.
         func mayHold(_ value: JSONValue) -> Bool {
             switch value {

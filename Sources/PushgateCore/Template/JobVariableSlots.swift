@@ -20,6 +20,10 @@ struct JobVariableSlots: Sendable {
     /// Required, not a block: must have a value when a run is created (``VariableSchema/missingRequired(in:file:at:)``).
     let mustHaveValue: [Int]
     let env: Int
+    /// Open-addressing table from a name's UTF-8 bytes to its slot (-1: empty), for names read straight
+    /// from JSON text without making a String.
+    private let byBytes: [Int32]
+    private let utf8Names: [[UInt8]]
 
     init(_ schema: VariableSchema) {
         let names = Set(schema.properties.keys).union(schema.required).union(["env"]).sorted()
@@ -31,6 +35,35 @@ struct JobVariableSlots: Sendable {
         isBlock = names.map { schema.isBlockVariable($0) }
         mustHaveValue = names.indices.filter { schema.required.contains(names[$0]) && !schema.isBlockVariable(names[$0]) }
         env = names.firstIndex(of: "env")!
+        utf8Names = names.map { Array($0.utf8) }
+        var size = 16
+        while size < names.count * 4 { size *= 2 }
+        var table = [Int32](repeating: -1, count: size)
+        for (slot, name) in utf8Names.enumerated() {
+            var bucket = JobVariableSlots.hash(name) & (size - 1)
+            while table[bucket] >= 0 { bucket = (bucket + 1) & (size - 1) }
+            table[bucket] = Int32(slot)
+        }
+        byBytes = table
+    }
+
+    /// The slot of the name spelled by `utf8`, if any.
+    func slot<Bytes: Collection<UInt8>>(utf8: Bytes) -> Int? {
+        let mask = byBytes.count - 1
+        var bucket = JobVariableSlots.hash(utf8) & mask
+        while true {
+            let slot = Int(byBytes[bucket])
+            if slot < 0 { return nil }
+            if utf8Names[slot].elementsEqual(utf8) { return slot }
+            bucket = (bucket + 1) & mask
+        }
+    }
+
+    /// FNV-1a: names are short, and this needs no per-process seed (the table is built from the template, not input).
+    private static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
     /// The merged values as the dictionary ``JobVariableMerge/merge(defaults:deployment:run:)`` builds,

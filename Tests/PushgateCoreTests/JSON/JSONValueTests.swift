@@ -75,6 +75,29 @@ import Testing
         #expect { try JSONValue.parse(Data([0x22, 0xFF, 0x22])) } throws: { ($0 as? JSONParseError)?.code == .invalidUTF8 }
     }
 
+    /// The member reader yields an object's members in order, duplicates included, and says whether the
+    /// whole input was one object with plain keys.
+    @Test func objectMemberReaderReadsMembersInOrder() {
+        func read(_ text: String, limits: JSONParserLimits = .default) -> (members: [String], succeeded: Bool) {
+            var text = text
+            return text.withUTF8 { bytes in
+                var reader = JSONParser.ObjectMemberReader(bytes, limits: limits)
+                var members: [String] = []
+                while let (key, value) = reader.next() { members.append(String(decoding: key, as: UTF8.self) + "=" + value.serialized()) }
+                return (members, reader.succeeded)
+            }
+        }
+        #expect(read(#" {"a": 1, "b": {"c": [true]}, "a": "x"} "#) == (["a=1", #"b={"c":[true]}"#, #"a="x""#], true))
+        #expect(read("{}") == ([], true))
+        #expect(read("\u{FEFF}{\"a\": null}") == (["a=null"], true))
+        for bad in ["[]", "null", "", #"{"a": 1,}"#, #"{"a": 1} 2"#, #"{"\u0061": 1}"#, #"{"é": 1}"#, #"{"a" 1}"#, #"{"a": }"#, #"{"a": 1"#] {
+            #expect(read(bad).succeeded == false, "\(bad)")
+        }
+        #expect(read(#"{"a": [[1]]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == false)
+        #expect(read(#"{"a": [1]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == true)
+        #expect(read(#"{"a": 1}"#, limits: JSONParserLimits(maxDepth: 64, maxBytes: 4)).succeeded == false)
+    }
+
     @Test func refusesNestingBeyondTheLimit() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }

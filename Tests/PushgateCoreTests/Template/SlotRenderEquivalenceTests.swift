@@ -94,6 +94,8 @@ import Testing
             // Without validation, the slot merge equals the dictionary merge for any layers.
             #expect(template.renderWithoutValidation(deployment: deployment, run: run)
                 == template.render(merged: template.mergedVariables(deployment: deployment, run: run)))
+            // From JSON text (what SubmissionPlan hands over), the same again.
+            try Self.expectTextPathAgrees(template, deployment?.serialized(), run?.serialized(), requireAll: requireAll)
         }
         #expect(rendered > 0)
         #expect(refused > 0)
@@ -142,6 +144,53 @@ import Testing
                 }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// The JSON-text entry points give what parsing and then the dictionary path give: the same render,
+    /// or the same problems (malformed JSON included).
+    static func expectTextPathAgrees(_ template: BaseJobTemplate, _ deployment: String?, _ run: String?, requireAll: Bool) throws {
+        let fast = Result { () throws(TemplateError) in
+            try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r", requireAll: requireAll)
+        }
+        let reference = Result { () throws(TemplateError) in
+            try template.renderByDictionaries(
+                deployment: .init(try BaseJobTemplate.parseVariables(deployment, source: "d"), name: "d"),
+                run: .init(try BaseJobTemplate.parseVariables(run, source: "r"), name: "r"), requireAll: requireAll)
+        }
+        switch (fast, reference) {
+        case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
+        case (.failure(let a), .failure(let b)): #expect(a.problems == b.problems, "\(deployment ?? "nil") / \(run ?? "nil")")
+        default: Issue.record("text path and dictionary path disagree on \(deployment ?? "nil") / \(run ?? "nil")")
+        }
+        let unvalidated = Result { () throws(TemplateError) in try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run) }
+        let unvalidatedReference = Result { () throws(TemplateError) in
+            template.render(merged: template.mergedVariables(
+                deployment: try BaseJobTemplate.parseVariables(deployment, source: "deployment job_variables"),
+                run: try BaseJobTemplate.parseVariables(run, source: "run job_variables")))
+        }
+        switch (unvalidated, unvalidatedReference) {
+        case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
+        case (.failure(let a), .failure(let b)): #expect(a.problems == b.problems)
+        default: Issue.record("unvalidated text path disagrees on \(deployment ?? "nil") / \(run ?? "nil")")
+        }
+    }
+
+    /// Text the member reader hands to the general path: repeated, dotted, escaped and non-ASCII keys,
+    /// a byte-order mark, non-objects, malformed and trailing text, forbidden placeholders.
+    @Test(arguments: [
+        #"{"env": {"A": "1"}, "env": {"B": "2"}}"#, #"{"image": "a", "image": "b"}"#, #"{"image": 1, "image": "ok"}"#,
+        #"{"env.EXTRA": "x", "env": {"A": "1"}}"#, #"{"im\u0061ge": "escaped"}"#, #"{"imagé": "x"}"#, "\u{FEFF}{\"image\": \"bom\"}",
+        " { \"image\" : \"spaced\" , \"cpu\" : 512 } ", "null", "[]", "\"text\"", "", "  ", #"{"image": "a",}"#, #"{"image": "a"} x"#,
+        #"{"image": "{{ prefect.variables.x }}"}"#, #"{"undeclared": "{{ prefect.blocks.a.b }}"}"#, #"{"undeclared": [1, {"x": null}]}"#,
+        #"{"cpu": "not a number"}"#, #"{"launch_type": "NOPE"}"#, #"{"capacity_provider_strategy": [{"capacityProvider": "X", "weight": 1}]}"#,
+        #"{"env": null}"#, #"{"env": {"A": 1}}"#, #"{}"#, #"{"image": 12345678901234567890}"#, "{\"image\": \"\u{0}\"}",
+    ])
+    func textThatNeedsTheGeneralPathAgrees(text: String) throws {
+        let template = try Self.template("templates/ecs-push.json")
+        for requireAll in [true, false] {
+            try Self.expectTextPathAgrees(template, text, nil, requireAll: requireAll)
+            try Self.expectTextPathAgrees(template, #"{"env": {"D": "d"}, "image": "dep"}"#, text, requireAll: requireAll)
         }
     }
 }
