@@ -64,8 +64,10 @@ extension BaseJobTemplate {
 
     /// One variable of a layer into its slot; with `validate`, false when the merged value does not conform.
     func apply(_ value: JSONValue, to values: inout [JSONValue?], slot: Int, validate: Bool) -> Bool {
-        if slot == slots.env, case .object(let below)? = values[slot], case .object(let above) = value {
-            values[slot] = .object(below.merging(above) { _, new in new })
+        if slot == slots.env, case .object(var below)? = values[slot], case .object(let above) = value {
+            values[slot] = nil  // `below` is then the only reference to a layer's own env, merged in place
+            below.merge(above) { _, new in new }
+            values[slot] = .object(below)
         } else {
             values[slot] = value
         }

@@ -6,6 +6,9 @@ extension VariableSchema {
     func conforms(_ value: JSONValue, to node: SchemaNode, depth: Int) -> Bool {
         guard depth < VariableSchema.maxReferenceDepth else { return true }
         if let constant = node.constant { return constant }
+        if let accepted = node.acceptedTypes, depth + 1 < VariableSchema.maxReferenceDepth {
+            return accepted & SchemaNode.typeBit(value) != 0
+        }
         if let reference = node.reference, let target = compiledDefinitions[reference] {
             if target.isBlockDefinition, isBlockReference(value) { return true }
             if !conforms(value, to: target, depth: depth + 1) { return false }

@@ -193,4 +193,32 @@ import Testing
             try Self.expectTextPathAgrees(template, #"{"env": {"D": "d"}, "image": "dep"}"#, text, requireAll: requireAll)
         }
     }
+
+    /// Type-only schemas (`type`, `anyOf` of types) are checked with one bit test; the answer must be the
+    /// validator's for every kind of value, integral floats and nested or mixed alternatives included.
+    @Test func typeOnlySchemasAgreeWithTheValidator() throws {
+        let template = try BaseJobTemplate(data: Data(#"""
+            {"job_configuration": {"a": "{{ a }}", "b": "{{ b }}", "c": "{{ c }}", "d": "{{ d }}", "e": "{{ e }}", "f": "{{ f }}", "g": "{{ g }}"},
+             "variables": {"required": ["g"], "properties": {
+                "a": {"anyOf": [{"type": "integer"}, {"type": "null"}]}, "b": {"type": ["string", "null"]},
+                "c": {"anyOf": [{"type": "string"}, {"title": "anything"}]}, "d": {"anyOf": [{"anyOf": [{"type": "string"}]}, {"type": "array"}]},
+                "e": {"type": "number", "anyOf": [{"type": "integer"}, {"type": "string"}]}, "f": {"type": "integer", "minimum": 2},
+                "g": {"type": "boolean"}}}}
+            """#.utf8), file: "t.json")
+        for name in ["a", "b", "c", "d", "e", "f", "g"] {
+            for value in Self.pool + [3.0, 3.5, -0.0] {
+                var members: [String: JSONValue] = ["g": true]
+                members[name] = value
+                let d = BaseJobTemplate.VariableSource(.object(members), name: "d")
+                let r = BaseJobTemplate.VariableSource(nil, name: "r")
+                let fast = Result { () throws(TemplateError) in try template.render(deployment: d, run: r) }
+                let reference = Result { () throws(TemplateError) in try template.renderByDictionaries(deployment: d, run: r) }
+                switch (fast, reference) {
+                case (.success(let a), .success(let b)): #expect(a == b)
+                case (.failure(let a), .failure(let b)): #expect(a.problems == b.problems)
+                default: Issue.record("\(name) = \(value.serialized()): the paths disagree")
+                }
+            }
+        }
+    }
 }
