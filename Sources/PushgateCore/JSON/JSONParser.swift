@@ -27,20 +27,19 @@ package struct JSONParserLimits: Sendable {
 /// A strict RFC 8259 parser over UTF-8 bytes that keeps the int/float distinction and reports line and
 /// column; duplicate keys keep the last value, as Python's `json` does.
 ///
-/// It reads the input in place (no copy) and builds each object's dictionary once at its final size:
-/// job variables are parsed on every submission, so growing (and rehashing) per key shows in the profile.
+/// It reads the input in place (no copy) and sizes each object's dictionary for the small objects job
+/// variables hold (parsed on every submission), so they are never grown and rehashed key by key.
 package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private let limits: JSONParserLimits
-    /// Members of the objects being parsed, innermost last; one buffer serves every nesting level.
-    private var pendingMembers: [(key: String, value: JSONValue)] = []
+    /// Members an object's dictionary is first sized for (it grows beyond, as any dictionary).
+    private static let objectCapacity = 6
 
     private init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) {
         self.bytes = bytes
         self.limits = limits
-        pendingMembers.reserveCapacity(16)
     }
 
     package static func parse(_ data: Data, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
@@ -160,7 +159,7 @@ package struct JSONParser {
             depth -= 1
             return .object([:])
         }
-        let firstMember = pendingMembers.count
+        var object = [String: JSONValue](minimumCapacity: JSONParser.objectCapacity)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -173,8 +172,7 @@ package struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
-            pendingMembers.append((key, value))
+            object[key] = try parseValue()
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -184,18 +182,10 @@ package struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                return .object(takeMembers(from: firstMember))
+                return .object(object)
             }
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
         }
-    }
-
-    /// The pending members from `first` on as one dictionary (a later duplicate key wins).
-    private mutating func takeMembers(from first: Int) -> [String: JSONValue] {
-        var object = [String: JSONValue](minimumCapacity: pendingMembers.count - first)
-        for i in first..<pendingMembers.count { object[pendingMembers[i].key] = pendingMembers[i].value }
-        pendingMembers.removeSubrange(first...)
-        return object
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {

@@ -3,12 +3,28 @@ extension CompiledTemplate {
     /// them. Objects come from the skeletons for the values' present variables: a copy of a prebuilt
     /// dictionary with the placeholder values set by index, so no output key is hashed.
     func render(slots values: [JSONValue?]) -> JSONValue? {
-        CompiledTemplate.render(root, slots: values, skeletons?.skeletons(for: values))
+        let skeletons = skeletons?.skeletons(for: values)
+        if let skeletons, let steps = skeletons.steps, let rendered = skeletons.run(steps, values) { return rendered }
+        return CompiledTemplate.render(root, slots: values, skeletons)
     }
 
     private static func lookup(_ path: ValuePath, _ slot: Int?, _ values: [JSONValue?]) -> JSONValue? {
         guard let slot, let root = values[slot] else { return nil }
         return path.lookup(from: root)
+    }
+
+    /// A string with embedded placeholders (R3): Python `str(value)` for each, `""` when missing.
+    static func renderText(_ pieces: [Piece], _ values: [JSONValue?]) -> JSONValue {
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let s): out += s
+            case .standard(let path, let slot): out += lookup(path, slot, values)?.pythonText ?? ""
+            case .environment: break
+            case .verbatim(let s): out += s
+            }
+        }
+        return .string(out)
     }
 
     private static func render(_ node: Node, slots values: [JSONValue?], _ skeletons: RenderSkeletons?) -> JSONValue? {
@@ -18,16 +34,7 @@ extension CompiledTemplate {
         case .whole(let path, let slot):
             return lookup(path, slot, values)
         case .text(let pieces):
-            var out = ""
-            for piece in pieces {
-                switch piece {
-                case .literal(let s): out += s
-                case .standard(let path, let slot): out += lookup(path, slot, values)?.pythonText ?? ""
-                case .environment: break
-                case .verbatim(let s): out += s
-                }
-            }
-            return .string(out)
+            return renderText(pieces, values)
         case .array(let nodes):
             var items: [JSONValue] = []
             items.reserveCapacity(nodes.count)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The job variables a template can see, numbered once per template, with what the merge and the
 /// validation need per variable (default, compiled schema, required, block): a submission then merges
 /// into an array by number instead of copying and rehashing dictionaries (prefect-semantics.md §2).
@@ -48,13 +50,16 @@ struct JobVariableSlots: Sendable {
     }
 
     /// The slot of the name spelled by `utf8`, if any.
-    func slot<Bytes: Collection<UInt8>>(utf8: Bytes) -> Int? {
+    func slot(utf8: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = byBytes.count - 1
         var bucket = JobVariableSlots.hash(utf8) & mask
         while true {
             let slot = Int(byBytes[bucket])
             if slot < 0 { return nil }
-            if utf8Names[slot].elementsEqual(utf8) { return slot }
+            let matches = utf8Names[slot].withUnsafeBufferPointer { name in
+                name.count == utf8.count && (name.count == 0 || memcmp(name.baseAddress!, utf8.baseAddress!, name.count) == 0)
+            }
+            if matches { return slot }
             bucket = (bucket + 1) & mask
         }
     }

@@ -5,16 +5,39 @@
 ///
 /// Only objects whose members' presence follows from which variables are set qualify: a whole-value
 /// placeholder with a deeper path (`{{ a.b }}`) may be missing even when `a` is set, so an object
-/// holding one is built key by key.
+/// holding one is built key by key. When the whole tree qualifies, the render is also laid out as
+/// straight-line ``Step``s on a value stack, so it walks no tree.
 final class RenderSkeletons: Sendable {
-    struct Object: Sendable {
+    final class Object: Sendable {
         let members: [String: JSONValue]
         /// The child node (by position in the object node) rendered into each placeholder member.
         let fills: [(child: Int, index: Dictionary<String, JSONValue>.Index)]
+        init(members: [String: JSONValue], fills: [(child: Int, index: Dictionary<String, JSONValue>.Index)]) {
+            self.members = members
+            self.fills = fills
+        }
+    }
+
+    /// One step of the straight-line render, in post-order: each pushes one value.
+    enum Step: Sendable {
+        /// The slot's value (present by construction).
+        case slot(Int)
+        case literal(Int)
+        case text(Int)
+        /// The last `count` values as an array.
+        case array(count: Int)
+        /// The object's skeleton with its fills taken from the last values, in fill order.
+        case object(id: Int)
     }
 
     /// By object node id; nil for an object that does not qualify.
     let objects: [Object?]
+    /// Nil when some member's presence does not follow from the present variables, or the root is not an object.
+    let steps: [Step]?
+    let literals: [JSONValue]
+    let texts: [[CompiledTemplate.Piece]]
+    /// The most values on the stack at once.
+    let stackDepth: Int
 
     /// Skeletons for `values`' present variables (`values[slot] != nil`).
     init(root: CompiledTemplate.Node, objectCount: Int, values: [JSONValue?]) {
@@ -52,5 +75,85 @@ final class RenderSkeletons: Sendable {
         }
         visit(root)
         self.objects = objects
+
+        var steps: [Step] = []
+        var literals: [JSONValue] = []
+        var texts: [[CompiledTemplate.Piece]] = []
+        var depth = 0
+        var deepest = 0
+        func push(_ step: Step, popping count: Int = 0) {
+            steps.append(step)
+            depth += 1 - count
+            deepest = max(deepest, depth)
+        }
+        /// Emits the steps of a node; false when it renders to nothing; nil when that is not known.
+        func emit(_ node: CompiledTemplate.Node) -> Bool? {
+            switch node {
+            case .literal(let value):
+                literals.append(value)
+                push(.literal(literals.count - 1))
+            case .whole(let path, let slot):
+                guard path.segments.count == 1 else { return nil }
+                guard let slot, values[slot] != nil else { return false }
+                push(.slot(slot))
+            case .text(let pieces):
+                texts.append(pieces)
+                push(.text(texts.count - 1))
+            case .array(let nodes):
+                var count = 0
+                for child in nodes {
+                    guard let emitted = emit(child) else { return nil }
+                    if emitted { count += 1 }
+                }
+                push(.array(count: count), popping: count)
+            case .object(let nodes, let id):
+                guard let object = objects[id] else { return nil }
+                for fill in object.fills {
+                    guard emit(nodes[fill.child].node) == true else { return nil }
+                }
+                push(.object(id: id), popping: object.fills.count)
+            }
+            return true
+        }
+        if case .object = root, emit(root) == true {
+            self.steps = steps
+        } else {
+            self.steps = nil
+        }
+        self.literals = literals
+        self.texts = texts
+        stackDepth = deepest
+    }
+
+    /// Runs ``steps`` with `values`; nil when a value the steps rely on is missing after all (then the
+    /// caller renders by walking the tree).
+    func run(_ steps: [Step], _ values: [JSONValue?]) -> JSONValue? {
+        var stack: [JSONValue] = []
+        stack.reserveCapacity(stackDepth)
+        for step in steps {
+            switch step {
+            case .slot(let slot):
+                guard let value = values[slot] else { return nil }
+                stack.append(value)
+            case .literal(let i):
+                stack.append(literals[i])
+            case .text(let i):
+                stack.append(CompiledTemplate.renderText(texts[i], values))
+            case .array(let count):
+                let items = Array(stack[(stack.count - count)...])
+                stack.removeLast(count)
+                stack.append(.array(items))
+            case .object(let id):
+                let object = objects[id]!
+                var members = object.members
+                var k = object.fills.count
+                while k > 0 {
+                    k -= 1
+                    members.values[object.fills[k].index] = stack.removeLast()
+                }
+                stack.append(.object(members))
+            }
+        }
+        return stack.popLast()
     }
 }

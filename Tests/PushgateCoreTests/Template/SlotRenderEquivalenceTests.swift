@@ -123,6 +123,27 @@ import Testing
         #expect(none == ["o": ["y": .null, "l": 1], "p": ["y": .null, "t": "v=", "n": [:]], "arr": [["k": .null], .null, "lit"], "top": .null])
     }
 
+    /// Without deeper paths the render runs as straight-line steps: arrays that lose items, embedded
+    /// text, nested and literal-only objects, an object that renders empty.
+    @Test func straightLineStepsMatchTheDictionaryPath() throws {
+        let template = try BaseJobTemplate(data: Data(#"""
+            {"job_configuration": {"p": {"y": "{{ c }}", "t": "v={{ a }}/{{ c }}", "n": {"m": "{{ a }}"}, "lit": {"k": [1, 2]}},
+              "arr": [{"k": "{{ c }}"}, "{{ c }}", "{{ a }}", ["{{ a }}", "x{{ a }}"], "lit"], "top": "{{ c }}", "e": {"only": "{{ a }}"}},
+             "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
+            """#.utf8), file: "t.json")
+        let layers: [JSONValue?] = [nil, ["a": ["b": 1]], ["a": "s"], ["c": .null], ["a": 2.5, "c": "x"], ["c": [1, "two"]]]
+        for deployment in layers {
+            for run in layers {
+                let d = BaseJobTemplate.VariableSource(deployment, name: "d")
+                let r = BaseJobTemplate.VariableSource(run, name: "r")
+                #expect(try template.render(deployment: d, run: r) == (try template.renderByDictionaries(deployment: d, run: r)))
+                try Self.expectTextPathAgrees(template, deployment?.serialized(), run?.serialized(), requireAll: true)
+            }
+        }
+        let defaults = try template.render(deployment: .init(nil, name: "d"), run: .init(nil, name: "r"))
+        #expect(defaults == ["p": ["y": 7, "t": "v=/7", "n": [:], "lit": ["k": [1, 2]]], "arr": [["k": 7], 7, ["x"], "lit"], "top": 7, "e": [:]])
+    }
+
     /// Renders from many tasks at once, with more sets of present variables than the cache keeps.
     @Test func concurrentRendersWithManyVariableSetsAgree() async throws {
         let template = try Self.template("templates/ecs-push.json")
