@@ -33,6 +33,9 @@ package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Set when a string parsed so far holds `{{`: job variables are checked for forbidden placeholders,
+    /// and this spares walking the (nearly always placeholder-free) values a second time.
+    private var sawDoubleBrace = false
     private let limits: JSONParserLimits
     /// Members an object's dictionary is first sized for (it grows beyond, as any dictionary).
     private static let objectCapacity = 6
@@ -257,6 +260,7 @@ package struct JSONParser {
                 return text
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b == UInt8(ascii: "{") && scan > index && bytes[scan - 1] == b { sawDoubleBrace = true }
             allBits |= b
             scan += 1
         }
@@ -309,6 +313,9 @@ package struct JSONParser {
             default:
                 throw error("invalid escape '\\\(Character(UnicodeScalar(e)))'", at: index - 2)
             }
+        }
+        if !sawDoubleBrace, out.count > 1, (1..<out.count).contains(where: { out[$0] == UInt8(ascii: "{") && out[$0 - 1] == out[$0] }) {
+            sawDoubleBrace = true
         }
         guard let s = String(validating: out, as: UTF8.self) else {
             throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
@@ -388,6 +395,9 @@ extension JSONParser {
         /// True when the whole input was one object and every member has been read.
         package var succeeded: Bool { state == .done }
 
+        /// False when no string in the last value returned holds `{{`, so it holds no placeholder.
+        package var lastValueMayHoldPlaceholder: Bool { parser.sawDoubleBrace }
+
         package mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
             do {
                 if let member = try read() { return member }
@@ -437,6 +447,7 @@ extension JSONParser {
             guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { return fail() }
             parser.index += 1
             parser.skipWhitespace()
+            parser.sawDoubleBrace = false
             let value = try parser.parseValue()
             return (UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), value)
         }

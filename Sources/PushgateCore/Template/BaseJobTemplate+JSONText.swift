@@ -61,7 +61,9 @@ extension BaseJobTemplate {
             // Dotted keys expand into nested objects (JobVariableMerge.expandDottedKeys): general path.
             if key.contains(UInt8(ascii: ".")) { return false }
             // Checked for every member, declared or not, as the general path checks the whole layer.
-            if validate, !BaseJobTemplate.forbiddenPlaceholders(in: value, file: "").isEmpty { return false }
+            if validate, reader.lastValueMayHoldPlaceholder, !BaseJobTemplate.forbiddenPlaceholders(in: value, file: "").isEmpty {
+                return false
+            }
             guard let slot = slots.slot(utf8: key) else { continue }  // not a variable the render can see
             // A repeated key: the last one wins in a parsed object, so an env merge must not see both.
             guard seen.insert(slot) else { return false }

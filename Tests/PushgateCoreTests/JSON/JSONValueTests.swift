@@ -98,6 +98,19 @@ import Testing
         #expect(read(#"{"a": 1}"#, limits: JSONParserLimits(maxDepth: 64, maxBytes: 4)).succeeded == false)
     }
 
+    /// The reader says which values may hold a placeholder (a `{{` in any string, escaped or not), so
+    /// the others are not walked again.
+    @Test func objectMemberReaderFlagsValuesWithDoubleBraces() {
+        var text = #"{"a": "x{{y", "b": "x{y{", "c": ["{", {"d": "{{"}], "e": "\u007b\u007b", "f": "{\n{", "g": 1}"#
+        let flags = text.withUTF8 { bytes in
+            var reader = JSONParser.ObjectMemberReader(bytes)
+            var flags: [String: Bool] = [:]
+            while let (key, _) = reader.next() { flags[String(decoding: key, as: UTF8.self)] = reader.lastValueMayHoldPlaceholder }
+            return flags
+        }
+        #expect(flags == ["a": true, "b": false, "c": true, "e": true, "f": false, "g": false])
+    }
+
     @Test func refusesNestingBeyondTheLimit() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
