@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The ``RenderSkeletons`` of one compiled template for the last few sets of present variables, keyed by
-/// a bit mask of the slots that decide object keys. A pool's submissions mostly set the same variables,
+/// a bit mask of the slots that decide which object members and array items exist. A pool's submissions mostly set the same variables,
 /// so after the first render of a deployment every render is a hit.
 final class RenderSkeletonCache: Sendable {
     /// Bit `i` of a mask is set when slot `maskSlots[i]` has a value.
@@ -12,18 +12,17 @@ final class RenderSkeletonCache: Sendable {
     /// Masks kept; the oldest is dropped beyond this.
     static let capacity = 16
 
-    /// Nil when no object has a whole-value placeholder child, or more than 64 slots decide object keys.
+    /// Nil when the template has no object to build, or more than 64 slots decide which members and
+    /// items exist: every whole-value placeholder's slot, in objects and in arrays (the straight-line
+    /// steps leave out array items that are missing too).
     init?(root: CompiledTemplate.Node, objectCount: Int) {
         var slots = Set<Int>()
         func visit(_ node: CompiledTemplate.Node) {
             switch node {
-            case .literal, .whole, .text: return
+            case .literal, .text: return
+            case .whole(_, let slot): if let slot { slots.insert(slot) }
             case .array(let nodes): nodes.forEach(visit)
-            case .object(let nodes, _):
-                for (_, child) in nodes {
-                    if case .whole(_, let slot?) = child { slots.insert(slot) }
-                    visit(child)
-                }
+            case .object(let nodes, _): nodes.forEach { visit($0.node) }
             }
         }
         visit(root)

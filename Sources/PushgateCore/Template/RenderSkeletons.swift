@@ -39,7 +39,8 @@ final class RenderSkeletons: Sendable {
     /// The most values on the stack at once.
     let stackDepth: Int
 
-    /// Skeletons for `values`' present variables (`values[slot] != nil`).
+    /// Skeletons for `values`' present variables (`values[slot] != nil`); reused for any values with the
+    /// same ``RenderSkeletonCache`` mask, which covers every slot whose presence they depend on.
     init(root: CompiledTemplate.Node, objectCount: Int, values: [JSONValue?]) {
         var objects = [Object?](repeating: nil, count: objectCount)
         func present(_ slot: Int?) -> Bool {

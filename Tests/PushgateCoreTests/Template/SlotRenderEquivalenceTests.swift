@@ -140,6 +140,16 @@ import Testing
                 try Self.expectTextPathAgrees(template, deployment?.serialized(), run?.serialized(), requireAll: true)
             }
         }
+        // A variable used only as an array item: its presence must pick other cached steps.
+        let items = try BaseJobTemplate(data: Data(#"""
+            {"job_configuration": {"arr": ["{{ x }}", 1, ["{{ x }}"]], "o": {"k": "{{ y }}"}}, "variables": {"properties": {"x": {}, "y": {}}}}
+            """#.utf8), file: "items.json")
+        for x: JSONValue? in [nil, 5, nil, "s", nil] {
+            let d = BaseJobTemplate.VariableSource(x.map { ["x": $0, "y": 1] } ?? ["y": 1], name: "d")
+            let rendered = try items.render(deployment: d, run: .init(nil, name: "r"))
+            #expect(rendered == (try items.renderByDictionaries(deployment: d, run: .init(nil, name: "r"))))
+            #expect(rendered["arr"] == (x.map { [$0, 1, [$0]] } ?? [1, []]))
+        }
         let defaults = try template.render(deployment: .init(nil, name: "d"), run: .init(nil, name: "r"))
         #expect(defaults == ["p": ["y": 7, "t": "v=/7", "n": [:], "lit": ["k": [1, 2]]], "arr": [["k": 7], 7, ["x"], "lit"], "top": 7, "e": [:]])
     }
