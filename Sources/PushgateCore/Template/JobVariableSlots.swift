@@ -70,12 +70,4 @@ struct JobVariableSlots: Sendable {
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
-
-    /// The merged values as the dictionary ``JobVariableMerge/merge(defaults:deployment:run:)`` builds,
-    /// restricted to the slot names.
-    func dictionary(_ values: [JSONValue?]) -> [String: JSONValue] {
-        var out: [String: JSONValue] = [:]
-        for (i, value) in values.enumerated() { if let value { out[names[i]] = value } }
-        return out
-    }
 }

@@ -161,7 +161,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
                 group.addTask { () throws -> Void in
-                    for i in 0..<200 {
+                    for i in 0..<400 {
                         var members: [String: JSONValue] = [:]
                         // A null is valid for every optional variable and still counts as present.
                         for (bit, name) in names.enumerated() where (i &* 2_654_435_761 &+ task) >> (bit % 24) & 1 == 1 {
