@@ -42,7 +42,7 @@ struct JobVariableSlots: Sendable {
         while size < names.count * 4 { size *= 2 }
         var table = [Int32](repeating: -1, count: size)
         for (slot, name) in utf8Names.enumerated() {
-            var bucket = JobVariableSlots.hash(name) & (size - 1)
+            var bucket = name.withUnsafeBufferPointer(JobVariableSlots.hash) & (size - 1)
             while table[bucket] >= 0 { bucket = (bucket + 1) & (size - 1) }
             table[bucket] = Int32(slot)
         }
@@ -64,10 +64,15 @@ struct JobVariableSlots: Sendable {
         }
     }
 
-    /// FNV-1a: names are short, and this needs no per-process seed (the table is built from the template, not input).
-    private static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    /// Length and the first, middle and last bytes, mixed: enough to spread a template's variable names,
+    /// with a byte comparison deciding. No per-process seed is needed: input cannot change the table,
+    /// only probe it, and every probe ends at one of its many empty buckets.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        guard count > 0 else { return 0 }
+        var mixed = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+        mixed = (mixed ^ (mixed >> 29)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed ^ (mixed >> 32))
     }
 }
