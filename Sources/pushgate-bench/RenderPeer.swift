@@ -7,9 +7,9 @@ import PushgateCore
 /// (non-null defaults via Prefect's `_get_base_config_defaults`, the env default/literal merge, dotted
 /// keys via Prefect's `set_in_dict`/`deep_merge`, `variables.update`, the env deep merge). The two async
 /// resolver stages (blocks, Prefect variables; they need an API client and find nothing here) and the
-/// pydantic model construction are not run. pushgate's timed path does more: it also parses the
-/// variable JSON text (the peer does too, with `json.loads`) and validates the merged values against
-/// the schema, which Prefect leaves to its server at deployment/run creation.
+/// pydantic model construction are not run. Both sides parse the variable JSON text (`json.loads` here).
+/// The like-for-like pushgate figure does the same work; pushgate's second figure also validates the
+/// merged values against the schema, which Prefect leaves to its server at deployment/run creation.
 enum RenderPeer {
     static let script = #"""
         import copy, json, sys, time
@@ -83,12 +83,14 @@ enum RenderPeer {
         return Result(microseconds: micros, rendered: try JSONValue.parse(lines[1]))
     }
 
-    /// pushgate's render of the same inputs (pure render, as `pushgate render` prints it).
-    static func pushgateRendered(root: URL) throws -> JSONValue {
+    /// pushgate's renders of the same inputs: validated (as `pushgate render` prints it and submissions
+    /// send it) and unvalidated (the like-for-like figure).
+    static func pushgateRendered(root: URL) throws -> (validated: JSONValue, unvalidated: JSONValue) {
         let template = try BaseJobTemplate(data: try RenderBenchmark.templateData(root: root), file: "ecs-push.json")
-        return try template.render(
-            deployment: .init(try JSONValue.parse(RenderBenchmark.deploymentVariables), name: "d"),
-            run: .init(try JSONValue.parse(RenderBenchmark.runVariables), name: "r"))
+        let deployment = RenderBenchmark.deploymentVariables
+        let run = RenderBenchmark.runVariables
+        return (try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r"),
+                try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run))
     }
 
     /// Paths where two JSON values differ (at most `limit`), for the equality check's report.

@@ -26,13 +26,21 @@ package struct JSONParserLimits: Sendable {
 
 /// A strict RFC 8259 parser over UTF-8 bytes that keeps the int/float distinction and reports line and
 /// column; duplicate keys keep the last value, as Python's `json` does.
+///
+/// It reads the input in place (no copy) and sizes each object's dictionary for the small objects job
+/// variables hold (parsed on every submission), so they are never grown and rehashed key by key.
 package struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Set when a string parsed so far holds `{{`: job variables are checked for forbidden placeholders,
+    /// and this spares walking the (nearly always placeholder-free) values a second time.
+    private var sawDoubleBrace = false
     private let limits: JSONParserLimits
+    /// Members an object's dictionary is first sized for (it grows beyond, as any dictionary).
+    private static let objectCapacity = 6
 
-    private init(bytes: [UInt8], limits: JSONParserLimits) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) {
         self.bytes = bytes
         self.limits = limits
     }
@@ -43,10 +51,24 @@ package struct JSONParser {
                 code: .tooLarge, message: "input of \(data.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
                 line: 1, column: 1)
         }
-        var parser = JSONParser(bytes: [UInt8](data), limits: limits)
-        parser.skipWhitespace()
-        // Tolerate a UTF-8 byte-order mark, as editors write one.
-        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        let result = data.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) in try parse(bytes: raw.bindMemory(to: UInt8.self), limits: limits) }
+        }
+        return try result.get()
+    }
+
+    package static func parse(_ text: String, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
+        var text = text
+        if text.utf8.count > limits.maxBytes { return try parse(Data(text.utf8), limits: limits) }
+        let result = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) in try parse(bytes: buffer, limits: limits) }
+        }
+        return try result.get()
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, limits: limits)
+        parser.skipPrologue()
         let value = try parser.parseValue()
         parser.skipWhitespace()
         if parser.index < parser.bytes.count {
@@ -55,8 +77,10 @@ package struct JSONParser {
         return value
     }
 
-    package static func parse(_ text: String, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
-        try parse(Data(text.utf8), limits: limits)
+    /// Skips leading whitespace and a UTF-8 byte-order mark (editors write one).
+    private mutating func skipPrologue() {
+        skipWhitespace()
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     private func position(of offset: Int) -> (line: Int, column: Int) {
@@ -132,13 +156,13 @@ package struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object([:])
         }
+        var object = [String: JSONValue](minimumCapacity: JSONParser.objectCapacity)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -218,17 +242,26 @@ package struct JSONParser {
         index += 1
         // Fast path: no escapes.
         var scan = index
+        var allBits: UInt8 = 0
         while scan < bytes.count {
             let b = bytes[scan]
             if b == UInt8(ascii: "\"") {
-                let slice = bytes[index..<scan]
-                guard let s = String(validating: slice, as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
+                let slice = UnsafeBufferPointer(rebasing: bytes[index..<scan])
+                let text: String
+                if allBits < 0x80 {
+                    text = String(decoding: slice, as: UTF8.self)  // ASCII is valid UTF-8: nothing to repair
+                } else {
+                    guard let s = String(validating: slice, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
+                    }
+                    text = s
                 }
                 index = scan + 1
-                return s
+                return text
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b == UInt8(ascii: "{") && scan > index && bytes[scan - 1] == b { sawDoubleBrace = true }
+            allBits |= b
             scan += 1
         }
         var out: [UInt8] = Array(bytes[index..<scan])
@@ -281,6 +314,9 @@ package struct JSONParser {
                 throw error("invalid escape '\\\(Character(UnicodeScalar(e)))'", at: index - 2)
             }
         }
+        if !sawDoubleBrace, out.count > 1, (1..<out.count).contains(where: { out[$0] == UInt8(ascii: "{") && out[$0 - 1] == out[$0] }) {
+            sawDoubleBrace = true
+        }
         guard let s = String(validating: out, as: UTF8.self) else {
             throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
         }
@@ -321,10 +357,112 @@ package struct JSONParser {
             }
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Up to 18 digits cannot overflow Int64: accumulate them without making a String.
+        if !isFloat {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            let firstDigit = negative ? start + 1 : start
+            if index - firstDigit <= 18 {
+                var magnitude: Int64 = 0
+                for i in firstDigit..<index { magnitude = magnitude * 10 + Int64(bytes[i] &- UInt8(ascii: "0")) }
+                return .int(negative ? -magnitude : magnitude)
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw error("number out of range", at: start) }
         return .double(d)
+    }
+}
+
+extension JSONParser {
+    /// Reads bytes that should hold a JSON object whose keys are plain ASCII (no escapes), member by
+    /// member in document order (duplicates included), parsing each value. ``next()`` returns nil at the
+    /// end or at anything else (not an object, malformed, an escaped or non-ASCII key, over the limits);
+    /// ``succeeded`` tells which. Callers then take ``parse(_:limits:)``, which reports what is wrong.
+    /// For job variables, whose top-level object is consumed member by member and never kept.
+    package struct ObjectMemberReader {
+        private var parser: JSONParser
+        private var state: State
+
+        private enum State { case start, members, done, failed }
+
+        /// `bytes` must stay valid while the reader is used.
+        package init(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONParserLimits = .default) {
+            parser = JSONParser(bytes: bytes, limits: limits)
+            state = bytes.count <= limits.maxBytes ? .start : .failed
+        }
+
+        /// True when the whole input was one object and every member has been read.
+        package var succeeded: Bool { state == .done }
+
+        /// False when no string in the last value returned holds `{{`, so it holds no placeholder.
+        package var lastValueMayHoldPlaceholder: Bool { parser.sawDoubleBrace }
+
+        package mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            do {
+                if let member = try read() { return member }
+            } catch {
+                state = .failed
+            }
+            return nil
+        }
+
+        private mutating func read() throws(JSONParseError) -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            let bytes = parser.bytes
+            switch state {
+            case .done, .failed: return nil
+            case .start:
+                parser.skipPrologue()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { return fail() }
+                try parser.enter()
+                parser.index += 1
+                parser.skipWhitespace()
+                if parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "}") {
+                    parser.index += 1
+                    return finish()
+                }
+                state = .members
+            case .members:
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { return fail() }
+                if bytes[parser.index] == UInt8(ascii: "}") {
+                    parser.index += 1
+                    return finish()
+                }
+                guard bytes[parser.index] == UInt8(ascii: ",") else { return fail() }
+                parser.index += 1
+            }
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else { return fail() }
+            let keyStart = parser.index + 1
+            var keyEnd = keyStart
+            while keyEnd < bytes.count, bytes[keyEnd] != UInt8(ascii: "\"") {
+                let b = bytes[keyEnd]
+                if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return fail() }
+                keyEnd += 1
+            }
+            guard keyEnd < bytes.count else { return fail() }
+            parser.index = keyEnd + 1
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { return fail() }
+            parser.index += 1
+            parser.skipWhitespace()
+            parser.sawDoubleBrace = false
+            let value = try parser.parseValue()
+            return (UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), value)
+        }
+
+        private mutating func fail() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            state = .failed
+            return nil
+        }
+
+        private mutating func finish() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            parser.depth -= 1
+            parser.skipWhitespace()
+            state = parser.index == parser.bytes.count ? .done : .failed
+            return nil
+        }
     }
 }
 

@@ -14,23 +14,12 @@ package enum SubmissionPlan {
     package static func job(
         run: FlowRun, template: BaseJobTemplate, pool: WorkPool, deployment: Deployment, now: Date
     ) throws(TemplateError) -> SubmissionJob {
-        let deploymentVariables = try variables(deployment.jobVariables, source: "deployment '\(deployment.name)' job_variables")
-        let runVariables = try variables(run.jobVariables, source: "run \(run.id) job_variables")
         let rendered = try template.render(
-            deployment: .init(deploymentVariables, name: "deployment '\(deployment.name)' job_variables"),
-            run: .init(runVariables, name: "run \(run.id) job_variables"))
+            deploymentJSON: deployment.jobVariables, deploymentName: "deployment '\(deployment.name)' job_variables",
+            runJSON: run.jobVariables, runName: "run \(run.id) job_variables")
         let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
         return SubmissionJob(
             runID: run.id, attempt: run.attempt, poolName: pool.name, deploymentName: deployment.name,
             queueName: run.queueName, idempotencyKey: run.submissionKey, configuration: rendered.injecting(identity), now: now)
-    }
-
-    private static func variables(_ text: String?, source: String) throws(TemplateError) -> JSONValue? {
-        guard let text, !text.isEmpty else { return nil }
-        do {
-            return try JSONValue.parse(text)
-        } catch {
-            throw TemplateError([TemplateProblem(.malformedJSON, file: source, line: error.line, column: error.column, error.message)])
-        }
     }
 }

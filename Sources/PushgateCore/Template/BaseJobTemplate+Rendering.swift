@@ -25,7 +25,54 @@ extension BaseJobTemplate {
     package func validateJobVariables(
         deployment: VariableSource, run: VariableSource, requireAll: Bool
     ) -> [TemplateProblem] {
-        mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
+        if mergeAndCheck(deployment: deployment, run: run, requireAll: requireAll) != nil { return [] }
+        return mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
+    }
+
+    /// The merged values by slot when both layers are objects without forbidden placeholders and every
+    /// check of ``mergeAndValidate(deployment:run:requireAll:)`` passes; nil when any would report a
+    /// problem (the caller then runs that to report them). The same layers, order and rules, as predicates.
+    private func mergeAndCheck(deployment: VariableSource, run: VariableSource, requireAll: Bool) -> [JSONValue?]? {
+        guard let deploymentLayer = checkedLayer(deployment), let runLayer = checkedLayer(run) else { return nil }
+        var values = slots.defaults
+        // Each supplied variable is checked merged with what lies below it, right after its layer sets it.
+        guard apply(deploymentLayer, to: &values, validate: true) else { return nil }
+        guard apply(runLayer, to: &values, validate: true) else { return nil }
+        if requireAll {
+            for slot in slots.mustHaveValue where values[slot] == nil { return nil }
+        }
+        return values
+    }
+
+    /// A layer's values with dotted keys expanded; nil when it is not an object or holds a forbidden placeholder.
+    private func checkedLayer(_ source: VariableSource) -> [String: JSONValue]? {
+        guard let values = source.values else { return [:] }
+        guard case .object(let members) = values, BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name).isEmpty else { return nil }
+        return JobVariableMerge.expandDottedKeys(members)
+    }
+
+    /// One merge layer over `values` (``JobVariableMerge/merge(defaults:deployment:run:)`` by slot): each
+    /// variable replaced whole, an object `env` over an object `env` merged key by key; names without a
+    /// slot are dropped. With `validate`, false as soon as a set variable does not conform.
+    func apply(_ layer: [String: JSONValue], to values: inout [JSONValue?], validate: Bool) -> Bool {
+        for (name, value) in layer {
+            guard let slot = slots.index[name] else { continue }
+            if !apply(value, to: &values, slot: slot, validate: validate) { return false }
+        }
+        return true
+    }
+
+    /// One variable of a layer into its slot; with `validate`, false when the merged value does not conform.
+    func apply(_ value: JSONValue, to values: inout [JSONValue?], slot: Int, validate: Bool) -> Bool {
+        if slot == slots.env, case .object(var below)? = values[slot], case .object(let above) = value {
+            values[slot] = nil  // `below` is then the only reference to a layer's own env, merged in place
+            below.merge(above) { _, new in new }
+            values[slot] = .object(below)
+        } else {
+            values[slot] = value
+        }
+        guard validate, let node = slots.schemas[slot] else { return true }
+        return variables.conforms(values[slot]!, variable: node, isRequired: slots.isRequired[slot], isBlock: slots.isBlock[slot])
     }
 
     /// The merged variables (nil when a layer is not an object) and every problem with them; one merge
@@ -40,7 +87,7 @@ extension BaseJobTemplate {
                 problems.append(TemplateProblem(.invalidValue, file: source.name, path: .root, "job variables must be a JSON object, got \(values.typeName)"))
                 continue
             }
-            problems += forbiddenPlaceholders(in: values, file: source.name)
+            problems += BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name)
         }
         if !problems.isEmpty { return (nil, problems) }
         // Defaults were validated with the template; only what each layer supplies is checked here, merged
@@ -60,11 +107,17 @@ extension BaseJobTemplate {
         return (merged, problems)
     }
 
-    private func forbiddenPlaceholders(in values: JSONValue, file: String) -> [TemplateProblem] {
+    static func forbiddenPlaceholders(in values: JSONValue, file: String) -> [TemplateProblem] {
         // Most variables hold no "{{" at all: check that first, without building paths.
         func mayHold(_ value: JSONValue) -> Bool {
             switch value {
             case .string(let text):
+                func holds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+                    guard bytes.count > 1 else { return false }
+                    for i in 1..<bytes.count where bytes[i] == UInt8(ascii: "{") && bytes[i - 1] == UInt8(ascii: "{") { return true }
+                    return false
+                }
+                if let found = text.utf8.withContiguousStorageIfAvailable(holds) { return found }
                 var previous: UInt8 = 0
                 for byte in text.utf8 {
                     if byte == UInt8(ascii: "{") && previous == byte { return true }
@@ -99,22 +152,48 @@ extension BaseJobTemplate {
     /// default env replaces an `env` placeholder with the merged dict). No validation: see ``render(deployment:run:requireAll:)``.
     package func render(merged: [String: JSONValue]) -> JSONValue {
         guard case .object(var output)? = compiled.render(merged) else { return .object([:]) }
-        let defaultEnv = variables.properties["env"]?["default"]?.objectValue ?? [:]
-        let literalEnv: [String: JSONValue]? = {
-            if case .object = jobConfiguration["env"], case .object(let rendered)? = output["env"] { return rendered }
-            return nil
-        }()
-        if !defaultEnv.isEmpty || literalEnv != nil, case .object(let mergedEnv)? = merged["env"] {
+        let literalEnv: [String: JSONValue]? = envIsLiteralObject ? output["env"]?.objectValue : nil
+        if hasDefaultEnv || literalEnv != nil, case .object(let mergedEnv)? = merged["env"] {
             output["env"] = .object((literalEnv ?? [:]).merging(mergedEnv) { _, new in new })
         }
         return .object(output)
     }
 
-    /// Validates the job variables and renders: what `pushgate render` prints.
+    /// As ``render(merged:)`` with the values by slot (see ``JobVariableSlots``).
+    func render(slots values: [JSONValue?]) -> JSONValue {
+        guard case .object(var output)? = compiled.render(slots: values) else { return .object([:]) }
+        let literalEnv: [String: JSONValue]? = envIsLiteralObject ? output["env"]?.objectValue : nil
+        if hasDefaultEnv || literalEnv != nil, case .object(let mergedEnv)? = values[slots.env] {
+            output["env"] = .object((literalEnv ?? [:]).merging(mergedEnv) { _, new in new })
+        }
+        return .object(output)
+    }
+
+    /// Validates the job variables and renders: what `pushgate render` prints and what every submission
+    /// sends. Valid variables take the slot path (merge by number, conformance predicate, render by
+    /// number); anything else reruns ``renderByDictionaries(deployment:run:requireAll:)``, which reports
+    /// every problem.
     package func render(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
+        if let values = mergeAndCheck(deployment: deployment, run: run, requireAll: requireAll) { return render(slots: values) }
+        return try renderByDictionaries(deployment: deployment, run: run, requireAll: requireAll)
+    }
+
+    /// The straightforward path over name-keyed dictionaries: the reference the slot path is tested
+    /// against, and what reports problems.
+    package func renderByDictionaries(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
         let (merged, problems) = mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll)
         guard let merged, problems.isEmpty else { throw TemplateError(problems) }
         return render(merged: merged)
+    }
+
+    /// Merge and render without validating: what Prefect's worker does (`resolve_for_flow_run` then
+    /// `apply_values`), and so the like-for-like figure of `pushgate-bench render`. Same slot path as
+    /// ``render(deployment:run:requireAll:)``; a layer that is not an object counts as empty.
+    package func renderWithoutValidation(deployment: JSONValue?, run: JSONValue?) -> JSONValue {
+        var values = slots.defaults
+        _ = apply(JobVariableMerge.expandDottedKeys(deployment?.objectValue ?? [:]), to: &values, validate: false)
+        _ = apply(JobVariableMerge.expandDottedKeys(run?.objectValue ?? [:]), to: &values, validate: false)
+        return render(slots: values)
     }
 }
 

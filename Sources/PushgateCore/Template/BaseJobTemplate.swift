@@ -13,7 +13,13 @@ package struct BaseJobTemplate: Sendable {
     package let file: String
     package let jobConfiguration: JSONValue
     package let variables: VariableSchema
+    /// The job variables by number, for the per-submission merge, validation and render.
+    let slots: JobVariableSlots
     let compiled: CompiledTemplate
+    /// `job_configuration.env` is a literal object (the lowest env layer, prefect-semantics.md §2.3).
+    let envIsLiteralObject: Bool
+    /// The `env` variable has a non-empty default object.
+    let hasDefaultEnv: Bool
 
     /// Parses and validates `data`; throws ``TemplateError`` with every problem found.
     package init(data: Data, file: String) throws(TemplateError) {
@@ -33,7 +39,10 @@ package struct BaseJobTemplate: Sendable {
         self.file = file
         jobConfiguration = document["job_configuration"]!
         variables = VariableSchema(document["variables"]!)
-        compiled = CompiledTemplate(jobConfiguration)
+        slots = JobVariableSlots(variables)
+        compiled = CompiledTemplate(jobConfiguration, slots: slots.index)
+        if case .object? = jobConfiguration["env"] { envIsLiteralObject = true } else { envIsLiteralObject = false }
+        hasDefaultEnv = !(variables.properties["env"]?["default"]?.objectValue ?? [:]).isEmpty
     }
 
     /// The template as a document again.

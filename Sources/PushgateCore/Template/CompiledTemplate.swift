@@ -1,22 +1,27 @@
 /// A `job_configuration` tree with every string's placeholders found once, so a render is a walk that
 /// substitutes values: Prefect's `apply_values(template, values, remove_notset=True)`
 /// (prefect-semantics.md §1.4, rules R0–R7).
+///
+/// Each placeholder also carries the number of its root variable in the template's
+/// ``JobVariableSlots``, so a submission's render reads values by index instead of hashing names, and
+/// fills prebuilt output objects (``RenderSkeletonCache``) instead of hashing every key into a new one.
 package struct CompiledTemplate: Sendable {
     indirect enum Node: Sendable {
-        /// A subtree without placeholders, returned as is.
+        /// A subtree without placeholders, returned as is (shared, never rebuilt).
         case literal(JSONValue)
         /// A string that is exactly one STANDARD placeholder: replaced by the typed value (R2).
-        case whole(ValuePath)
+        case whole(ValuePath, slot: Int?)
         /// A string with embedded or non-standard placeholders: always renders to a string (R3).
         case text([Piece])
         case array([Node])
-        case object([(key: String, node: Node)])
+        /// `id` numbers the object nodes (0..<objectCount), for ``RenderSkeletons``.
+        case object([(key: String, node: Node)], id: Int)
     }
 
     enum Piece: Sendable {
         case literal(String)
         /// A STANDARD placeholder: Python `str(value)`, or `""` when the value is missing.
-        case standard(ValuePath)
+        case standard(ValuePath, slot: Int?)
         /// `{{ $NAME }}`: pushgate never reads its own environment (it holds cloud secrets), so this is
         /// always missing and becomes `""`. Validation rejects it in `job_configuration`.
         case environment
@@ -25,18 +30,33 @@ package struct CompiledTemplate: Sendable {
     }
 
     let root: Node
+    let objectCount: Int
+    /// Prebuilt output objects per set of present variables; nil when the template has too many
+    /// variables deciding object keys for one 64-bit mask.
+    let skeletons: RenderSkeletonCache?
 
     package init(_ template: JSONValue) {
-        root = CompiledTemplate.compile(template)
+        self.init(template, slots: [:])
     }
 
-    private static func compile(_ value: JSONValue) -> Node {
+    /// Compiles with the slot numbers of root variable names (a root without one is always missing in
+    /// ``render(slots:)``).
+    init(_ template: JSONValue, slots: [String: Int]) {
+        var objectCount = 0
+        root = CompiledTemplate.compile(template, slots, &objectCount)
+        self.objectCount = objectCount
+        skeletons = RenderSkeletonCache(root: root, objectCount: objectCount)
+    }
+
+    private static func compile(_ value: JSONValue, _ slots: [String: Int], _ objectCount: inout Int) -> Node {
+        func compile(_ value: JSONValue) -> Node { CompiledTemplate.compile(value, slots, &objectCount) }
         switch value {
         case .string(let text):
             let found = Placeholder.scan(text)
             if found.isEmpty { return .literal(value) }
             if found.count == 1, found[0].fullMatch == text, found[0].kind == .standard {
-                return .whole(ValuePath(found[0].name))
+                let path = ValuePath(found[0].name)
+                return .whole(path, slot: slots[path.root])
             }
             var pieces: [Piece] = []
             let scalars = Array(text.unicodeScalars)
@@ -46,7 +66,9 @@ package struct CompiledTemplate: Sendable {
                     pieces.append(.literal(string(scalars[cursor..<placeholder.range.lowerBound])))
                 }
                 switch placeholder.kind {
-                case .standard: pieces.append(.standard(ValuePath(placeholder.name)))
+                case .standard:
+                    let path = ValuePath(placeholder.name)
+                    pieces.append(.standard(path, slot: slots[path.root]))
                 case .environment: pieces.append(.environment)
                 case .blockDocument, .variable: pieces.append(.verbatim(placeholder.fullMatch))
                 }
@@ -63,7 +85,8 @@ package struct CompiledTemplate: Sendable {
             if nodes.allSatisfy({ if case .literal = $0.node { return true } else { return false } }) {
                 return .literal(value)
             }
-            return .object(nodes)
+            objectCount += 1
+            return .object(nodes, id: objectCount - 1)
         case .null, .bool, .int, .double:
             return .literal(value)
         }
@@ -85,14 +108,14 @@ package struct CompiledTemplate: Sendable {
         switch node {
         case .literal(let value):
             return value
-        case .whole(let path):
+        case .whole(let path, _):
             return path.lookup(in: values)
         case .text(let pieces):
             var out = ""
             for piece in pieces {
                 switch piece {
                 case .literal(let s): out += s
-                case .standard(let path): out += path.lookup(in: values)?.pythonText ?? ""
+                case .standard(let path, _): out += path.lookup(in: values)?.pythonText ?? ""
                 case .environment: break
                 case .verbatim(let s): out += s
                 }
@@ -105,7 +128,7 @@ package struct CompiledTemplate: Sendable {
                 if let rendered = render(child, values) { items.append(rendered) }
             }
             return .array(items)
-        case .object(let nodes):
+        case .object(let nodes, _):
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(nodes.count)
             for (key, child) in nodes {

@@ -22,7 +22,14 @@ package struct ValuePath: Sendable, Hashable {
 
     /// The value at this path, or nil when any step misses (Prefect's `NotSet`).
     package func lookup(in values: [String: JSONValue]) -> JSONValue? {
-        guard let first = segments.first, var current = values[first] else { return nil }
+        guard let first = segments.first, let root = values[first] else { return nil }
+        return lookup(from: root)
+    }
+
+    /// The value at this path below the root variable's value `root`.
+    func lookup(from root: JSONValue) -> JSONValue? {
+        if segments.count == 1 { return root }
+        var current = root
         for segment in segments.dropFirst() {
             switch current {
             case .object(let members):

@@ -47,6 +47,70 @@ import Testing
         }
     }
 
+    /// Integers up to 18 digits are read without a String; longer ones, and the Int64 edges, by the
+    /// general path; beyond Int64 they become doubles, as before.
+    @Test(arguments: [
+        ("0", JSONValue.int(0)), ("-7", .int(-7)), ("999999999999999999", .int(999_999_999_999_999_999)),
+        ("-999999999999999999", .int(-999_999_999_999_999_999)), ("9223372036854775807", .int(.max)),
+        ("-9223372036854775808", .int(.min)), ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+        ("12.50", .double(12.5)), ("-1E2", .double(-100)),
+    ])
+    func parsesNumbersOnBothPaths(text: String, expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
+        #expect(try JSONValue.parse("[\(text)]") == .array([expected]))
+    }
+
+    /// Objects are built once at their final size from the members of every nesting level; a later
+    /// duplicate key wins, as Python's `json` does.
+    @Test func objectsNestAndTheLastDuplicateKeyWins() throws {
+        let value = try JSONValue.parse(#"{"a": {"x": 1, "y": {"z": [{"k": 1, "k": 2}]}, "x": 3}, "b": 1, "a2": {}, "b": 2}"#)
+        #expect(value == ["a": ["x": 3, "y": ["z": [["k": 2]]]], "a2": [:], "b": 2])
+        #expect(try JSONValue.parse(Data(#"{"k": "v"}"#.utf8)) == ["k": "v"])
+    }
+
+    /// ASCII strings skip UTF-8 validation; anything else is still validated.
+    @Test func invalidUTF8IsRefusedAndValidUTF8Kept() throws {
+        #expect(try JSONValue.parse(Data([0x22, 0x41, 0xC3, 0xA9, 0x22])) == .string("Aé"))
+        #expect { try JSONValue.parse(Data([0x22, 0x41, 0xC3, 0x22])) } throws: { ($0 as? JSONParseError)?.code == .invalidUTF8 }
+        #expect { try JSONValue.parse(Data([0x22, 0xFF, 0x22])) } throws: { ($0 as? JSONParseError)?.code == .invalidUTF8 }
+    }
+
+    /// The member reader yields an object's members in order, duplicates included, and says whether the
+    /// whole input was one object with plain keys.
+    @Test func objectMemberReaderReadsMembersInOrder() {
+        func read(_ text: String, limits: JSONParserLimits = .default) -> (members: [String], succeeded: Bool) {
+            var text = text
+            return text.withUTF8 { bytes in
+                var reader = JSONParser.ObjectMemberReader(bytes, limits: limits)
+                var members: [String] = []
+                while let (key, value) = reader.next() { members.append(String(decoding: key, as: UTF8.self) + "=" + value.serialized()) }
+                return (members, reader.succeeded)
+            }
+        }
+        #expect(read(#" {"a": 1, "b": {"c": [true]}, "a": "x"} "#) == (["a=1", #"b={"c":[true]}"#, #"a="x""#], true))
+        #expect(read("{}") == ([], true))
+        #expect(read("\u{FEFF}{\"a\": null}") == (["a=null"], true))
+        for bad in ["[]", "null", "", #"{"a": 1,}"#, #"{"a": 1} 2"#, #"{"\u0061": 1}"#, #"{"é": 1}"#, #"{"a" 1}"#, #"{"a": }"#, #"{"a": 1"#] {
+            #expect(read(bad).succeeded == false, "\(bad)")
+        }
+        #expect(read(#"{"a": [[1]]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == false)
+        #expect(read(#"{"a": [1]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == true)
+        #expect(read(#"{"a": 1}"#, limits: JSONParserLimits(maxDepth: 64, maxBytes: 4)).succeeded == false)
+    }
+
+    /// The reader says which values may hold a placeholder (a `{{` in any string, escaped or not), so
+    /// the others are not walked again.
+    @Test func objectMemberReaderFlagsValuesWithDoubleBraces() {
+        var text = #"{"a": "x{{y", "b": "x{y{", "c": ["{", {"d": "{{"}], "e": "\u007b\u007b", "f": "{\n{", "g": 1}"#
+        let flags = text.withUTF8 { bytes in
+            var reader = JSONParser.ObjectMemberReader(bytes)
+            var flags: [String: Bool] = [:]
+            while let (key, _) = reader.next() { flags[String(decoding: key, as: UTF8.self)] = reader.lastValueMayHoldPlaceholder }
+            return flags
+        }
+        #expect(flags == ["a": true, "b": false, "c": true, "e": true, "f": false, "g": false])
+    }
+
     @Test func refusesNestingBeyondTheLimit() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
