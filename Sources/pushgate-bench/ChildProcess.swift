@@ -2,7 +2,8 @@ import Foundation
 
 /// A `pushgate` child process of the benchmark (`emulate`, `serve`): the end-to-end figures are then the
 /// gateway's own, not shared with an in-process fake. The binary is the `pushgate` built beside this
-/// benchmark (`scripts/bench.sh` builds both). Output goes nowhere; stopped with SIGTERM.
+/// benchmark (`scripts/bench.sh` builds both). Its output and logs go to /dev/null (an emulator that fails to
+/// start is reported by the caller); stopped with SIGTERM.
 final class ChildProcess {
     private let process = Process()
     /// For `emulate`: the credentials file it wrote (profile `emulator`); empty otherwise.
@@ -18,7 +19,7 @@ final class ChildProcess {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.standardError
+        process.standardError = FileHandle.nullDevice
         try process.run()
     }
 

@@ -102,9 +102,11 @@ enum EndToEndBenchmark {
         let metrics = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics", headers: ["Authorization": "Bearer \(token)"])
         func submitted() async -> Int {
             guard let response = try? await http.execute(metrics), response.status == 200 else { return -1 }
-            let prefix = #"pushgate_submissions_total{outcome="submitted",provider="ecs:push"} "#
-            let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
-            return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+            // `pushgate_submissions_total{outcome="submitted",provider="ecs:push",replica="bench"} 20000`
+            let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n").first {
+                $0.hasPrefix("pushgate_submissions_total{") && $0.contains(#"outcome="submitted""#) && $0.contains(#"provider="ecs:push""#)
+            }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) } ?? 0
         }
         while await submitted() < 0 {
             guard serve.isRunning, Date() < t0 else { throw BenchError("end to end: pushgate serve did not answer /metrics before T0 (\(lead) s lead)") }
