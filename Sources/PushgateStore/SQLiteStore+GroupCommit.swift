@@ -36,16 +36,16 @@ extension SQLiteStore {
         await Task.yield()
         let followers = writeBatch ?? []
         writeBatch = nil
-        var own: Result<T, any Error> = .failure(StoreError(.io, "the write was not applied before its transaction ended"))
-        let commit = Result<Void, any Error> {
-            try write { db in
-                own = Result { try Self.underSavepoint(db) { try body(db) } }
-                for pending in followers { pending.run(db) }
-            }
+        return try await withCheckedThrowingContinuation { continuation in
+            commit([PendingWrite(body, continuation: continuation)] + followers)
         }
-        if case .success = commit { groupCommits += 1 }
-        for pending in followers { pending.complete(commit) }
-        return try commit.flatMap { own }.get()
+    }
+
+    /// Writes a batch in one transaction and resumes every caller.
+    private func commit(_ batch: [PendingWrite]) {
+        let outcome = Result<Void, any Error> { try write { db in batch.forEach { $0.run(db) } } }
+        if case .success = outcome { groupCommits += 1 }
+        batch.forEach { $0.complete(outcome) }
     }
 
     /// `body` under a savepoint: its writes are undone alone when it throws.
