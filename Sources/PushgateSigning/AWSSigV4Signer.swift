@@ -46,21 +46,7 @@ package struct AWSSigV4Signer: Sendable {
         method: String,
         url: String,
         headers: [(name: String, value: String)],
-        body: [UInt8],
-        date: Date,
-        signSecurityToken: Bool = true
-    ) throws -> AWSSignedRequest {
-        try body.withUnsafeBytes { body in
-            try sign(
-                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
-        }
-    }
-
-    package func sign(
-        method: String,
-        url: String,
-        headers: [(name: String, value: String)],
-        body: Data,
+        body: some ContiguousBytes,
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
