@@ -38,7 +38,10 @@ let package = Package(
         .executableTarget(name: "pushgate", dependencies: ["PushgateCLI"]),
         .executableTarget(
             name: "pushgate-bench",
-            dependencies: ["PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateServer"]
+            dependencies: [
+                "PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateStore", "PushgateEmulators", "PushgateProviders",
+                "PushgateServer", "PushgateTestSupport",
+            ]
         ),
 
         .target(name: "PushgateTestSupport", dependencies: ["PushgateCore"]),

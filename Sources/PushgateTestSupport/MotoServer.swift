@@ -33,7 +33,7 @@ package final class MotoServer: Sendable {
 
     /// Starts moto, waits until it accepts connections, bootstraps the IAM user and role, switches auth on.
     package init(readyTimeout: TimeInterval = 20) async throws {
-        let port = try MotoServer.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
@@ -111,25 +111,6 @@ package final class MotoServer: Sendable {
         print(json.dumps({"accessKeyID": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"],
                           "roleARN": role["Arn"], "accountID": account}))
         """#
-
-    /// Binds port 0 on 127.0.0.1 to learn a free port, then releases it for moto.
-    static func freeLoopbackPort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoServerError("socket() failed: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw MotoServerError("bind/getsockname on 127.0.0.1:0 failed: \(errno)") }
-        return UInt16(bigEndian: address.sin_port)
-    }
 
     static func accepts(port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -46,7 +46,7 @@ package final class PostgresTestServer: Sendable {
         self.binDirectory = binDirectory
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = try MotoServer.freeLoopbackPort()
+        port = try LoopbackPort.free()
         do {
             if getuid() == 0 {
                 guard let account = getpwnam("postgres") else { throw PostgresTestServerError("running as root but there is no 'postgres' user") }

@@ -5,6 +5,7 @@ import PushgateHTTP
 import PushgateProviders
 import PushgateServer
 import PushgateStore
+import PushgateTestSupport
 
 /// Runs from due to submitted through the gateway, on a SQLite store of `storeRuns` runs, submitting to the
 /// loopback fake ECS of `pushgate emulate` (every signature verified) run as a separate process. Two gateways:
@@ -90,7 +91,7 @@ enum EndToEndBenchmark {
 
     /// `pushgate serve` on the store until `due` submissions show in its metrics; returns its RSS.
     private static func runServe(database: String, credentials: String, templates: URL, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
-        let port = try ChildProcess.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let token = "bench-\(UUID().uuidString)"
         let serve = try ChildProcess(
             arguments: ["--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
