@@ -17,7 +17,7 @@ final class RequestRecorder: Sendable {
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: TimeInterval = 5, _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: TimeInterval = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
