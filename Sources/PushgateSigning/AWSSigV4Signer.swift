@@ -65,9 +65,10 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool = true
     ) throws -> AWSSignedRequest {
-        try ByteWriter.withUTF8(payloadHash) { hash in
-            try sign(
-                method: method, url: url, headers: headers, payloadHashHex: hash, date: date,
+        let parts = try AWSSigV4Signer.URLParts(url)
+        return ByteWriter.withUTF8(payloadHash) { hash in
+            sign(
+                method: method, parts: parts, headers: headers, payloadHashHex: hash, date: date,
                 signSecurityToken: signSecurityToken)
         }
     }
@@ -80,14 +81,29 @@ package struct AWSSigV4Signer: Sendable {
         date: Date,
         signSecurityToken: Bool
     ) throws -> AWSSignedRequest {
+        let parts = try AWSSigV4Signer.URLParts(url)
+        return sign(
+            method: method, parts: parts, headers: headers, payload: payload, date: date,
+            signSecurityToken: signSecurityToken)
+    }
+
+    /// The body's SHA-256 in hex, then the signature; `parts` is the parsed URL, so nothing can fail.
+    func sign(
+        method: String,
+        parts: URLParts,
+        headers: [(name: String, value: String)],
+        payload: UnsafeRawBufferPointer,
+        date: Date,
+        signSecurityToken: Bool
+    ) -> AWSSignedRequest {
         // The digest, then its hex, in one stack buffer.
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * Digest.sha256Length) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * Digest.sha256Length) { buffer in
             let digest = buffer.baseAddress!
             let hex = digest + Digest.sha256Length
             Digest.sha256(payload, into: digest)
             HexEncoding.encode(UnsafeRawBufferPointer(start: digest, count: Digest.sha256Length), into: hex)
-            return try sign(
-                method: method, url: url, headers: headers,
+            return sign(
+                method: method, parts: parts, headers: headers,
                 payloadHashHex: UnsafeBufferPointer(start: hex, count: 2 * Digest.sha256Length), date: date,
                 signSecurityToken: signSecurityToken)
         }
@@ -95,13 +111,12 @@ package struct AWSSigV4Signer: Sendable {
 
     private func sign(
         method: String,
-        url: String,
+        parts: URLParts,
         headers: [(name: String, value: String)],
         payloadHashHex: UnsafeBufferPointer<UInt8>,
         date: Date,
         signSecurityToken: Bool
-    ) throws -> AWSSignedRequest {
-        let parts = try AWSSigV4Signer.URLParts(url)
+    ) -> AWSSignedRequest {
         let timestamp = AWSSigV4Signer.timestamp(date)
         let token = credentials.sessionToken
 

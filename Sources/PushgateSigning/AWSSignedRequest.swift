@@ -1,6 +1,7 @@
 /// The result of signing: the headers to send, and every intermediate stage so tests (and dry runs)
 /// can compare each one with the AWS test suite or botocore (provider-apis.md §2.8). The canonical
-/// request and string to sign are kept as the bytes that were hashed and become Strings only when read.
+/// request and string to sign are kept as the bytes that were hashed (or, from a prepared request, as
+/// its parts and the payload hash) and become Strings only when read.
 package struct AWSSignedRequest: Sendable {
     /// The caller's headers plus `Host` (when it was not given), `X-Amz-Date`, `X-Amz-Security-Token`
     /// (for temporary credentials) and `Authorization`, in that order; send exactly these.
@@ -10,24 +11,57 @@ package struct AWSSignedRequest: Sendable {
     /// `YYYYMMDD'T'HHMMSS'Z'`, as sent in `X-Amz-Date`.
     package var timestamp: String
 
-    /// The canonical request followed by the string to sign, as hashed and signed.
-    private let stages: [UInt8]
-    private let layout: AWSSigV4Signer.StageLayout
+    private enum Stages: Sendable {
+        /// The canonical request followed by the string to sign, as hashed and signed.
+        case bytes([UInt8], AWSSigV4Signer.StageLayout)
+        /// Signed by `request`, whose parts and this payload hash rebuild the stages when read: building
+        /// them per signature is work a sender never reads.
+        case prepared(AWSSigV4PreparedRequest, payloadHash: SHA256Digest)
+    }
+
+    private let stages: Stages
 
     init(headers: [(name: String, value: String)], authorization: String, timestamp: String, stages: [UInt8], layout: AWSSigV4Signer.StageLayout) {
         self.headers = headers
         self.authorization = authorization
         self.timestamp = timestamp
-        self.stages = stages
-        self.layout = layout
+        self.stages = .bytes(stages, layout)
     }
 
-    package var canonicalRequest: String { text(0..<layout.canonicalRequestEnd) }
-    package var stringToSign: String { text(layout.canonicalRequestEnd..<stages.count) }
+    init(
+        headers: [(name: String, value: String)], authorization: String, timestamp: String,
+        preparedBy request: AWSSigV4PreparedRequest, payloadHash: SHA256Digest
+    ) {
+        self.headers = headers
+        self.authorization = authorization
+        self.timestamp = timestamp
+        self.stages = .prepared(request, payloadHash: payloadHash)
+    }
+
+    package var canonicalRequest: String {
+        switch stages {
+        case .bytes(let bytes, let layout): return text(bytes, 0..<layout.canonicalRequestEnd)
+        case .prepared(let request, let payloadHash): return request.canonicalRequest(timestamp: timestamp, payloadHash: payloadHash)
+        }
+    }
+
+    package var stringToSign: String {
+        switch stages {
+        case .bytes(let bytes, let layout): return text(bytes, layout.canonicalRequestEnd..<bytes.count)
+        case .prepared(let request, let payloadHash): return request.stringToSign(timestamp: timestamp, payloadHash: payloadHash)
+        }
+    }
+
     /// The lower-case names joined by `;`, as in the Authorization header.
-    package var signedHeaders: String { text(layout.signedHeaders) }
+    package var signedHeaders: String {
+        switch stages {
+        case .bytes(let bytes, let layout): return text(bytes, layout.signedHeaders)
+        case .prepared(let request, _): return request.signedHeaders
+        }
+    }
+
     /// Hex HMAC of the string to sign (the end of the Authorization header).
     package var signature: String { String(decoding: authorization.utf8.suffix(2 * Digest.sha256Length), as: UTF8.self) }
 
-    private func text(_ range: Range<Int>) -> String { String(decoding: stages[range], as: UTF8.self) }
+    private func text(_ bytes: [UInt8], _ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 }

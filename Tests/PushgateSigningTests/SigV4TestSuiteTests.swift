@@ -31,7 +31,7 @@ struct SigV4TestSuiteTests {
         #expect(Self.cases.contains("post-sts-token/post-sts-header-after"))
     }
 
-    @Test("canonical request, string to sign and Authorization match", arguments: cases)
+    @Test("canonical request, string to sign and Authorization match, signed plainly and prepared", arguments: cases)
     func matchesSuite(_ path: String) throws {
         let name = (path as NSString).lastPathComponent
         func read(_ ext: String) throws -> String {
@@ -53,16 +53,21 @@ struct SigV4TestSuiteTests {
         }
         let signer = AWSSigV4Signer(credentials: credentials, service: "service", region: "us-east-1")
         let host = request.headers.first { $0.name.lowercased() == "host" }?.value ?? ""
-        let signed = try signer.sign(
-            method: request.method, url: "https://\(host)\(request.target)", headers: request.headers,
-            body: Array(request.body.utf8), date: Self.date, signSecurityToken: signToken)
-
-        #expect(signed.canonicalRequest == creq)
-        #expect(signed.stringToSign == (try read("sts")))
-        #expect(signed.authorization == (try read("authz")))
-        #expect(signed.headers.last?.value == signed.authorization)
-        if let token = credentials.sessionToken {
-            #expect(signed.headers.contains { $0.name == "X-Amz-Security-Token" && $0.value == token })
+        let url = "https://\(host)\(request.target)"
+        let body = Array(request.body.utf8)
+        let plain = try signer.sign(
+            method: request.method, url: url, headers: request.headers, body: body, date: Self.date,
+            signSecurityToken: signToken)
+        let prepared = try AWSSigV4PreparedRequest(
+            signer: signer, method: request.method, url: url, headers: request.headers, signSecurityToken: signToken)
+        for signed in [plain, prepared.sign(body: body, date: Self.date)] {
+            #expect(signed.canonicalRequest == creq)
+            #expect(signed.stringToSign == (try read("sts")))
+            #expect(signed.authorization == (try read("authz")))
+            #expect(signed.headers.last?.value == signed.authorization)
+            if let token = credentials.sessionToken {
+                #expect(signed.headers.contains { $0.name == "X-Amz-Security-Token" && $0.value == token })
+            }
         }
     }
 

@@ -115,19 +115,28 @@ extension ECSProvider {
     package func signedRequest(_ operation: ECSOperation, payload: Data, credentials: AWSCredentials, at date: Date) throws
         -> HTTPRequest
     {
-        let url = endpoint + "/"
-        let signer = AWSSigV4Signer(credentials: credentials, service: ECSOperation.signingName, region: region)
-        let signed: AWSSignedRequest
+        let prepared: AWSSigV4PreparedRequest
         do {
-            signed = try signer.sign(
-                method: "POST", url: url,
-                headers: [(name: "Content-Type", value: ECSOperation.contentType), (name: "X-Amz-Target", value: operation.target)],
-                body: payload, date: date)
+            prepared = try preparedRequest(operation, credentials: credentials)
         } catch let error as SigningError {
-            throw ProviderError(.invalidConfiguration, "ECS \(operation.rawValue): cannot sign for \(url): \(error.message)")
+            throw ProviderError(.invalidConfiguration, "ECS \(operation.rawValue): cannot sign for \(endpoint)/: \(error.message)")
         }
+        let signed = prepared.sign(body: payload, date: date)
         return HTTPRequest(
-            method: "POST", url: url, headers: HTTPHeaders(signed.headers), body: payload, timeout: requestTimeout,
+            method: "POST", url: prepared.url, headers: HTTPHeaders(signed.headers), body: payload, timeout: requestTimeout,
             isIdempotent: operation.isIdempotent, carriesIdempotencyToken: operation.carriesIdempotencyToken)
+    }
+
+    /// The operation's request shape for `credentials`, prepared on first use and after a rotation.
+    private func preparedRequest(_ operation: ECSOperation, credentials: AWSCredentials) throws -> AWSSigV4PreparedRequest {
+        if let known = state.preparedRequests.withLock({ $0[operation] }), known.signer.credentials == credentials {
+            return known
+        }
+        let signer = AWSSigV4Signer(credentials: credentials, service: ECSOperation.signingName, region: region)
+        let prepared = try AWSSigV4PreparedRequest(
+            signer: signer, method: "POST", url: endpoint + "/",
+            headers: [(name: "Content-Type", value: ECSOperation.contentType), (name: "X-Amz-Target", value: operation.target)])
+        state.preparedRequests.withLock { $0[operation] = prepared }
+        return prepared
     }
 }

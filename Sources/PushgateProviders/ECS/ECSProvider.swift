@@ -76,13 +76,18 @@ package struct ECSProvider: Provider {
 }
 
 /// What an ``ECSProvider`` remembers between calls: the jitter source, the task definitions known to
-/// match a content hash, and the clock skew learned from AWS's `Date` header.
+/// match a content hash, the clock skew learned from AWS's `Date` header, and each operation's request
+/// shape prepared for signing.
 final class ECSProviderState: Sendable {
     let random: Mutex<any RandomNumberGenerator & Sendable>
     /// `family#hash` → task definition ARN.
     let definitions = Mutex<[String: String]>([:])
     /// Seconds to add to the local clock when signing (provider-apis.md §1.1).
     let skew = Mutex<TimeInterval>(0)
+    /// Every call of an operation goes to the same URL with the same headers, so its canonical-request
+    /// frame is prepared once per set of credentials (``AWSSigV4PreparedRequest``); rotated credentials
+    /// prepare it anew.
+    let preparedRequests = Mutex<[ECSOperation: AWSSigV4PreparedRequest]>([:])
 
     init(random: any RandomNumberGenerator & Sendable) {
         self.random = Mutex(random)

@@ -3,7 +3,9 @@ import PushgateCore
 import PushgateEmulators
 import PushgateHTTP
 import PushgateProviders
+import PushgateSigning
 import PushgateTestSupport
+import Synchronization
 import Testing
 
 /// The ECS provider through libcurl against ``FakeECSServer``: the full lifecycle, definition reuse,
@@ -100,6 +102,30 @@ struct ECSFakeServerTests {
             #expect(error?.code == .unauthorized && error?.httpStatus == 403 && error?.providerCode == "SignatureDoesNotMatch")
             #expect(error?.description.contains("not-the-secret") == false)
             #expect(fake.statistics.runTaskWorkloads == 0 && fake.statistics.authenticationFailures == 1)
+        }
+    }
+
+    @Test("rotated credentials are signed with at once: each operation's prepared request follows the credentials")
+    func rotatedCredentials() async throws {
+        try await withFake { fake, http in
+            let right = AWSCredentials(
+                accessKeyID: fake.configuration.accessKeyID, secretAccessKey: fake.configuration.secretAccessKey)
+            var wrong = right
+            wrong.secretAccessKey = "rotated-away"
+            let source = RotatingCredentials(right)
+            let provider = ECSProvider(
+                region: fake.configuration.region, endpoint: fake.endpoint, credentials: source, http: http,
+                clock: RecordingClock(), random: SplitMix64(seed: 7))
+            _ = try await provider.submit(try ECSFixtures.job())
+            source.set(wrong)
+            let refused = await #expect(throws: ProviderError.self) {
+                try await provider.submit(try ECSFixtures.job(runID: "22222222-2222-2222-2222-222222222222"))
+            }
+            #expect(refused?.code == .unauthorized)
+            source.set(right)
+            _ = try await provider.submit(try ECSFixtures.job(runID: "33333333-3333-3333-3333-333333333333"))
+            #expect(fake.statistics.runTaskWorkloads == 2)
+            #expect(fake.statistics.authenticationFailures == 1)
         }
     }
 
@@ -237,4 +263,12 @@ struct ECSFakeServerTests {
             #expect(response.status == 200 && stats["runTaskWorkloads"] == 1 && stats["taskDefinitionsRegistered"] == 1)
         }
     }
+}
+
+/// A credential source whose keys the test swaps, as a refreshed role session would.
+final class RotatingCredentials: AWSCredentialProvider {
+    private let current: Mutex<AWSCredentials>
+    init(_ credentials: AWSCredentials) { current = Mutex(credentials) }
+    func set(_ credentials: AWSCredentials) { current.withLock { $0 = credentials } }
+    func credentials() async throws -> AWSCredentials { current.withLock { $0 } }
 }
