@@ -168,7 +168,7 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
             initialized = count
         }
         return AWSSignedRequest(
-            headers: sent, authorization: authorization, timestamp: timestamp, preparedBy: self, payloadHash: payloadHash)
+            headers: sent, dateIndex: headersBeforeDate.count, preparedBy: self, payloadHash: payloadHash)
     }
 
     /// The key for the timestamp's date stamp: the last one when the day is the same, else from the cache.

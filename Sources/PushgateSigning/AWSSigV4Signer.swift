@@ -135,6 +135,7 @@ package struct AWSSigV4Signer: Sendable {
             }
         }
         if !hasHost { sent.insert((name: "Host", value: parts.host), at: 0) }
+        let dateIndex = sent.count
         sent.append((name: "X-Amz-Date", value: timestamp))
         if let token, signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
 
@@ -179,8 +180,7 @@ package struct AWSSigV4Signer: Sendable {
 
         if let token, !signSecurityToken { sent.append((name: "X-Amz-Security-Token", value: token)) }
         sent.append((name: "Authorization", value: authorization))
-        return AWSSignedRequest(
-            headers: sent, authorization: authorization, timestamp: timestamp, stages: stages, layout: layout)
+        return AWSSignedRequest(headers: sent, dateIndex: dateIndex, stages: stages, layout: layout)
     }
 
     /// `YYYYMMDD/{region}/{service}/aws4_request`.

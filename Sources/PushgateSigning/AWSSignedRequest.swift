@@ -5,11 +5,15 @@
 package struct AWSSignedRequest: Sendable {
     /// The caller's headers plus `Host` (when it was not given), `X-Amz-Date`, `X-Amz-Security-Token`
     /// (for temporary credentials) and `Authorization`, in that order; send exactly these.
-    package var headers: [(name: String, value: String)]
-    /// The complete `Authorization` header value.
-    package var authorization: String
+    package let headers: [(name: String, value: String)]
+    /// Where `X-Amz-Date` is in ``headers``.
+    private let dateIndex: Int
+
+    /// The complete `Authorization` header value (the last header; read from it rather than kept twice,
+    /// which cost reference counting on every signature).
+    package var authorization: String { headers[headers.count - 1].value }
     /// `YYYYMMDD'T'HHMMSS'Z'`, as sent in `X-Amz-Date`.
-    package var timestamp: String
+    package var timestamp: String { headers[dateIndex].value }
 
     private enum Stages: Sendable {
         /// The canonical request followed by the string to sign, as hashed and signed.
@@ -21,20 +25,19 @@ package struct AWSSignedRequest: Sendable {
 
     private let stages: Stages
 
-    init(headers: [(name: String, value: String)], authorization: String, timestamp: String, stages: [UInt8], layout: AWSSigV4Signer.StageLayout) {
+    /// `headers` ends with `Authorization` and has `X-Amz-Date` at `dateIndex`.
+    init(headers: [(name: String, value: String)], dateIndex: Int, stages: [UInt8], layout: AWSSigV4Signer.StageLayout) {
         self.headers = headers
-        self.authorization = authorization
-        self.timestamp = timestamp
+        self.dateIndex = dateIndex
         self.stages = .bytes(stages, layout)
     }
 
     init(
-        headers: [(name: String, value: String)], authorization: String, timestamp: String,
-        preparedBy request: AWSSigV4PreparedRequest, payloadHash: SHA256Digest
+        headers: [(name: String, value: String)], dateIndex: Int, preparedBy request: AWSSigV4PreparedRequest,
+        payloadHash: SHA256Digest
     ) {
         self.headers = headers
-        self.authorization = authorization
-        self.timestamp = timestamp
+        self.dateIndex = dateIndex
         self.stages = .prepared(request, payloadHash: payloadHash)
     }
 

@@ -91,13 +91,13 @@ enum SignBenchmark {
 
     /// Our two figures and botocore's, signatures per second (higher is better), and whether botocore's
     /// Authorization equals ours (both paths) at the fixed time.
-    static func run(iterations: Int = 20_000) -> (prepared: Double, oneOff: Double, botocore: Double?, sameAuthorization: Bool?) {
+    static func run(iterations: Int = 200_000) -> (prepared: Double, oneOff: Double, botocore: Double?, sameAuthorization: Bool?) {
         for prepared in [true, false] {  // warm up (caches, page faults)
             _ = signaturesPerSecond(iterations: min(1_000, iterations), prepared: prepared)
         }
         let prepared = signaturesPerSecond(iterations: iterations, prepared: true)
         let oneOff = signaturesPerSecond(iterations: iterations, prepared: false)
-        let peer = botocore(iterations: max(1, iterations / 4))
+        let peer = botocore(iterations: max(1, iterations / 40))
         return (prepared, oneOff, peer?.perSecond, peer.map { $0.authorization == pushgateAuthorization() })
     }
 }

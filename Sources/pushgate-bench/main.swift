@@ -75,8 +75,8 @@ do {
         var oneOff: [Double] = []
         var peers: [Double] = []
         var same: Bool?
-        for _ in 0..<5 {
-            let result = SignBenchmark.run(iterations: 20_000)
+        for _ in 0..<7 {
+            let result = SignBenchmark.run(iterations: 200_000)
             ours.append(result.prepared)
             oneOff.append(result.oneOff)
             if let peer = result.botocore { peers.append(peer) }
