@@ -8,14 +8,16 @@ extension MotoServer {
         package var securityGroups: [String]
     }
 
-    /// The default VPC's subnets and security group, read with boto3 signed by the bootstrap key.
+    /// The default VPC's subnets and security group, read with boto3 signed by the bootstrap key. The calls
+    /// only read, so botocore's standard retries may repeat them: under a loaded test run moto has answered
+    /// one with a non-XML error.
     package func defaultECSNetwork() throws -> ECSNetwork {
         let script = #"""
             import json, sys, boto3
             from botocore.config import Config
             url, key, secret = sys.argv[1:4]
             ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1", aws_access_key_id=key,
-                               aws_secret_access_key=secret, config=Config(retries={"max_attempts": 1}))
+                               aws_secret_access_key=secret, config=Config(retries={"max_attempts": 5, "mode": "standard"}))
             vpc = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]
             subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
             groups = [g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]]
