@@ -10,84 +10,17 @@ import Testing
 @Suite(.enabled(if: PostgresTestDatabase.isEnabled)) struct PostgresStoreTests {
     static let template = StoreFixture.template
 
-    /// A pool with queue, pool and deployment limits and `runs` due runs, as ConcurrentClaimTests builds it.
-    func seed(_ store: any Store, runs: Int, now: Date) async throws {
-        _ = try await store.createPool(WorkPoolSpec(name: "p", type: "ecs:push", baseJobTemplate: Self.template, concurrencyLimit: 12), now: now)
-        _ = try await store.createQueue(pool: "p", WorkQueueSpec(name: "hi", priority: 1, concurrencyLimit: 4), now: now)
-        _ = try await store.createQueue(pool: "p", WorkQueueSpec(name: "lo", priority: 2, concurrencyLimit: 10), now: now)
-        _ = try await store.createDeployment(DeploymentSpec(name: "a", poolName: "p", queueName: "hi", concurrencyLimit: 3), now: now)
-        _ = try await store.createDeployment(DeploymentSpec(name: "b", poolName: "p", queueName: "lo"), now: now)
-        _ = try await store.createDeployment(DeploymentSpec(name: "c", poolName: "p", queueName: "lo", concurrencyLimit: 2), now: now)
-        let specs = (0..<runs).map { i in
-            FlowRunSpec(deploymentName: ["a", "b", "c"][i % 3], scheduledTime: now.addingTimeInterval(Double(-i)))
-        }
-        _ = try await store.createRuns(specs, now: now)
-    }
-
-    /// The limits of ``seed(_:runs:now:)`` checked on one consistent read of the in-flight runs.
-    func violations(_ store: any Store) async throws -> [String] {
-        let inFlight = try await store.runs(FlowRunFilter(states: [.pending, .running], limit: 10_000))
-        var problems: [String] = []
-        if inFlight.count > 12 { problems.append("pool \(inFlight.count) > 12") }
-        if inFlight.filter({ $0.queueName == "hi" }).count > 4 { problems.append("queue hi over 4") }
-        if inFlight.filter({ $0.queueName == "lo" }).count > 10 { problems.append("queue lo over 10") }
-        if inFlight.filter({ $0.deploymentName == "a" }).count > 3 { problems.append("deployment a over 3") }
-        if inFlight.filter({ $0.deploymentName == "c" }).count > 2 { problems.append("deployment c over 2") }
-        return problems
-    }
-
     /// Three replicas (separate stores, each with its own pool of connections) claim from one database at
     /// once, with several claimers each, while runs complete: no run is claimed twice, no limit is ever
     /// exceeded, and every run is claimed exactly once in the end.
     @Test func replicasNeverDoubleClaimOrExceedLimits() async throws {
         let url = try await PostgresTestDatabase.create()
         let setup = try await PostgresStore.open(url)
-        try await seed(setup, runs: 300, now: Date())
+        try await ConcurrentClaimScenario.seed(setup, runs: 300, now: Date())
         var replicas: [PostgresStore] = []
         for _ in 0..<3 { replicas.append(try await PostgresStore.open(url, configuration: .init(maxConnections: 3))) }
-        let log = ClaimLog()
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, store) in replicas.enumerated() {
-                for worker in 0..<3 {
-                    group.addTask {
-                        let owner = "replica\(index)-worker\(worker)"
-                        var idle = 0
-                        while idle < 20 {
-                            let claimed = try await store.claim(pool: "p", owner: owner, limit: 3, leaseDuration: 60, now: Date())
-                            log.claimedIDs.withLock { $0 += claimed.map(\.id) }
-                            idle = claimed.isEmpty ? idle + 1 : 0
-                            for run in claimed {
-                                _ = try await store.markSubmitted(runID: run.id, owner: owner, providerHandle: "h-\(run.id)", now: Date())
-                                _ = try await store.markRunning(runID: run.id, reason: "started", now: Date())
-                                _ = try await store.markTerminal(runID: run.id, state: .completed, reason: "ok", now: Date())
-                            }
-                            try await Task.sleep(nanoseconds: 1_000_000)
-                        }
-                    }
-                }
-            }
-            group.addTask {
-                while !log.done.load(ordering: .relaxed) {
-                    let problems = try await self.violations(setup)
-                    if !problems.isEmpty { log.violations.withLock { $0 += problems } }
-                    try await Task.sleep(nanoseconds: 2_000_000)
-                }
-            }
-            var finished = 0
-            while finished < replicas.count * 3 {
-                try await group.next()
-                finished += 1
-            }
-            log.done.store(true, ordering: .relaxed)
-            try await group.waitForAll()
-        }
-
-        let ids = log.claimedIDs.withLock { $0 }
-        #expect(ids.count == 300)
-        #expect(Set(ids).count == ids.count, "a run was claimed twice")
-        #expect(log.violations.withLock { $0 }.isEmpty, "\(log.violations.withLock { $0 }.prefix(5))")
-        #expect(try await setup.runs(FlowRunFilter(states: [.completed], limit: 10_000)).count == 300)
+        let log = try await ConcurrentClaimScenario.run(claimers: replicas, monitor: setup)
+        try await ConcurrentClaimScenario.expectEachRunClaimedOnce(log, runs: 300, store: setup)
         for store in replicas { await store.close() }
         await setup.close()
     }
@@ -98,7 +31,7 @@ import Testing
         let url = try await PostgresTestDatabase.create()
         let setup = try await PostgresStore.open(url)
         let now = Date(timeIntervalSince1970: 1_767_225_600)
-        try await seed(setup, runs: 60, now: now)
+        try await ConcurrentClaimScenario.seed(setup, runs: 60, now: now)
         let expected = ReferenceModel.expectedClaims(
             pool: try await setup.pool(named: "p"),
             queues: try await setup.queues(pool: "p"),
@@ -125,7 +58,7 @@ import Testing
         }
         #expect(Set(claimed).count == claimed.count, "a run was claimed twice")
         #expect(Set(claimed) == Set(expected), "claimed \(claimed.count), the model takes \(expected.count)")
-        #expect(try await violations(setup).isEmpty)
+        #expect(try await ConcurrentClaimScenario.violations(setup).isEmpty)
         for store in replicas { await store.close() }
         await setup.close()
     }
@@ -137,7 +70,7 @@ import Testing
         let dead = try await PostgresStore.open(url)
         let alive = try await PostgresStore.open(url)
         let now = Date(timeIntervalSince1970: 1_767_225_600)
-        try await seed(dead, runs: 30, now: now)
+        try await ConcurrentClaimScenario.seed(dead, runs: 30, now: now)
         let lost = try await dead.claim(pool: "p", owner: "dead", limit: 6, leaseDuration: 30, now: now)
         let kept = try await alive.claim(pool: "p", owner: "alive", limit: 6, leaseDuration: 30, now: now)
         #expect(lost.count == 6 && kept.count == 6)
