@@ -54,20 +54,6 @@ struct CloudRunEndToEndTests {
         return try BearerProviderTestSupport.job(template: "cloud-run-v2-push.json", variables: .object(merged), runID: runID)
     }
 
-    /// Polls until terminal (at most `limit` polls).
-    static func track(_ provider: CloudRunV2Provider, _ handle: ProviderHandle, _ job: SubmissionJob, cancelRequested: Bool = false, limit: Int = 20)
-        async throws -> [ProviderStatus]
-    {
-        var seen: [ProviderStatus] = []
-        for _ in 0..<limit {
-            let target = PollTarget(handle: handle, job: job, cancelRequested: cancelRequested, submittedAt: job.now, now: Date())
-            let status = try #require(try await provider.poll([target])[handle])
-            seen.append(status)
-            if status.state.isTerminal { break }
-        }
-        return seen
-    }
-
     @Test("a run walks Pending → Running → Completed; clean-up deletes the job; a later poll sees 404 → Crashed (not ours) or Cancelled (ours)")
     func completes() async throws {
         try await Self.withFake { fake, http in
@@ -75,7 +61,7 @@ struct CloudRunEndToEndTests {
             let job = try Self.job()
             let handle = try await provider.submit(job)
             #expect(handle.value == "pg-\(BearerProviderTestSupport.runID)-1")
-            let states = try await Self.track(provider, handle, job).map(\.state)
+            let states = try await provider.pollUntilTerminal(handle, job: job).map(\.state)
             #expect(states == [.pending, .running, .completed])
             // What the fake received is what Prefect's worker would send.
             let body = try #require(fake.jobBody(id: handle.value))
@@ -102,13 +88,13 @@ struct CloudRunEndToEndTests {
             let provider = try Self.provider(fake, http)
             let failing = try Self.job(["command": "sh -c exit 3"], runID: "run-fail")
             let failedHandle = try await provider.submit(failing)
-            let failed = try #require(try await Self.track(provider, failedHandle, failing).last)
+            let failed = try #require(try await provider.pollUntilTerminal(failedHandle, job: failing).last)
             #expect(failed.state == .failed)
             #expect(failed.exitCode == 3)
 
             let crashing = try Self.job(["image": "repo/crash:1"], runID: "run-crash")
             let crashedHandle = try await provider.submit(crashing)
-            #expect(try await Self.track(provider, crashedHandle, crashing).last?.state == .crashed)
+            #expect(try await provider.pollUntilTerminal(crashedHandle, job: crashing).last?.state == .crashed)
 
             let missing = try Self.job(["image": "repo/missing:1"], runID: "run-missing")
             let error = await #expect(throws: ProviderError.self) { try await provider.submit(missing) }
@@ -124,9 +110,9 @@ struct CloudRunEndToEndTests {
             let provider = try Self.provider(fake, http)
             let job = try Self.job()
             let handle = try await provider.submit(job)
-            #expect(try await Self.track(provider, handle, job, limit: 2).last?.state == .running)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, limit: 2).last?.state == .running)
             try await provider.cancel(handle, job: job, reason: "user asked")
-            let states = try await Self.track(provider, handle, job, cancelRequested: true).map(\.state)
+            let states = try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true).map(\.state)
             #expect(states == [.running, .cancelled])
             #expect(fake.statistics.cancels == 1)
         }
@@ -145,7 +131,7 @@ struct CloudRunEndToEndTests {
             let job = try Self.job()
             let handle = try await provider.submit(job)
             #expect(clock.recordedWaits.contains { $0 >= 2.9 })  // Retry-After: 3 honoured
-            #expect(try await Self.track(provider, handle, job).last?.state == .completed)
+            #expect(try await provider.pollUntilTerminal(handle, job: job).last?.state == .completed)
             let stats = fake.statistics
             #expect(stats.calls["jobs.create"] == 3)  // 429, 503 (looked up: 404), then created
             #expect(stats.jobsCreated == 1 && stats.duplicateCreates == 0)
@@ -165,7 +151,7 @@ struct CloudRunEndToEndTests {
             let provider = try Self.provider(fake, http)
             let job = try Self.job()
             let handle = try await provider.submit(job)
-            #expect(try await Self.track(provider, handle, job).last?.state == .completed)
+            #expect(try await provider.pollUntilTerminal(handle, job: job).last?.state == .completed)
             let stats = fake.statistics
             #expect(stats.jobsCreated == 1 && stats.duplicateCreates == 0)
             #expect(stats.calls["jobs.run"] == 1)
@@ -199,7 +185,7 @@ struct CloudRunEndToEndTests {
             let job = try Self.job()
             let handle = try await provider.submit(job)
             fake.expireTokens()
-            #expect(try await Self.track(provider, handle, job, limit: 1).last?.state == .running)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, limit: 1).last?.state == .running)
             #expect(fake.statistics.unauthorized == 1)
             #expect(fake.statistics.tokensIssued == 2)
         }

@@ -55,19 +55,6 @@ struct ContainerInstancesEndToEndTests {
         return try BearerProviderTestSupport.job(template: "azure-container-instance-push.json", variables: .object(merged), runID: runID)
     }
 
-    static func track(_ provider: ContainerInstancesProvider, _ handle: ProviderHandle, _ job: SubmissionJob, cancelRequested: Bool = false, limit: Int = 20)
-        async throws -> [ProviderStatus]
-    {
-        var seen: [ProviderStatus] = []
-        for _ in 0..<limit {
-            let target = PollTarget(handle: handle, job: job, cancelRequested: cancelRequested, submittedAt: job.now, now: Date())
-            let status = try #require(try await provider.poll([target])[handle])
-            seen.append(status)
-            if status.state.isTerminal { break }
-        }
-        return seen
-    }
-
     @Test("a run walks Pending → Running → Completed; delete; a later GET 404 → Crashed (not ours) or Cancelled (ours)")
     func completes() async throws {
         try await Self.withFake { fake, http in
@@ -75,13 +62,13 @@ struct ContainerInstancesEndToEndTests {
             let job = try Self.job()
             let handle = try await provider.submit(job)
             #expect(handle.value == "\(BearerProviderTestSupport.runID):pg-\(BearerProviderTestSupport.runID)-1")
-            #expect(try await Self.track(provider, handle, job).map(\.state) == [.pending, .running, .completed])
+            #expect(try await provider.pollUntilTerminal(handle, job: job).map(\.state) == [.pending, .running, .completed])
             let body = try #require(fake.groupBody(name: "pg-\(BearerProviderTestSupport.runID)-1"))
             #expect(body["location"] == "westeurope")  // read from the resource group
             try await provider.cleanUp(handle, job: job)
             try await provider.cleanUp(handle, job: job)
-            #expect(try await Self.track(provider, handle, job, limit: 1).last?.state == .crashed)
-            #expect(try await Self.track(provider, handle, job, cancelRequested: true, limit: 1).last?.state == .cancelled)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, limit: 1).last?.state == .crashed)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true, limit: 1).last?.state == .cancelled)
             let stats = fake.statistics
             #expect(stats.workloads == 1 && stats.groupsUpdated == 0 && stats.deletes == 1)
             #expect(stats.tokensIssued == 1 && stats.unauthorized == 0 && stats.invalidRequests == 0)
@@ -93,16 +80,16 @@ struct ContainerInstancesEndToEndTests {
         try await Self.withFake { fake, http in
             let provider = try Self.provider(fake, http)
             let failing = try Self.job(["command": "sh -c exit 4"], runID: "run-fail")
-            let failed = try #require(try await Self.track(provider, try await provider.submit(failing), failing).last)
+            let failed = try #require(try await provider.pollUntilTerminal(try await provider.submit(failing), job: failing).last)
             #expect(failed.state == .failed && failed.exitCode == 4)
 
             let crashing = try Self.job(["image": "repo/crash:1"], runID: "run-crash")
-            #expect(try await Self.track(provider, try await provider.submit(crashing), crashing).last?.state == .crashed)
+            #expect(try await provider.pollUntilTerminal(try await provider.submit(crashing), job: crashing).last?.state == .crashed)
 
             let stopped = try Self.job(runID: "run-stopped")
             let handle = try await provider.submit(stopped)
             fake.stopExternally(name: "pg-run-stopped-1")
-            #expect(try await Self.track(provider, handle, stopped).last?.state == .crashed)
+            #expect(try await provider.pollUntilTerminal(handle, job: stopped).last?.state == .crashed)
         }
     }
 
@@ -112,9 +99,9 @@ struct ContainerInstancesEndToEndTests {
             let provider = try Self.provider(fake, http)
             let job = try Self.job()
             let handle = try await provider.submit(job)
-            #expect(try await Self.track(provider, handle, job, limit: 1).last?.state == .running)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, limit: 1).last?.state == .running)
             try await provider.cancel(handle, job: job, reason: "user asked")
-            #expect(try await Self.track(provider, handle, job, cancelRequested: true).last?.state == .cancelled)
+            #expect(try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true).last?.state == .cancelled)
             #expect(fake.statistics.stops == 1)
         }
     }
@@ -132,7 +119,7 @@ struct ContainerInstancesEndToEndTests {
             let job = try Self.job()
             let handle = try await provider.submit(job)
             #expect(clock.recordedWaits.contains { $0 >= 3.9 })
-            #expect(try await Self.track(provider, handle, job).last?.state == .completed)
+            #expect(try await provider.pollUntilTerminal(handle, job: job).last?.state == .completed)
             let stats = fake.statistics
             #expect(stats.workloads == 1)
             #expect(stats.groupsUpdated == 0)  // a second PUT would have restarted the group

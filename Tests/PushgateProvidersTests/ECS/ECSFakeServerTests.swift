@@ -30,7 +30,7 @@ struct ECSFakeServerTests {
             #expect(provider.validate(job).isEmpty)
             let handle = try await provider.submit(job)
             #expect(ECSTaskHandle(handle)?.cluster == "arn:aws:ecs:us-east-1:123456789012:cluster/default")
-            let states = try await provider.pollUntilTerminal(handle, job: job).map(\.state)
+            let states = try await provider.pollUntilTerminal(handle, job: job, now: job.now).map(\.state)
             #expect(states == [.pending, .running, .completed])
 
             let second = try ECSFixtures.job(runID: "22222222-2222-2222-2222-222222222222")
@@ -71,22 +71,22 @@ struct ECSFakeServerTests {
         try await withFake { fake, http in
             let provider = ECSProvider.against(fake, http: http, clock: RecordingClock())
             let failing = try ECSFixtures.job(["image": "example/fail:1"], runID: "a0000000-0000-0000-0000-000000000001")
-            let failed = try await provider.pollUntilTerminal(try await provider.submit(failing), job: failing)
+            let failed = try await provider.pollUntilTerminal(try await provider.submit(failing), job: failing, now: failing.now)
             #expect(failed.last == ProviderStatus(.failed, exitCode: 1, reason: "exit code 1: Essential container in task exited"))
 
             let pull = try ECSFixtures.job(["image": "example/crash:1"], runID: "a0000000-0000-0000-0000-000000000002")
-            let crashed = try await provider.pollUntilTerminal(try await provider.submit(pull), job: pull)
+            let crashed = try await provider.pollUntilTerminal(try await provider.submit(pull), job: pull, now: pull.now)
             #expect(crashed.last?.state == .crashed && crashed.last?.reason?.contains("CannotPullContainerError") == true)
 
             let oom = try ECSFixtures.job(["image": "example/oom:1"], runID: "a0000000-0000-0000-0000-000000000003")
-            let killed = try await provider.pollUntilTerminal(try await provider.submit(oom), job: oom)
+            let killed = try await provider.pollUntilTerminal(try await provider.submit(oom), job: oom, now: oom.now)
             #expect(killed.last?.state == .crashed && killed.last?.reason?.contains("OutOfMemoryError") == true)
 
             let long = try ECSFixtures.job(runID: "a0000000-0000-0000-0000-000000000004")
             let handle = try await provider.submit(long)
             _ = try await provider.poll([PollTarget(handle: handle, job: long, submittedAt: long.now, now: long.now)])
             try await provider.cancel(handle, job: long, reason: "Cancelled by pushgate run \(long.runID)")
-            let cancelled = try await provider.pollUntilTerminal(handle, job: long, cancelRequested: true)
+            let cancelled = try await provider.pollUntilTerminal(handle, job: long, cancelRequested: true, now: long.now)
             #expect(cancelled.last?.state == .cancelled)
             try await provider.cancel(handle, job: long, reason: "again")  // already stopped: no error
             #expect(fake.statistics.tasksStopped == 1)
@@ -245,7 +245,7 @@ struct ECSFakeServerTests {
 
             let perRun = try ECSFixtures.job(["auto_deregister_task_definition": true], runID: "b0000000-0000-0000-0000-000000000002")
             let handle = try await provider.submit(perRun)
-            _ = try await provider.pollUntilTerminal(handle, job: perRun)
+            _ = try await provider.pollUntilTerminal(handle, job: perRun, now: perRun.now)
             try await provider.cleanUp(handle, job: perRun)
             try await provider.cleanUp(handle, job: perRun)
             let stats = fake.statistics

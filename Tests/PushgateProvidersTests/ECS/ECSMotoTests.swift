@@ -49,7 +49,7 @@ struct ECSMotoTests {
             let handle = try await provider.submit(first)
             let task = try #require(ECSTaskHandle(handle))
             #expect(task.cluster.hasSuffix(":cluster/pushgate"))
-            let states = try await provider.pollUntilTerminal(handle, job: first).map(\.state)
+            let states = try await provider.pollUntilTerminal(handle, job: first, now: first.now).map(\.state)
             #expect(states.last == .completed, "\(states)")
             #expect(states.dropLast().allSatisfy { $0 == .running }, "moto starts tasks RUNNING: \(states)")
 
@@ -76,7 +76,7 @@ struct ECSMotoTests {
             let job = try job(network, runID: "c0000000-0000-0000-0000-000000000003", ["auto_deregister_task_definition": true])
             let handle = try await provider.submit(job)
             try await provider.cancel(handle, job: job, reason: "Cancelled by pushgate")
-            let states = try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true)
+            let states = try await provider.pollUntilTerminal(handle, job: job, cancelRequested: true, now: job.now)
             #expect(states.last?.state == .cancelled, "\(states)")
             try await provider.cleanUp(handle, job: job)
             let family = try #require(ECSFixtures.plan(job)?.family)

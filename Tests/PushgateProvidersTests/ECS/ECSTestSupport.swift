@@ -66,18 +66,4 @@ extension ECSProvider {
                     secretAccessKey: secret ?? fake.configuration.secretAccessKey)),
             http: http, clock: clock, random: SplitMix64(seed: 7))
     }
-
-    /// Polls until terminal (at most `limit` polls), returning every status seen.
-    func pollUntilTerminal(_ handle: ProviderHandle, job: SubmissionJob, cancelRequested: Bool = false, limit: Int = 20)
-        async throws -> [ProviderStatus]
-    {
-        var seen: [ProviderStatus] = []
-        for _ in 0..<limit {
-            let target = PollTarget(handle: handle, job: job, cancelRequested: cancelRequested, submittedAt: job.now, now: job.now)
-            guard let status = try await poll([target])[handle] else { break }
-            seen.append(status)
-            if status.state.isTerminal { break }
-        }
-        return seen
-    }
 }
