@@ -23,30 +23,19 @@ enum DeploymentCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        let parsed: ParsedArguments
-        do {
-            parsed = try ParsedArguments(arguments, valueOptions: ["pool", "queue", "vars", "concurrency"], flagOptions: ["json"])
-        } catch {
-            return StoreCommandSupport.report("deployment", error, context)
-        }
-        guard let sub = parsed.positionals.first else {
-            context.error("pushgate deployment: missing subcommand (see 'pushgate deployment --help')")
-            return .usage
-        }
-        let command = "deployment \(sub)"
-        do {
+        await StoreCommandSupport.dispatch(
+            "deployment", arguments,
+            valueOptions: ["pool", "queue", "vars", "concurrency"],
+            flagOptions: ["json"], context: context
+        ) { sub in
             switch sub {
-            case "create": return try await create(parsed, command, context)
-            case "ls", "list": return try await list(parsed, command, context)
-            case "inspect": return try await inspect(parsed, command, context)
-            case "update": return try await update(parsed, command, context)
-            case "delete", "rm": return try await delete(parsed, command, context)
-            default:
-                context.error("pushgate deployment: unknown subcommand '\(sub)' (see 'pushgate deployment --help')")
-                return .usage
+            case "create": return create
+            case "ls", "list": return list
+            case "inspect": return inspect
+            case "update": return update
+            case "delete", "rm": return delete
+            default: return nil
             }
-        } catch {
-            return StoreCommandSupport.report(command, error, context)
         }
     }
 

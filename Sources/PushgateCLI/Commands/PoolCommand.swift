@@ -28,36 +28,21 @@ enum PoolCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        let parsed: ParsedArguments
-        do {
-            parsed = try ParsedArguments(
-                arguments,
-                valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
-                flagOptions: ["json", "paused"]
-            )
-        } catch {
-            return StoreCommandSupport.report("pool", error, context)
-        }
-        guard let sub = parsed.positionals.first else {
-            context.error("pushgate pool: missing subcommand (see 'pushgate pool --help')")
-            return .usage
-        }
-        let command = "pool \(sub)"
-        do {
+        await StoreCommandSupport.dispatch(
+            "pool", arguments,
+            valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
+            flagOptions: ["json", "paused"], context: context
+        ) { sub in
             switch sub {
-            case "create": return try await create(parsed, command, context)
-            case "ls", "list": return try await list(parsed, command, context)
-            case "inspect": return try await inspect(parsed, command, context)
-            case "pause", "resume": return try await pause(parsed, sub == "pause", command, context)
-            case "set-concurrency": return try await setConcurrency(parsed, command, context)
-            case "delete", "rm": return try await delete(parsed, command, context)
-            case "preview": return try await preview(parsed, command, context)
-            default:
-                context.error("pushgate pool: unknown subcommand '\(sub)' (see 'pushgate pool --help')")
-                return .usage
+            case "create": return create
+            case "ls", "list": return list
+            case "inspect": return inspect
+            case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
+            case "set-concurrency": return setConcurrency
+            case "delete", "rm": return delete
+            case "preview": return preview
+            default: return nil
             }
-        } catch {
-            return StoreCommandSupport.report(command, error, context)
         }
     }
 

@@ -24,31 +24,20 @@ enum QueueCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        let parsed: ParsedArguments
-        do {
-            parsed = try ParsedArguments(arguments, valueOptions: ["priority", "concurrency"], flagOptions: ["json", "paused"])
-        } catch {
-            return StoreCommandSupport.report("queue", error, context)
-        }
-        guard let sub = parsed.positionals.first else {
-            context.error("pushgate queue: missing subcommand (see 'pushgate queue --help')")
-            return .usage
-        }
-        let command = "queue \(sub)"
-        do {
+        await StoreCommandSupport.dispatch(
+            "queue", arguments,
+            valueOptions: ["priority", "concurrency"],
+            flagOptions: ["json", "paused"], context: context
+        ) { sub in
             switch sub {
-            case "create": return try await create(parsed, command, context)
-            case "ls", "list": return try await list(parsed, command, context)
-            case "inspect": return try await inspect(parsed, command, context)
-            case "update": return try await update(parsed, command, context)
-            case "pause", "resume": return try await pause(parsed, sub == "pause", command, context)
-            case "delete", "rm": return try await delete(parsed, command, context)
-            default:
-                context.error("pushgate queue: unknown subcommand '\(sub)' (see 'pushgate queue --help')")
-                return .usage
+            case "create": return create
+            case "ls", "list": return list
+            case "inspect": return inspect
+            case "update": return update
+            case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
+            case "delete", "rm": return delete
+            default: return nil
             }
-        } catch {
-            return StoreCommandSupport.report(command, error, context)
         }
     }
 

@@ -23,38 +23,23 @@ enum RunCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        let parsed: ParsedArguments
-        do {
-            parsed = try ParsedArguments(
-                arguments,
-                valueOptions: [
-                    "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason",
-                    "owner", "claim-batch", "lease",
-                ],
-                flagOptions: ["json"]
-            )
-        } catch {
-            return StoreCommandSupport.report("run", error, context)
-        }
-        guard let sub = parsed.positionals.first else {
-            context.error("pushgate run: missing subcommand (see 'pushgate run --help')")
-            return .usage
-        }
-        let command = "run \(sub)"
-        do {
+        await StoreCommandSupport.dispatch(
+            "run", arguments,
+            valueOptions: [
+                "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
+                "claim-batch", "lease",
+            ],
+            flagOptions: ["json"], context: context
+        ) { sub in
             switch sub {
-            case "create": return try await create(parsed, command, context)
-            case "ls", "list": return try await list(parsed, command, context)
-            case "inspect": return try await inspect(parsed, command, context)
-            case "cancel": return try await cancel(parsed, command, context)
+            case "create": return create
+            case "ls", "list": return list
+            case "inspect": return inspect
+            case "cancel": return cancel
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
-            case "stress": return try await stress(parsed, command, context)
-            default:
-                context.error("pushgate run: unknown subcommand '\(sub)' (see 'pushgate run --help')")
-                return .usage
+            case "stress": return stress
+            default: return nil
             }
-        } catch {
-            return StoreCommandSupport.report(command, error, context)
         }
     }
 

@@ -40,6 +40,37 @@ enum StoreCommandSupport {
         }
     }
 
+    /// One subcommand: the parsed arguments, its name for messages (`pool create`) and the context.
+    typealias Subcommand = (ParsedArguments, String, CommandContext) async throws -> ExitCode
+
+    /// Parses `arguments` for the command `name`, runs the subcommand its first positional names, and maps
+    /// every failure to one line and an exit status; a missing or unknown subcommand is a usage error.
+    static func dispatch(
+        _ name: String, _ arguments: [String], valueOptions: Set<String>, flagOptions: Set<String>,
+        context: CommandContext, subcommand: (String) -> Subcommand?
+    ) async -> ExitCode {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments(arguments, valueOptions: valueOptions, flagOptions: flagOptions)
+        } catch {
+            return report(name, error, context)
+        }
+        guard let sub = parsed.positionals.first else {
+            context.error("pushgate \(name): missing subcommand (see 'pushgate \(name) --help')")
+            return .usage
+        }
+        guard let body = subcommand(sub) else {
+            context.error("pushgate \(name): unknown subcommand '\(sub)' (see 'pushgate \(name) --help')")
+            return .usage
+        }
+        let command = "\(name) \(sub)"
+        do {
+            return try await body(parsed, command, context)
+        } catch {
+            return report(command, error, context)
+        }
+    }
+
     static func report(_ command: String, _ error: any Error, _ context: CommandContext) -> ExitCode {
         switch error {
         case let error as StoreError:
