@@ -1,8 +1,8 @@
 import Foundation
 import PushgateSigning
 
-/// SigV4 signing rate on an ECS RunTask (JSON 1.1, session token), beside botocore's `SigV4Auth` on the
-/// same request (provider-apis.md §2.8). The lead wires the figures into the table.
+/// SigV4 signing rate on an ECS RunTask (JSON 1.1, session token), as the ECS provider signs and as a one-off
+/// request is signed, beside botocore's `SigV4Auth` on the same request (provider-apis.md §2.8).
 enum SignBenchmark {
     static let body = Array(
         #"{"cluster":"prod","taskDefinition":"flow:3","count":1,"launchType":"FARGATE","clientToken":"run-1-attempt-1","startedBy":"pushgate","overrides":{"containerOverrides":[{"name":"prefect","environment":[{"name":"PREFECT__FLOW_RUN_ID","value":"0b1c2d3e-0000-4000-8000-000000000001"}]}]}}"#
@@ -91,7 +91,7 @@ enum SignBenchmark {
 
     /// Our two figures and botocore's, signatures per second (higher is better), and whether botocore's
     /// Authorization equals ours (both paths) at the fixed time.
-    static func run(iterations: Int = 200_000) -> (prepared: Double, oneOff: Double, botocore: Double?, sameAuthorization: Bool?) {
+    static func run(iterations: Int) -> (prepared: Double, oneOff: Double, botocore: Double?, sameAuthorization: Bool?) {
         for prepared in [true, false] {  // warm up (caches, page faults)
             _ = signaturesPerSecond(iterations: min(1_000, iterations), prepared: prepared)
         }
