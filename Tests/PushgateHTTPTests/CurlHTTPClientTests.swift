@@ -157,7 +157,7 @@ struct CurlHTTPClientTests {
         // the same request over HTTP/1.1 succeeds: proof the per-request option reaches libcurl.
         let server = try LoopbackHTTPServer { _ in .text(200, "ok") }
         defer { server.stop() }
-        try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(timeout: 5)) { client in
+        try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(timeout: 30)) { client in
             let request = HTTPRequest(method: "POST", url: "\(server.baseURL)/grpc", headers: ["TE": "trailers"])
             let plain = try await client.perform(request)
             #expect(plain.response.status == 200)

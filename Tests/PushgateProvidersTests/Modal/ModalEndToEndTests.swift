@@ -64,7 +64,7 @@ struct ModalEndToEndTests {
                 let request = ModalGRPCClient.request(
                     serverURL: server.endpoint, rpc: .authTokenGet, message: [],
                     credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)), authToken: nil,
-                    idempotencyKey: "k", attempt: .init(), timeout: 5)
+                    idempotencyKey: "k", attempt: .init(), timeout: 30)
                 let result = try await curl.perform(request, options: CurlRequestOptions(httpVersion: .http2PriorKnowledge))
                 #expect(result.httpVersion == .http2)
                 #expect(result.response.status == 200)
