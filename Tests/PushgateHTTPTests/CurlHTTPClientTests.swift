@@ -8,10 +8,7 @@ import Testing
 struct CurlHTTPClientTests {
     @Test func postBodyArrivesByteExactWithHeaders() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return .json(201, #"{"created":true}"#, headers: ["X-Answer": "42"])
-        }
+        let server = try recorder.server(answering: .json(201, #"{"created":true}"#, headers: ["X-Answer": "42"]))
         defer { server.stop() }
         let body = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) })
         let request = HTTPRequest(
@@ -37,10 +34,7 @@ struct CurlHTTPClientTests {
 
     @Test func bodyWithoutContentTypeGetsNoFormDefault() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return ServerResponse(status: 204)
-        }
+        let server = try recorder.server(answering: ServerResponse(status: 204))
         defer { server.stop() }
         try await withCurlHTTPClient { client in
             for method in ["PUT", "PATCH", "DELETE"] {
@@ -95,10 +89,7 @@ struct CurlHTTPClientTests {
 
     @Test func sequentialRequestsReuseOneKeptAliveConnection() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return .text(200, "ok")
-        }
+        let server = try recorder.server()
         defer { server.stop() }
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
@@ -116,10 +107,7 @@ struct CurlHTTPClientTests {
     /// carries a token the server deduplicates on; idempotent calls keep sharing one.
     @Test func nonIdempotentCallsGetFreshConnectionsUnlessTheServerDeduplicates() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return .text(200, "ok")
-        }
+        let server = try recorder.server()
         defer { server.stop() }
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
@@ -139,10 +127,7 @@ struct CurlHTTPClientTests {
 
     @Test func responseReportsHTTP11AndSendsUserAgent() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return .text(200, "ok")
-        }
+        let server = try recorder.server()
         defer { server.stop() }
         let result = try await withCurlHTTPClient { client in
             try await client.perform(HTTPRequest(method: "GET", url: "\(server.baseURL)/v"))

@@ -14,6 +14,14 @@ final class RequestRecorder: Sendable {
 
     func record(_ request: ServerRequest) { storage.withLock { $0.append(request) } }
     var requests: [ServerRequest] { storage.withLock { $0 } }
+
+    /// A loopback server that records every request here and answers each with `response`.
+    func server(answering response: ServerResponse = .text(200, "ok")) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            self.record(request)
+            return response
+        }
+    }
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.

@@ -18,10 +18,7 @@ struct LoopbackHTTPServerTests {
 
     @Test func handlerSeesQueryHeadersAndDecodedArguments() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer { request in
-            recorder.record(request)
-            return .json(200, "{}", headers: ["Retry-After": "7", "x-ms-request-id": "abc"])
-        }
+        let server = try recorder.server(answering: .json(200, "{}", headers: ["Retry-After": "7", "x-ms-request-id": "abc"]))
         defer { server.stop() }
         let url = "\(server.baseURL)/subscriptions/s-1/containerGroups?api-version=2023-05-01&name=a%20b&flag"
         let response = try await withCurlHTTPClient {
