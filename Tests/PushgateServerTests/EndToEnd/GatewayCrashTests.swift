@@ -122,34 +122,18 @@ extension EndToEnd {
 
             // In-flight intervals from the store's history: claimed until terminal.
             let runs = try await h.store.runs(FlowRunFilter(limit: 1_000))
-            var intervals: [(run: FlowRun, start: Date, end: Date)] = []
+            var intervals: [RunInterval] = []
             for run in runs {
                 let history = try await h.store.history(runID: run.id)
                 let start = try #require(history.first { $0.to == .pending }?.at)
                 let end = try #require(history.last?.at)
-                intervals.append((run, start, end))
+                intervals.append(RunInterval(run: run, start: start, end: end))
             }
-            func maxOverlap(_ selected: [(run: FlowRun, start: Date, end: Date)]) -> Int {
-                var events: [(at: Date, delta: Int)] = []
-                for item in selected {
-                    events.append((item.start, 1))
-                    events.append((item.end, -1))
-                }
-                // At equal times an end comes before a start: a slot freed and taken in one instant.
-                events.sort { lhs, rhs in lhs.at == rhs.at ? lhs.delta < rhs.delta : lhs.at < rhs.at }
-                var current = 0
-                var best = 0
-                for (_, delta) in events {
-                    current += delta
-                    best = max(best, current)
-                }
-                return best
-            }
-            #expect(maxOverlap(intervals) <= 6)
-            #expect(maxOverlap(intervals.filter { $0.run.queueName == "critical" }) <= 1)
-            #expect(maxOverlap(intervals.filter { $0.run.queueName == "high" }) <= 3)
-            #expect(maxOverlap(intervals.filter { $0.run.deploymentName == "low-capped" }) <= 1)
-            #expect(maxOverlap(intervals) == 6, "the pool limit was never reached: no load")
+            #expect(intervals.maxOverlap() <= 6)
+            #expect(intervals.filter { $0.run.queueName == "critical" }.maxOverlap() <= 1)
+            #expect(intervals.filter { $0.run.queueName == "high" }.maxOverlap() <= 3)
+            #expect(intervals.filter { $0.run.deploymentName == "low-capped" }.maxOverlap() <= 1)
+            #expect(intervals.maxOverlap() == 6, "the pool limit was never reached: no load")
 
             // What the provider saw: tasks alive at once never exceed the pool limit.
             let started = h.suite.ecs.statistics.startedTasks.map(\.at).sorted()

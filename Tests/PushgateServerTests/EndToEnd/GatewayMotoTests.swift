@@ -20,13 +20,7 @@ extension EndToEnd {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let credentialsPath = directory.appendingPathComponent("credentials").path
-            try Data("""
-                [aws moto]
-                access_key_id = \(moto.bootstrap.accessKeyID)
-                secret_access_key = \(moto.bootstrap.secretAccessKey)
-                region = us-east-1
-                endpoint_url = \(moto.endpoint)
-                """.utf8).write(to: URL(fileURLWithPath: credentialsPath))
+            try Data(moto.credentialsProfile().utf8).write(to: URL(fileURLWithPath: credentialsPath))
             try await withCurlHTTPClient { http in
                 let file = try CredentialsFile.load(path: credentialsPath)
                 let provider = try ProviderFactory.ecs(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])

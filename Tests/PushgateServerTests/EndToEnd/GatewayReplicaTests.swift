@@ -108,34 +108,19 @@ extension EndToEnd {
             // No limit exceeded at any moment, as the provider saw it: a task lives from RunTask for the
             // emulator's 0.6 s (the gateway holds its slot at least that long, until it sees the end).
             let byID = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0) })
-            var alive: [(run: FlowRun, start: Date, end: Date)] = []
+            var alive: [RunInterval] = []
             for task in h.suite.ecs.statistics.startedTasks {
                 guard let token = task.clientToken, let dash = token.lastIndex(of: "-"),
                     let run = byID[String(token[token.index(token.startIndex, offsetBy: 3)..<dash])]
                 else { continue }
-                alive.append((run, task.at, task.at.addingTimeInterval(0.6)))
+                alive.append(RunInterval(run: run, start: task.at, end: task.at.addingTimeInterval(0.6)))
             }
             #expect(alive.count == ecsRuns.count)
-            func maxOverlap(_ selected: [(run: FlowRun, start: Date, end: Date)]) -> Int {
-                var events: [(at: Date, delta: Int)] = []
-                for item in selected {
-                    events.append((item.start, 1))
-                    events.append((item.end, -1))
-                }
-                events.sort { lhs, rhs in lhs.at == rhs.at ? lhs.delta < rhs.delta : lhs.at < rhs.at }
-                var current = 0
-                var best = 0
-                for event in events {
-                    current += event.delta
-                    best = max(best, current)
-                }
-                return best
-            }
-            #expect(maxOverlap(alive) <= 40)
-            #expect(maxOverlap(alive) >= 20, "the pool was never under load")
-            #expect(maxOverlap(alive.filter { $0.run.queueName == "critical" }) <= 4)
-            #expect(maxOverlap(alive.filter { $0.run.queueName == "high" }) <= 12)
-            #expect(maxOverlap(alive.filter { $0.run.deploymentName == "low-capped" }) <= 8)
+            #expect(alive.maxOverlap() <= 40)
+            #expect(alive.maxOverlap() >= 20, "the pool was never under load")
+            #expect(alive.filter { $0.run.queueName == "critical" }.maxOverlap() <= 4)
+            #expect(alive.filter { $0.run.queueName == "high" }.maxOverlap() <= 12)
+            #expect(alive.filter { $0.run.deploymentName == "low-capped" }.maxOverlap() <= 8)
         }
     }
 }
