@@ -23,6 +23,18 @@ package final class MotoServer: Sendable {
     /// `http://127.0.0.1:<port>`.
     package var endpoint: String { "http://127.0.0.1:\(port)" }
 
+    /// A credentials-file section (`[aws NAME]`) with the bootstrap user's keys, us-east-1 and this endpoint.
+    package func credentialsProfile(_ name: String = "moto") -> String {
+        """
+        [aws \(name)]
+        access_key_id = \(bootstrap.accessKeyID)
+        secret_access_key = \(bootstrap.secretAccessKey)
+        region = us-east-1
+        endpoint_url = \(endpoint)
+
+        """
+    }
+
     /// True when `moto_server` and boto3 can be run here.
     package static var isAvailable: Bool {
         PythonScript.canImport("moto.server") && PythonScript.canImport("boto3")

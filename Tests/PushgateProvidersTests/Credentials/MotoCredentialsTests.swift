@@ -48,13 +48,7 @@ struct MotoCredentialsTests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let file = try CredentialsFile(
-            parsing: """
-                [aws moto-user]
-                access_key_id = \(moto.bootstrap.accessKeyID)
-                secret_access_key = \(moto.bootstrap.secretAccessKey)
-                region = us-east-1
-                endpoint_url = \(moto.endpoint)
-
+            parsing: moto.credentialsProfile("moto-user") + """
                 [aws moto-role]
                 role_arn = \(moto.bootstrap.roleARN)
                 source_profile = moto-user

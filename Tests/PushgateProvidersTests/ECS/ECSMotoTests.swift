@@ -14,14 +14,7 @@ struct ECSMotoTests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let network = try moto.defaultECSNetwork()
-        let file = try CredentialsFile(
-            parsing: """
-                [aws moto]
-                access_key_id = \(moto.bootstrap.accessKeyID)
-                secret_access_key = \(moto.bootstrap.secretAccessKey)
-                region = us-east-1
-                endpoint_url = \(moto.endpoint)
-                """, path: "moto.ini")
+        let file = try CredentialsFile(parsing: moto.credentialsProfile(), path: "moto.ini")
         try await withCurlHTTPClient { http in
             let provider = try ProviderFactory.ecs(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
             _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])
