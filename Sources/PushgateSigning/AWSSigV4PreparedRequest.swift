@@ -20,9 +20,9 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
 
     /// The canonical request up to and including `x-amz-date:`.
     private let canonicalHead: [UInt8]
-    /// SHA-256 state after the whole 64-byte blocks of ``canonicalHead``, and the bytes after them.
+    /// SHA-256 state after the whole 64-byte blocks of ``canonicalHead``, and how many bytes those are.
     private let canonicalHeadState: SHA256_CTX
-    private let canonicalHeadTail: [UInt8]
+    private let canonicalHeadHashedCount: Int
     /// From after the timestamp to the payload hash: the other header lines, the signed-header list, `\n`.
     private let canonicalMiddle: [UInt8]
     /// `/{region}/{service}/aws4_request`: the credential scope after its date stamp.
@@ -84,7 +84,7 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
         }
         precondition(hashed, "SHA256 failed")
         canonicalHeadState = state
-        canonicalHeadTail = Array(canonicalHead[wholeBlocks...])
+        canonicalHeadHashedCount = wholeBlocks
         canonicalMiddle = Array(first.canonical[dateEnd..<payloadStart])
 
         scopeTail = Array("/\(signer.region)/\(signer.service)/aws4_request".utf8)
@@ -114,12 +114,12 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
         let payloadHash = SHA256Digest(of: payload)
         let authorization = ByteWriter.withUTF8(timestamp) { timestamp in
             let capacity =
-                canonicalHeadTail.count + timestamp.count + canonicalMiddle.count + 2 * Digest.sha256Length
+                canonicalHead.count - canonicalHeadHashedCount + timestamp.count + canonicalMiddle.count + 2 * Digest.sha256Length
                 + Self.stringToSignLength(scopeTail: scopeTail.count)
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                 var out = ByteWriter(buffer)
                 // The canonical request after its pre-hashed blocks, hashed on from the saved state.
-                canonicalHeadTail.withUnsafeBufferPointer { out.append($0) }
+                canonicalHead.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[canonicalHeadHashedCount...])) }
                 out.append(timestamp)
                 canonicalMiddle.withUnsafeBufferPointer { out.append($0) }
                 payloadHash.withUnsafeBytes { out.appendHex($0) }
