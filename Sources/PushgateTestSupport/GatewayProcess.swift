@@ -1,11 +1,12 @@
 import Foundation
 
-/// A `pushgate` child process started by a test (`pushgate serve`, `pushgate emulate`…): its output goes
-/// to a log file the test can read; it is killed when stopped or released, so no test leaves one behind.
+/// A `pushgate` child process started by a test or the benchmark (`pushgate serve`, `pushgate emulate`…):
+/// its output goes to a log file the caller can read (or nowhere); it is killed when stopped or released, so
+/// nothing leaves one behind.
 package final class GatewayProcess: @unchecked Sendable {
     private let process = Process()
-    package let logURL: URL
-    private let log: FileHandle
+    /// Nil when the output is discarded.
+    package let logURL: URL?
 
     /// The `pushgate` executable built beside the test bundle (or in a known scratch folder).
     package static func binary() -> URL? {
@@ -19,11 +20,17 @@ package final class GatewayProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    package init(binary: URL, arguments: [String], environment: [String: String] = [:], logURL: URL) throws {
+    /// `logURL` nil discards the output (the benchmark, whose figures a log file's writes would share).
+    package init(binary: URL, arguments: [String], environment: [String: String] = [:], logURL: URL?) throws {
         self.logURL = logURL
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        log = try FileHandle(forWritingTo: logURL)
-        try log.seekToEnd()
+        let log: FileHandle
+        if let logURL {
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            log = try FileHandle(forWritingTo: logURL)
+            try log.seekToEnd()
+        } else {
+            log = FileHandle.nullDevice
+        }
         process.executableURL = binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -61,8 +68,8 @@ package final class GatewayProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Everything the process wrote so far.
-    package var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    /// Everything the process wrote so far (empty when it is discarded).
+    package var output: String { logURL.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? "" }
 
     /// Waits until the output contains `text` (or `timeout` passes); true when it appeared.
     package func waitForOutput(_ text: String, timeout: TimeInterval = 30) -> Bool {

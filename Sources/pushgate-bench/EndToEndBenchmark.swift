@@ -38,8 +38,8 @@ enum EndToEndBenchmark {
     static let poolName = "ecs-bench"
 
     static func measure(root: URL, gateway: Gateway, storeRuns: Int, due: Int, rate: Double?, directory: URL) async throws -> Result {
-        let emulator = try ChildProcess.emulator(directory: directory)
-        defer { emulator.stop() }
+        let emulator = try PushgateChild.emulator(directory: directory)
+        defer { emulator.process.terminate() }
         let path = directory.appendingPathComponent("e2e-\(UUID().uuidString).db").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let synchronousFull: Bool
@@ -93,11 +93,11 @@ enum EndToEndBenchmark {
     private static func runServe(database: String, credentials: String, templates: URL, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
         let port = try LoopbackPort.free()
         let token = "bench-\(UUID().uuidString)"
-        let serve = try ChildProcess(
-            arguments: ["--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
+        let serve = try PushgateChild.start(
+            ["--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
                 "--rate", "1000000", "--replica", "bench"],
             environment: ["PUSHGATE_TEMPLATES": templates.path])
-        defer { serve.stop() }
+        defer { serve.terminate() }
         let http = try CurlHTTPClient()
         defer { http.shutdown() }
         let metrics = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics", headers: ["Authorization": "Bearer \(token)"])
@@ -118,7 +118,7 @@ enum EndToEndBenchmark {
             try await Task.sleep(nanoseconds: 250_000_000)
         }
         let status = ClaimBenchmark.processStatus(pid: serve.pid)
-        serve.stop()
+        serve.terminate()
         return status
     }
 
