@@ -21,18 +21,20 @@ let package = Package(
         .target(name: "PushgateHTTP", dependencies: ["PushgateCore", "CCurl"]),
         .target(name: "PushgateProviders", dependencies: ["PushgateCore", "PushgateSigning"]),
         .target(name: "PushgateStore", dependencies: ["PushgateCore", "CSQLite3", "CLibPQ"]),
-        // Loopback emulators of the providers (and the libmicrohttpd wrapper they run on):
-        // used by the tests, by `pushgate emulate` and by `pushgate demo`.
-        .target(name: "PushgateEmulators", dependencies: ["PushgateCore", "PushgateSigning", "CMicroHTTPD"]),
-        .target(
-            name: "PushgateServer",
-            dependencies: ["PushgateCore", "PushgateProviders", "PushgateStore", "PushgateEmulators", "CMicroHTTPD"]
-        ),
+        // The libmicrohttpd wrapper: the production API and the emulators both run on it.
+        .target(name: "PushgateHTTPServer", dependencies: ["PushgateCore", "CMicroHTTPD"]),
+        // Loopback emulators of the providers: used by the tests, by `pushgate emulate` and by `pushgate demo`.
+        .target(name: "PushgateEmulators", dependencies: ["PushgateCore", "PushgateSigning", "PushgateHTTPServer"]),
+        // Dispatcher, poller and API: they reach providers and the store only through Core's protocols.
+        .target(name: "PushgateServer", dependencies: ["PushgateCore", "PushgateHTTPServer"]),
+        // The list of provider types: each type's registration and emulator, one line each.
+        .target(name: "PushgateRegistry", dependencies: ["PushgateCore", "PushgateProviders", "PushgateEmulators"]),
+        // The composition root: the provider registry and the wiring of credentials, providers and transports.
         .target(
             name: "PushgateCLI",
             dependencies: [
                 "PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateProviders", "PushgateStore",
-                "PushgateEmulators", "PushgateServer",
+                "PushgateEmulators", "PushgateRegistry", "PushgateServer",
             ]
         ),
         .executableTarget(name: "pushgate", dependencies: ["PushgateCLI"]),
@@ -40,7 +42,7 @@ let package = Package(
             name: "pushgate-bench",
             dependencies: [
                 "PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateStore", "PushgateEmulators", "PushgateProviders",
-                "PushgateServer", "PushgateTestSupport",
+                "PushgateServer", "PushgateHTTPServer", "PushgateRegistry", "PushgateTestSupport",
             ]
         ),
 
@@ -49,20 +51,28 @@ let package = Package(
         .testTarget(name: "PushgateSigningTests", dependencies: ["PushgateSigning", "PushgateTestSupport"]),
         .testTarget(
             name: "PushgateHTTPTests",
-            dependencies: ["PushgateHTTP", "PushgateEmulators", "PushgateTestSupport"]
+            dependencies: ["PushgateHTTP", "PushgateHTTPServer", "PushgateEmulators", "PushgateTestSupport"]
         ),
         .testTarget(
             name: "PushgateProvidersTests",
-            dependencies: ["PushgateProviders", "PushgateHTTP", "PushgateEmulators", "PushgateTestSupport"]
+            dependencies: ["PushgateProviders", "PushgateHTTP", "PushgateHTTPServer", "PushgateEmulators", "PushgateTestSupport"]
         ),
         .testTarget(name: "PushgateStoreTests", dependencies: ["PushgateStore", "PushgateTestSupport"]),
         .testTarget(
             name: "PushgateServerTests",
             dependencies: [
-                "PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateHTTP", "PushgateTestSupport",
+                "PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateHTTP", "PushgateHTTPServer",
+                "PushgateRegistry", "PushgateTestSupport",
             ]
         ),
-        .testTarget(name: "PushgateCLITests", dependencies: ["PushgateCLI", "PushgateTestSupport"]),
+        .testTarget(
+            name: "PushgateRegistryTests",
+            dependencies: ["PushgateRegistry", "PushgateCore", "PushgateProviders", "PushgateEmulators", "PushgateTestSupport"]
+        ),
+        .testTarget(
+            name: "PushgateCLITests",
+            dependencies: ["PushgateCLI", "PushgateCore", "PushgateTestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

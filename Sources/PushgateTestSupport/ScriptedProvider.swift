@@ -30,7 +30,7 @@ package final class ScriptedProvider: Provider, Sendable {
     /// How long each submit takes (to observe concurrency).
     package let submitDelay: TimeInterval
 
-    package init(kind: ProviderKind = .ecs, submitDelay: TimeInterval = 0) {
+    package init(kind: ProviderKind = ProviderKind(rawValue: "ecs:push"), submitDelay: TimeInterval = 0) {
         self.kind = kind
         self.submitDelay = submitDelay
     }
@@ -54,6 +54,9 @@ package final class ScriptedProvider: Provider, Sendable {
     package var submitCalls: Int { state.withLock { $0.submitCalls } }
     package var lookUpCalls: Int { state.withLock { $0.lookUpCalls } }
     package var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+
+    /// One quota per pool, so tests see pacing per pool.
+    package func pacingKey(for job: SubmissionJob) -> PacingKey { PacingKey(kind: kind, account: job.poolName) }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
         job.configuration["invalid"] == .bool(true)

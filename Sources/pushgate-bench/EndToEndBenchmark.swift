@@ -72,7 +72,7 @@ enum EndToEndBenchmark {
         let setupTime = Date()
         let template = String(decoding: try RenderBenchmark.templateData(root: root), as: UTF8.self)
         _ = try await store.createPool(WorkPoolSpec(name: poolName, type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"), now: setupTime)
-        var variables = EmulatorSuite.deploymentVariables(for: .ecs).objectValue ?? [:]
+        var variables = FakeECSServer.suiteDeploymentVariables.objectValue ?? [:]
         variables["image"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11"
         variables["env"] = ["STAGE": "bench"]
         _ = try await store.createDeployment(
@@ -127,7 +127,9 @@ enum EndToEndBenchmark {
         let clock = SystemClock()
         let http = try CurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxConnectionsPerHost: 64))
         defer { http.shutdown() }
-        let providers = CredentialsProviderDirectory(credentials: try CredentialsFile.load(path: credentials), http: http, clock: clock)
+        let provider = try ProviderRegistration.ecs.makeProvider(
+            .init(credentials: try CredentialsFile.load(path: credentials), profile: "emulator", http: http, clock: clock))
+        let providers = SingleProviderDirectory(provider: provider)
         let logger = Logger(level: .error) { line in FileHandle.standardError.write(Data(line.utf8)) }
         let metrics = MetricsRegistry()
         let dispatcher = Dispatcher(
@@ -172,4 +174,10 @@ enum EndToEndBenchmark {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The one ECS provider the in-process benchmark submits with, whatever the pool.
+struct SingleProviderDirectory: ProviderDirectory {
+    let provider: any Provider
+    func provider(for pool: WorkPool) throws -> any Provider { provider }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 
@@ -8,7 +9,7 @@ import PushgateHTTP
 enum HTTPBenchmark {
     /// Requests per second of one round (the server and client are started fresh and stopped after).
     static func requestsPerSecond(requests: Int, concurrency: Int) async throws -> Double {
-        let server = try LoopbackHTTPServer { request in
+        let server = try HTTPServer { request in
             .json(200, #"{"taskArn":"arn:aws:ecs:us-east-1:123456789012:task/\#(request.path.count)"}"#)
         }
         defer { server.stop() }
@@ -52,7 +53,7 @@ extension HTTPBenchmark {
     /// The same GETs from Python's urllib3 (what botocore's transport is built on) with the same number of
     /// threads as in-flight requests, against a fresh loopback server; nil when python3/urllib3 is missing.
     static func urllib3RequestsPerSecond(requests: Int, concurrency: Int) throws -> Double? {
-        let server = try LoopbackHTTPServer { request in
+        let server = try HTTPServer { request in
             .json(200, #"{"taskArn":"arn:aws:ecs:us-east-1:123456789012:task/\#(request.path.count)"}"#)
         }
         defer { server.stop() }

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @Suite("CurlHTTPClient: cancellation and shutdown", .timeLimit(.minutes(1)))
 struct CurlHTTPClientCancellationTests {
     @Test func cancellingTheTaskStopsARequestInFlight() async throws {
-        let server = try LoopbackHTTPServer { _ in .slow(30, .text(200, "too late")) }
+        let server = try HTTPServer { _ in .slow(30, .text(200, "too late")) }
         defer { server.stop() }
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
@@ -22,13 +23,13 @@ struct CurlHTTPClientCancellationTests {
         #expect(await eventually { client.statistics.transfersFinished == 1 })
 
         // The client keeps working after a cancellation.
-        let quick = try LoopbackHTTPServer { _ in .text(200, "ok") }
+        let quick = try HTTPServer { _ in .text(200, "ok") }
         defer { quick.stop() }
         #expect(try await client.execute(HTTPRequest(method: "GET", url: "\(quick.baseURL)/")).status == 200)
     }
 
     @Test func alreadyCancelledTaskNeverSends() async throws {
-        let server = try LoopbackHTTPServer { _ in .text(200, "ok") }
+        let server = try HTTPServer { _ in .text(200, "ok") }
         defer { server.stop() }
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
@@ -42,7 +43,7 @@ struct CurlHTTPClientCancellationTests {
     }
 
     @Test func shutdownFailsRequestsInFlightAndLaterOnes() async throws {
-        let server = try LoopbackHTTPServer { _ in .slow(30, .text(200, "too late")) }
+        let server = try HTTPServer { _ in .slow(30, .text(200, "too late")) }
         defer { server.stop() }
         let client = try CurlHTTPClient()
         let task = Task { try await client.execute(HTTPRequest(method: "GET", url: "\(server.baseURL)/wait")) }

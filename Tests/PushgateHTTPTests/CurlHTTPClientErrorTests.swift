@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 import Testing
@@ -30,7 +31,7 @@ struct CurlHTTPClientErrorTests {
     }
 
     @Test func slowServerIsTotalTimeoutAndAmbiguous() async throws {
-        let server = try LoopbackHTTPServer { _ in .slow(30, .text(200, "late")) }
+        let server = try HTTPServer { _ in .slow(30, .text(200, "late")) }
         defer { server.stop() }
         let error = await transportError {
             _ = try await withCurlHTTPClient { client in
@@ -54,7 +55,7 @@ struct CurlHTTPClientErrorTests {
     }
 
     @Test func droppedConnectionIsConnectionReset() async throws {
-        let server = try LoopbackHTTPServer { _ in .dropConnection }
+        let server = try HTTPServer { _ in .dropConnection }
         defer { server.stop() }
         let error = await transportError {
             _ = try await withCurlHTTPClient { try await $0.execute(HTTPRequest(method: "GET", url: "\(server.baseURL)/drop")) }
@@ -65,7 +66,7 @@ struct CurlHTTPClientErrorTests {
     }
 
     @Test func oversizedBodyIsResponseTooLarge() async throws {
-        let server = try LoopbackHTTPServer { _ in .oversized(byteCount: 300_000) }
+        let server = try HTTPServer { _ in .oversized(byteCount: 300_000) }
         defer { server.stop() }
         let configuration = CurlHTTPClientConfiguration(maxResponseBodySize: 100_000)
         try await withCurlHTTPClient(configuration: configuration) { client in
@@ -81,7 +82,7 @@ struct CurlHTTPClientErrorTests {
         var big = ServerResponse.oversized(byteCount: 300_000)
         big.chunked = true
         let response = big
-        let server = try LoopbackHTTPServer { _ in response }
+        let server = try HTTPServer { _ in response }
         defer { server.stop() }
         let error = await transportError {
             _ = try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxResponseBodySize: 100_000)) {
@@ -93,7 +94,7 @@ struct CurlHTTPClientErrorTests {
     }
 
     @Test func bodyUnderTheLimitIsDelivered() async throws {
-        let server = try LoopbackHTTPServer { _ in .oversized(byteCount: 300_000) }
+        let server = try HTTPServer { _ in .oversized(byteCount: 300_000) }
         defer { server.stop() }
         let response = try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxResponseBodySize: 300_000)) {
             try await $0.execute(HTTPRequest(method: "GET", url: "\(server.baseURL)/big"))

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 import Testing
@@ -52,7 +53,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func twoHundredConcurrentRequestsShareOneMultiHandle() async throws {
-        let server = try LoopbackHTTPServer { request in
+        let server = try HTTPServer { request in
             .text(200, "echo \(request.path)", headers: ["X-Index": request.queryValue("i") ?? "?"])
         }
         defer { server.stop() }
@@ -140,7 +141,7 @@ struct CurlHTTPClientTests {
     @Test func priorKnowledgeHTTP2IsReallySpokenOnCleartext() async throws {
         // libmicrohttpd speaks only HTTP/1.1, so an h2c prior-knowledge request must fail there while
         // the same request over HTTP/1.1 succeeds: proof the per-request option reaches libcurl.
-        let server = try LoopbackHTTPServer { _ in .text(200, "ok") }
+        let server = try HTTPServer { _ in .text(200, "ok") }
         defer { server.stop() }
         try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(timeout: 30)) { client in
             let request = HTTPRequest(method: "POST", url: "\(server.baseURL)/grpc", headers: ["TE": "trailers"])
@@ -155,7 +156,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func trailersArriveApartFromHeaders() async throws {
-        let server = try LoopbackHTTPServer { _ in
+        let server = try HTTPServer { _ in
             ServerResponse(
                 status: 200, headers: ["Content-Type": "application/grpc"], body: Data([0, 0, 0, 0, 2, 8, 1]),
                 trailers: ["grpc-status": "0", "grpc-message": "ok"])

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import Synchronization
 import Testing
@@ -16,8 +17,8 @@ final class RequestRecorder: Sendable {
     var requests: [ServerRequest] { storage.withLock { $0 } }
 
     /// A loopback server that records every request here and answers each with `response`.
-    func server(answering response: ServerResponse = .text(200, "ok")) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { request in
+    func server(answering response: ServerResponse = .text(200, "ok")) throws -> HTTPServer {
+        try HTTPServer { request in
             self.record(request)
             return response
         }

@@ -1,5 +1,7 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateServer
 import PushgateTestSupport
@@ -7,7 +9,7 @@ import Testing
 
 @Suite struct APIRouterTests {
     func router(_ h: ServerTestHarness) -> APIRouter {
-        APIRouter(store: h.store, providers: ServerTestHarness.Directory(provider: h.provider), clock: h.clock, metrics: h.metrics,
+        APIRouter(store: h.store, providers: ServerTestHarness.Directory(provider: h.provider), catalog: ProviderRegistry.catalog, clock: h.clock, metrics: h.metrics,
             templatesDirectory: Fixtures.repositoryRoot().appendingPathComponent("templates"))
     }
 
@@ -108,7 +110,7 @@ import Testing
         #expect(text.contains(#"pushgate_submissions_total{outcome="submitted",provider="ecs:push"} 2"#))
         #expect(text.contains("pushgate_claim_duration_seconds_bucket"))
         #expect(text.contains(#"pushgate_queue_status{pool="pool",queue="low",status="READY"} 1"#))
-        let unhealthy = APIRouter(store: h.store, providers: nil, clock: h.clock, metrics: h.metrics, templatesDirectory: nil) { false }
+        let unhealthy = APIRouter(store: h.store, providers: nil, catalog: ProviderRegistry.catalog, clock: h.clock, metrics: h.metrics, templatesDirectory: nil) { false }
         (status, body) = await call(unhealthy, "GET", "/health")
         #expect(status == 503 && body["loops"] == false)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 import PushgateEmulators
 import PushgateHTTP
 import PushgateServer
@@ -43,10 +44,10 @@ enum DemoCommand: CLICommand {
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory))
+            let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory), ProviderRegistry.emulators)
             defer { suite.stop() }
             let store = try await StoreCommandSupport.openStore(context)
-            let runs = try await DemoScenario.create(in: store, templates: ServeOptions.defaultTemplatesDirectory(context), context: context)
+            let runs = try await DemoScenario.create(in: store, suite: suite, templates: ServeOptions.defaultTemplatesDirectory(context), context: context)
             context.print("store: \(StoreCommandSupport.databasePath(context))   credentials: \(suite.credentialsPath)")
             let token = UUID().uuidString.lowercased()
             var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)

@@ -1,11 +1,13 @@
 import Foundation
 import PushgateCore
 import PushgateEmulators
+import PushgateProviders
 
 /// The pools, queues, deployments and runs `pushgate demo` creates, and how it shows their progress.
 enum DemoScenario {
-    /// Creates everything and returns the run ids in creation order.
-    static func create(in store: any Store, templates: URL?, context: CommandContext) async throws -> [String] {
+    /// Creates everything and returns the run ids in creation order: an ECS pool whose three queues show
+    /// the priority waterfall and limits, and one pool with a deployment for every other emulated type.
+    static func create(in store: any Store, suite: EmulatorSuite, templates: URL?, context: CommandContext) async throws -> [String] {
         let now = Date()
         func template(_ kind: ProviderKind) throws -> String {
             guard let directory = templates,
@@ -14,7 +16,7 @@ enum DemoScenario {
             return String(decoding: data, as: UTF8.self)
         }
         func variables(_ kind: ProviderKind, _ extra: JSONValue) -> String {
-            var merged = EmulatorSuite.deploymentVariables(for: kind).objectValue ?? [:]
+            var merged = suite.deploymentVariables(for: kind).objectValue ?? [:]
             merged.merge(extra.objectValue ?? [:]) { _, new in new }
             return JSONValue.object(merged).serialized()
         }
@@ -23,31 +25,36 @@ enum DemoScenario {
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "critical", priority: 1, concurrencyLimit: 1), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "high", priority: 5, concurrencyLimit: 3), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "low", priority: 10), now: now)
-        _ = try await store.createPool(WorkPoolSpec(name: "cloud-run-demo", type: ProviderKind.cloudRunV2.rawValue, baseJobTemplate: try template(.cloudRunV2), credentialsProfile: profile), now: now)
-        _ = try await store.createPool(WorkPoolSpec(name: "aci-demo", type: ProviderKind.azureContainerInstance.rawValue, baseJobTemplate: try template(.azureContainerInstance), credentialsProfile: profile), now: now)
-        let deployments: [(String, String, String?, ProviderKind, JSONValue)] = [
-            ("hotfix", "ecs-demo", "critical", .ecs, ["image": "registry.example/hotfix:1"]),
-            ("reports", "ecs-demo", "high", .ecs, ["image": "registry.example/reports:3", "cpu": 512, "memory": 1024]),
-            ("nightly-etl", "ecs-demo", "low", .ecs, ["image": "registry.example/etl:7", "env": ["STAGE": "demo"]]),
-            ("flaky-import", "ecs-demo", "low", .ecs, ["image": "registry.example/import-fail:2"]),
-            ("train", "cloud-run-demo", nil, .cloudRunV2, ["image": "us-docker.pkg.dev/demo/jobs/train:1"]),
-            ("batch", "aci-demo", nil, .azureContainerInstance, ["image": "registry.example/batch:1"]),
+        var deployments: [(name: String, pool: String, queue: String?, kind: ProviderKind, extra: JSONValue, runs: Int)] = [
+            ("nightly-etl", "ecs-demo", "low", .ecs, ["image": "registry.example/etl:7", "env": ["STAGE": "demo"]], 4),
+            ("flaky-import", "ecs-demo", "low", .ecs, ["image": "registry.example/import-fail:2"], 1),
+            ("reports", "ecs-demo", "high", .ecs, ["image": "registry.example/reports:3", "cpu": 512, "memory": 1024], 3),
+            ("hotfix", "ecs-demo", "critical", .ecs, ["image": "registry.example/hotfix:1"], 2),
         ]
-        for (name, pool, queue, kind, extra) in deployments {
-            _ = try await store.createDeployment(DeploymentSpec(name: name, poolName: pool, queueName: queue, jobVariables: variables(kind, extra)), now: now)
+        for kind in suite.emulators.map(\.kind) where kind != .ecs {
+            let pool = "\(kind.workerType)-demo"
+            _ = try await store.createPool(WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: profile), now: now)
+            deployments.append(("\(kind.workerType)-job", pool, nil, kind, ["image": .string("registry.example/\(kind.workerType)-job:1")], 2))
+        }
+        for deployment in deployments {
+            _ = try await store.createDeployment(
+                DeploymentSpec(name: deployment.name, poolName: deployment.pool, queueName: deployment.queue,
+                    jobVariables: variables(deployment.kind, deployment.extra)), now: now)
         }
         var ids: [String] = []
         // Low-priority work first, so the waterfall is visible: critical and high still go first.
-        for (deployment, count) in [("nightly-etl", 4), ("flaky-import", 1), ("reports", 3), ("hotfix", 2), ("train", 2), ("batch", 2)] {
-            for _ in 0..<count {
-                ids.append(try await store.createRun(FlowRunSpec(deploymentName: deployment, scheduledTime: now), now: now).run.id)
+        for deployment in deployments {
+            for _ in 0..<deployment.runs {
+                ids.append(try await store.createRun(FlowRunSpec(deploymentName: deployment.name, scheduledTime: now), now: now).run.id)
             }
         }
         // One run scheduled for later and cancelled before it is due.
         let later = try await store.createRun(FlowRunSpec(deploymentName: "nightly-etl", scheduledTime: now.addingTimeInterval(3_600)), now: now).run
         _ = try await store.requestCancel(runID: later.id, reason: "cancelled by the demo before it was due", now: now)
         ids.append(later.id)
-        context.print("created 3 pools (ECS with queues critical/1 limit 1, high/5 limit 3, low/10; pool limit 4), 6 deployments and \(ids.count) runs")
+        context.print(
+            "created \(suite.emulators.count) pools (ECS with queues critical/1 limit 1, high/5 limit 3, low/10; pool limit 4), "
+                + "\(deployments.count) deployments and \(ids.count) runs")
         return ids
     }
 

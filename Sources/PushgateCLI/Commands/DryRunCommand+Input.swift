@@ -1,12 +1,13 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 import PushgateProviders
 
 extension DryRunCommand {
     /// What a dry run needs: the submission job as the dispatcher would build it, the provider kind, and
     /// the credentials profile to build the provider from.
     struct Input {
-        var kind: ProviderKind
+        var registration: ProviderRegistration
         var job: SubmissionJob
         var credentials: CredentialsFile
         var profile: String
@@ -19,7 +20,7 @@ extension DryRunCommand {
             let now = try parsed.option("at").map(StoreCommandSupport.parseTime) ?? Date()
             let runVariables = try parsed.option("run-vars").map { try JSONArgument.load($0, option: "--run-vars") }
 
-            let kind: ProviderKind
+            let registration: ProviderRegistration
             let template: BaseJobTemplate
             let deploymentVariables: (value: JSONValue, source: String)?
             let poolName: String
@@ -44,10 +45,11 @@ extension DryRunCommand {
                 guard deployment.poolName == workPool.name else {
                     throw InputError("deployment '\(deployment.name)' belongs to pool '\(deployment.poolName)', not '\(workPool.name)'")
                 }
-                guard let poolKind = ProviderKind(poolType: workPool.type) else {
-                    throw InputError("pool '\(workPool.name)' has type '\(workPool.type)', which has no provider (supported: \(ProviderKind.supportedTypes))")
+                guard let poolRegistration = ProviderRegistry.registration(forPoolType: workPool.type) else {
+                    throw InputError(
+                        "pool '\(workPool.name)' has type '\(workPool.type)', which has no provider (supported: \(ProviderRegistry.catalog.supportedTypes))")
                 }
-                kind = poolKind
+                registration = poolRegistration
                 template = try BaseJobTemplate(data: Data(workPool.baseJobTemplate.utf8), file: "pool '\(workPool.name)' template")
                 let source = "deployment '\(deployment.name)' job_variables"
                 deploymentVariables = try deployment.jobVariables.flatMap { text in
@@ -61,19 +63,21 @@ extension DryRunCommand {
                 guard let file = parsed.option("template") else {
                     throw UsageError("missing --template FILE or --pool NAME (see 'pushgate dry-run --help')")
                 }
-                guard let type = parsed.option("type") else { throw UsageError("missing --type TYPE (\(ProviderKind.supportedTypes))") }
-                guard let fileKind = ProviderKind(poolType: type) else {
-                    throw UsageError("unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))")
+                guard let type = parsed.option("type") else {
+                    throw UsageError("missing --type TYPE (\(ProviderRegistry.catalog.supportedTypes))")
+                }
+                guard let fileRegistration = ProviderRegistry.registration(forPoolType: type) else {
+                    throw UsageError("unknown type '\(type)' (supported: \(ProviderRegistry.catalog.supportedTypes))")
                 }
                 if parsed.option("deployment") != nil { throw UsageError("--deployment needs --pool NAME") }
-                kind = fileKind
+                registration = fileRegistration
                 template = try BaseJobTemplate(data: try JSONArgument.readFile(file, limit: BaseJobTemplate.maxBytes), file: file)
                 deploymentVariables = try parsed.option("deployment-vars").map { try JSONArgument.load($0, option: "--deployment-vars") }
                 poolName = "dry-run"
                 deploymentName = "dry-run"
                 queueName = "default"
             }
-            let problems = template.problems(for: kind)
+            let problems = template.problems(for: registration.type)
             if !problems.isEmpty { throw TemplateError(problems) }
             guard let profile else {
                 throw UsageError("missing --profile NAME (the credentials profile the pool submits with)")
@@ -99,7 +103,7 @@ extension DryRunCommand {
             let job = SubmissionJob(
                 runID: runID, attempt: 1, poolName: poolName, deploymentName: deploymentName, queueName: queueName,
                 configuration: rendered.injecting(identity), now: now)
-            return Input(kind: kind, job: job, credentials: credentials, profile: profile)
+            return Input(registration: registration, job: job, credentials: credentials, profile: profile)
         }
     }
 }

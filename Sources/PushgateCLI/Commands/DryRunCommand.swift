@@ -67,9 +67,9 @@ enum DryRunCommand: CLICommand {
 
     private static func emit(_ input: Input, parsed: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let http = RefusingHTTPClient()
-        let provider = try ProviderFactory.make(
-            kind: input.kind, credentials: input.credentials, profile: input.profile, http: http,
-            clock: StoppedClock(time: input.job.now), environment: context.environment)
+        let provider = try input.registration.makeProvider(
+            .init(credentials: input.credentials, profile: input.profile, http: http, clock: StoppedClock(time: input.job.now),
+                environment: context.environment))
         let problems = provider.validate(input.job)
         if !problems.isEmpty {
             for problem in problems { context.print(problem.description) }
@@ -84,7 +84,7 @@ enum DryRunCommand: CLICommand {
                 context.print("# request \(index + 1) of \(requests.count)")
                 context.print(text(request))
             }
-            context.print("# \(input.kind.rawValue) run \(input.job.runID): \(requests.count) request(s) shown; nothing was sent")
+            context.print("# \(input.registration.kind.rawValue) run \(input.job.runID): \(requests.count) request(s) shown; nothing was sent")
         }
         return .success
     }

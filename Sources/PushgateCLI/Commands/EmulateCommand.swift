@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 import PushgateEmulators
 import PushgateServer
 
@@ -32,20 +33,17 @@ enum EmulateCommand: CLICommand {
         }
         let suite: EmulatorSuite
         do {
-            suite = try EmulatorSuite.start(options)
+            suite = try EmulatorSuite.start(options, ProviderRegistry.emulators)
         } catch {
             context.error("pushgate emulate: \(error)")
             return .usage
         }
         defer { suite.stop() }
-        context.print("""
-            emulators running (profile "\(EmulatorSuite.profile)" in each section of the credentials file):
-              ecs:push                       \(suite.ecs.endpoint)
-              cloud-run-v2:push              \(suite.cloudRun.baseURL)  (project \(EmulatorSuite.project), token \(suite.cloudRun.tokenURI))
-              azure-container-instance:push  \(suite.containerInstances.baseURL)  (subscription \(EmulatorSuite.subscription), resource group \(EmulatorSuite.resourceGroup))
-            credentials file: \(suite.credentialsPath)
-            stop with Ctrl-C
-            """)
+        let width = suite.emulators.map(\.kind.rawValue.count).max() ?? 0
+        let lines = suite.emulators.map { "  " + $0.kind.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.emulator.summary }
+        context.print("emulators running (profile \"\(EmulatorSuite.profile)\" in each section of the credentials file):")
+        for line in lines { context.print(line) }
+        context.print("credentials file: \(suite.credentialsPath)\nstop with Ctrl-C")
         _ = await SignalWatcher.first()
         context.print("workloads created: " + suite.workloads.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " "))
         return .success
@@ -68,7 +66,10 @@ enum EmulateCommand: CLICommand {
         }
         if let text = parsed.option("ports") {
             let ports = text.split(separator: ",").map { UInt16($0) }
-            guard ports.count == 3, ports.allSatisfy({ $0 != nil }) else { throw UsageError("option '--ports' expects three ports, got '\(text)'") }
+            let count = ProviderRegistry.emulators.count
+            guard ports.count == count, ports.allSatisfy({ $0 != nil }) else {
+                throw UsageError("option '--ports' expects \(count) ports, one per emulator, got '\(text)'")
+            }
             options.ports = ports.map { $0! }
         }
         return options

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 import PushgateStore
 
 /// `pushgate pool ...`: create, list, inspect, pause/resume, limit, delete and preview push work pools.
@@ -10,7 +11,7 @@ enum PoolCommand: CLICommand {
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
 
           pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
-              TYPE is one of \(ProviderKind.supportedTypes). Without --template the type's default from
+              TYPE is one of \(ProviderRegistry.catalog.supportedTypes). Without --template the type's default from
               templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
           pool ls [--json]
           pool inspect NAME [--json]
@@ -48,12 +49,14 @@ enum PoolCommand: CLICommand {
 
     private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
         let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        guard let type = parsed.option("type") else { throw UsageError("missing --type TYPE (\(ProviderKind.supportedTypes))") }
-        guard let kind = ProviderKind(poolType: type) else {
-            throw InputError("unknown pool type '\(type)' (supported: \(ProviderKind.supportedTypes))")
+        let catalog = ProviderRegistry.catalog
+        guard let typeName = parsed.option("type") else { throw UsageError("missing --type TYPE (\(catalog.supportedTypes))") }
+        guard let type = catalog.type(forPoolType: typeName) else {
+            throw InputError("unknown pool type '\(typeName)' (supported: \(catalog.supportedTypes))")
         }
+        let kind = type.kind
         let limit = try StoreCommandSupport.optionalLimit(parsed, "concurrency")
-        let template = try StoreCommandSupport.loadTemplate(file: parsed.option("template"), kind: kind, context)
+        let template = try StoreCommandSupport.loadTemplate(file: parsed.option("template"), type: type, context)
         return await StoreCommandSupport.withStore(command, context) { store in
             let pool = try await store.createPool(
                 WorkPoolSpec(

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 import PushgateServer
 
 /// `pushgate serve`'s settings from flags, the environment and an optional JSON file, in that order of
@@ -94,7 +95,7 @@ struct ServeOptions: Sendable {
     /// The first of the template folders `pool create` searches that holds the shipped templates.
     static func defaultTemplatesDirectory(_ context: CommandContext) -> URL? {
         StoreCommandSupport.templateDirectories(context).first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderKind.ecs.defaultTemplateFileName).path)
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderRegistry.catalog.kinds[0].defaultTemplateFileName).path)
         }
     }
 }

@@ -188,12 +188,12 @@ enum StoreCommandSupport {
 
     /// Loads and validates a pool's base job template: `file`, or the type's default from `templates/`.
     /// Returns the canonical JSON text to store.
-    static func loadTemplate(file: String?, kind: ProviderKind, _ context: CommandContext) throws -> String {
+    static func loadTemplate(file: String?, type: ProviderType, _ context: CommandContext) throws -> String {
         let path: String
         if let file {
             path = file
         } else {
-            let name = kind.defaultTemplateFileName
+            let name = type.kind.defaultTemplateFileName
             guard
                 let found = templateDirectories(context).map({ $0.appendingPathComponent(name).path })
                     .first(where: { FileManager.default.fileExists(atPath: $0) })
@@ -209,8 +209,8 @@ enum StoreCommandSupport {
         } catch {
             throw InputError(problems: error.problems, what: "invalid template")
         }
-        let problems = template.problems(for: kind)
-        if !problems.isEmpty { throw InputError(problems: problems, what: "template does not fit \(kind.rawValue)") }
+        let problems = template.problems(for: type)
+        if !problems.isEmpty { throw InputError(problems: problems, what: "template does not fit \(type.kind.rawValue)") }
         return template.document.serialized()
     }
 

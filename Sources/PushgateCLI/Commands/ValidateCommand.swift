@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateRegistry
 
 /// `pushgate validate FILE... [--type TYPE]`: checks base job templates and reports every problem.
 enum ValidateCommand: CLICommand {
@@ -14,7 +15,7 @@ enum ValidateCommand: CLICommand {
         $ref resolvable, every default valid against its schema.
 
         options:
-          --type TYPE   also require the keys that TYPE's provider needs (\(ProviderKind.supportedTypes);
+          --type TYPE   also require the keys that TYPE's provider needs (\(ProviderRegistry.catalog.supportedTypes);
                         the worker types ecs, cloud-run-v2, azure-container-instance are accepted too)
           --json        print the problems as a JSON array of {file, path, line, column, code, message}
 
@@ -34,13 +35,13 @@ enum ValidateCommand: CLICommand {
             context.error("pushgate validate: missing FILE (see 'pushgate validate --help')")
             return .usage
         }
-        var kind: ProviderKind?
-        if let type = parsed.option("type") {
-            guard let known = ProviderKind(poolType: type) else {
-                context.error("pushgate validate: unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))")
+        var type: ProviderType?
+        if let name = parsed.option("type") {
+            guard let known = ProviderRegistry.catalog.type(forPoolType: name) else {
+                context.error("pushgate validate: unknown type '\(name)' (supported: \(ProviderRegistry.catalog.supportedTypes))")
                 return .usage
             }
-            kind = known
+            type = known
         }
         var problems: [TemplateProblem] = []
         var ioFailed = false
@@ -48,7 +49,7 @@ enum ValidateCommand: CLICommand {
             do {
                 let data = try JSONArgument.readFile(file, limit: BaseJobTemplate.maxBytes)
                 let template = try BaseJobTemplate(data: data, file: file)
-                if let kind { problems += template.problems(for: kind) }
+                if let type { problems += template.problems(for: type) }
             } catch let error as TemplateError {
                 problems += error.problems
             } catch JSONArgument.Failure.invalid(let problem) {

@@ -12,6 +12,10 @@ package protocol Provider: Sendable {
     /// found before any call; each names the field.
     func validate(_ job: SubmissionJob) -> [TemplateProblem]
 
+    /// The quota this job's submission counts against (provider, account, region), so the dispatcher
+    /// paces calls per quota and not per pool or profile.
+    func pacingKey(for job: SubmissionJob) -> PacingKey
+
     /// Submits the job once, carrying its idempotency key, and returns the handle to track it by.
     /// Runs the checks of ``validate(_:)`` first and throws `invalidConfiguration` (nothing sent) when
     /// they find problems, so the dispatcher does not validate separately.

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 /// Request routing and the API calls (provider-apis.md §3.2–§3.6).
 extension CloudRunEmulator {

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import Synchronization
 
 /// A loopback fake of Cloud Run v2 jobs plus Google's token endpoint, checking credentials the way the
@@ -18,7 +19,7 @@ package final class CloudRunEmulator: Sendable {
     let tokenEndpoint: GoogleTokenEndpoint
     let faults: FaultInjector
     let state: Mutex<CloudRunEmulatorState>
-    private let server: Mutex<LoopbackHTTPServer?>
+    private let server: Mutex<HTTPServer?>
     private let boundURL: Mutex<String>
 
     private init(configuration: CloudRunEmulatorConfiguration) throws(EmulatorError) {
@@ -36,7 +37,7 @@ package final class CloudRunEmulator: Sendable {
     /// Starts the fake on a loopback port.
     package static func start(configuration: CloudRunEmulatorConfiguration) throws -> CloudRunEmulator {
         let emulator = try CloudRunEmulator(configuration: configuration)
-        let server = try LoopbackHTTPServer(configuration: configuration.server) { [weak emulator] request in
+        let server = try HTTPServer(configuration: configuration.server) { [weak emulator] request in
             emulator?.handle(request) ?? .text(503, "stopped")
         }
         emulator.server.withLock { $0 = server }
@@ -51,7 +52,7 @@ package final class CloudRunEmulator: Sendable {
 
     /// Stops the server and joins its threads; safe to call twice.
     package func stop() {
-        let running = server.withLock { current -> LoopbackHTTPServer? in
+        let running = server.withLock { current -> HTTPServer? in
             defer { current = nil }
             return current
         }

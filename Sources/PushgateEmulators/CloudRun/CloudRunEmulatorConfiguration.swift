@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 /// Settings of a ``CloudRunEmulator``: who may get tokens, which projects exist, how executions move,
 /// and which faults to inject.
@@ -15,7 +16,7 @@ package struct CloudRunEmulatorConfiguration: Sendable {
     package var faults: FaultConfiguration
     /// Path of the token endpoint on this server.
     package var tokenPath: String
-    package var server: LoopbackHTTPServerConfiguration
+    package var server: HTTPServerConfiguration
 
     package init(
         serviceAccounts: [String: String],
@@ -25,7 +26,7 @@ package struct CloudRunEmulatorConfiguration: Sendable {
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
         tokenPath: String = "/token",
-        server: LoopbackHTTPServerConfiguration = LoopbackHTTPServerConfiguration()
+        server: HTTPServerConfiguration = HTTPServerConfiguration()
     ) {
         self.serviceAccounts = serviceAccounts
         self.projects = projects

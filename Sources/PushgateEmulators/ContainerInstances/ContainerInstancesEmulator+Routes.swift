@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 /// Request routing and the ARM calls (provider-apis.md §4.1–§4.4).
 extension ContainerInstancesEmulator {

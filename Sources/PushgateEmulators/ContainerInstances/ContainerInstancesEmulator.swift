@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import Synchronization
 
 /// A loopback fake of Azure Resource Manager's container groups plus the Entra ID token endpoint,
@@ -13,7 +14,7 @@ package final class ContainerInstancesEmulator: Sendable {
     let tokenEndpoint: EntraTokenEndpoint
     let faults: FaultInjector
     let state = Mutex(ContainerInstancesEmulatorState())
-    private let server: Mutex<LoopbackHTTPServer?>
+    private let server: Mutex<HTTPServer?>
     private let boundURL: Mutex<String>
 
     private init(configuration: ContainerInstancesEmulatorConfiguration) {
@@ -28,7 +29,7 @@ package final class ContainerInstancesEmulator: Sendable {
     /// Starts the fake on a loopback port.
     package static func start(configuration: ContainerInstancesEmulatorConfiguration) throws -> ContainerInstancesEmulator {
         let emulator = ContainerInstancesEmulator(configuration: configuration)
-        let server = try LoopbackHTTPServer(configuration: configuration.server) { [weak emulator] request in
+        let server = try HTTPServer(configuration: configuration.server) { [weak emulator] request in
             emulator?.handle(request) ?? .text(503, "stopped")
         }
         emulator.server.withLock { $0 = server }
@@ -41,7 +42,7 @@ package final class ContainerInstancesEmulator: Sendable {
 
     /// Stops the server and joins its threads; safe to call twice.
     package func stop() {
-        let running = server.withLock { current -> LoopbackHTTPServer? in
+        let running = server.withLock { current -> HTTPServer? in
             defer { current = nil }
             return current
         }

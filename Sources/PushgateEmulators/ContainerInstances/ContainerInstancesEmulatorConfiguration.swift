@@ -1,3 +1,4 @@
+import PushgateHTTPServer
 import Foundation
 
 /// Settings of a ``ContainerInstancesEmulator``: the Entra ID applications, subscriptions and resource
@@ -11,7 +12,7 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
     package var tokenLifetime: TimeInterval
     package var pacing: WorkloadPacing
     package var faults: FaultConfiguration
-    package var server: LoopbackHTTPServerConfiguration
+    package var server: HTTPServerConfiguration
 
     package init(
         applications: [EntraTokenEndpoint.Application],
@@ -20,7 +21,7 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         tokenLifetime: TimeInterval = 3_599,
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
-        server: LoopbackHTTPServerConfiguration = LoopbackHTTPServerConfiguration()
+        server: HTTPServerConfiguration = HTTPServerConfiguration()
     ) {
         self.applications = applications
         self.resourceGroups = resourceGroups

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateSigning
 
 extension FakeECSServer {

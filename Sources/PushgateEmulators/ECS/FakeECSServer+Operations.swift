@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 extension FakeECSServer {
     /// Runs one ECS operation against the state (provider-apis.md §2.2–§2.7).

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import Synchronization
 
 /// A loopback ECS API for the demo, load and crash tests (no moto needed): JSON 1.1 over HTTP/1.1 with
@@ -17,7 +18,7 @@ package final class FakeECSServer: Sendable {
     package let configuration: FakeECSConfiguration
     let state: Mutex<FakeECSState>
     let faults: FaultInjector
-    private let server: Mutex<LoopbackHTTPServer?>
+    private let server: Mutex<HTTPServer?>
     package let port: UInt16
 
     package init(_ configuration: FakeECSConfiguration = FakeECSConfiguration(), port: UInt16 = 0) throws {
@@ -27,7 +28,7 @@ package final class FakeECSServer: Sendable {
         let faults = FaultInjector(configuration.faults)
         self.faults = faults
         let box = HandlerBox()
-        let server = try LoopbackHTTPServer(configuration: LoopbackHTTPServerConfiguration(port: port)) { request in
+        let server = try HTTPServer(configuration: HTTPServerConfiguration(port: port)) { request in
             box.handle(request)
         }
         self.server = Mutex(server)
@@ -48,7 +49,7 @@ package final class FakeECSServer: Sendable {
 
     /// Stops the server (joins its threads). Safe to call more than once.
     package func stop() {
-        let running = server.withLock { current -> LoopbackHTTPServer? in
+        let running = server.withLock { current -> HTTPServer? in
             defer { current = nil }
             return current
         }

@@ -1,4 +1,5 @@
 import PushgateCore
+import PushgateHTTPServer
 import Foundation
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 /// A fake Microsoft Entra ID `POST /{tenant}/oauth2/v2.0/token` for the client-credentials grant: it
 /// checks tenant, client id, client secret and the `.default` scope and answers errors with AADSTS codes

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateSigning
 
 /// A fake `https://oauth2.googleapis.com/token` for the JWT-bearer grant: it verifies the RS256

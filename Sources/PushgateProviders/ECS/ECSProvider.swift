@@ -22,6 +22,8 @@ package struct ECSProvider: Provider {
     package let missingGraceWindow: TimeInterval
     /// Per-call transport timeout.
     package let requestTimeout: TimeInterval
+    /// The account the calls count against, for pacing (``ECSProvider/pacingKey(for:)``).
+    package let account: String
     let state: ECSProviderState
 
     package init(
@@ -33,7 +35,8 @@ package struct ECSProvider: Provider {
         retryPolicy: RetryPolicy = ECSProvider.defaultRetryPolicy,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         missingGraceWindow: TimeInterval = ECSStatusMapping.missingGraceWindow,
-        requestTimeout: TimeInterval = 30
+        requestTimeout: TimeInterval = 30,
+        account: String = "default"
     ) {
         self.region = region
         let base = endpoint ?? ECSProvider.defaultEndpoint(region: region)
@@ -44,6 +47,7 @@ package struct ECSProvider: Provider {
         self.retryPolicy = retryPolicy
         self.missingGraceWindow = missingGraceWindow
         self.requestTimeout = requestTimeout
+        self.account = account
         state = ECSProviderState(random: random)
     }
 

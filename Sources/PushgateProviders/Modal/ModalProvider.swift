@@ -29,16 +29,20 @@ package struct ModalProvider: Provider {
     package let pollConcurrency: Int
     /// The profile's `environment`, used when the job's `environment_name` is empty (§5.2 `MODAL_ENVIRONMENT`).
     package let defaultEnvironmentName: String?
+    /// The workspace the calls count against, for pacing: the credentials profile (one token, one workspace).
+    package let workspace: String
 
     package init(
         client: ModalGRPCClient, builderVersion: String = ModalProvider.defaultBuilderVersion,
-        imageBuildTimeout: TimeInterval = 900, pollConcurrency: Int = 8, defaultEnvironmentName: String? = nil
+        imageBuildTimeout: TimeInterval = 900, pollConcurrency: Int = 8, defaultEnvironmentName: String? = nil,
+        workspace: String = "default"
     ) {
         self.client = client
         self.builderVersion = builderVersion
         self.imageBuildTimeout = imageBuildTimeout
         self.pollConcurrency = max(1, pollConcurrency)
         self.defaultEnvironmentName = defaultEnvironmentName
+        self.workspace = workspace
     }
 
     /// A provider for a `[modal NAME]` credentials profile; `server_url` overrides `https://api.modal.com`.
@@ -47,7 +51,7 @@ package struct ModalProvider: Provider {
             client: ModalGRPCClient(
                 serverURL: profile.serverURL ?? ModalProvider.defaultServerURL, credentials: profile.credentials,
                 http: http, clock: clock),
-            defaultEnvironmentName: profile.environment)
+            defaultEnvironmentName: profile.environment, workspace: "profile " + profile.name)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {

@@ -1,6 +1,6 @@
 import Foundation
 import PushgateCore
-import PushgateEmulators
+import PushgateHTTPServer
 
 extension APIRouter {
     func workPools(_ request: ServerRequest, _ path: [String]) async throws -> ServerResponse {
@@ -16,9 +16,8 @@ extension APIRouter {
             let body = try RequestBody(request.body, allowed: ["name", "type", "base_job_template", "concurrency_limit", "credentials_profile", "is_paused"])
             let name = try body.string("name", required: true)!
             let type = try body.string("type", required: true)!
-            guard let kind = ProviderKind(poolType: type) else {
-                throw APIError(422, "unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))")
-            }
+            let providerType = try providerType(type)
+            let kind = providerType.kind
             let templateText: String
             if let template = try body.object("base_job_template") {
                 templateText = template.serialized()
@@ -27,7 +26,7 @@ extension APIRouter {
             }
             do {
                 let template = try BaseJobTemplate(data: Data(templateText.utf8), file: "base_job_template")
-                let problems = template.problems(for: kind)
+                let problems = template.problems(for: providerType)
                 if !problems.isEmpty { throw APIError.invalid("invalid base_job_template", problems) }
             } catch let error as TemplateError {
                 throw APIError.invalid("invalid base_job_template", error.problems)

@@ -1,6 +1,6 @@
 import Foundation
 import PushgateCore
-import PushgateEmulators
+import PushgateHTTPServer
 
 extension APIRouter {
     func deployments(_ request: ServerRequest, _ path: [String]) async throws -> ServerResponse {

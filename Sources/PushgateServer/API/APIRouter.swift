@@ -1,6 +1,6 @@
 import Foundation
 import PushgateCore
-import PushgateEmulators
+import PushgateHTTPServer
 
 /// The HTTP API, resource names after Prefect's (`work_pools`, `queues`, `deployments`, `flow_runs`):
 /// a function from a request to a response over the store, testable without sockets. Authentication and
@@ -8,6 +8,8 @@ import PushgateEmulators
 package struct APIRouter: Sendable {
     let store: any Store
     let providers: (any ProviderDirectory)?
+    /// The pool types this gateway pushes to.
+    let catalog: ProviderCatalog
     let clock: any WallClock
     let metrics: MetricsRegistry
     /// Where the default template of each push type lives (`templates/` of the installation).
@@ -16,11 +18,12 @@ package struct APIRouter: Sendable {
     let loopsAlive: @Sendable () -> Bool
 
     package init(
-        store: any Store, providers: (any ProviderDirectory)?, clock: any WallClock, metrics: MetricsRegistry,
+        store: any Store, providers: (any ProviderDirectory)?, catalog: ProviderCatalog, clock: any WallClock, metrics: MetricsRegistry,
         templatesDirectory: URL?, loopsAlive: @escaping @Sendable () -> Bool = { true }
     ) {
         self.store = store
         self.providers = providers
+        self.catalog = catalog
         self.clock = clock
         self.metrics = metrics
         self.templatesDirectory = templatesDirectory
@@ -84,8 +87,7 @@ package struct APIRouter: Sendable {
                 byState[["state": count.state.displayName], default: 0] += Double(count.count)
                 if count.state.isSchedulable { depth[["pool": count.poolName, "queue": count.queueName], default: 0] += Double(count.count) }
             }
-            metrics.replaceGauge("pushgate_runs", help: "Runs in each non-terminal state.", series: byState)
-            metrics.replaceGauge("pushgate_queue_depth", help: "Scheduled and late runs waiting in each queue.", series: depth)
+            GatewayMetrics(metrics).runGauges(byState: byState, queueDepth: depth)
         }
         if let pools = try? await store.pools() {
             var statuses: [MetricsRegistry.Labels: Double] = [:]
@@ -96,7 +98,7 @@ package struct APIRouter: Sendable {
                     statuses[["pool": pool.name, "queue": queue.name, "status": status.rawValue]] = 1
                 }
             }
-            metrics.replaceGauge("pushgate_queue_status", help: "1 for each queue's current status.", series: statuses)
+            GatewayMetrics(metrics).queueStatuses(statuses)
         }
         return ServerResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"], body: Data(metrics.render().utf8))
     }
@@ -105,17 +107,22 @@ package struct APIRouter: Sendable {
 
     private func validateTemplate(_ request: ServerRequest) throws -> ServerResponse {
         // The body is the template itself; `?type=` adds the provider's requirements.
-        let kind = try request.queryValue("type").map { type throws(APIError) -> ProviderKind in
-            guard let kind = ProviderKind(poolType: type) else { throw APIError(422, "unknown type '\(type)' (supported: \(ProviderKind.supportedTypes))") }
-            return kind
-        }
+        let type = try request.queryValue("type").map { type throws(APIError) in try providerType(type) }
         var problems: [TemplateProblem] = []
         do {
             let template = try BaseJobTemplate(data: request.body, file: "body")
-            if let kind { problems = template.problems(for: kind) }
+            if let type { problems = template.problems(for: type) }
         } catch {
             problems = error.problems
         }
         return APIRouter.json(200, .object(["valid": .bool(problems.isEmpty), "problems": .array(problems.map(\.jsonValue))]))
+    }
+
+    /// The registered type of a pool type name, or 422 naming the supported ones.
+    func providerType(_ name: String) throws(APIError) -> ProviderType {
+        guard let type = catalog.type(forPoolType: name) else {
+            throw APIError(422, "unknown type '\(name)' (supported: \(catalog.supportedTypes))")
+        }
+        return type
     }
 }

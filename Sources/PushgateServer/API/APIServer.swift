@@ -1,6 +1,6 @@
 import Foundation
 import PushgateCore
-import PushgateEmulators
+import PushgateHTTPServer
 import Synchronization
 
 /// The HTTP API on libmicrohttpd: bearer-token authentication (every route but `/health`), body size
@@ -16,18 +16,18 @@ package final class APIServer: Sendable {
         package init() {}
     }
 
-    private let server: LoopbackHTTPServer
+    private let server: HTTPServer
     package var port: UInt16 { server.port }
     package var baseURL: String { server.baseURL }
 
     package init(configuration: Configuration, router: APIRouter, logger: Logger) throws {
-        var serverConfiguration = LoopbackHTTPServerConfiguration()
+        var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = configuration.host
         serverConfiguration.port = configuration.port
         serverConfiguration.maxRequestBodySize = configuration.maxBodySize
         let tokens = configuration.tokens.map { Array($0.utf8) }
         let log = logger.with([("component", "api")])
-        server = try LoopbackHTTPServer(configuration: serverConfiguration) { request in
+        server = try HTTPServer(configuration: serverConfiguration) { request in
             if request.path != "/health" && !APIServer.authorized(request.headers["Authorization"], tokens: tokens) {
                 log.info("unauthorized request", [("method", request.method), ("path", request.path)])
                 return APIRouter.error(APIError(401, "missing or invalid bearer token"))

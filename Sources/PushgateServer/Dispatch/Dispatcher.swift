@@ -12,9 +12,9 @@ package final class Dispatcher: Sendable {
     let pacer: Pacer
     let configuration: DispatcherConfiguration
     let clock: any WallClock
-    let metrics: MetricsRegistry
+    let metrics: GatewayMetrics
     let logger: Logger
-    private let templates = Mutex<[String: (updatedAt: Date, template: BaseJobTemplate)]>([:])
+    let pools: PoolContext
     /// Set by ``stopClaiming()``: no new claims, in-flight submissions finish.
     private let stopping = Atomic<Bool>(false)
     /// Submissions under way per pool, bounded by `maxConcurrentSubmissionsPerPool`.
@@ -26,14 +26,15 @@ package final class Dispatcher: Sendable {
 
     package init(
         store: any Store, providers: any ProviderDirectory, pacer: Pacer, configuration: DispatcherConfiguration,
-        clock: any WallClock, metrics: MetricsRegistry, logger: Logger
+        clock: any WallClock, metrics: MetricsRegistry, logger: Logger, pools: PoolContext? = nil
     ) {
         self.store = store
         self.providers = providers
         self.pacer = pacer
         self.configuration = configuration
         self.clock = clock
-        self.metrics = metrics
+        self.metrics = GatewayMetrics(metrics)
+        self.pools = pools ?? PoolContext(store: store)
         self.logger = logger.with([("component", "dispatcher"), ("replica", configuration.owner)])
     }
 
@@ -116,7 +117,7 @@ package final class Dispatcher: Sendable {
         let template: BaseJobTemplate
         do {
             provider = try providers.provider(for: pool)
-            template = try self.template(for: pool)
+            template = try pools.template(for: pool)
         } catch {
             log.error("pool cannot submit", [("error", "\(error)")])
             return []
@@ -134,7 +135,7 @@ package final class Dispatcher: Sendable {
                 let claimed = try await store.claim(
                     pool: pool.name, owner: configuration.owner, limit: limit - work.count,
                     leaseDuration: configuration.leaseDuration, now: now)
-                metrics.observe("pushgate_claim_duration_seconds", help: "Time of one claim transaction.", labels: ["pool": pool.name], monotonicNow() - start)
+                metrics.claimDuration(pool: pool.name, monotonicNow() - start)
                 work += claimed.map { ($0, false) }
             }
         } catch {
@@ -142,22 +143,12 @@ package final class Dispatcher: Sendable {
             return []
         }
         guard !work.isEmpty else { return [] }
-        var deployments: [String: Deployment] = [:]
-        for name in Set(work.map(\.run.deploymentName)) {
-            deployments[name] = try? await store.deployment(named: name)
-        }
+        let deployments = await pools.deployments(of: work.map(\.run), in: pool)
         inFlight.withLock { $0[pool.name, default: 0] += work.count }
         return work.map {
             WorkItem(run: $0.run, reconcile: $0.reconcile, pool: pool, template: template,
                 deployment: deployments[$0.run.deploymentName], provider: provider)
         }
-    }
-
-    private func template(for pool: WorkPool) throws -> BaseJobTemplate {
-        if let cached = templates.withLock({ $0[pool.name] }), cached.updatedAt == pool.updatedAt { return cached.template }
-        let template = try BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
-        templates.withLock { $0[pool.name] = (pool.updatedAt, template) }
-        return template
     }
 
     /// Submits one claimed run, or reconciles one whose previous owner died mid-submission, and frees
@@ -197,102 +188,93 @@ package final class Dispatcher: Sendable {
         }
     }
 
+    /// Drives the run's ``SubmissionAttempt``: performs each action it asks for and tells it the outcome.
     private func submitOnce(_ item: WorkItem) async {
-        let run = item.run, pool = item.pool, provider = item.provider
-        let log = logger.with([("run_id", run.id), ("pool", pool.name), ("provider", pool.type)])
-        let kind = provider.kind
+        let run = item.run, provider = item.provider
+        let log = logger.with([("run_id", run.id), ("pool", item.pool.name), ("provider", item.pool.type)])
         guard let deployment = item.deployment else {
             await end(run, .crashed, "deployment '\(run.deploymentName)' no longer exists", log)
             return
         }
         let job: SubmissionJob
         do {
-            job = try SubmissionPlan.job(run: run, template: item.template, pool: pool, deployment: deployment, now: clock.now())
+            job = try SubmissionPlan.job(run: run, template: item.template, pool: item.pool, deployment: deployment, now: clock.now())
         } catch {
             await end(run, .crashed, "invalid job configuration: " + error.problems.map(\.description).joined(separator: "; "), log)
             return
         }
-        var mustLookUp = item.reconcile
-        var attempt = 0
-        // Once a submit call has gone out, its outcome may be unknown: the claim is then never handed
-        // back (a new attempt would carry a new key); its lease expires and the next owner looks it up.
-        var mayHaveSent = item.reconcile
+        let pacingKey = provider.pacingKey(for: job)
+        var attempt = SubmissionAttempt(
+            reconcile: item.reconcile, cancelRequested: run.state == .cancelling, policy: configuration.retryPolicy,
+            generator: SystemRandomNumberGenerator())
+        var action = attempt.start()
         while true {
-            do {
-                if mustLookUp, let handle = try await provider.lookUp(job) {
-                    await recordSubmitted(run, handle: handle, adopted: true, provider: provider, log)
-                    return
-                }
-                if run.state == .cancelling {
-                    await end(run, .cancelled, "cancelled before submission", log)
-                    return
-                }
-                try await pacer.acquire(providers.pacingKey(for: pool), kind: kind)
-                let start = monotonicNow()
-                mayHaveSent = true
-                let handle = try await provider.submit(job)
-                metrics.observe("pushgate_submit_duration_seconds", help: "Time of one provider submission.", labels: ["provider": kind.rawValue], monotonicNow() - start)
-                metrics.observe("pushgate_due_to_submitted_seconds", help: "From a run's scheduled time to its submission.", labels: ["provider": kind.rawValue],
-                    max(0, clock.now().timeIntervalSince(run.scheduledTime)), buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300])
-                await recordSubmitted(run, handle: handle, adopted: false, provider: provider, log)
-                return
-            } catch let error as ProviderError {
-                metrics.increment("pushgate_submission_failures_total", help: "Failed provider submission calls.", labels: ["provider": kind.rawValue, "code": error.code.rawValue])
-                attempt += 1
-                switch error.code {
-                case .ambiguous, .conflict:
-                    // The request may have taken effect: look the key up before anything is re-sent.
-                    log.warning("submission outcome unknown; looking it up", [("error", error.description)])
-                    mustLookUp = true
-                case .throttled, .unavailable:
-                    mustLookUp = false
-                    if let retryAfter = error.retryAfter { await pacer.penalize(providers.pacingKey(for: pool), kind: kind, for: retryAfter) }
-                case .invalidConfiguration:
-                    // Found by the provider's own checks before anything was sent (the same checks as
-                    // `validate`, which is not called separately: that would build each request twice).
-                    await end(run, .crashed, "invalid job configuration: \(error.message)", log)
-                    return
-                default:
-                    await end(run, .crashed, "submission refused: \(error.description)", log)
-                    return
-                }
-                guard attempt < configuration.maxSubmitAttempts else {
-                    await end(run, .crashed, "submission failed after \(attempt) attempts: \(error.description)", log)
-                    return
-                }
-                let ceiling = min(configuration.backoffCap, configuration.backoffBase * pow(2, Double(attempt - 1)))
-                let delay = max(error.retryAfter ?? 0, Double.random(in: 0...ceiling))
+            switch action {
+            case .lookUp:
+                action = attempt.record(await call(provider.kind, log) { .found(try await provider.lookUp(job)) })
+            case .submit:
                 do {
-                    try await clock.sleep(until: clock.now().addingTimeInterval(delay))
-                    _ = try await store.renewLease(runID: run.id, owner: configuration.owner, until: clock.now().addingTimeInterval(configuration.leaseDuration), now: clock.now())
+                    try await pacer.acquire(pacingKey)
                 } catch {
-                    await handBack(run, mayHaveSent: mayHaveSent, log)
-                    return
+                    action = attempt.record(.cancelled(beforeSending: true))
+                    continue
                 }
-            } catch is CancellationError {
-                await handBack(run, mayHaveSent: mayHaveSent, log)
+                let start = monotonicNow()
+                action = attempt.record(await call(provider.kind, log) { .submitted(try await provider.submit(job)) })
+                if case .recordSubmitted = action {
+                    metrics.submitDuration(provider.kind, monotonicNow() - start)
+                    metrics.dueToSubmitted(provider.kind, max(0, clock.now().timeIntervalSince(run.scheduledTime)))
+                }
+            case .wait(let seconds, let penalty):
+                if let penalty { await pacer.penalize(pacingKey, for: penalty) }
+                do {
+                    try await clock.sleep(until: clock.now().addingTimeInterval(seconds))
+                    _ = try await store.renewLease(
+                        runID: run.id, owner: configuration.owner, until: clock.now().addingTimeInterval(configuration.leaseDuration),
+                        now: clock.now())
+                    action = attempt.record(.waited)
+                } catch {
+                    action = attempt.record(Task.isCancelled ? .cancelled(beforeSending: false) : .leaseLost)
+                }
+            case .recordSubmitted(let handle, let adopted):
+                await recordSubmitted(run, handle: handle, adopted: adopted, provider: provider, log)
                 return
-            } catch {
-                // Anything else from a provider is treated as an unknown outcome.
-                if Task.isCancelled {
-                    await handBack(run, mayHaveSent: mayHaveSent, log)
-                    return
-                }
-                attempt += 1
-                mustLookUp = true
-                log.warning("submission failed; looking it up", [("error", "\(error)")])
-                if attempt >= configuration.maxSubmitAttempts {
-                    await end(run, .crashed, "submission failed after \(attempt) attempts: \(error)", log)
-                    return
-                }
+            case .end(let state, let reason):
+                await end(run, state, reason, log)
+                return
+            case .handBack:
+                await handBack(run, log)
+                return
+            case .leaveLeased:
+                log.info("stopping with a submission outcome unknown; the lease will expire and the run be reconciled")
+                return
             }
+        }
+    }
+
+    /// One provider call's outcome: its result, or its failure as the attempt classifies it.
+    private func call(
+        _ kind: ProviderKind, _ log: Logger, _ body: () async throws -> SubmissionAttempt<SystemRandomNumberGenerator>.Outcome
+    ) async -> SubmissionAttempt<SystemRandomNumberGenerator>.Outcome {
+        do {
+            return try await body()
+        } catch let error as ProviderError {
+            metrics.submissionFailure(kind, code: error.code)
+            if error.code == .ambiguous || error.code == .conflict {
+                log.warning("submission outcome unknown; looking it up", [("error", error.description)])
+            }
+            return .failed(error)
+        } catch {
+            if error is CancellationError || Task.isCancelled { return .cancelled(beforeSending: false) }
+            log.warning("submission failed; looking it up", [("error", "\(error)")])
+            return .failedUnclassified("\(error)")
         }
     }
 
     private func recordSubmitted(_ run: FlowRun, handle: ProviderHandle, adopted: Bool, provider: any Provider, _ log: Logger) async {
         do {
             _ = try await store.markSubmitted(runID: run.id, owner: configuration.owner, providerHandle: handle.value, now: clock.now())
-            metrics.increment("pushgate_submissions_total", help: "Runs submitted to a provider.", labels: ["provider": provider.kind.rawValue, "outcome": adopted ? "adopted" : "submitted"])
+            metrics.submission(provider.kind, adopted: adopted)
             log.info(adopted ? "adopted existing workload" : "submitted", [("handle", handle.value)])
         } catch {
             // Another replica took the run over (lease expired); it will find this workload by its key.
@@ -309,13 +291,8 @@ package final class Dispatcher: Sendable {
         }
     }
 
-    /// Gives an unsubmitted claim back to its queue when the gateway stops mid-way. A claim whose
-    /// submission may have gone out keeps its lease instead, so whoever takes it over looks it up first.
-    private func handBack(_ run: FlowRun, mayHaveSent: Bool, _ log: Logger) async {
-        if mayHaveSent {
-            log.info("stopping with a submission outcome unknown; the lease will expire and the run be reconciled")
-            return
-        }
+    /// Gives an unsubmitted claim back to its queue when the gateway stops mid-way.
+    private func handBack(_ run: FlowRun, _ log: Logger) async {
         do {
             _ = try await store.releaseClaim(runID: run.id, owner: configuration.owner, reason: "gateway stopping; handed back", now: clock.now())
         } catch {

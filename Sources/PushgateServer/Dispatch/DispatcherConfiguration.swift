@@ -1,4 +1,5 @@
 import Foundation
+import PushgateCore
 
 /// How the dispatcher claims and submits; defaults suit one gateway on a small machine.
 package struct DispatcherConfiguration: Sendable {
@@ -19,4 +20,12 @@ package struct DispatcherConfiguration: Sendable {
     package var backoffCap: TimeInterval = 20
 
     package init(owner: String) { self.owner = owner }
+}
+
+extension DispatcherConfiguration {
+    /// The submission retry rule: `maxSubmitAttempts` failed calls, full jitter on `backoffBase × 2^n`
+    /// capped at `backoffCap`, for throttling and transient failures alike.
+    package var retryPolicy: RetryPolicy {
+        RetryPolicy(maxAttempts: maxSubmitAttempts, baseDelay: backoffBase, throttlingBaseDelay: backoffBase, multiplier: 2, maxDelay: backoffCap)
+    }
 }

@@ -1,33 +1,25 @@
 import PushgateCore
 
-/// Submission rate limits per provider kind, defaulting to the published quotas (peers.md §2.1):
-/// Fargate RunTask 20 calls/s; ACI 300 creates/hour with bursts of 100 per 5 minutes; Cloud Run's
-/// admin API about 180 writes/minute; Modal unpublished, so a conservative 10/s.
+/// Submission rate limits per provider kind, defaulting to each type's published quota
+/// (``ProviderType/pacing``, docs/peers.md §2.1); a kind with none gets ``fallback``.
 package struct PacingConfiguration: Sendable, Equatable {
-    package struct Rate: Sendable, Equatable {
-        package var perSecond: Double
-        package var burst: Double
-        package init(perSecond: Double, burst: Double) {
-            self.perSecond = perSecond
-            self.burst = burst
-        }
+    package var rates: [ProviderKind: PacingRate]
+    package var fallback: PacingRate
+
+    package init(rates: [ProviderKind: PacingRate] = [:], fallback: PacingRate = PacingRate(perSecond: 10, burst: 10)) {
+        self.rates = rates
+        self.fallback = fallback
     }
 
-    package var rates: [ProviderKind: Rate]
+    /// Every type of `catalog` at its published quota.
+    package init(catalog: ProviderCatalog) {
+        self.init(rates: Dictionary(uniqueKeysWithValues: catalog.types.map { ($0.kind, $0.pacing) }))
+    }
 
-    package init(rates: [ProviderKind: Rate] = PacingConfiguration.publishedQuotas) { self.rates = rates }
-
-    package static let publishedQuotas: [ProviderKind: Rate] = [
-        .ecs: Rate(perSecond: 20, burst: 20),
-        .cloudRunV2: Rate(perSecond: 3, burst: 10),
-        .azureContainerInstance: Rate(perSecond: 300.0 / 3600, burst: 100),
-        .modal: Rate(perSecond: 10, burst: 20),
-    ]
-
-    package func rate(for kind: ProviderKind) -> Rate { rates[kind] ?? Rate(perSecond: 10, burst: 10) }
+    package func rate(for kind: ProviderKind) -> PacingRate { rates[kind] ?? fallback }
 
     /// Every provider at `perSecond` (benchmarks and emulator runs, where no quota applies).
     package static func uniform(perSecond: Double, burst: Double) -> PacingConfiguration {
-        PacingConfiguration(rates: Dictionary(uniqueKeysWithValues: ProviderKind.allCases.map { ($0, Rate(perSecond: perSecond, burst: burst)) }))
+        PacingConfiguration(fallback: PacingRate(perSecond: perSecond, burst: burst))
     }
 }

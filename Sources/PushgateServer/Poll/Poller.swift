@@ -11,22 +11,25 @@ package final class Poller: Sendable {
     let providers: any ProviderDirectory
     let configuration: PollerConfiguration
     let clock: any WallClock
-    let metrics: MetricsRegistry
+    let metrics: GatewayMetrics
     let logger: Logger
+    let pools: PoolContext
     /// Cancels already sent in this process, so each is sent once per process (a restart re-sends: harmless).
+    /// Holds only runs still Cancelling in the last pass, so it does not grow with the gateway's age.
     private let cancelsSent = Mutex<Set<String>>([])
     /// Beats after every pass, for `/health`.
     package let heartbeat = Heartbeat()
 
     package init(
         store: any Store, providers: any ProviderDirectory, configuration: PollerConfiguration, clock: any WallClock,
-        metrics: MetricsRegistry, logger: Logger
+        metrics: MetricsRegistry, logger: Logger, pools: PoolContext? = nil
     ) {
         self.store = store
         self.providers = providers
         self.configuration = configuration
         self.clock = clock
-        self.metrics = metrics
+        self.metrics = GatewayMetrics(metrics)
+        self.pools = pools ?? PoolContext(store: store)
         self.logger = logger.with([("component", "poller")])
     }
 
@@ -50,6 +53,8 @@ package final class Poller: Sendable {
             logger.error("poll pass failed", [("error", "\(error)")])
             return
         }
+        let cancelling = Set(runs.lazy.filter { $0.state == .cancelling }.map(\.id))
+        cancelsSent.withLock { $0.formIntersection(cancelling) }
         let byPool = Dictionary(grouping: runs, by: \.poolName)
         await withTaskGroup(of: Void.self) { group in
             for (poolName, poolRuns) in byPool {
@@ -76,9 +81,8 @@ package final class Poller: Sendable {
         }
         let submitted = runs.filter { $0.providerHandle != nil }
         guard !submitted.isEmpty else { return }
-        var deployments: [String: Deployment] = [:]
-        for name in Set(submitted.map(\.deploymentName)) { deployments[name] = try? await store.deployment(named: name) }
-        let template = try? BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
+        let deployments = await pools.deployments(of: submitted, in: pool)
+        let template = try? pools.template(for: pool)
         var jobs: [String: SubmissionJob] = [:]
         for run in submitted { jobs[run.id] = job(for: run, pool: pool, template: template, deployment: deployments[run.deploymentName], now: now) }
         for run in submitted where run.state == .cancelling {
@@ -93,11 +97,11 @@ package final class Poller: Sendable {
         do {
             statuses = try await provider.poll(targets)
         } catch {
-            metrics.increment("pushgate_poll_failures_total", help: "Failed status polls.", labels: ["provider": provider.kind.rawValue])
+            metrics.pollFailure(provider.kind)
             log.warning("status poll failed", [("error", "\(error)")])
             return
         }
-        metrics.observe("pushgate_provider_call_duration_seconds", help: "Time of provider calls.", labels: ["provider": provider.kind.rawValue, "call": "poll"], monotonicNow() - start)
+        metrics.providerCall(provider.kind, call: "poll", monotonicNow() - start)
         // The runs' updates go out together, at most `maxConcurrentCalls` at once: their state changes then
         // share store transactions (group commit) and their clean-up calls overlap.
         await withTaskGroup(of: Void.self) { group in
@@ -163,7 +167,7 @@ package final class Poller: Sendable {
             } else {
                 _ = try await store.markTerminal(runID: run.id, state: state, reason: reason, now: clock.now())
             }
-            metrics.increment("pushgate_run_transitions_total", help: "Run state transitions recorded by the poller.", labels: ["state": state.displayName])
+            metrics.transition(to: state)
             log.info("run \(state.displayName.lowercased())", [("reason", reason)])
         } catch let error as StoreError where error.code == .invalidTransition {
             // Another replica or an API call got there first; terminal states are final.

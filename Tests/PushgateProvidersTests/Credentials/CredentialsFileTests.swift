@@ -61,7 +61,7 @@ struct CredentialsFileTests {
             "http://127.0.0.1:5055", "http://127.9.8.7", "http://[::1]:8080/", "http://localhost:9000/base",
             "https://ecs.example.com", "http://LOCALHOST",
         ])
-    func loopbackAccepted(_ url: String) throws {
+    func httpServerAccepted(_ url: String) throws {
         let file = try Self.parse("\(Self.minimal("aws"))endpoint_url = \(url)\n")
         #expect(try file.awsProfile("p").endpointURL == (url.hasSuffix("/") ? String(url.dropLast()) : url))
     }

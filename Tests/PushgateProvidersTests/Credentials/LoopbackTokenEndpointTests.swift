@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 import PushgateProviders
@@ -15,7 +16,7 @@ struct LoopbackTokenEndpointTests {
     @Test("IMDSv2 and Azure managed identity through the credentials file and libcurl")
     func imdsAndManagedIdentity() async throws {
         let seen = Mutex<[String]>([])
-        let handler: LoopbackHTTPServer.Handler = { request in
+        let handler: HTTPServer.Handler = { request in
             seen.withLock { $0.append("\(request.method) \(request.path)") }
             switch (request.method, request.path) {
             case ("PUT", "/latest/api/token"):
@@ -38,7 +39,7 @@ struct LoopbackTokenEndpointTests {
                 return .text(404, "")
             }
         }
-        try await withLoopbackHTTPServer(handler: handler) { server in
+        try await withHTTPServer(handler: handler) { server in
             let file = try CredentialsFile(
                 parsing: """
                     [aws ec2]

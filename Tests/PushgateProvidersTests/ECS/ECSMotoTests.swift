@@ -16,7 +16,7 @@ struct ECSMotoTests {
         let network = try moto.defaultECSNetwork()
         let file = try CredentialsFile(parsing: moto.credentialsProfile(), path: "moto.ini")
         try await withCurlHTTPClient { http in
-            let provider = try ProviderFactory.ecs(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
+            let provider = try ECSProvider.make(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
             _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])
             try await body(moto, http, provider, network)
         }

@@ -1,5 +1,7 @@
 import Foundation
 import PushgateCore
+import PushgateProviders
+import PushgateRegistry
 import PushgateEmulators
 import PushgateHTTP
 import PushgateStore
@@ -23,7 +25,7 @@ final class EndToEndHarness: @unchecked Sendable {
         var options = EmulatorSuite.Options(directory: directory)
         options.pacing = pacing
         options.faults = faults
-        suite = try EmulatorSuite.start(options)
+        suite = try EmulatorSuite.start(options, ProviderRegistry.emulators)
         databasePath = database ?? directory.appendingPathComponent("gateway.db").path
         store = try await StoreFactory.open(databasePath)
     }
@@ -44,7 +46,7 @@ final class EndToEndHarness: @unchecked Sendable {
             _ = try await store.createQueue(pool: name, WorkQueueSpec(name: queue, priority: priority, concurrencyLimit: queueLimit), now: Date())
         }
         for (deployment, queue, extra, deploymentLimit) in deployments {
-            var variables = EmulatorSuite.deploymentVariables(for: kind).objectValue!
+            var variables = suite.deploymentVariables(for: kind).objectValue!
             variables.merge(extra.objectValue ?? [:]) { _, new in new }
             _ = try await store.createDeployment(DeploymentSpec(name: deployment, poolName: name, queueName: queue,
                 jobVariables: JSONValue.object(variables).serialized(), concurrencyLimit: deploymentLimit), now: Date())

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateProviders
 import PushgateEmulators
 import PushgateHTTP
 import PushgateTestSupport

@@ -23,7 +23,7 @@ extension EndToEnd {
             try Data(moto.credentialsProfile().utf8).write(to: URL(fileURLWithPath: credentialsPath))
             try await withCurlHTTPClient { http in
                 let file = try CredentialsFile.load(path: credentialsPath)
-                let provider = try ProviderFactory.ecs(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
+                let provider = try ECSProvider.make(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
                 _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])
             }
 

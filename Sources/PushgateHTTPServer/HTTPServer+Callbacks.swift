@@ -4,42 +4,42 @@ import PushgateCore
 
 // libmicrohttpd calls these on its own threads. They are plain nonisolated functions (a closure in an
 // isolated context would trap when C calls it on a foreign thread). `cls` is the unretained
-// `LoopbackServerCore`; `*con_cls` holds a retained `LoopbackRequestContext` from the URI-log callback
+// `HTTPServerCore`; `*con_cls` holds a retained `HTTPServerRequestContext` from the URI-log callback
 // until the request-completed callback releases it.
 
 /// `void *(*)(void *cls, const char *uri, struct MHD_Connection *con)` (MHD_OPTION_URI_LOG_CALLBACK).
-typealias LoopbackURILogCallback =
+typealias HTTPServerURILogCallback =
     @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer?
 
 /// Called first for every request with the raw target (path and query, undecoded); its result becomes
 /// the request's `*con_cls`.
-func loopbackURILog(
+func httpServerURILog(
     _ cls: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?, _ connection: OpaquePointer?
 ) -> UnsafeMutableRawPointer? {
     let target = uri.map { String(cString: $0) } ?? "/"
-    return Unmanaged.passRetained(LoopbackRequestContext(target: target)).toOpaque()
+    return Unmanaged.passRetained(HTTPServerRequestContext(target: target)).toOpaque()
 }
 
 /// Releases the request context whatever way the request ended.
-func loopbackRequestCompleted(
+func httpServerRequestCompleted(
     _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
     _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ reason: MHD_RequestTerminationCode
 ) {
     guard let conCls, let context = conCls.pointee else { return }
     conCls.pointee = nil
-    Unmanaged<LoopbackRequestContext>.fromOpaque(context).release()
+    Unmanaged<HTTPServerRequestContext>.fromOpaque(context).release()
     guard let cls else { return }
-    let core = Unmanaged<LoopbackServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
     core.statistics.withLock { $0.requestsInProgress = max(0, $0.requestsInProgress - 1) }
 }
 
 /// Counts connections and numbers them for ``ServerRequest/connectionID``.
-func loopbackConnectionNotify(
+func httpServerConnectionNotify(
     _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
     _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_ConnectionNotificationCode
 ) {
     guard let cls, let connection else { return }
-    let core = Unmanaged<LoopbackServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
     let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
     switch code {
     case .CONNECTION_NOTIFY_STARTED:
@@ -59,19 +59,19 @@ func loopbackConnectionNotify(
 
 /// The access handler (MHD_AccessHandlerCallback): called once with the headers, once per body chunk,
 /// and a last time with no data, when the handler runs and the response is queued.
-func loopbackAccessHandler(
+func httpServerAccessHandler(
     _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
     _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
     _ uploadDataSize: UnsafeMutablePointer<Int>?, _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> MHD_Result {
     guard let cls, let connection, let conCls, let uploadDataSize else { return .NO }
-    let core = Unmanaged<LoopbackServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
     let path = url.map { String(cString: $0) } ?? "/"
     if conCls.pointee == nil {
-        conCls.pointee = Unmanaged.passRetained(LoopbackRequestContext(target: path)).toOpaque()
+        conCls.pointee = Unmanaged.passRetained(HTTPServerRequestContext(target: path)).toOpaque()
     }
     guard let contextPointer = conCls.pointee else { return .NO }
-    let context = Unmanaged<LoopbackRequestContext>.fromOpaque(contextPointer).takeUnretainedValue()
+    let context = Unmanaged<HTTPServerRequestContext>.fromOpaque(contextPointer).takeUnretainedValue()
 
     if !context.started {
         context.started = true
@@ -113,7 +113,7 @@ func loopbackAccessHandler(
 }
 
 private func rejectTooLarge(
-    _ connection: OpaquePointer, core: LoopbackServerCore, context: LoopbackRequestContext
+    _ connection: OpaquePointer, core: HTTPServerCore, context: HTTPServerRequestContext
 ) -> MHD_Result {
     context.rejected = true
     core.statistics.withLock { $0.requestsRejectedForSize += 1 }
@@ -127,9 +127,9 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
     if response.chunked {
         // Unknown size makes libmicrohttpd send chunked transfer coding (HTTP/1.1), which can carry
         // trailers (MHD_add_response_footer). The reader owns a copy of the body until MHD frees it.
-        let reader = Unmanaged.passRetained(LoopbackBodyReader(response.body)).toOpaque()
-        created = MHD_create_response_from_callback(UInt64.max, 16 * 1024, loopbackReadBody, reader, loopbackFreeBody)
-        if created == nil { Unmanaged<LoopbackBodyReader>.fromOpaque(reader).release() }
+        let reader = Unmanaged.passRetained(HTTPServerBodyReader(response.body)).toOpaque()
+        created = MHD_create_response_from_callback(UInt64.max, 16 * 1024, httpServerReadBody, reader, httpServerFreeBody)
+        if created == nil { Unmanaged<HTTPServerBodyReader>.fromOpaque(reader).release() }
     } else {
         created = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(
@@ -149,14 +149,14 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
 
 /// Collects the pieces of the request libmicrohttpd holds for the connection.
 private func makeRequest(
-    _ connection: OpaquePointer, core: LoopbackServerCore, context: LoopbackRequestContext,
+    _ connection: OpaquePointer, core: HTTPServerCore, context: HTTPServerRequestContext,
     path: String, method: String
 ) -> ServerRequest {
-    let collector = LoopbackValueCollector()
+    let collector = HTTPServerValueCollector()
     let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
-    _ = MHD_get_connection_values(connection, .HEADER_KIND, loopbackCollectValue, collectorPointer)
+    _ = MHD_get_connection_values(connection, .HEADER_KIND, httpServerCollectValue, collectorPointer)
     let headers = collector.take()
-    _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, loopbackCollectValue, collectorPointer)
+    _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, httpServerCollectValue, collectorPointer)
     let arguments = collector.take()
     withExtendedLifetime(collector) {}
     let query = context.target.firstIndex(of: "?").map { String(context.target[context.target.index(after: $0)...]) }
@@ -173,7 +173,7 @@ private func makeRequest(
 }
 
 /// Gathers key/value pairs from MHD_get_connection_values on the calling thread.
-private final class LoopbackValueCollector {
+private final class HTTPServerValueCollector {
     var fields: [(name: String, value: String)] = []
 
     func take() -> [(name: String, value: String)] {
@@ -182,28 +182,28 @@ private final class LoopbackValueCollector {
     }
 }
 
-private func loopbackCollectValue(
+private func httpServerCollectValue(
     _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?,
     _ value: UnsafePointer<CChar>?
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
-    let collector = Unmanaged<LoopbackValueCollector>.fromOpaque(cls).takeUnretainedValue()
+    let collector = Unmanaged<HTTPServerValueCollector>.fromOpaque(cls).takeUnretainedValue()
     collector.fields.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
     return .YES
 }
 
 /// A chunked body being sent: the bytes and how far MHD has read.
-private final class LoopbackBodyReader {
+private final class HTTPServerBodyReader {
     let bytes: [UInt8]
     init(_ body: Data) { bytes = Array(body) }
 }
 
 /// MHD_ContentReaderCallback: copies the next piece of the body, or ends the stream.
-private func loopbackReadBody(
+private func httpServerReadBody(
     _ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int
 ) -> Int {
     guard let cls, let buffer else { return -1 }
-    let reader = Unmanaged<LoopbackBodyReader>.fromOpaque(cls).takeUnretainedValue()
+    let reader = Unmanaged<HTTPServerBodyReader>.fromOpaque(cls).takeUnretainedValue()
     let start = Int(position)
     guard start < reader.bytes.count else { return -1 }  // MHD_CONTENT_READER_END_OF_STREAM
     let count = min(capacity, reader.bytes.count - start)
@@ -214,7 +214,7 @@ private func loopbackReadBody(
 }
 
 /// MHD_ContentReaderFreeCallback: releases the reader once MHD is done with the response.
-private func loopbackFreeBody(_ cls: UnsafeMutableRawPointer?) {
+private func httpServerFreeBody(_ cls: UnsafeMutableRawPointer?) {
     guard let cls else { return }
-    Unmanaged<LoopbackBodyReader>.fromOpaque(cls).release()
+    Unmanaged<HTTPServerBodyReader>.fromOpaque(cls).release()
 }

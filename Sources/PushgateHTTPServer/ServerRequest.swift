@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// A request as the ``LoopbackHTTPServer`` received it, body collected in full.
+/// A request as the ``HTTPServer`` received it, body collected in full.
 package struct ServerRequest: Sendable, Equatable {
     /// The method as sent (`GET`, `POST`, …).
     package var method: String

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// What a ``LoopbackHTTPServer`` handler answers: a response, possibly after a delay, or a dropped
+/// What a ``HTTPServer`` handler answers: a response, possibly after a delay, or a dropped
 /// connection (for tests of how clients survive misbehaving servers).
 package struct ServerResponse: Sendable, Equatable {
     package enum Action: Sendable, Equatable {

@@ -7,36 +7,36 @@ import Synchronization
 import Glibc
 #endif
 
-/// An HTTP/1.1 server on a loopback port, built on libmicrohttpd
-/// (https://www.gnu.org/software/libmicrohttpd/manual/libmicrohttpd.html). Provider emulators and
-/// tests answer requests with a synchronous handler; each connection has its own thread
-/// (MHD_USE_THREAD_PER_CONNECTION), so a handler may block or sleep without holding up other
+/// An HTTP/1.1 server built on libmicrohttpd
+/// (https://www.gnu.org/software/libmicrohttpd/manual/libmicrohttpd.html): the production API of
+/// `pushgate serve` runs on it, and so do the provider emulators. A synchronous handler answers each
+/// request; each connection has its own thread (MHD_USE_THREAD_PER_CONNECTION), so a handler may block or sleep without holding up other
 /// connections. Request bodies are collected in full, up to a size limit, before the handler runs.
 ///
 /// ```swift
-/// let server = try LoopbackHTTPServer { request in
+/// let server = try HTTPServer { request in
 ///     request.path == "/v1/ping" ? .json(200, #"{"ok":true}"#) : .text(404, "no route")
 /// }
 /// defer { server.stop() }
 /// ```
-package final class LoopbackHTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     /// Runs on the connection's thread, once per request, with the body complete.
     package typealias Handler = @Sendable (ServerRequest) -> ServerResponse
 
-    package let configuration: LoopbackHTTPServerConfiguration
+    package let configuration: HTTPServerConfiguration
     /// The bound TCP port (the kernel's choice when the configuration asked for 0).
     package let port: UInt16
-    private let core: LoopbackServerCore
+    private let core: HTTPServerCore
     private let daemon: Mutex<OpaquePointer?>
 
     package init(
-        configuration: LoopbackHTTPServerConfiguration = LoopbackHTTPServerConfiguration(),
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
         handler: @escaping Handler
-    ) throws(LoopbackHTTPServerError) {
+    ) throws(HTTPServerError) {
         self.configuration = configuration
-        let core = LoopbackServerCore(maxRequestBodySize: configuration.maxRequestBodySize, handler: handler)
+        let core = HTTPServerCore(maxRequestBodySize: configuration.maxRequestBodySize, handler: handler)
         self.core = core
-        let (socket, port) = try LoopbackHTTPServer.listen(
+        let (socket, port) = try HTTPServer.listen(
             host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
         self.port = port
         let flags =
@@ -50,22 +50,22 @@ package final class LoopbackHTTPServer: Sendable {
             Int32(MHD_OPTION.CONNECTION_TIMEOUT.rawValue), configuration.idleConnectionTimeout,
             Int32(MHD_OPTION.CONNECTION_LIMIT.rawValue), configuration.maxConnections,
             Int32(MHD_OPTION.NOTIFY_COMPLETED.rawValue),
-            OpaquePointer(unsafeBitCast(loopbackRequestCompleted as MHD_RequestCompletedCallback, to: UnsafeRawPointer.self)),
+            OpaquePointer(unsafeBitCast(httpServerRequestCompleted as MHD_RequestCompletedCallback, to: UnsafeRawPointer.self)),
             coreArgument,
             Int32(MHD_OPTION.NOTIFY_CONNECTION.rawValue),
-            OpaquePointer(unsafeBitCast(loopbackConnectionNotify as MHD_NotifyConnectionCallback, to: UnsafeRawPointer.self)),
+            OpaquePointer(unsafeBitCast(httpServerConnectionNotify as MHD_NotifyConnectionCallback, to: UnsafeRawPointer.self)),
             coreArgument,
             Int32(MHD_OPTION.URI_LOG_CALLBACK.rawValue),
-            OpaquePointer(unsafeBitCast(loopbackURILog as LoopbackURILogCallback, to: UnsafeRawPointer.self)),
+            OpaquePointer(unsafeBitCast(httpServerURILog as HTTPServerURILogCallback, to: UnsafeRawPointer.self)),
             coreArgument,
             Int32(MHD_OPTION.END.rawValue),
         ]
         let started = withVaList(arguments) { list in
-            MHD_start_daemon_va(flags, 0, nil, nil, loopbackAccessHandler, coreContext, list)
+            MHD_start_daemon_va(flags, 0, nil, nil, httpServerAccessHandler, coreContext, list)
         }
         guard let started else {
             close(socket)
-            throw LoopbackHTTPServerError(operation: "MHD_start_daemon_va", message: "the daemon did not start")
+            throw HTTPServerError(operation: "MHD_start_daemon_va", message: "the daemon did not start")
         }
         daemon = Mutex(started)
     }
@@ -76,7 +76,7 @@ package final class LoopbackHTTPServer: Sendable {
     package var baseURL: String { "http://\(configuration.host):\(port)" }
 
     /// Request and connection counters.
-    package var statistics: LoopbackHTTPServerStatistics { core.statistics.withLock { $0 } }
+    package var statistics: HTTPServerStatistics { core.statistics.withLock { $0 } }
 
     /// Stops the server: it stops accepting connections at once, gives requests in progress up to
     /// `gracePeriod` seconds to finish, then cuts handler delays short, closes every connection and
@@ -100,9 +100,9 @@ package final class LoopbackHTTPServer: Sendable {
     /// MHD_get_daemon_info) and hands the socket to libmicrohttpd, which closes it on stop.
     private static func listen(
         host: String, port: UInt16, backlog: Int32
-    ) throws(LoopbackHTTPServerError) -> (Int32, UInt16) {
+    ) throws(HTTPServerError) -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw LoopbackHTTPServerError(operation: "socket", message: "no socket", errno: errno) }
+        guard fd >= 0 else { throw HTTPServerError(operation: "socket", message: "no socket", errno: errno) }
         var reuse: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -110,7 +110,7 @@ package final class LoopbackHTTPServer: Sendable {
         address.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
             close(fd)
-            throw LoopbackHTTPServerError(operation: "inet_pton", message: "\(host) is not an IPv4 address")
+            throw HTTPServerError(operation: "inet_pton", message: "\(host) is not an IPv4 address")
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -120,12 +120,12 @@ package final class LoopbackHTTPServer: Sendable {
         guard bound == 0 else {
             let code = errno
             close(fd)
-            throw LoopbackHTTPServerError(operation: "bind", message: "\(host):\(port)", errno: code)
+            throw HTTPServerError(operation: "bind", message: "\(host):\(port)", errno: code)
         }
         guard Glibc.listen(fd, backlog) == 0 else {
             let code = errno
             close(fd)
-            throw LoopbackHTTPServerError(operation: "listen", message: "\(host):\(port)", errno: code)
+            throw HTTPServerError(operation: "listen", message: "\(host):\(port)", errno: code)
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
@@ -134,14 +134,14 @@ package final class LoopbackHTTPServer: Sendable {
         guard named == 0 else {
             let code = errno
             close(fd)
-            throw LoopbackHTTPServerError(operation: "getsockname", message: "\(host):\(port)", errno: code)
+            throw HTTPServerError(operation: "getsockname", message: "\(host):\(port)", errno: code)
         }
         return (fd, UInt16(bigEndian: address.sin_port))
     }
 }
 
 /// Counters a test can assert on (e.g. keep-alive: fewer connections than requests).
-package struct LoopbackHTTPServerStatistics: Sendable, Equatable {
+package struct HTTPServerStatistics: Sendable, Equatable {
     /// TCP connections accepted so far.
     package var connectionsAccepted = 0
     /// Connections open right now.
@@ -159,12 +159,12 @@ package struct LoopbackHTTPServerStatistics: Sendable, Equatable {
 }
 
 /// Scoped server: started before `body`, stopped (threads joined) when `body` returns or throws.
-package func withLoopbackHTTPServer<Result>(
-    configuration: LoopbackHTTPServerConfiguration = LoopbackHTTPServerConfiguration(),
-    handler: @escaping LoopbackHTTPServer.Handler,
-    _ body: (LoopbackHTTPServer) async throws -> Result
+package func withHTTPServer<Result>(
+    configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+    handler: @escaping HTTPServer.Handler,
+    _ body: (HTTPServer) async throws -> Result
 ) async throws -> Result {
-    let server = try LoopbackHTTPServer(configuration: configuration, handler: handler)
+    let server = try HTTPServer(configuration: configuration, handler: handler)
     do {
         let result = try await body(server)
         server.stop()

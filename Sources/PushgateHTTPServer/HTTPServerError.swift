@@ -1,5 +1,5 @@
-/// A failure to start the loopback server; names the step and keeps the C error number.
-package struct LoopbackHTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A failure to start the HTTP server; names the step and keeps the C error number.
+package struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The call that failed (`socket`, `bind`, `MHD_start_daemon_va`, …).
     package var operation: String
     package var message: String
@@ -13,6 +13,6 @@ package struct LoopbackHTTPServerError: Error, Sendable, Equatable, CustomString
     }
 
     package var description: String {
-        "LoopbackHTTPServer: \(operation) failed: \(message)" + (errno.map { " (errno \($0))" } ?? "")
+        "HTTPServer: \(operation) failed: \(message)" + (errno.map { " (errno \($0))" } ?? "")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 
 /// Canned bad behaviour for tests of clients and retry logic.
 extension ServerResponse {

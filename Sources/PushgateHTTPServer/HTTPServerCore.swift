@@ -3,16 +3,16 @@ import Synchronization
 
 /// The state libmicrohttpd's callbacks reach through their `cls` pointer. The server keeps it alive
 /// until `MHD_stop_daemon` has returned, so the unretained pointer is valid in every callback.
-final class LoopbackServerCore: Sendable {
+final class HTTPServerCore: Sendable {
     let maxRequestBodySize: Int
-    let handler: LoopbackHTTPServer.Handler
+    let handler: HTTPServer.Handler
     /// Set when the server stops: cuts handler delays short.
     let stopping = Atomic<Bool>(false)
-    let statistics = Mutex(LoopbackHTTPServerStatistics())
+    let statistics = Mutex(HTTPServerStatistics())
     /// Connection numbers by `MHD_Connection` address, for ``ServerRequest/connectionID``.
     let connectionIDs = Mutex<[UInt: Int]>([:])
 
-    init(maxRequestBodySize: Int, handler: @escaping LoopbackHTTPServer.Handler) {
+    init(maxRequestBodySize: Int, handler: @escaping HTTPServer.Handler) {
         self.maxRequestBodySize = maxRequestBodySize
         self.handler = handler
     }
@@ -30,7 +30,7 @@ final class LoopbackServerCore: Sendable {
 
 /// One request's state across the access-handler calls libmicrohttpd makes for it (headers, each
 /// body chunk, the final call). Touched only by the connection's own thread.
-final class LoopbackRequestContext {
+final class HTTPServerRequestContext {
     let target: String
     var started = false
     var body = Data()

@@ -1,11 +1,12 @@
 import Foundation
 
-/// Settings of a ``LoopbackHTTPServer``; each maps to a libmicrohttpd option
+/// Settings of a ``HTTPServer``; each maps to a libmicrohttpd option
 /// (https://www.gnu.org/software/libmicrohttpd/manual/libmicrohttpd.html#microhttpd_002dconst).
-package struct LoopbackHTTPServerConfiguration: Sendable, Equatable {
-    /// The address to bind: loopback only, so an emulator is never reachable from outside.
+package struct HTTPServerConfiguration: Sendable, Equatable {
+    /// The address to bind: loopback by default, so an emulator is never reachable from outside; the API
+    /// server binds what `pushgate serve --host` names.
     package var host: String
-    /// TCP port; 0 lets the kernel pick a free one (read it back from ``LoopbackHTTPServer/port``).
+    /// TCP port; 0 lets the kernel pick a free one (read it back from ``HTTPServer/port``).
     package var port: UInt16
     /// Largest request body accepted; a larger one gets `413` without reaching the handler.
     package var maxRequestBodySize: Int

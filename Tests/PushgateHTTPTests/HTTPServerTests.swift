@@ -1,15 +1,16 @@
 import Foundation
 import PushgateCore
+import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
 import Testing
 
-@Suite("LoopbackHTTPServer: what emulators and the API server rely on", .timeLimit(.minutes(1)))
-struct LoopbackHTTPServerTests {
+@Suite("HTTPServer: what emulators and the API server rely on", .timeLimit(.minutes(1)))
+struct HTTPServerTests {
     @Test func bindsAKernelChosenLoopbackPort() throws {
-        let first = try LoopbackHTTPServer { _ in .text(200, "a") }
+        let first = try HTTPServer { _ in .text(200, "a") }
         defer { first.stop() }
-        let second = try LoopbackHTTPServer { _ in .text(200, "b") }
+        let second = try HTTPServer { _ in .text(200, "b") }
         defer { second.stop() }
         #expect(first.port != 0)
         #expect(first.port != second.port)
@@ -39,7 +40,7 @@ struct LoopbackHTTPServerTests {
     }
 
     @Test func arbitraryStatusCodesPassThrough() async throws {
-        let server = try LoopbackHTTPServer { request in
+        let server = try HTTPServer { request in
             switch request.path {
             case "/throttle": return .throttled(retryAfterSeconds: 3, json: #"{"__type":"ThrottlingException"}"#)
             case "/unavailable": return .json(503, #"{"error":{"code":"ServiceUnavailable"}}"#)
@@ -59,7 +60,7 @@ struct LoopbackHTTPServerTests {
 
     @Test func oversizedRequestBodyIsRefusedWith413WithoutReachingTheHandler() async throws {
         let recorder = RequestRecorder()
-        let server = try LoopbackHTTPServer(configuration: LoopbackHTTPServerConfiguration(maxRequestBodySize: 1000)) {
+        let server = try HTTPServer(configuration: HTTPServerConfiguration(maxRequestBodySize: 1000)) {
             request in
             recorder.record(request)
             return .text(200, "ok")
@@ -78,7 +79,7 @@ struct LoopbackHTTPServerTests {
     }
 
     @Test func stopCutsSlowHandlersShortAndClosesThePort() async throws {
-        let server = try LoopbackHTTPServer { _ in .slow(30, .text(200, "late")) }
+        let server = try HTTPServer { _ in .slow(30, .text(200, "late")) }
         let port = server.port
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
@@ -97,7 +98,7 @@ struct LoopbackHTTPServerTests {
     }
 
     @Test func gracefulStopLetsARequestInProgressFinish() async throws {
-        let server = try LoopbackHTTPServer { _ in .slow(0.3, .text(200, "finished")) }
+        let server = try HTTPServer { _ in .slow(0.3, .text(200, "finished")) }
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
         let url = "\(server.baseURL)/"
@@ -110,7 +111,7 @@ struct LoopbackHTTPServerTests {
     }
 
     @Test func scopedServerStopsAfterTheBody() async throws {
-        let port = try await withLoopbackHTTPServer(handler: { _ in .text(200, "ok") }) { server in
+        let port = try await withHTTPServer(handler: { _ in .text(200, "ok") }) { server in
             let response = try await withCurlHTTPClient { try await $0.execute(HTTPRequest(method: "GET", url: server.baseURL)) }
             #expect(response.status == 200)
             return server.port

@@ -1,0 +1,49 @@
+import Foundation
+import PushgateCore
+import PushgateRegistry
+import PushgateProviders
+import PushgateServer
+import Synchronization
+
+/// Providers built from the registry and the credentials file, one per pool type and profile, built once
+/// and shared (so token caches and connection reuse work across runs). Each gets the transport its type
+/// declares: gRPC providers an HTTP/2 client with trailers.
+final class CredentialsProviderDirectory: ProviderDirectory {
+    private let credentials: CredentialsFile?
+    private let http: any HTTPClient
+    private let http2: any HTTPClient
+    private let clock: any WallClock
+    private let environment: [String: String]
+    private let cache = Mutex<[String: any Provider]>([:])
+
+    init(
+        credentials: CredentialsFile?, http: any HTTPClient, http2: any HTTPClient, clock: any WallClock,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.credentials = credentials
+        self.http = http
+        self.http2 = http2
+        self.clock = clock
+        self.environment = environment
+    }
+
+    func provider(for pool: WorkPool) throws -> any Provider {
+        // The cache key is the provider's identity (type and profile), not its pacing key.
+        let key = "\(pool.type)|\(pool.credentialsProfile ?? "")"
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        guard let registration = ProviderRegistry.registration(forPoolType: pool.type) else {
+            throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': unknown type '\(pool.type)'")
+        }
+        guard let credentials else {
+            throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': no credentials file was given (--credentials)")
+        }
+        guard let profile = pool.credentialsProfile else {
+            throw ProviderError(.invalidConfiguration, "pool '\(pool.name)' names no credentials profile")
+        }
+        let client = registration.type.transport == .http2 ? http2 : http
+        let provider = try registration.makeProvider(
+            .init(credentials: credentials, profile: profile, http: client, clock: clock, environment: environment))
+        cache.withLock { $0[key] = provider }
+        return provider
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import PushgateCore
+import PushgateHTTPServer
+import PushgateSigning
+
+extension EmulatorRegistration {
+    /// The Cloud Run v2 emulator with project `pushgate-demo` and a service account whose key is
+    /// generated now and written beside the credentials file.
+    package static let cloudRunV2 = EmulatorRegistration { context in
+        let project = CloudRunSuiteEmulator.project
+        let pem = try RSAPrivateKey.generatePEM()
+        let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
+        var server = HTTPServerConfiguration()
+        server.port = context.port
+        let emulator = try CloudRunEmulator.start(
+            configuration: CloudRunEmulatorConfiguration(
+                serviceAccounts: [email: pem], projects: [project], pacing: context.pacing, faults: context.faults, server: server))
+        let keyFile = context.directory.appendingPathComponent("emulator-gcp-sa.json")
+        let key: JSONValue = [
+            "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",
+            "private_key": .string(pem), "client_email": .string(email), "token_uri": .string(emulator.tokenURI),
+        ]
+        do {
+            try EmulatorSuite.writePrivate(key.serialized(pretty: true), to: keyFile)
+        } catch {
+            emulator.stop()
+            throw error
+        }
+        return CloudRunSuiteEmulator(emulator: emulator, keyFile: keyFile.path)
+    }
+}
+
+/// The Cloud Run emulator as a suite runs it, with the service-account key file its profile names.
+package final class CloudRunSuiteEmulator: RunningEmulator {
+    package static let project = "pushgate-demo"
+    package let emulator: CloudRunEmulator
+    package let keyFile: String
+
+    init(emulator: CloudRunEmulator, keyFile: String) {
+        self.emulator = emulator
+        self.keyFile = keyFile
+    }
+
+    package func credentialsSection(profile: String) -> String {
+        """
+        [gcp \(profile)]
+        key_file = \(keyFile)
+        project = \(Self.project)
+        token_uri = \(emulator.tokenURI)
+        run_endpoint = \(emulator.baseURL)
+
+        """
+    }
+
+    package var deploymentVariables: JSONValue { ["region": "us-central1"] }
+    package var workloads: Int { emulator.statistics.workloads }
+    package var summary: String { "\(emulator.baseURL)  (project \(Self.project), token \(emulator.tokenURI))" }
+    package func stop() { emulator.stop() }
+}
+
+extension EmulatorSuite {
+    /// The suite's Cloud Run emulator. - Precondition: the suite runs one.
+    package var cloudRun: CloudRunEmulator { emulator(CloudRunSuiteEmulator.self)!.emulator }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import PushgateCore
+
+/// How to start one provider's emulator for ``EmulatorSuite``. Each emulator folder declares one
+/// (`EmulatorRegistration.ecs`); the provider registry pairs it with its provider type.
+package struct EmulatorRegistration: Sendable {
+    /// What every emulator of one suite shares: where to write files, how workloads move, which faults.
+    package struct Context: Sendable {
+        package var directory: URL
+        package var pacing: WorkloadPacing
+        package var faults: FaultConfiguration
+        /// 0 for a free port.
+        package var port: UInt16
+    }
+
+    package let start: @Sendable (Context) throws -> any RunningEmulator
+
+    package init(start: @escaping @Sendable (Context) throws -> any RunningEmulator) { self.start = start }
+}
+
+extension WorkloadPacing {
+    /// Pending and running seconds of `.timed`; `.perPoll` emulators that need times use 1 s and 2 s.
+    var seconds: (pending: TimeInterval, running: TimeInterval) {
+        switch self {
+        case .timed(let pending, let running): return (pending, running)
+        case .perPoll: return (1, 2)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import PushgateCore
+import PushgateEmulators
+import PushgateProviders
+
+/// Every work-pool type this build of pushgate pushes to (the composition root, tests and benchmarks
+/// read the same list): its provider registration (type, template,
+/// credentials profile kind, factory, pacing) and, where one exists, its loopback emulator. The CLI's
+/// type lists, `--help`, validation, dry-run, the demo and the API read this list; adding a provider is
+/// its folders, its template and one line here.
+package enum ProviderRegistry {
+    package struct Entry: Sendable {
+        package var provider: ProviderRegistration
+        package var emulator: EmulatorRegistration?
+    }
+
+    package static let entries: [Entry] = [
+        Entry(provider: .ecs, emulator: .ecs),
+        Entry(provider: .cloudRunV2, emulator: .cloudRunV2),
+        Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
+        Entry(provider: .modal, emulator: nil),
+    ]
+
+    package static let catalog = ProviderCatalog(entries.map(\.provider.type))
+
+    /// The registration of a pool type (`ecs:push` or `ecs`).
+    package static func registration(forPoolType poolType: String) -> ProviderRegistration? {
+        guard let type = catalog.type(forPoolType: poolType) else { return nil }
+        return entries.first { $0.provider.kind == type.kind }?.provider
+    }
+
+    /// The emulators the registry has, in registration order, for ``EmulatorSuite``.
+    package static var emulators: [(kind: ProviderKind, emulator: EmulatorRegistration)] {
+        entries.compactMap { entry in entry.emulator.map { (entry.provider.kind, $0) } }
+    }
+
+    /// One `TYPE  summary` line per registered type, for `--help`.
+    package static var typeList: String {
+        let width = catalog.kinds.map(\.rawValue.count).max() ?? 0
+        return catalog.types.map { type in
+            "  " + type.kind.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + type.summary
+        }.joined(separator: "\n")
+    }
+}
