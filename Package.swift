@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PushgateCLITests",
-            dependencies: ["PushgateCLI", "PushgateCore", "PushgateTestSupport"]
+            dependencies: ["PushgateCLI", "PushgateCore", "PushgateProviders", "PushgateTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,24 +4,28 @@ import PushgateRegistry
 import PushgateEmulators
 import PushgateServer
 
-/// `pushgate emulate`: the loopback emulators of ECS, Cloud Run v2 and ACI, with a credentials file for
-/// them, so users can try their own templates end to end without a cloud account.
+/// `pushgate emulate`: the loopback emulators of every registered type that has one, with a credentials
+/// file for them, so users can try their own templates end to end without a cloud account.
 enum EmulateCommand: CLICommand {
     static let name = "emulate"
-    static let summary = "run loopback emulators of ECS, Cloud Run v2 and ACI (no cloud account needed)"
+    static let summary = "run loopback emulators of the provider APIs (no cloud account needed)"
     static let help = """
         usage: pushgate emulate [--dir DIR] [--pending SECONDS] [--running SECONDS] [--failure-rate SHARE]
-                                [--ports ECS,CLOUDRUN,ACI]
+                                [--ports \(emulatedKinds.map { $0.workerType.uppercased() }.joined(separator: ","))]
 
-        Starts the emulators on 127.0.0.1 and writes DIR/emulator-credentials (default: a new temporary
-        directory) with profiles named "emulator" for aws, gcp and azure. Point pools at them with
+        Starts emulators of \(emulatedKinds.map(\.rawValue).joined(separator: ", ")) on 127.0.0.1
+        and writes DIR/emulator-credentials (default: a new temporary directory) with a profile named
+        "emulator" in each section. Point pools at them with
         `pool create NAME --type ecs:push --credentials emulator` and `serve --credentials FILE`.
         Workloads stay pending --pending seconds (default 1) and run --running seconds (default 2); an
         image containing "fail" exits 1, a command "exit N" exits N. --failure-rate injects that share of
         5xx, 429 and dropped connections. Runs until SIGINT or SIGTERM.
 
-        Modal has no HTTP/1.1 emulator: its gRPC fake (Tests/Support/fake_modal_server.py) needs grpcio.
+        Types without an emulator here: \(ProviderRegistry.entries.filter { $0.emulator == nil }.map(\.provider.kind.rawValue).joined(separator: ", "))
+        (Modal's gRPC fake, Tests/Support/fake_modal_server.py, needs grpcio and runs in the tests).
         """
+
+    static var emulatedKinds: [ProviderKind] { ProviderRegistry.emulators.map(\.kind) }
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let options: EmulatorSuite.Options

@@ -11,7 +11,7 @@ enum PoolCommand: CLICommand {
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
 
           pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
-              TYPE is one of \(ProviderRegistry.catalog.supportedTypes). Without --template the type's default from
+              TYPE is one of the types below. Without --template the type's default from
               templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
           pool ls [--json]
           pool inspect NAME [--json]
@@ -23,6 +23,9 @@ enum PoolCommand: CLICommand {
               The due and upcoming runs in the order a claim now would submit them; held runs say why
               (pool paused, queue paused, pool full, queue full, deployment full, not due yet).
               --json prints [{id, deployment, queue, priority, scheduled_time, state, status: next|held, reason}].
+
+        types:
+        \(ProviderRegistry.typeList)
 
         The database is --db PATH, else $PUSHGATE_DB, else ./pushgate.db.
         exit status: 0 success, 1 rejected (unknown name, duplicate, invalid value or template), 2 usage or I/O error

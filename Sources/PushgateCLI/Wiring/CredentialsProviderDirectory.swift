@@ -8,7 +8,7 @@ import Synchronization
 /// Providers built from the registry and the credentials file, one per pool type and profile, built once
 /// and shared (so token caches and connection reuse work across runs). Each gets the transport its type
 /// declares: gRPC providers an HTTP/2 client with trailers.
-final class CredentialsProviderDirectory: ProviderDirectory {
+package final class CredentialsProviderDirectory: ProviderDirectory {
     private let credentials: CredentialsFile?
     private let http: any HTTPClient
     private let http2: any HTTPClient
@@ -16,7 +16,7 @@ final class CredentialsProviderDirectory: ProviderDirectory {
     private let environment: [String: String]
     private let cache = Mutex<[String: any Provider]>([:])
 
-    init(
+    package init(
         credentials: CredentialsFile?, http: any HTTPClient, http2: any HTTPClient, clock: any WallClock,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
@@ -27,7 +27,7 @@ final class CredentialsProviderDirectory: ProviderDirectory {
         self.environment = environment
     }
 
-    func provider(for pool: WorkPool) throws -> any Provider {
+    package func provider(for pool: WorkPool) throws -> any Provider {
         // The cache key is the provider's identity (type and profile), not its pacing key.
         let key = "\(pool.type)|\(pool.credentialsProfile ?? "")"
         if let cached = cache.withLock({ $0[key] }) { return cached }

@@ -83,9 +83,9 @@ struct ModalEndToEndTests {
 
     @Test("a sandbox goes Pending → Running → Completed, with the configured image, command, resources and env")
     func completes() async throws {
-        // Pending for 2 s (0.3 s by default): the first poll must see it even when a loaded machine is slow
-        // to send it.
-        try await withModal(serverArguments: ["--secret", "db-creds", "--pending-seconds", "2"]) { provider, server in
+        // Pending for 5 s (0.3 s by default): the first poll must see it even when a loaded machine (every suite
+        // at once, a build beside it) is slow to send it.
+        try await withModal(serverArguments: ["--secret", "db-creds", "--pending-seconds", "5"]) { provider, server in
             let job = Self.job("python -c 'print(42)'", extra: ["secrets": ["db-creds"], "env": .object(["A": "1"])])
             let handle = try await provider.submit(job)
             let (status, seen) = try await waitFor(provider, handle, job: job)
