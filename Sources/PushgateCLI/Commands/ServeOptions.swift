@@ -93,7 +93,7 @@ struct ServeOptions: Sendable {
 
     /// The first of the template folders `pool create` searches that holds the shipped templates.
     static func defaultTemplatesDirectory(_ context: CommandContext) -> URL? {
-        StoreCommandSupport.templateDirectories(context).first {
+        DefaultTemplates.directories(context).first {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderKind.ecs.defaultTemplateFileName).path)
         }
     }
