@@ -20,18 +20,25 @@ enum StoreAccess {
         return try await StoreFactory.open(databasePath(context), sqlite: configuration)
     }
 
-    /// Runs `body` with an open store and reports any failure as ``CommandErrorReport`` does.
+    /// Runs `body` with an open store, closes the store whether `body` returns or throws, and reports any
+    /// failure as ``CommandErrorReport`` does. (`defer` cannot await `close()`, hence the two calls.)
     static func withStore(
         _ command: String,
         _ context: CommandContext,
         _ body: (any Store) async throws -> ExitCode
     ) async -> ExitCode {
+        let store: any Store
         do {
-            let store = try await open(context)
+            store = try await open(context)
+        } catch {
+            return CommandErrorReport.report(command, error, context)
+        }
+        do {
             let status = try await body(store)
             await store.close()
             return status
         } catch {
+            await store.close()
             return CommandErrorReport.report(command, error, context)
         }
     }
