@@ -1,8 +1,20 @@
 import Foundation
 import PushgateCore
 
-/// How the listing and inspect commands lay out text for people; `--json` output uses ``ModelJSON``.
+/// How the listing and inspect commands lay out their output: text for people, or with `--json` the
+/// ``ModelJSON`` forms the HTTP API uses too.
 enum TableOutput {
+    /// An `ls` listing: the pretty-printed JSON array of `items` with `--json`, else a table of `header` and `rows`.
+    static func list(
+        _ parsed: ParsedArguments,
+        _ context: CommandContext,
+        json items: @autoclosure () -> [JSONValue],
+        header: [String],
+        rows: @autoclosure () -> [[String]]
+    ) {
+        context.print(parsed.flag("json") ? JSONValue.array(items()).serialized(pretty: true) : table(header, rows()))
+    }
+
     /// Left-aligned columns separated by two spaces.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)

@@ -96,16 +96,12 @@ enum DeploymentCommand: CLICommand {
         _ = try SubcommandDispatch.operands(parsed, [])
         return await StoreAccess.withStore(command, context) { store in
             let deployments = try await store.deployments(pool: parsed.option("pool"))
-            if parsed.flag("json") {
-                context.print(JSONValue.array(deployments.map(ModelJSON.deployment)).serialized(pretty: true))
-            } else {
-                context.print(
-                    TableOutput.table(
-                        ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
-                        deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: deployments.map(ModelJSON.deployment),
+                header: ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
+                rows: deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
+            )
             return .success
         }
     }

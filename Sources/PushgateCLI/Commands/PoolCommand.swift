@@ -78,18 +78,14 @@ enum PoolCommand: CLICommand {
             let now = Date()
             var rows: [(WorkPool, WorkQueueStatus)] = []
             for pool in pools { rows.append((pool, ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
-            if parsed.flag("json") {
-                context.print(JSONValue.array(rows.map { ModelJSON.pool($0.0, status: $0.1) }).serialized(pretty: true))
-            } else {
-                context.print(
-                    TableOutput.table(
-                        ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
-                        rows.map { pool, status in
-                            [pool.name, pool.type, status.rawValue, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: rows.map { ModelJSON.pool($0.0, status: $0.1) },
+                header: ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
+                rows: rows.map { pool, status in
+                    [pool.name, pool.type, status.rawValue, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
+                }
+            )
             return .success
         }
     }

@@ -67,21 +67,17 @@ enum QueueCommand: CLICommand {
         return await StoreAccess.withStore(command, context) { store in
             let queues = try await store.queues(pool: pool)
             let now = Date()
-            if parsed.flag("json") {
-                context.print(JSONValue.array(queues.map { ModelJSON.queue($0, now: now) }).serialized(pretty: true))
-            } else {
-                context.print(
-                    TableOutput.table(
-                        ["PRIORITY", "NAME", "STATUS", "CONCURRENCY", "LAST CONSIDERED"],
-                        queues.map { queue in
-                            [
-                                String(queue.priority), queue.name, queue.status(now: now).rawValue,
-                                queue.concurrencyLimit.map(String.init) ?? "none", TableOutput.time(queue.lastConsideredAt),
-                            ]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: queues.map { ModelJSON.queue($0, now: now) },
+                header: ["PRIORITY", "NAME", "STATUS", "CONCURRENCY", "LAST CONSIDERED"],
+                rows: queues.map { queue in
+                    [
+                        String(queue.priority), queue.name, queue.status(now: now).rawValue,
+                        queue.concurrencyLimit.map(String.init) ?? "none", TableOutput.time(queue.lastConsideredAt),
+                    ]
+                }
+            )
             return .success
         }
     }

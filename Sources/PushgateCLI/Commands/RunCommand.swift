@@ -100,21 +100,17 @@ enum RunCommand: CLICommand {
             let runs = try await store.runs(
                 FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
             )
-            if parsed.flag("json") {
-                context.print(JSONValue.array(runs.map(ModelJSON.run)).serialized(pretty: true))
-            } else {
-                context.print(
-                    TableOutput.table(
-                        ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
-                        runs.map { run in
-                            [
-                                run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
-                                TableOutput.time(run.scheduledTime), String(run.attempt),
-                            ]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: runs.map(ModelJSON.run),
+                header: ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
+                rows: runs.map { run in
+                    [
+                        run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
+                        TableOutput.time(run.scheduledTime), String(run.attempt),
+                    ]
+                }
+            )
             return .success
         }
     }
