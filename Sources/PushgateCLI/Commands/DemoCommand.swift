@@ -46,9 +46,9 @@ enum DemoCommand: CLICommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory), ProviderRegistry.emulators)
             defer { suite.stop() }
-            let store = try await StoreCommandSupport.openStore(context)
+            let store = try await StoreAccess.open(context)
             let runs = try await DemoScenario.create(in: store, suite: suite, templates: ServeOptions.defaultTemplatesDirectory(context), context: context)
-            context.print("store: \(StoreCommandSupport.databasePath(context))   credentials: \(suite.credentialsPath)")
+            context.print("store: \(StoreAccess.databasePath(context))   credentials: \(suite.credentialsPath)")
             let token = UUID().uuidString.lowercased()
             var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)
             options.credentialsPath = suite.credentialsPath

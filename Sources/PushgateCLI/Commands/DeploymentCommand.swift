@@ -23,7 +23,7 @@ enum DeploymentCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        await StoreCommandSupport.dispatch(
+        await SubcommandDispatch.run(
             "deployment", arguments,
             valueOptions: ["pool", "queue", "vars", "concurrency"],
             flagOptions: ["json"], context: context
@@ -40,15 +40,15 @@ enum DeploymentCommand: CLICommand {
     }
 
     private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
         guard let poolName = parsed.option("pool") else { throw UsageError("missing --pool POOL") }
-        let limit = try StoreCommandSupport.optionalLimit(parsed, "concurrency")
+        let limit = try LimitArgument.option(parsed, "concurrency")
         let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.pool(named: poolName)
             if let variables {
-                try StoreCommandSupport.validateJobVariables(
-                    pool: pool, deployment: (variables.value, variables.source), run: nil, context)
+                try PoolTemplate.validateJobVariables(
+                    pool: pool, deployment: (variables.value, variables.source), run: nil)
             }
             let deployment = try await store.createDeployment(
                 DeploymentSpec(
@@ -66,15 +66,15 @@ enum DeploymentCommand: CLICommand {
     }
 
     private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
         var change = DeploymentUpdate(queueName: parsed.option("queue"))
-        if parsed.option("concurrency") != nil { change.concurrencyLimit = .some(try StoreCommandSupport.optionalLimit(parsed, "concurrency")) }
+        if parsed.option("concurrency") != nil { change.concurrencyLimit = .some(try LimitArgument.option(parsed, "concurrency")) }
         let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let existing = try await store.deployment(named: name)
             if let variables {
-                try StoreCommandSupport.validateJobVariables(
-                    pool: try await store.pool(named: existing.poolName), deployment: (variables.value, variables.source), run: nil, context)
+                try PoolTemplate.validateJobVariables(
+                    pool: try await store.pool(named: existing.poolName), deployment: (variables.value, variables.source), run: nil)
                 change.jobVariables = .some(variables.value.serialized())
             }
             let deployment = try await store.updateDeployment(named: name, change, now: Date())
@@ -84,8 +84,8 @@ enum DeploymentCommand: CLICommand {
     }
 
     private static func delete(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             try await store.deleteDeployment(named: name)
             context.print("deleted deployment '\(name)'")
             return .success
@@ -93,26 +93,22 @@ enum DeploymentCommand: CLICommand {
     }
 
     private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        _ = try StoreCommandSupport.positionals(parsed, [])
-        return await StoreCommandSupport.withStore(command, context) { store in
+        _ = try SubcommandDispatch.operands(parsed, [])
+        return await StoreAccess.withStore(command, context) { store in
             let deployments = try await store.deployments(pool: parsed.option("pool"))
-            if parsed.flag("json") {
-                context.print(JSONValue.array(deployments.map(ModelJSON.deployment)).serialized(pretty: true))
-            } else {
-                context.print(
-                    StoreCommandSupport.table(
-                        ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
-                        deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: deployments.map(ModelJSON.deployment),
+                header: ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
+                rows: deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
+            )
             return .success
         }
     }
 
     private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             let deployment = try await store.deployment(named: name)
             if parsed.flag("json") {
                 context.print(ModelJSON.deployment(deployment).serialized(pretty: true))
@@ -124,7 +120,7 @@ enum DeploymentCommand: CLICommand {
                     queue:          \(deployment.queueName)
                     concurrency:    \(deployment.concurrencyLimit.map(String.init) ?? "none")
                     job variables:  \(deployment.jobVariables ?? "{}")
-                    created:        \(StoreCommandSupport.format(deployment.createdAt))
+                    created:        \(TableOutput.time(deployment.createdAt))
                     """
                 )
             }

@@ -17,7 +17,7 @@ extension DryRunCommand {
             guard !runID.isEmpty, runID.count <= 56, runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
                 throw UsageError("--run-id expects a run id such as a UUID (letters, digits and '-'), got '\(runID)'")
             }
-            let now = try parsed.option("at").map(StoreCommandSupport.parseTime) ?? Date()
+            let now = try parsed.option("at").map(TimeArgument.parse) ?? Date()
             let runVariables = try parsed.option("run-vars").map { try JSONArgument.load($0, option: "--run-vars") }
 
             let registration: ProviderRegistration
@@ -32,7 +32,7 @@ extension DryRunCommand {
                 for option in ["template", "type", "deployment-vars"] where parsed.option(option) != nil {
                     throw UsageError("--\(option) cannot be combined with --pool (the pool and deployment supply it)")
                 }
-                let store = try await StoreCommandSupport.openStore(context)
+                let store = try await StoreAccess.open(context)
                 let stored: (WorkPool, Deployment)
                 do {
                     stored = (try await store.pool(named: pool), try await store.deployment(named: deploymentOption))

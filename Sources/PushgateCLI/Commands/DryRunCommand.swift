@@ -61,7 +61,7 @@ enum DryRunCommand: CLICommand {
             for line in error.message.split(separator: "\n") { context.print(String(line)) }
             return .failure
         } catch {
-            return StoreCommandSupport.report("dry-run", error, context)
+            return CommandErrorReport.report("dry-run", error, context)
         }
     }
 

@@ -32,7 +32,7 @@ enum PoolCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        await StoreCommandSupport.dispatch(
+        await SubcommandDispatch.run(
             "pool", arguments,
             valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
             flagOptions: ["json", "paused"], context: context
@@ -51,16 +51,16 @@ enum PoolCommand: CLICommand {
     }
 
     private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
         let catalog = ProviderRegistry.catalog
         guard let typeName = parsed.option("type") else { throw UsageError("missing --type TYPE (\(catalog.supportedTypes))") }
         guard let type = catalog.type(forPoolType: typeName) else {
             throw InputError("unknown pool type '\(typeName)' (supported: \(catalog.supportedTypes))")
         }
         let kind = type.kind
-        let limit = try StoreCommandSupport.optionalLimit(parsed, "concurrency")
-        let template = try StoreCommandSupport.loadTemplate(file: parsed.option("template"), type: type, context)
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let limit = try LimitArgument.option(parsed, "concurrency")
+        let template = try PoolTemplate.load(file: parsed.option("template"), type: type, context)
+        return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.createPool(
                 WorkPoolSpec(
                     name: name,
@@ -78,31 +78,27 @@ enum PoolCommand: CLICommand {
     }
 
     private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        _ = try StoreCommandSupport.positionals(parsed, [])
-        return await StoreCommandSupport.withStore(command, context) { store in
+        _ = try SubcommandDispatch.operands(parsed, [])
+        return await StoreAccess.withStore(command, context) { store in
             let pools = try await store.pools()
             let now = Date()
             var rows: [(WorkPool, WorkQueueStatus)] = []
             for pool in pools { rows.append((pool, ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
-            if parsed.flag("json") {
-                context.print(JSONValue.array(rows.map { ModelJSON.pool($0.0, status: $0.1) }).serialized(pretty: true))
-            } else {
-                context.print(
-                    StoreCommandSupport.table(
-                        ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
-                        rows.map { pool, status in
-                            [pool.name, pool.type, status.rawValue, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: rows.map { ModelJSON.pool($0.0, status: $0.1) },
+                header: ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
+                rows: rows.map { pool, status in
+                    [pool.name, pool.type, status.rawValue, pool.concurrencyLimit.map(String.init) ?? "none", pool.credentialsProfile ?? "-"]
+                }
+            )
             return .success
         }
     }
 
     private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.pool(named: name)
             let queues = try await store.queues(pool: name)
             let now = Date()
@@ -122,7 +118,7 @@ enum PoolCommand: CLICommand {
                 status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)
                 concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
                 credentials:  \(pool.credentialsProfile ?? "-")
-                created:      \(StoreCommandSupport.format(pool.createdAt))
+                created:      \(TableOutput.time(pool.createdAt))
                 queues:
                 """
             )
@@ -140,8 +136,8 @@ enum PoolCommand: CLICommand {
     private static func pause(_ parsed: ParsedArguments, _ paused: Bool, _ command: String, _ context: CommandContext) async throws
         -> ExitCode
     {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             _ = try await store.updatePool(named: name, WorkPoolUpdate(isPaused: paused), now: Date())
             context.print("pool '\(name)' \(paused ? "paused" : "resumed")")
             return .success
@@ -149,9 +145,9 @@ enum PoolCommand: CLICommand {
     }
 
     private static func setConcurrency(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let values = try StoreCommandSupport.positionals(parsed, ["NAME", "N|none"])
-        let limit = try StoreCommandSupport.limit(values[1], option: "concurrency limit")
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let values = try SubcommandDispatch.operands(parsed, ["NAME", "N|none"])
+        let limit = try LimitArgument.parse(values[1], option: "concurrency limit")
+        return await StoreAccess.withStore(command, context) { store in
             _ = try await store.updatePool(named: values[0], WorkPoolUpdate(concurrencyLimit: .some(limit)), now: Date())
             context.print("pool '\(values[0])' concurrency limit: \(limit.map(String.init) ?? "none")")
             return .success
@@ -159,8 +155,8 @@ enum PoolCommand: CLICommand {
     }
 
     private static func delete(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             try await store.deletePool(named: name)
             context.print("deleted pool '\(name)'")
             return .success
@@ -168,10 +164,10 @@ enum PoolCommand: CLICommand {
     }
 
     private static func preview(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let name = try StoreCommandSupport.positionals(parsed, ["NAME"])[0]
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
         let upcoming = try parsed.intOption("upcoming") ?? 20
         guard upcoming > 0 else { throw UsageError("--upcoming must be 1 or more") }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let now = Date()
             let priorities = Dictionary(uniqueKeysWithValues: try await store.queues(pool: name).map { ($0.id, $0.priority) })
             let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
@@ -197,11 +193,11 @@ enum PoolCommand: CLICommand {
                 }
                 return [
                     order, entry.verdict == .next ? "next" : "held", entry.run.id, entry.run.deploymentName,
-                    entry.run.queueName, StoreCommandSupport.format(entry.run.scheduledTime), entry.run.state.displayName,
+                    entry.run.queueName, TableOutput.time(entry.run.scheduledTime), entry.run.state.displayName,
                     entry.verdict.reason?.phrase ?? "",
                 ]
             }
-            context.print(StoreCommandSupport.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))
+            context.print(TableOutput.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))
             return .success
         }
     }

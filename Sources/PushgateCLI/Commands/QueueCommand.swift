@@ -24,7 +24,7 @@ enum QueueCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        await StoreCommandSupport.dispatch(
+        await SubcommandDispatch.run(
             "queue", arguments,
             valueOptions: ["priority", "concurrency"],
             flagOptions: ["json", "paused"], context: context
@@ -48,14 +48,14 @@ enum QueueCommand: CLICommand {
     }
 
     private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let values = try StoreCommandSupport.positionals(parsed, ["POOL", "NAME"])
+        let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])
         let spec = WorkQueueSpec(
             name: values[1],
             priority: try priority(parsed),
-            concurrencyLimit: try StoreCommandSupport.optionalLimit(parsed, "concurrency"),
+            concurrencyLimit: try LimitArgument.option(parsed, "concurrency"),
             isPaused: parsed.flag("paused")
         )
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let queue = try await store.createQueue(pool: values[0], spec, now: Date())
             context.print("created queue '\(queue.name)' in pool '\(queue.poolName)' with priority \(queue.priority)")
             return .success
@@ -63,32 +63,28 @@ enum QueueCommand: CLICommand {
     }
 
     private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let pool = try StoreCommandSupport.positionals(parsed, ["POOL"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let pool = try SubcommandDispatch.operands(parsed, ["POOL"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             let queues = try await store.queues(pool: pool)
             let now = Date()
-            if parsed.flag("json") {
-                context.print(JSONValue.array(queues.map { ModelJSON.queue($0, now: now) }).serialized(pretty: true))
-            } else {
-                context.print(
-                    StoreCommandSupport.table(
-                        ["PRIORITY", "NAME", "STATUS", "CONCURRENCY", "LAST CONSIDERED"],
-                        queues.map { queue in
-                            [
-                                String(queue.priority), queue.name, queue.status(now: now).rawValue,
-                                queue.concurrencyLimit.map(String.init) ?? "none", StoreCommandSupport.format(queue.lastConsideredAt),
-                            ]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: queues.map { ModelJSON.queue($0, now: now) },
+                header: ["PRIORITY", "NAME", "STATUS", "CONCURRENCY", "LAST CONSIDERED"],
+                rows: queues.map { queue in
+                    [
+                        String(queue.priority), queue.name, queue.status(now: now).rawValue,
+                        queue.concurrencyLimit.map(String.init) ?? "none", TableOutput.time(queue.lastConsideredAt),
+                    ]
+                }
+            )
             return .success
         }
     }
 
     private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let values = try StoreCommandSupport.positionals(parsed, ["POOL", "NAME"])
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])
+        return await StoreAccess.withStore(command, context) { store in
             let queue = try await store.queue(pool: values[0], named: values[1])
             let now = Date()
             if parsed.flag("json") {
@@ -101,7 +97,7 @@ enum QueueCommand: CLICommand {
                     priority:         \(queue.priority)
                     status:           \(queue.status(now: now).rawValue)
                     concurrency:      \(queue.concurrencyLimit.map(String.init) ?? "none")
-                    last considered:  \(StoreCommandSupport.format(queue.lastConsideredAt))
+                    last considered:  \(TableOutput.time(queue.lastConsideredAt))
                     """
                 )
             }
@@ -110,15 +106,15 @@ enum QueueCommand: CLICommand {
     }
 
     private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let values = try StoreCommandSupport.positionals(parsed, ["POOL", "NAME"])
+        let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])
         var update = WorkQueueUpdate(priority: try priority(parsed))
         if let text = parsed.option("concurrency") {
-            update.concurrencyLimit = .some(try StoreCommandSupport.limit(text, option: "--concurrency"))
+            update.concurrencyLimit = .some(try LimitArgument.parse(text, option: "--concurrency"))
         }
         guard update.priority != nil || update.concurrencyLimit != nil else {
             throw UsageError("nothing to update: give --priority and/or --concurrency")
         }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let queue = try await store.updateQueue(pool: values[0], named: values[1], update, now: Date())
             context.print(
                 "queue '\(queue.name)' of pool '\(queue.poolName)': priority \(queue.priority), concurrency \(queue.concurrencyLimit.map(String.init) ?? "none")"
@@ -130,8 +126,8 @@ enum QueueCommand: CLICommand {
     private static func pause(_ parsed: ParsedArguments, _ paused: Bool, _ command: String, _ context: CommandContext) async throws
         -> ExitCode
     {
-        let values = try StoreCommandSupport.positionals(parsed, ["POOL", "NAME"])
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])
+        return await StoreAccess.withStore(command, context) { store in
             _ = try await store.updateQueue(pool: values[0], named: values[1], WorkQueueUpdate(isPaused: paused), now: Date())
             context.print("queue '\(values[1])' of pool '\(values[0])' \(paused ? "paused" : "resumed")")
             return .success
@@ -139,8 +135,8 @@ enum QueueCommand: CLICommand {
     }
 
     private static func delete(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let values = try StoreCommandSupport.positionals(parsed, ["POOL", "NAME"])
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])
+        return await StoreAccess.withStore(command, context) { store in
             try await store.deleteQueue(pool: values[0], named: values[1])
             context.print("deleted queue '\(values[1])' of pool '\(values[0])'")
             return .success

@@ -13,8 +13,8 @@ extension RunCommand {
         let owner = parsed.option("owner") ?? "stress-\(ProcessInfo.processInfo.processIdentifier)"
         let iterations = try parsed.intOption("limit") ?? Int.max
         let batch = try parsed.intOption("claim-batch") ?? 3
-        let lease = try parsed.option("lease").map(StoreCommandSupport.parseDuration) ?? 30
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let lease = try parsed.option("lease").map(DurationArgument.parse) ?? 30
+        return await StoreAccess.withStore(command, context) { store in
             var iteration = 0
             while iteration < iterations {
                 iteration += 1

@@ -23,7 +23,7 @@ enum RunCommand: CLICommand {
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
-        await StoreCommandSupport.dispatch(
+        await SubcommandDispatch.run(
             "run", arguments,
             valueOptions: [
                 "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
@@ -44,26 +44,25 @@ enum RunCommand: CLICommand {
     }
 
     private static func create(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let deploymentName = try StoreCommandSupport.positionals(parsed, ["DEPLOYMENT"])[0]
+        let deploymentName = try SubcommandDispatch.operands(parsed, ["DEPLOYMENT"])[0]
         let now = Date()
         var scheduled: Date?
         switch (parsed.option("at"), parsed.option("in")) {
-        case (let at?, nil): scheduled = try StoreCommandSupport.parseTime(at)
-        case (nil, let delay?): scheduled = now.addingTimeInterval(try StoreCommandSupport.parseDuration(delay))
+        case (let at?, nil): scheduled = try TimeArgument.parse(at)
+        case (nil, let delay?): scheduled = now.addingTimeInterval(try DurationArgument.parse(delay))
         case (nil, nil): scheduled = nil
         case (_?, _?): throw UsageError("give either --at or --in, not both")
         }
         let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
         let key = parsed.option("idempotency-key")
         if let key, key.isEmpty { throw UsageError("--idempotency-key must not be empty") }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let deployment = try await store.deployment(named: deploymentName)
             let pool = try await store.pool(named: deployment.poolName)
-            try StoreCommandSupport.validateJobVariables(
+            try PoolTemplate.validateJobVariables(
                 pool: pool,
                 deployment: (deployment.jobVariables.flatMap { try? JSONValue.parse($0) }, "deployment '\(deployment.name)'"),
-                run: (variables?.value, variables?.source ?? "--vars"),
-                context
+                run: (variables?.value, variables?.source ?? "--vars")
             )
             let creation = try await store.createRun(
                 FlowRunSpec(
@@ -86,7 +85,7 @@ enum RunCommand: CLICommand {
     }
 
     private static func list(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        _ = try StoreCommandSupport.positionals(parsed, [])
+        _ = try SubcommandDispatch.operands(parsed, [])
         let states = try parsed.options("state").flatMap { text in
             try text.split(separator: ",").map { name -> RunState in
                 guard let state = RunState(name: String(name)) else {
@@ -97,32 +96,28 @@ enum RunCommand: CLICommand {
         }
         let limit = try parsed.intOption("limit") ?? 200
         guard limit > 0 else { throw UsageError("--limit must be 1 or more") }
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let runs = try await store.runs(
                 FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
             )
-            if parsed.flag("json") {
-                context.print(JSONValue.array(runs.map(ModelJSON.run)).serialized(pretty: true))
-            } else {
-                context.print(
-                    StoreCommandSupport.table(
-                        ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
-                        runs.map { run in
-                            [
-                                run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
-                                StoreCommandSupport.format(run.scheduledTime), String(run.attempt),
-                            ]
-                        }
-                    )
-                )
-            }
+            TableOutput.list(
+                parsed, context,
+                json: runs.map(ModelJSON.run),
+                header: ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
+                rows: runs.map { run in
+                    [
+                        run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
+                        TableOutput.time(run.scheduledTime), String(run.attempt),
+                    ]
+                }
+            )
             return .success
         }
     }
 
     private static func inspect(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let id = try StoreCommandSupport.positionals(parsed, ["ID"])[0]
-        return await StoreCommandSupport.withStore(command, context) { store in
+        let id = try SubcommandDispatch.operands(parsed, ["ID"])[0]
+        return await StoreAccess.withStore(command, context) { store in
             let run = try await store.run(id: id)
             let history = try await store.history(runID: id)
             if parsed.flag("json") {
@@ -137,10 +132,10 @@ enum RunCommand: CLICommand {
                 deployment:       \(run.deploymentName)
                 pool / queue:     \(run.poolName) / \(run.queueName)
                 state:            \(run.state.displayName) (\(run.stateReason))
-                scheduled:        \(StoreCommandSupport.format(run.scheduledTime))
+                scheduled:        \(TableOutput.time(run.scheduledTime))
                 attempt:          \(run.attempt)
                 provider handle:  \(run.providerHandle ?? "-")
-                lease:            \(run.leaseOwner.map { "\($0) until \(StoreCommandSupport.format(run.leaseExpiresAt))" } ?? "-")
+                lease:            \(run.leaseOwner.map { "\($0) until \(TableOutput.time(run.leaseExpiresAt))" } ?? "-")
                 idempotency key:  \(run.idempotencyKey ?? "-")
                 job variables:    \(run.jobVariables ?? "{}")
                 history:
@@ -148,16 +143,16 @@ enum RunCommand: CLICommand {
             )
             for entry in history {
                 let from = entry.from.map { "\($0.displayName) → " } ?? ""
-                context.print("  \(StoreCommandSupport.format(entry.at))  \(from)\(entry.to.displayName): \(entry.reason)")
+                context.print("  \(TableOutput.time(entry.at))  \(from)\(entry.to.displayName): \(entry.reason)")
             }
             return .success
         }
     }
 
     private static func cancel(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
-        let id = try StoreCommandSupport.positionals(parsed, ["ID"])[0]
+        let id = try SubcommandDispatch.operands(parsed, ["ID"])[0]
         let reason = parsed.option("reason") ?? "cancelled from the command line"
-        return await StoreCommandSupport.withStore(command, context) { store in
+        return await StoreAccess.withStore(command, context) { store in
             let run = try await store.requestCancel(runID: id, reason: reason, now: Date())
             context.print("run \(run.id) is \(run.state.displayName)")
             return .success

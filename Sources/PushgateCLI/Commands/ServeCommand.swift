@@ -52,7 +52,7 @@ enum ServeCommand: CLICommand {
             return .usage
         }
         do {
-            let store = try await StoreCommandSupport.openStore(context)
+            let store = try await StoreAccess.open(context)
             let http = try CurlHTTPClient()
             defer { http.shutdown() }
             let gateway = try await ServeRuntime.make(options: options, store: store, http: http, context: context)

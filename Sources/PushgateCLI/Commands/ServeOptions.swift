@@ -94,7 +94,7 @@ struct ServeOptions: Sendable {
 
     /// The first of the template folders `pool create` searches that holds the shipped templates.
     static func defaultTemplatesDirectory(_ context: CommandContext) -> URL? {
-        StoreCommandSupport.templateDirectories(context).first {
+        DefaultTemplates.directories(context).first {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProviderRegistry.catalog.kinds[0].defaultTemplateFileName).path)
         }
     }
