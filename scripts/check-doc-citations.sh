@@ -4,7 +4,8 @@
 #                                label right after it ("Mapping") must appear in that section
 #   docs/design.md "Heading"     a heading of that name on the design page
 #   §N (bare)                    the last numbered page cited before it in the same file (in a doc page: that page)
-# Also refuses the old names (DESIGN.md, provider-apis.md, … without `docs/`), which a clone does not have.
+# Also refuses a page cited without its `docs/` prefix (or the design page by its old upper-case name): those
+# files lived outside the repo, so a clone does not have them.
 # Scans Sources, Tests, scripts, README.md, .ci and docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,6 +90,8 @@ for path in files:
             if name in UNNUMBERED:
                 if m.group("heading") and m.group("heading").lower() not in info[1]:
                     errors.append(f"{where}: docs/{name}.md has no heading \"{m.group('heading')}\"")
+                elif not m.group("heading") and re.match(r'`?[ \t]*"', text[m.end():]):
+                    errors.append(f"{where}: the heading after docs/{name}.md is split across lines; keep it on one line")
             elif fixed is None:
                 current = name
             continue
@@ -105,7 +108,10 @@ for path in files:
         if label and m.group("a") in sections and label.lower() not in sections[m.group("a")].lower():
             errors.append(f"{where}: docs/{current}.md §{m.group('a')} does not mention \"{label}\"")
 
-for error in errors:
+def order(error):
+    file, line, _ = error.split(":", 2)
+    return (file, int(line))
+for error in sorted(errors, key=order):
     print(error)
 if errors:
     print(f"{len(errors)} dangling doc citation(s)", file=sys.stderr)
