@@ -35,7 +35,7 @@ package enum ProviderFactory {
     }
 
     /// ECS from an `[aws NAME]` profile: its region (required: endpoint and SigV4 scope), its
-    /// `endpoint_url` override, and its cached credential source (provider-apis.md §2.1, §2.9).
+    /// `endpoint_url` override, and its cached credential source (docs/provider-apis.md §2.1, §2.9).
     package static func ecs(
         credentials: CredentialsFile,
         profile name: String,

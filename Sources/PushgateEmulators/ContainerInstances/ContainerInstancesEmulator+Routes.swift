@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Request routing and the ARM calls (provider-apis.md §4.1–§4.4).
+/// Request routing and the ARM calls (docs/provider-apis.md §4.1–§4.4).
 extension ContainerInstancesEmulator {
     struct Route {
         var operation: String

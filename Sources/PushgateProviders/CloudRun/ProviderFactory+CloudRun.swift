@@ -5,7 +5,7 @@ import PushgateSigning
 extension ProviderFactory {
     /// Cloud Run v2 from a `[gcp NAME]` profile: its `run_endpoint` override, its project (or the key
     /// file's `project_id`), its cached token source and the token request `dry-run` shows
-    /// (provider-apis.md §3.1, §3.7).
+    /// (docs/provider-apis.md §3.1, §3.7).
     package static func cloudRunV2(credentials: CredentialsFile, profile name: String, http: any HTTPClient, clock: any WallClock)
         throws -> CloudRunV2Provider
     {

@@ -2,7 +2,7 @@ import PushgateCore
 
 extension ProviderFactory {
     /// Azure Container Instances from an `[azure NAME]` profile: its `management_endpoint` override, its
-    /// subscription, its cached token source and the token request `dry-run` shows (provider-apis.md
+    /// subscription, its cached token source and the token request `dry-run` shows (docs/provider-apis.md
     /// §4.1, §4.5).
     package static func containerInstances(
         credentials: CredentialsFile, profile name: String, http: any HTTPClient, clock: any WallClock

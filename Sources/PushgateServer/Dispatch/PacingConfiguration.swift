@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// Submission rate limits per provider kind, defaulting to the published quotas (peers.md §2.1):
+/// Submission rate limits per provider kind, defaulting to the published quotas (docs/peers.md §2.1):
 /// Fargate RunTask 20 calls/s; ACI 300 creates/hour with bursts of 100 per 5 minutes; Cloud Run's
 /// admin API about 180 writes/minute; Modal unpublished, so a conservative 10/s.
 package struct PacingConfiguration: Sendable, Equatable {
