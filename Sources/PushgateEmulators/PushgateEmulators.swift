@@ -1,1 +1,1 @@
-// PushgateEmulators: see DESIGN.md for what this target holds.
+// PushgateEmulators: see docs/design.md "Targets" for what this target holds.

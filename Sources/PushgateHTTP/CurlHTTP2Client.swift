@@ -2,7 +2,7 @@ import CCurl
 import Foundation
 import PushgateCore
 
-/// An ``HTTPClient`` for gRPC (Modal, provider-apis.md §5.6): every request goes over HTTP/2, with prior
+/// An ``HTTPClient`` for gRPC (Modal, docs/provider-apis.md §5.6): every request goes over HTTP/2, with prior
 /// knowledge (h2c) for `http://` (loopback emulators) and ALPN for `https://`, and a response that did not
 /// arrive over HTTP/2 is an error instead of a silent HTTP/1.1 fallback. Trailers (`grpc-status`) follow
 /// the headers, as ``CurlHTTPClient/execute(_:)`` returns them. Wraps a shared ``CurlHTTPClient``; it does

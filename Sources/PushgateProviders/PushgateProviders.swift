@@ -1,1 +1,1 @@
-// PushgateProviders: see DESIGN.md for what this target holds.
+// PushgateProviders: see docs/design.md "Targets" for what this target holds.

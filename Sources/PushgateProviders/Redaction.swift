@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Hides secrets in a request before it is shown (dry-run output, logs, errors): the credential headers
-/// and form fields of provider-apis.md §1.1. Applying it twice changes nothing more.
+/// and form fields of docs/provider-apis.md §1.1. Applying it twice changes nothing more.
 package enum Redaction {
     package static let placeholder = "<redacted>"
 

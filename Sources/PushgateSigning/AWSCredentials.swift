@@ -1,6 +1,6 @@
 import Foundation
 
-/// One set of AWS credentials, static or temporary (provider-apis.md §2.9). Its descriptions show the
+/// One set of AWS credentials, static or temporary (docs/provider-apis.md §2.9). Its descriptions show the
 /// access key id only: the secret and the session token never reach logs, dumps or error messages.
 package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable

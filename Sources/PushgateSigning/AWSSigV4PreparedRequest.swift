@@ -4,7 +4,7 @@ import Synchronization
 
 /// One request shape (method, URL, headers, credentials, region, service) signed many times with other
 /// bodies and times: the ECS provider sends every RunTask to the same endpoint with the same two headers.
-/// Preparing does once what does not change between its signatures (provider-apis.md §2.8): the URL is
+/// Preparing does once what does not change between its signatures (docs/provider-apis.md §2.8): the URL is
 /// parsed, the headers canonicalised and sorted, the canonical request split around the `x-amz-date` value
 /// and the payload hash with its leading whole blocks hashed, and the fixed parts of the string to sign and
 /// of the Authorization header written. A signature then costs the body's SHA-256, the rest of the

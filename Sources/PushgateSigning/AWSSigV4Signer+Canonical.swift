@@ -1,4 +1,4 @@
-/// The canonical-request rules of provider-apis.md §2.8, one function per part so each can be tested.
+/// The canonical-request rules of docs/provider-apis.md §2.8, one function per part so each can be tested.
 extension AWSSigV4Signer {
     /// The pieces of a URL the signer needs. Parsed by hand: the AWS test suite has raw spaces and
     /// non-ASCII in paths and queries, which Foundation's `URL` refuses.

@@ -1,5 +1,5 @@
 extension AWSSigV4Signer {
-    /// The caller's headers the signer replaces or checks for (provider-apis.md §2.8), matched lower-cased as
+    /// The caller's headers the signer replaces or checks for (docs/provider-apis.md §2.8), matched lower-cased as
     /// botocore does.
     enum ReplacedHeader {
         case host, authorization, date, securityToken

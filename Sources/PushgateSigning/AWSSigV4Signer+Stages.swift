@@ -1,6 +1,6 @@
 import Foundation
 
-/// The canonical request and string to sign (provider-apis.md §2.8 steps 2–4) written as bytes into one
+/// The canonical request and string to sign (docs/provider-apis.md §2.8 steps 2–4) written as bytes into one
 /// buffer, hashed in place. The String functions of `AWSSigV4Signer+Canonical.swift` state the rules;
 /// these are the same rules without intermediate Strings, Dictionary or Set, falling back to them for
 /// non-ASCII header names or values (Unicode lower-casing and grapheme splitting differ from bytes there).

@@ -1,7 +1,7 @@
 import Foundation
 
 extension AWSSigV4Signer {
-    /// `YYYYMMDD'T'HHMMSS'Z'` in UTC (provider-apis.md §2.8 step 1). Computed arithmetically (days to
+    /// `YYYYMMDD'T'HHMMSS'Z'` in UTC (docs/provider-apis.md §2.8 step 1). Computed arithmetically (days to
     /// civil date, H. Hinnant's algorithm) so it needs no formatter, locale or time zone.
     package static func timestamp(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Signs AWS requests with Signature Version 4 (provider-apis.md §2.8, botocore `SigV4Auth`).
+/// Signs AWS requests with Signature Version 4 (docs/provider-apis.md §2.8, botocore `SigV4Auth`).
 /// Pure: the time is a parameter, so the same inputs always give the same signature. It takes plain
 /// values (no PushgateCore types), so a caller wraps its own request type in one line:
 /// `signer.sign(method: r.method, url: r.url, headers: r.headers.fields, body: r.body, date: now)`.

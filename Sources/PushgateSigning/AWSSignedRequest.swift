@@ -1,5 +1,5 @@
 /// The result of signing: the headers to send, and every intermediate stage so tests (and dry runs)
-/// can compare each one with the AWS test suite or botocore (provider-apis.md §2.8). The canonical
+/// can compare each one with the AWS test suite or botocore (docs/provider-apis.md §2.8). The canonical
 /// request and string to sign are kept as the bytes that were hashed (or, from a prepared request, as
 /// its parts and the payload hash) and become Strings only when read.
 package struct AWSSignedRequest: Sendable {

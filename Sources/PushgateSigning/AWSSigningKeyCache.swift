@@ -1,7 +1,7 @@
 import CCrypto
 import Synchronization
 
-/// Derived SigV4 signing keys (provider-apis.md §2.8 step 5), so signing pays the four-HMAC derivation once
+/// Derived SigV4 signing keys (docs/provider-apis.md §2.8 step 5), so signing pays the four-HMAC derivation once
 /// per secret, day, region and service instead of on every request, as the AWS SDKs do. An entry is found
 /// only when all four inputs are equal, so a new UTC day, a rotated secret or another region derives anew;
 /// the cache only memoises a pure function, so signatures never depend on what it holds.

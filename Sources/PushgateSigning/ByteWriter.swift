@@ -1,5 +1,5 @@
 /// Appends bytes to a buffer whose size was computed up front: the signer builds the canonical request and
-/// string to sign (provider-apis.md §2.8) in one allocation instead of through intermediate Strings.
+/// string to sign (docs/provider-apis.md §2.8) in one allocation instead of through intermediate Strings.
 /// Every append is bounds-checked, so a wrong size estimate traps instead of writing past the buffer.
 struct ByteWriter {
     let base: UnsafeMutablePointer<UInt8>

@@ -2,7 +2,7 @@ import CCrypto
 import Foundation
 
 /// SHA-256 and HMAC-SHA256 over OpenSSL's low-level SHA-256 on a stack `SHA256_CTX` (SHA-NI when the CPU
-/// has it). SigV4 hashes a few hundred bytes several times per request (provider-apis.md §2.8), where the
+/// has it). SigV4 hashes a few hundred bytes several times per request (docs/provider-apis.md §2.8), where the
 /// EVP context allocations and provider dispatch used to cost more than the hashing itself.
 package enum Digest {
     /// Byte length of a SHA-256 digest and of an HMAC-SHA256 tag.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JWT-bearer assertion a service account posts to its `token_uri` (provider-apis.md §3.7, RFC 7523):
+/// The JWT-bearer assertion a service account posts to its `token_uri` (docs/provider-apis.md §3.7, RFC 7523):
 /// header `{"alg":"RS256","typ":"JWT","kid":…}`, claims iss/scope/aud/iat/exp, signed RS256.
 /// Pure: the time is a parameter.
 package struct GoogleServiceAccountAssertion: Sendable, Equatable {

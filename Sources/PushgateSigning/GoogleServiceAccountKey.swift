@@ -1,6 +1,6 @@
 import Foundation
 
-/// A service-account JSON key file (provider-apis.md §3.7). Holds the PEM private key, so its
+/// A service-account JSON key file (docs/provider-apis.md §3.7). Holds the PEM private key, so its
 /// descriptions show only the account and key id.
 package struct GoogleServiceAccountKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable

@@ -2,7 +2,7 @@ import CCrypto
 
 /// An HMAC-SHA256 key (RFC 2104) with its inner and outer SHA-256 states precomputed, so a tag costs only
 /// the message blocks and one outer block. SigV4 signs every request of a day with the same derived key
-/// (provider-apis.md §2.8 step 5); ``AWSSigningKeyCache`` keeps one of these per key.
+/// (docs/provider-apis.md §2.8 step 5); ``AWSSigningKeyCache`` keeps one of these per key.
 package struct HMACSHA256Key: Sendable, CustomStringConvertible, CustomReflectable {
     /// SHA-256 after absorbing `key ⊕ ipad`.
     private let inner: SHA256_CTX

@@ -1,4 +1,4 @@
-/// Lower-case hex, the form SigV4 uses for payload hashes and signatures (provider-apis.md §2.8).
+/// Lower-case hex, the form SigV4 uses for payload hashes and signatures (docs/provider-apis.md §2.8).
 package enum HexEncoding {
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let array = Array(bytes)

@@ -1,7 +1,7 @@
 import CCrypto
 
 /// An RSA private key owned by this object: the `EVP_PKEY` is freed exactly once, in `deinit`
-/// (GRDB's `Statement` pattern). Used for RS256 JWTs (RFC 7515 A.2; provider-apis.md §3.7).
+/// (GRDB's `Statement` pattern). Used for RS256 JWTs (RFC 7515 A.2; docs/provider-apis.md §3.7).
 /// Its descriptions never show key material.
 package final class RSAPrivateKey: @unchecked Sendable, CustomStringConvertible {
     // @unchecked: the pointer is set once in init and only read afterwards; OpenSSL allows concurrent

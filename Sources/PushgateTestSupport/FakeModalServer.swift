@@ -3,7 +3,7 @@ import Synchronization
 
 /// The fake Modal control plane (`Tests/Support/fake_modal_server.py`, Python grpcio) on a free loopback
 /// port: plaintext HTTP/2 gRPC that checks the token id/secret and auth token like Modal does
-/// (provider-apis.md §5.2) and walks sandboxes through their states. Started with Foundation `Process`,
+/// (docs/provider-apis.md §5.2) and walks sandboxes through their states. Started with Foundation `Process`,
 /// ready once it prints its port, stopped by ``stop()`` or on deinit.
 package final class FakeModalServer: Sendable {
     /// Counters and sandboxes the fake writes to its stats file after every call.

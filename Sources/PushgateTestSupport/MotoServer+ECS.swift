@@ -1,6 +1,6 @@
 import Foundation
 
-/// ECS set-up in moto for end-to-end tests (build-notes.md §4): Fargate tasks need the default VPC's
+/// ECS set-up in moto for end-to-end tests (docs/build-notes.md §4): Fargate tasks need the default VPC's
 /// subnets and a security group (moto answers 500 without them).
 extension MotoServer {
     package struct ECSNetwork: Sendable, Decodable {

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// A real `moto_server` (PyPI `moto[server]`) on a free loopback port, with SigV4 checking switched on
-/// the way build-notes.md §4 describes: while auth is off, boto3 creates an IAM user with an allow-all
+/// the way docs/build-notes.md §4 describes: while auth is off, boto3 creates an IAM user with an allow-all
 /// policy and an access key, and a role that user may assume (allowed `ecs:*`); then
 /// `POST /moto-api/reset-auth` (`text/plain`, body `0`) makes every later request need a valid signature.
 /// Stopped by ``stop()`` or on deinit.

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A throwaway PostgreSQL cluster for tests (build-notes.md §1): `initdb -A trust` into a temporary
+/// A throwaway PostgreSQL cluster for tests (docs/build-notes.md §1): `initdb -A trust` into a temporary
 /// directory, `pg_ctl start` on a free loopback port with its unix socket in that directory, durability
 /// switched off for speed. As root, the server tools run as the `postgres` user (PostgreSQL refuses root).
 /// ``shared()`` starts one cluster per test process and stops it when the process exits; a test that needs

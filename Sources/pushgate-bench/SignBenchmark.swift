@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 
 /// SigV4 signing rate on an ECS RunTask (JSON 1.1, session token), as the ECS provider signs and as a one-off
-/// request is signed, beside botocore's `SigV4Auth` on the same request (provider-apis.md §2.8).
+/// request is signed, beside botocore's `SigV4Auth` on the same request (docs/provider-apis.md §2.8).
 enum SignBenchmark {
     static let body = Array(
         #"{"cluster":"prod","taskDefinition":"flow:3","count":1,"launchType":"FARGATE","clientToken":"run-1-attempt-1","startedBy":"pushgate","overrides":{"containerOverrides":[{"name":"prefect","environment":[{"name":"PREFECT__FLOW_RUN_ID","value":"0b1c2d3e-0000-4000-8000-000000000001"}]}]}}"#

@@ -3,7 +3,7 @@ import PushgateSigning
 import PushgateTestSupport
 import Testing
 
-/// botocore's SigV4Auth (build-notes.md §5) as the oracle for an ECS JSON 1.1 RunTask with a session token.
+/// botocore's SigV4Auth (docs/build-notes.md §5) as the oracle for an ECS JSON 1.1 RunTask with a session token.
 @Suite("botocore oracle")
 struct BotocoreOracleTests {
     static let script = #"""

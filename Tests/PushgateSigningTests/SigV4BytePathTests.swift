@@ -4,7 +4,7 @@ import PushgateSigning
 import Testing
 
 /// The signer builds the canonical request and string to sign as bytes, with ASCII fast paths; the String
-/// functions of `AWSSigV4Signer+Canonical.swift` state the rules (provider-apis.md §2.8). Both must agree.
+/// functions of `AWSSigV4Signer+Canonical.swift` state the rules (docs/provider-apis.md §2.8). Both must agree.
 @Suite("SigV4 byte path agrees with the String rules")
 struct SigV4BytePathTests {
     static let signer = AWSSigV4Signer(

@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 import Testing
 
-/// A prepared request must sign exactly as the signer does with the same inputs (provider-apis.md §2.8):
+/// A prepared request must sign exactly as the signer does with the same inputs (docs/provider-apis.md §2.8):
 /// same headers in the same order, same stages, same Authorization, for every shape the byte path knows.
 @Suite("SigV4 prepared requests sign as the signer does")
 struct SigV4PreparedRequestTests {

@@ -4,7 +4,7 @@ import PushgateStore
 import Synchronization
 import Testing
 
-/// The contention both stores must survive (DESIGN "exactly once"): a pool with pool, queue and deployment
+/// The contention both stores must survive (docs/design.md "Exactly once"): a pool with pool, queue and deployment
 /// limits and due runs; several stores on one database (SQLite connections to one file, or PostgreSQL
 /// replicas) run three claimers each that claim, submit, run and complete until they stay idle, while a
 /// monitor checks every limit on one consistent read after another.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake Modal control plane for pushgate's tests: gRPC (plaintext HTTP/2, h2c) on loopback, speaking the
 few `modal.client.ModalClient` methods pushgate's Modal provider uses, with hand-decoded protobuf and the
-field numbers of provider-apis.md §5.3 (the same numbers and assumptions as Sources/PushgateProviders/Modal/
+field numbers of docs/provider-apis.md §5.3 (the same numbers and assumptions as Sources/PushgateProviders/Modal/
 ModalMessages.swift).
 
 It checks credentials the way Modal does (§5.2): `x-modal-token-id` / `x-modal-token-secret` on every call,

@@ -12,7 +12,7 @@ package struct HTTPRequest: Sendable, Equatable {
     /// request after an ambiguous failure (the request may have reached the server).
     package var isIdempotent: Bool
     /// Whether the request carries a token the server deduplicates on (ECS RunTask's `clientToken`,
-    /// provider-apis.md §1.3), so a transparent re-send by the transport cannot start a second workload.
+    /// docs/provider-apis.md §1.3), so a transparent re-send by the transport cannot start a second workload.
     /// Such a request may use a kept-alive connection even when it is not idempotent; the retry policy
     /// still looks its key up before sending it again.
     package var carriesIdempotencyToken: Bool

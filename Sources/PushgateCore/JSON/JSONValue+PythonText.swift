@@ -1,6 +1,6 @@
 extension JSONValue {
     /// The text Prefect substitutes for an embedded placeholder: Python's `str(value)`
-    /// (prefect-semantics.md §1.4 R3). Strings are themselves; `True`/`False`/`None`; lists and dicts
+    /// (docs/prefect-semantics.md §1.4 R3). Strings are themselves; `True`/`False`/`None`; lists and dicts
     /// use `repr` for their members (`{'k': 'v'}`, `[1, 'a']`).
     ///
     /// Deliberate difference: dict members print in sorted key order, because pushgate's objects are

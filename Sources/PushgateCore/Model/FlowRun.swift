@@ -68,7 +68,7 @@ package struct FlowRun: Sendable, Hashable {
     }
 
     /// The key a submission of this attempt carries to the provider, so a retried or recovered
-    /// submission is recognised instead of duplicated (DESIGN.md "Exactly once").
+    /// submission is recognised instead of duplicated (docs/design.md "Exactly once").
     package var submissionKey: String { SubmissionJob.idempotencyKey(runID: id, attempt: attempt) }
 }
 

@@ -1,4 +1,4 @@
-/// The state of a flow run. Prefect's names and meaning (prefect-semantics.md §5.1); `late` is the named
+/// The state of a flow run. Prefect's names and meaning (docs/prefect-semantics.md §5.1); `late` is the named
 /// SCHEDULED sub-state, kept as its own value so the store can index it.
 package enum RunState: String, Sendable, Hashable, CaseIterable, Codable {
     case scheduled = "SCHEDULED"
@@ -19,7 +19,7 @@ package enum RunState: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
-    /// States that occupy a concurrency slot (claimed or submitted, and running); DESIGN.md "Selection".
+    /// States that occupy a concurrency slot (claimed or submitted, and running); docs/design.md "Selection".
     package var isInFlight: Bool { self == .pending || self == .running }
 
     /// States a claim may take a run from (Prefect's SCHEDULED type: Scheduled and Late).

@@ -43,7 +43,8 @@ package struct WorkQueue: Sendable, Hashable {
 
     package var isDefault: Bool { name == Self.defaultName }
 
-    /// PAUSED when paused, else READY when considered within the last 60 s, else NOT_READY (DESIGN.md).
+    /// PAUSED when paused, else READY when considered within the last 60 s, else NOT_READY
+    /// (docs/design.md "Selection").
     package func status(now: Date) -> WorkQueueStatus {
         if isPaused { return .paused }
         guard let last = lastConsideredAt else { return .notReady }
@@ -51,7 +52,8 @@ package struct WorkQueue: Sendable, Hashable {
     }
 }
 
-/// What a caller supplies to create a queue. A `nil` priority takes the first free one (Prefect §4.3).
+/// What a caller supplies to create a queue. A `nil` priority takes the first free one
+/// (docs/prefect-semantics.md §4.3).
 package struct WorkQueueSpec: Sendable, Hashable {
     package var name: String
     package var priority: Int?

@@ -2,7 +2,7 @@ import Foundation
 
 /// A token bucket: `rate` calls per second on average, bursts up to `burst`. Pure; the caller passes the
 /// time and sleeps for the returned delay. Used to pace calls per provider, account and region within the
-/// published quotas (peers.md §2.1, e.g. ECS RunTask 20/s sustained with a burst of 100 on Fargate).
+/// published quotas (docs/peers.md §2.1, e.g. ECS RunTask 20/s sustained with a burst of 100 on Fargate).
 package struct TokenBucket: Sendable, Equatable {
     package var rate: Double
     package var burst: Double

@@ -4,7 +4,7 @@ import Foundation
 /// Implementations live in `PushgateProviders` and do all IO through ``HTTPClient``; the dispatcher
 /// and poller in `PushgateServer` only see this protocol.
 ///
-/// The call sequence and the idempotency recipes are `provider-apis.md` §1.3 and each provider's section.
+/// The call sequence and the idempotency recipes are `docs/provider-apis.md` §1.3 and each provider's section.
 package protocol Provider: Sendable {
     var kind: ProviderKind { get }
 

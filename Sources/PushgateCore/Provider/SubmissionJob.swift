@@ -65,7 +65,7 @@ package struct PollTarget: Sendable, Hashable {
     }
 }
 
-/// A provider's view of a workload mapped to run states (`provider-apis.md` §1.4).
+/// A provider's view of a workload mapped to run states (`docs/provider-apis.md` §1.4).
 package struct ProviderStatus: Sendable, Hashable {
     package enum State: String, Sendable, Hashable {
         case pending, running, completed, failed, crashed, cancelled

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The offset between the provider's clock and ours, read from a response's `Date` header, as botocore
-/// does to correct SigV4 timestamps (provider-apis.md §1.1). Positive means the server is ahead.
+/// does to correct SigV4 timestamps (docs/provider-apis.md §1.1). Positive means the server is ahead.
 package enum ClockSkew {
     /// `serverDate - now`, or `nil` when the response has no readable `Date` header.
     package static func estimate(from headers: HTTPHeaders, now: Date) -> TimeInterval? {

@@ -7,7 +7,7 @@ package enum RetryDecision: Sendable, Equatable {
     /// Stop and report the failure.
     case giveUp(GiveUpReason)
     /// The request is not idempotent and may have reached the provider: look the run up by its
-    /// idempotency key before anything is re-sent (provider-apis.md §1.2, §1.3).
+    /// idempotency key before anything is re-sent (docs/provider-apis.md §1.2, §1.3).
     case lookUpBeforeResend
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Each provider's retry rules, from its official SDK (provider-apis.md §1.2, §2, §3.8, §4.6, §5.4).
+/// Each provider's retry rules, from its official SDK (docs/provider-apis.md §1.2, §2, §3.8, §4.6, §5.4).
 extension RetryPolicy {
     /// AWS (ECS, STS): botocore standard mode. Throttling arrives as HTTP 400 with
     /// `__type: ThrottlingException`, so the error code decides; 3 attempts, 50 ms / 1 s bases, 20 s cap,

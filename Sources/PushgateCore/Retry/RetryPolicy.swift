@@ -6,7 +6,7 @@ import Foundation
 /// Backoff is exponential with full jitter (a uniform draw in `0...min(maxDelay, base × multiplier^(n-1))`,
 /// as botocore's `ExponentialBackoff` does); a server's retry-after hint raises the wait. A request
 /// that is not idempotent is never re-sent after an ambiguous failure: the decision is
-/// ``RetryDecision/lookUpBeforeResend`` (provider-apis.md §1.2).
+/// ``RetryDecision/lookUpBeforeResend`` (docs/provider-apis.md §1.2).
 package struct RetryPolicy: Sendable, Equatable {
     /// Most attempts in all, the first included.
     package var maxAttempts: Int

@@ -1,4 +1,4 @@
-/// Which failures a provider's SDK treats as retryable and which as throttling (provider-apis.md §1.2).
+/// Which failures a provider's SDK treats as retryable and which as throttling (docs/provider-apis.md §1.2).
 package struct RetryRules: Sendable, Equatable {
     /// Statuses retried with the ordinary base delay.
     package var transientStatuses: Set<Int>

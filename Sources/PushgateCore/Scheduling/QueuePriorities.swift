@@ -1,4 +1,4 @@
-/// Keeps queue priorities unique per pool the way Prefect does (prefect-semantics.md §4.3): a queue
+/// Keeps queue priorities unique per pool the way Prefect does (docs/prefect-semantics.md §4.3): a queue
 /// placed at a taken priority takes it and the queues from there down move one lower; gaps are kept.
 package enum QueuePriorities {
     /// The priority a new queue gets when none is given: the first gap in 1...n, else max + 1.

@@ -1,4 +1,4 @@
-/// Which state changes a run may make (DESIGN.md "States", prefect-semantics.md §5.3): Scheduled (Late) →
+/// Which state changes a run may make (docs/design.md "States", docs/prefect-semantics.md §5.3): Scheduled (Late) →
 /// Pending → Running → Completed | Failed | Crashed; Cancelling → Cancelled from any non-terminal state.
 /// Terminal states never change.
 package enum RunStateMachine {
@@ -51,6 +51,7 @@ package enum RunStateMachine {
         }
     }
 
-    /// A run due at least this long ago and still Scheduled is Late (DESIGN.md; Prefect's default 15 s).
+    /// A run due at least this long ago and still Scheduled is Late (docs/design.md "Selection"; Prefect's
+    /// default 15 s).
     package static let lateAfter: Double = 15
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which due runs of a pool go next: the priority waterfall of prefect-semantics.md §4.4 and DESIGN.md
+/// Which due runs of a pool go next: the priority waterfall of docs/prefect-semantics.md §4.4 and docs/design.md
 /// "Selection", as a pure function so the store's claim, `pool preview` and the tests' model share it.
 ///
 /// - Queues in ascending priority (ties by id), FIFO by scheduled time (ties by run id) within a queue.

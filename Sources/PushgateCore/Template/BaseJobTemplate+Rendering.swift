@@ -148,7 +148,7 @@ extension BaseJobTemplate {
     }
 
     /// Prefect's `apply_values` of `job_configuration` with the merged variables, plus the top-level
-    /// `env` rule of prefect-semantics.md §2.3 (a literal `env` dict is the lowest env layer; a non-empty
+    /// `env` rule of docs/prefect-semantics.md §2.3 (a literal `env` dict is the lowest env layer; a non-empty
     /// default env replaces an `env` placeholder with the merged dict). No validation: see ``render(deployment:run:requireAll:)``.
     package func render(merged: [String: JSONValue]) -> JSONValue {
         guard case .object(var output)? = compiled.render(merged) else { return .object([:]) }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension BaseJobTemplate {
-    /// Every problem in a template document: Prefect's server checks (prefect-semantics.md §1.2) plus
+    /// Every problem in a template document: Prefect's server checks (docs/prefect-semantics.md §1.2) plus
     /// pushgate's own: special placeholders are refused in `job_configuration` even when declared, a
     /// `$ref` must resolve, and the schema must use known types.
     static func check(_ document: JSONValue, file: String) -> [TemplateProblem] {

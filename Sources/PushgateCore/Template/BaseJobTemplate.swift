@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Prefect base job template: `{"job_configuration": {...}, "variables": <JSON Schema>}`
-/// (prefect-semantics.md §1.1), parsed and structurally validated, with its `job_configuration`
+/// (docs/prefect-semantics.md §1.1), parsed and structurally validated, with its `job_configuration`
 /// compiled for rendering.
 package struct BaseJobTemplate: Sendable {
     /// Templates larger than this are refused before parsing.
@@ -16,7 +16,7 @@ package struct BaseJobTemplate: Sendable {
     /// The job variables by number, for the per-submission merge, validation and render.
     let slots: JobVariableSlots
     let compiled: CompiledTemplate
-    /// `job_configuration.env` is a literal object (the lowest env layer, prefect-semantics.md §2.3).
+    /// `job_configuration.env` is a literal object (the lowest env layer, docs/prefect-semantics.md §2.3).
     let envIsLiteralObject: Bool
     /// The `env` variable has a non-empty default object.
     let hasDefaultEnv: Bool

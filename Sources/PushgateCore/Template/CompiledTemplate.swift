@@ -1,6 +1,6 @@
 /// A `job_configuration` tree with every string's placeholders found once, so a render is a walk that
 /// substitutes values: Prefect's `apply_values(template, values, remove_notset=True)`
-/// (prefect-semantics.md §1.4, rules R0–R7).
+/// (docs/prefect-semantics.md §1.4, rules R0–R7).
 ///
 /// Each placeholder also carries the number of its root variable in the template's
 /// ``JobVariableSlots``, so a submission's render reads values by index instead of hashing names, and

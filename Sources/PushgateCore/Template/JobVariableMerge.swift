@@ -1,4 +1,4 @@
-/// How job variables combine (prefect-semantics.md §2): non-null pool defaults < deployment
+/// How job variables combine (docs/prefect-semantics.md §2): non-null pool defaults < deployment
 /// `job_variables` < run `job_variables`; each variable is replaced whole, except `env`, which merges
 /// key by key across all three levels.
 ///

@@ -2,7 +2,7 @@ import Foundation
 
 /// The job variables a template can see, numbered once per template, with what the merge and the
 /// validation need per variable (default, compiled schema, required, block): a submission then merges
-/// into an array by number instead of copying and rehashing dictionaries (prefect-semantics.md §2).
+/// into an array by number instead of copying and rehashing dictionaries (docs/prefect-semantics.md §2).
 ///
 /// Slots are the declared variables, the `required` names, and `env` (always: Prefect merges a supplied
 /// `env` into a literal `env` dict even when it is not declared, §2.3). Values for any other name can

@@ -1,5 +1,5 @@
 /// One `{{ name }}` placeholder found in a string, as Prefect's regex `({{\s*([\w\.\-\[\]$]+)\s*}})`
-/// finds it (prefect-semantics.md §1.3).
+/// finds it (docs/prefect-semantics.md §1.3).
 package struct Placeholder: Sendable, Hashable {
     /// How the name is resolved; checked in this order by Prefect's `determine_placeholder_type`.
     package enum Kind: String, Sendable {

@@ -1,6 +1,6 @@
 /// Who a submission is for. The gateway injects it into the rendered configuration so the workload and
 /// the provider's console both show which run, deployment, pool and queue it belongs to (Prefect's
-/// `prepare_for_flow_run`, prefect-semantics.md §2.4).
+/// `prepare_for_flow_run`, docs/prefect-semantics.md §2.4).
 package struct RunIdentity: Sendable, Hashable {
     package var runID: String
     package var deployment: String

@@ -1,4 +1,4 @@
-/// Prefect's `get_from_dict(values, "a.b[1].c")` (prefect-semantics.md §1.4): `[` becomes `.`, `]` is
+/// Prefect's `get_from_dict(values, "a.b[1].c")` (docs/prefect-semantics.md §1.4): `[` becomes `.`, `]` is
 /// dropped, the key splits on `.`; a segment is an exact object key first, then an integer index into an
 /// array or a string (negative indices count from the end).
 package struct ValuePath: Sendable, Hashable {

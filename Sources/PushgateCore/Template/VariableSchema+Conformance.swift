@@ -2,7 +2,7 @@ extension VariableSchema {
     /// True exactly when ``validate(_:against:at:file:problems:depth:)`` would report no problem: the same
     /// rules in the same order, without building paths, messages or problem lists. A submission whose
     /// variables are valid (nearly all of them) pays only for this; any `false` reruns the full validation
-    /// to report the problems (prefect-semantics.md §2.5).
+    /// to report the problems (docs/prefect-semantics.md §2.5).
     func conforms(_ value: JSONValue, to node: SchemaNode, depth: Int) -> Bool {
         guard depth < VariableSchema.maxReferenceDepth else { return true }
         if let constant = node.constant { return constant }

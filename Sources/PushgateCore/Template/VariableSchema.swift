@@ -3,7 +3,7 @@ import Foundation
 /// The `variables` JSON Schema of a base job template, with the subset of Draft 2020-12 that Prefect's
 /// templates use: `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
 /// `$ref` into `definitions`/`$defs`, `anyOf`/`allOf`/`oneOf`, `pattern`, numeric and length bounds
-/// (prefect-semantics.md §2.5).
+/// (docs/prefect-semantics.md §2.5).
 package struct VariableSchema: Sendable {
     package let schema: JSONValue
     let definitions: [String: JSONValue]

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateHTTPServer
 
-/// Request routing and the API calls (provider-apis.md §3.2–§3.6).
+/// Request routing and the API calls (docs/provider-apis.md §3.2–§3.6).
 extension CloudRunEmulator {
     /// A parsed `/v2/…` path.
     struct Route {

@@ -6,7 +6,7 @@ import Synchronization
 /// A loopback fake of Cloud Run v2 jobs plus Google's token endpoint, checking credentials the way the
 /// real service does: RS256 assertions verified with the service account's public key, bearer tokens
 /// issued and expiring, URL and body shapes, Google error JSON; executions walk pending → running →
-/// completed (provider-apis.md §3, §3.9). Used by tests, `pushgate emulate` and `pushgate demo`.
+/// completed (docs/provider-apis.md §3, §3.9). Used by tests, `pushgate emulate` and `pushgate demo`.
 ///
 /// ```swift
 /// let fake = try CloudRunEmulator.start(configuration: .init(serviceAccounts: [email: pem], projects: ["p"]))
@@ -96,7 +96,7 @@ package final class CloudRunEmulator: Sendable {
         .json(code, errorBody(code, message, status: status))
     }
 
-    /// HTTP status → google.rpc.Code name (provider-apis.md §3.1).
+    /// HTTP status → google.rpc.Code name (docs/provider-apis.md §3.1).
     static func statusName(_ code: Int) -> String {
         switch code {
         case 400: return "INVALID_ARGUMENT"

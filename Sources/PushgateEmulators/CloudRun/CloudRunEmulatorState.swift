@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The jobs, executions and operations a ``CloudRunEmulator`` holds, and their proto3-JSON forms
-/// (provider-apis.md §3.1–§3.4): int64 as strings, zero counts omitted, RFC 3339 times.
+/// (docs/provider-apis.md §3.1–§3.4): int64 as strings, zero counts omitted, RFC 3339 times.
 struct CloudRunEmulatorState {
     struct Job {
         var name: String

@@ -1,7 +1,7 @@
 import PushgateCore
 
 /// Checks a `jobs.create` body the way the Cloud Run v2 API does for the fields pushgate sends:
-/// required fields, types, proto3-JSON forms and label rules (provider-apis.md §3.1, §3.2). Returns the
+/// required fields, types, proto3-JSON forms and label rules (docs/provider-apis.md §3.1, §3.2). Returns the
 /// first problem as Google's INVALID_ARGUMENT message, or nil.
 package enum CloudRunJobBodyCheck {
     static let jobKeys: Set<String> = [

@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// Checks a container-group PUT body the way ARM does for the fields pushgate sends (provider-apis.md
+/// Checks a container-group PUT body the way ARM does for the fields pushgate sends (docs/provider-apis.md
 /// §4.2): required fields, types and enums. Returns `(code, message)` of the first problem, or nil.
 package enum ContainerGroupBodyCheck {
     /// 1–63 lowercase letters, digits and `-`, no leading or trailing `-`.

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateHTTPServer
 
-/// Request routing and the ARM calls (provider-apis.md §4.1–§4.4).
+/// Request routing and the ARM calls (docs/provider-apis.md §4.1–§4.4).
 extension ContainerInstancesEmulator {
     struct Route {
         var operation: String

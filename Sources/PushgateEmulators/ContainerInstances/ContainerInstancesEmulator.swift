@@ -7,7 +7,7 @@ import Synchronization
 /// checking credentials the way the real services do: client secret and scope at the token endpoint,
 /// an issued, unexpired bearer token and an accepted `api-version` on every ARM call, and the body shape
 /// of PUTs; groups walk Pending/Creating → Succeeded with containers Waiting → Running → Terminated
-/// (provider-apis.md §4, §4.7). Used by tests, `pushgate emulate` and `pushgate demo`.
+/// (docs/provider-apis.md §4, §4.7). Used by tests, `pushgate emulate` and `pushgate demo`.
 package final class ContainerInstancesEmulator: Sendable {
     package let configuration: ContainerInstancesEmulatorConfiguration
     package let tokens = IssuedTokens(prefix: "eyJ0eXAi.")

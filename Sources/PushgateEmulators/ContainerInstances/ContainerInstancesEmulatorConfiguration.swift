@@ -7,7 +7,7 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
     package var applications: [EntraTokenEndpoint.Application]
     /// Subscription id → resource group name → location.
     package var resourceGroups: [String: [String: String]]
-    /// `api-version` values accepted for container groups (provider-apis.md §4.1).
+    /// `api-version` values accepted for container groups (docs/provider-apis.md §4.1).
     package var apiVersions: Set<String>
     package var tokenLifetime: TimeInterval
     package var pacing: WorkloadPacing

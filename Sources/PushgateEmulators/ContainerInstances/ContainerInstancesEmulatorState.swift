@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// The container groups a ``ContainerInstancesEmulator`` holds and their ARM JSON (provider-apis.md
+/// The container groups a ``ContainerInstancesEmulator`` holds and their ARM JSON (docs/provider-apis.md
 /// §4.2, §4.3): provisioningState Pending/Creating → Succeeded (or Failed), container Waiting → Running →
 /// Terminated(exitCode), group Stopped after a stop. `secureValue`s are never echoed.
 struct ContainerInstancesEmulatorState {

@@ -4,7 +4,7 @@ import PushgateCore
 package struct ContainerInstancesEmulatorStatistics: Sendable, Equatable {
     /// Container groups created by a PUT: the workloads.
     package var groupsCreated = 0
-    /// PUTs on an existing group: on real ACI each restarts the containers (provider-apis.md §1.3).
+    /// PUTs on an existing group: on real ACI each restarts the containers (docs/provider-apis.md §1.3).
     package var groupsUpdated = 0
     package var stops = 0
     package var deletes = 0

@@ -6,7 +6,7 @@ package struct FakeECSConfiguration: Sendable {
     /// How a task advances PROVISIONING → PENDING → RUNNING → STOPPED.
     package enum Lifecycle: Sendable, Equatable {
         /// Every DescribeTasks that names the task counts; after `describesPerState` of them in one
-        /// state it moves to the next (moto's manual progression, build-notes.md §4).
+        /// state it moves to the next (moto's manual progression, docs/build-notes.md §4).
         case perDescribe(describesPerState: Int)
         /// By time since RunTask on the server's clock: `provisioning`, then `pending`, then `running`
         /// seconds, then stopped.

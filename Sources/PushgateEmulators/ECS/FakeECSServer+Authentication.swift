@@ -4,7 +4,7 @@ import PushgateHTTPServer
 import PushgateSigning
 
 extension FakeECSServer {
-    /// Verifies SigV4 as AWS does (provider-apis.md §2.8): the access key and session token must be the
+    /// Verifies SigV4 as AWS does (docs/provider-apis.md §2.8): the access key and session token must be the
     /// configured ones, `X-Amz-Date` within the allowed skew, the scope this region and `ecs`, and the
     /// signature equal to the one recomputed over the signed headers and the body. Nil when accepted;
     /// otherwise a 403 with the AWS error code (`SignatureDoesNotMatch`, `UnrecognizedClientException`, …).

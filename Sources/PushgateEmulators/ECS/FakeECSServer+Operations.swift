@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateHTTPServer
 
 extension FakeECSServer {
-    /// Runs one ECS operation against the state (provider-apis.md §2.2–§2.7).
+    /// Runs one ECS operation against the state (docs/provider-apis.md §2.2–§2.7).
     func perform(_ operation: String, _ body: JSONValue) -> ServerResponse {
         let now = configuration.now()
         return state.withLock { state -> ServerResponse in

@@ -5,7 +5,7 @@ import Synchronization
 
 /// A loopback ECS API for the demo, load and crash tests (no moto needed): JSON 1.1 over HTTP/1.1 with
 /// real SigV4 verification (the signature is recomputed with ``PushgateSigning/AWSSigV4Signer``), the
-/// task-definition and task calls pushgate makes (provider-apis.md §2), `clientToken` idempotency (the
+/// task-definition and task calls pushgate makes (docs/provider-apis.md §2), `clientToken` idempotency (the
 /// same token never starts a second workload), configurable task lifecycles and outcomes, and seeded
 /// fault injection. `GET /_emulator/stats` returns ``statistics`` as JSON.
 ///

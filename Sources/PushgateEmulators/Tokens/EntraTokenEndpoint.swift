@@ -4,7 +4,7 @@ import PushgateHTTPServer
 
 /// A fake Microsoft Entra ID `POST /{tenant}/oauth2/v2.0/token` for the client-credentials grant: it
 /// checks tenant, client id, client secret and the `.default` scope and answers errors with AADSTS codes
-/// the way login.microsoftonline.com does (provider-apis.md §4.5).
+/// the way login.microsoftonline.com does (docs/provider-apis.md §4.5).
 package struct EntraTokenEndpoint: Sendable {
     /// One registered application (service principal) and its secret.
     package struct Application: Sendable, Equatable {

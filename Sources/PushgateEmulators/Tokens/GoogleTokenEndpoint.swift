@@ -5,7 +5,7 @@ import PushgateSigning
 
 /// A fake `https://oauth2.googleapis.com/token` for the JWT-bearer grant: it verifies the RS256
 /// assertion with the registered service account's public key and checks `iss`, `aud`, `scope`, `iat`
-/// and `exp` the way Google does, then issues an opaque access token with an expiry (provider-apis.md
+/// and `exp` the way Google does, then issues an opaque access token with an expiry (docs/provider-apis.md
 /// §3.7, §3.9). Errors use Google's OAuth body `{"error","error_description"}`.
 package struct GoogleTokenEndpoint: Sendable {
     package struct Configuration: Sendable {

@@ -3,7 +3,7 @@ import Foundation
 
 /// Verifies RS256 signatures (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3) with OpenSSL's
 /// `EVP_DigestVerify`, so the fake Google token endpoint checks a JWT assertion exactly as Google does
-/// with the service account's public key (provider-apis.md §3.7, §3.9).
+/// with the service account's public key (docs/provider-apis.md §3.7, §3.9).
 package final class RS256Verifier: @unchecked Sendable {
     // @unchecked: the key is set once and only read; each verification uses its own EVP_MD_CTX.
     private let pkey: OpaquePointer

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Sends JSON calls to a bearer-token API (Cloud Run v2, Azure Resource Manager) with the provider's
 /// retry rules: backoff with jitter, `Retry-After`, one token refresh on 401, and never a blind re-send
-/// of a non-idempotent call after an ambiguous failure (provider-apis.md §1.2, §3.8, §4.6).
+/// of a non-idempotent call after an ambiguous failure (docs/provider-apis.md §1.2, §3.8, §4.6).
 package struct BearerAPIClient: Sendable {
     package var http: any HTTPClient
     package var tokens: any BearerTokenProvider

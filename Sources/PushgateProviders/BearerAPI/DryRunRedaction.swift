@@ -3,7 +3,7 @@ import PushgateCore
 
 /// What `pushgate dry-run` may print: token requests with their secrets (`assertion`, `client_secret`,
 /// `client_assertion`) replaced, a placeholder bearer token, and rendered env values hidden
-/// (provider-apis.md §1.1 redaction list; DESIGN.md "Credentials").
+/// (docs/provider-apis.md §1.1 redaction list; docs/design.md "Credentials").
 package enum DryRunRedaction {
     package static let redacted = "<redacted>"
     /// The `Authorization` value shown where a real call would carry the token from the token request.

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The token request a provider would send first, for `pushgate dry-run`: built from the credentials
-/// profile without sending anything, secrets redacted (provider-apis.md §3.7, §4.5).
+/// profile without sending anything, secrets redacted (docs/provider-apis.md §3.7, §4.5).
 package struct TokenRequestPreview: Sendable {
     private let build: @Sendable (Date) throws -> HTTPRequest
 

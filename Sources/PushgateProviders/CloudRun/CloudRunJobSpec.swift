@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// One Cloud Run v2 job to create, built purely from a prepared job configuration the way Prefect's
-/// Cloud Run v2 worker post-processes `job_body` (prefect-semantics.md §3.4; provider-apis.md §3.2):
+/// Cloud Run v2 worker post-processes `job_body` (docs/prefect-semantics.md §3.4; docs/provider-apis.md §3.2):
 /// env as a list (secrets as `secretKeyRef`), sanitised labels on job and execution template, command
 /// and args shell-split, `timeout` as `"<n>s"`, `vpcAccess` dropped without a connector.
 package struct CloudRunJobSpec: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// The Cloud Run v2 REST calls, as pure request values without the bearer token (provider-apis.md
+/// The Cloud Run v2 REST calls, as pure request values without the bearer token (docs/provider-apis.md
 /// §3.2–§3.6). Names are full resource names (`projects/…/jobs/…`), appended to `{endpoint}/v2/`.
 package struct CloudRunRequests: Sendable {
     package var endpoint: String

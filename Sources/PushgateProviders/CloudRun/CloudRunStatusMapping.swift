@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// Maps a Cloud Run v2 `Execution` to a run state (provider-apis.md §1.4 and §3.4 "Mapping"). Pure:
+/// Maps a Cloud Run v2 `Execution` to a run state (docs/provider-apis.md §1.4 and §3.4 "Mapping"). Pure:
 /// the gateway's own cancel request is an input, because Cloud Run reports a user cancel the same way
 /// whoever asked.
 package enum CloudRunStatusMapping {

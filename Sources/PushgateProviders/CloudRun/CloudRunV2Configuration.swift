@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Settings of a ``CloudRunV2Provider`` (per credentials profile): the endpoint, the default project and
-/// how long to wait for the job-create operation (provider-apis.md §3.1, §3.2).
+/// how long to wait for the job-create operation (docs/provider-apis.md §3.1, §3.2).
 package struct CloudRunV2Configuration: Sendable {
     /// `https://run.googleapis.com` unless the profile's `run_endpoint` overrides it.
     package var runEndpoint: String

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Submission: create (or adopt) the job, wait until it is ready, then start exactly one execution
-/// (provider-apis.md §1.3, §3.2, §3.3).
+/// (docs/provider-apis.md §1.3, §3.2, §3.3).
 extension CloudRunV2Provider {
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
         let spec = try spec(job)

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Polling, cancelling and cleaning up by job name (provider-apis.md §3.4–§3.6).
+/// Polling, cancelling and cleaning up by job name (docs/provider-apis.md §3.4–§3.6).
 extension CloudRunV2Provider {
     /// Each target costs `GET job` (for `latestCreatedExecution`) and `GET execution`, plus `tasks.list`
     /// for a failed one's exit code. A target whose calls fail is left out; if all fail, the first error

@@ -3,7 +3,7 @@ import PushgateCore
 
 /// Submits runs as Cloud Run v2 jobs, one job per run attempt, the way Prefect's Cloud Run v2 worker
 /// does: create the job (id from the idempotency key), wait for its operation, run it once, poll the
-/// execution, cancel the execution, delete the job (provider-apis.md §3; prefect-semantics.md §3.4).
+/// execution, cancel the execution, delete the job (docs/provider-apis.md §3; docs/prefect-semantics.md §3.4).
 /// The handle is the job id (Prefect's `infrastructure_pid`); project and region come from the run's
 /// re-rendered configuration.
 package struct CloudRunV2Provider: Provider {

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The ARM calls on a container group, as pure request values without the bearer token
-/// (provider-apis.md §4.1–§4.4).
+/// (docs/provider-apis.md §4.1–§4.4).
 package struct ContainerGroupRequests: Sendable {
     package var endpoint: String
     package var apiVersion: String

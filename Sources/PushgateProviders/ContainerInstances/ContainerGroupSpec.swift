@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// One ACI container group to PUT, built purely from a prepared job configuration the way Prefect's ACI
-/// worker fills its `arm_template` (prefect-semantics.md §3.4; provider-apis.md §4.2): image, command
+/// worker fills its `arm_template` (docs/prefect-semantics.md §3.4; docs/provider-apis.md §4.2): image, command
 /// (entrypoint + shell-split command), env as `environmentVariables` with `secureValue` for secrets,
 /// cpu/memory, `restartPolicy: Never`, user-assigned identities, subnets, DNS and registry credentials.
 package struct ContainerGroupSpec: Sendable, Equatable {

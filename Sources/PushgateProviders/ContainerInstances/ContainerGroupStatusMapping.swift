@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// Maps a container group (`GET`) to a run state (provider-apis.md §1.4 and §4.3 "Mapping"). Pure:
+/// Maps a container group (`GET`) to a run state (docs/provider-apis.md §1.4 and §4.3 "Mapping"). Pure:
 /// whether the gateway stopped or deleted the group is an input, since ACI reports our stop and an
 /// outside one alike. provisioningState is checked first: a failed provision can leave states that
 /// look non-terminal (§4.3, the Get_Failed example).

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Settings of a ``ContainerInstancesProvider`` (per credentials profile): the ARM endpoint and API
-/// versions (provider-apis.md §4.1).
+/// versions (docs/provider-apis.md §4.1).
 package struct ContainerInstancesConfiguration: Sendable {
     /// `https://management.azure.com` unless the profile's `management_endpoint` overrides it.
     package var managementEndpoint: String

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Submit, look up, poll, cancel and clean up (provider-apis.md §1.3, §4.2–§4.4).
+/// Submit, look up, poll, cancel and clean up (docs/provider-apis.md §1.3, §4.2–§4.4).
 extension ContainerInstancesProvider {
     /// GET, then PUT only on 404; after an ambiguous PUT, GET again before anything is re-sent.
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {

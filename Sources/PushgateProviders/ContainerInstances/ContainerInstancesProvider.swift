@@ -3,7 +3,7 @@ import PushgateCore
 
 /// Submits runs as Azure Container Instances container groups, one group per run attempt: GET first and
 /// PUT only on 404 (a PUT on an existing group restarts it), poll by GET, stop to cancel, delete to
-/// clean up (provider-apis.md §4; prefect-semantics.md §3.4). The handle is Prefect's
+/// clean up (docs/provider-apis.md §4; docs/prefect-semantics.md §3.4). The handle is Prefect's
 /// `<run id>:<container group name>`; subscription and resource group come from the run's configuration.
 package struct ContainerInstancesProvider: Provider {
     package let kind = ProviderKind.azureContainerInstance

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateSigning
 
-/// The standard AWS chain in botocore's order (provider-apis.md §2.9): environment, shared files
+/// The standard AWS chain in botocore's order (docs/provider-apis.md §2.9): environment, shared files
 /// (with assume-role profiles), container credentials, IMDSv2. A source that throws `.notConfigured`
 /// is skipped; any other error stops the chain (a broken source must not silently fall through).
 package struct AWSCredentialChain: AWSCredentialProvider {

@@ -1,6 +1,6 @@
 import PushgateSigning
 
-/// A source of AWS credentials (provider-apis.md §2.9). Implementations fetch; caching is
+/// A source of AWS credentials (docs/provider-apis.md §2.9). Implementations fetch; caching is
 /// ``CachedAWSCredentialProvider``'s job. A source that does not apply here throws
 /// ``CredentialsError`` `.notConfigured`, so ``AWSCredentialChain`` moves on.
 package protocol AWSCredentialProvider: Sendable {

@@ -1,6 +1,6 @@
 import PushgateSigning
 
-/// An `[aws NAME]` profile of the credentials file (credentials.example; provider-apis.md §2.9).
+/// An `[aws NAME]` profile of the credentials file (credentials.example; docs/provider-apis.md §2.9).
 package struct AWSProfile: Sendable, Equatable {
     package enum Source: Sendable, Equatable {
         /// `access_key_id` + `secret_access_key` (+ `session_token`).

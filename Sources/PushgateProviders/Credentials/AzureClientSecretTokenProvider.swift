@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Microsoft Entra ID client-credentials flow: `POST {authority}/{tenant}/oauth2/v2.0/token` with the
-/// client secret, scope `https://management.azure.com/.default` (provider-apis.md §4.5).
+/// client secret, scope `https://management.azure.com/.default` (docs/provider-apis.md §4.5).
 package struct AzureClientSecretTokenProvider: BearerTokenProvider {
     package static let managementScope = "https://management.azure.com/.default"
 

@@ -3,7 +3,7 @@ import PushgateCore
 
 /// Azure managed identity through the VM IMDS: `GET /metadata/identity/oauth2/token` with `Metadata: true`,
 /// `api-version=2018-02-01`, the management resource and an optional user-assigned `client_id`
-/// (provider-apis.md §4.5).
+/// (docs/provider-apis.md §4.5).
 package struct AzureManagedIdentityTokenProvider: BearerTokenProvider {
     package static let managementResource = "https://management.azure.com/"
 

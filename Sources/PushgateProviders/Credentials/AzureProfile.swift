@@ -1,4 +1,4 @@
-/// An `[azure NAME]` profile (provider-apis.md §4.5).
+/// An `[azure NAME]` profile (docs/provider-apis.md §4.5).
 package struct AzureProfile: Sendable, Equatable {
     package enum Source: Sendable, Equatable {
         /// `tenant_id` + `client_id` + `client_secret`.

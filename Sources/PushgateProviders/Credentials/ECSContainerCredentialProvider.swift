@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateSigning
 
-/// ECS/EKS container credentials (provider-apis.md §2.9 step 6): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+/// ECS/EKS container credentials (docs/provider-apis.md §2.9 step 6): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
 /// against `http://169.254.170.2`, or `AWS_CONTAINER_CREDENTIALS_FULL_URI` (https, loopback or the
 /// container hosts only), with the optional authorization token from the environment or its file.
 package struct ECSContainerCredentialProvider: AWSCredentialProvider {

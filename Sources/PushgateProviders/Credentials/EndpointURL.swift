@@ -2,10 +2,11 @@ import Foundation
 
 /// Checks an endpoint override: `https://` always, plain `http://` only for loopback hosts
 /// (127.0.0.0/8, ::1, localhost) so secrets and signed requests never cross a network in clear
-/// (DESIGN.md "Providers"). Metadata endpoints may also name the cloud's link-local metadata address,
+/// (docs/design.md "Providers"). Metadata endpoints may also name the cloud's link-local metadata address,
 /// which is plain HTTP by nature.
 package enum EndpointURL {
-    /// The link-local metadata/credentials hosts that are plain HTTP everywhere (provider-apis.md §2.9, §3.7, §4.5).
+    /// The link-local metadata/credentials hosts that are plain HTTP everywhere
+    /// (docs/provider-apis.md §2.9, §3.7, §4.5).
     package static let metadataHosts: Set<String> = [
         "169.254.169.254", "169.254.170.2", "169.254.170.23", "fd00:ec2::254", "fd00:ec2::23",
         "metadata.google.internal",

@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 
 /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` (legacy `AWS_SECURITY_TOKEN`) /
-/// `AWS_CREDENTIAL_EXPIRATION` (provider-apis.md §2.9 step 1). The environment is a parameter.
+/// `AWS_CREDENTIAL_EXPIRATION` (docs/provider-apis.md §2.9 step 1). The environment is a parameter.
 package struct EnvironmentAWSCredentialProvider: AWSCredentialProvider {
     package var environment: [String: String]
     package init(environment: [String: String]) { self.environment = environment }

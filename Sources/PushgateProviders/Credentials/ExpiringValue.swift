@@ -3,7 +3,8 @@ import PushgateCore
 
 /// A cached value with an expiry (tokens, temporary credentials), refreshed `refreshMargin` before it
 /// expires, with at most ONE refresh in flight: concurrent callers wait for the same fetch (soto-core's
-/// `ExpiringValue`; DESIGN.md "Tokens are cached and refreshed before expiry, one refresh at a time").
+/// `ExpiringValue`; docs/design.md "Credentials": tokens are cached and refreshed before expiry, one
+/// refresh at a time).
 /// The waiting uses continuations, so no unstructured task is created.
 package actor ExpiringValue<Value: Sendable> {
     package typealias Fetch = @Sendable () async throws -> (value: Value, expiresAt: Date)

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The GCE / Cloud Run / GKE metadata server's default service-account token, with
-/// `Metadata-Flavor: Google` both ways (provider-apis.md §3.7).
+/// `Metadata-Flavor: Google` both ways (docs/provider-apis.md §3.7).
 package struct GCEMetadataTokenProvider: BearerTokenProvider {
     package var endpoint: String
     package var scopes: [String]?

@@ -1,4 +1,4 @@
-/// A `[gcp NAME]` profile (provider-apis.md §3.7).
+/// A `[gcp NAME]` profile (docs/provider-apis.md §3.7).
 package struct GCPProfile: Sendable, Equatable {
     package enum Source: Sendable, Equatable {
         /// `key_file`: a service-account JSON key.

@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateSigning
 
 /// Exchanges a service-account JWT assertion for an access token: `POST token_uri` with
-/// `grant_type=jwt-bearer` (provider-apis.md §3.7).
+/// `grant_type=jwt-bearer` (docs/provider-apis.md §3.7).
 package struct GoogleServiceAccountTokenProvider: BearerTokenProvider {
     package var key: GoogleServiceAccountKey
     private let privateKey: RSAPrivateKey

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateSigning
 
-/// EC2 instance-role credentials through IMDSv2 (provider-apis.md §2.9 step 7): PUT a session token,
+/// EC2 instance-role credentials through IMDSv2 (docs/provider-apis.md §2.9 step 7): PUT a session token,
 /// GET the role name, GET the role's credentials, each with `x-aws-ec2-metadata-token`.
 package struct IMDSCredentialProvider: AWSCredentialProvider {
     package var endpoint: String

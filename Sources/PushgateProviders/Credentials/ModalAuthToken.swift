@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 
 /// The short-lived JWT from Modal's `AuthTokenGet`, refreshed halfway through its lifetime
-/// (provider-apis.md §5.2: refreshFraction 0.5; the default lifetime is used when `exp` is missing).
+/// (docs/provider-apis.md §5.2: refreshFraction 0.5; the default lifetime is used when `exp` is missing).
 package struct ModalAuthToken: Sendable, Equatable, CustomStringConvertible {
     package static let defaultLifetime: TimeInterval = 20 * 60
 

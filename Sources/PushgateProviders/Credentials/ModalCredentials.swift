@@ -1,5 +1,5 @@
 /// Modal's token id (`ak-…`) and secret (`as-…`), and the metadata every RPC carries
-/// (provider-apis.md §5.2). The gRPC client that sends them lives elsewhere.
+/// (docs/provider-apis.md §5.2). The gRPC client that sends them lives elsewhere.
 package struct ModalCredentials: Sendable, Equatable, CustomStringConvertible {
     /// `CLIENT_TYPE_LIBMODAL_GO`: mimic an official client type (a custom value may be rejected).
     package static let clientType = "9"

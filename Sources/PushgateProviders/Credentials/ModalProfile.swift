@@ -1,4 +1,4 @@
-/// A `[modal NAME]` profile (provider-apis.md §5.2).
+/// A `[modal NAME]` profile (docs/provider-apis.md §5.2).
 package struct ModalProfile: Sendable, Equatable {
     package var name: String
     package var credentials: ModalCredentials

@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateSigning
 
 /// STS AssumeRole over the Query protocol: a SigV4-signed form POST with an XML answer
-/// (provider-apis.md §2.9 "STS AssumeRole").
+/// (docs/provider-apis.md §2.9 "STS AssumeRole").
 package struct STSAssumeRoleProvider: AWSCredentialProvider {
     package var base: any AWSCredentialProvider
     package var roleARN: String

@@ -1,5 +1,5 @@
 /// A secret string (client secret, token secret): usable by code that sends it, redacted everywhere it
-/// could be printed (descriptions, `dump`, interpolation), per DESIGN.md "Credentials".
+/// could be printed (descriptions, `dump`, interpolation), per docs/design.md "Credentials".
 package struct SecretValue: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {

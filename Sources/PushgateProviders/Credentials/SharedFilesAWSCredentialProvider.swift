@@ -4,7 +4,7 @@ import PushgateSigning
 
 /// The AWS shared files: `~/.aws/credentials` (`AWS_SHARED_CREDENTIALS_FILE`) section `[name]`, then
 /// `~/.aws/config` (`AWS_CONFIG_FILE`) section `[profile name]` (`[default]`), the name from `AWS_PROFILE`
-/// unless given (provider-apis.md §2.9 steps 2, 4, 5). A config profile with `role_arn` +
+/// unless given (docs/provider-apis.md §2.9 steps 2, 4, 5). A config profile with `role_arn` +
 /// `source_profile` is assumed through STS.
 package struct SharedFilesAWSCredentialProvider: AWSCredentialProvider {
     package var environment: [String: String]

@@ -1,9 +1,9 @@
 import Foundation
 import PushgateCore
 
-/// An ECS error answer read the way botocore reads it (provider-apis.md §2.1): the code from `__type`
+/// An ECS error answer read the way botocore reads it (docs/provider-apis.md §2.1): the code from `__type`
 /// (the part before the first `:`, then after the last `#`), the message from `message`/`Message`; and,
-/// because moto answers auth failures with XML even for JSON services (build-notes.md §4), from
+/// because moto answers auth failures with XML even for JSON services (docs/build-notes.md §4), from
 /// `<Code>`/`<Message>` when the body is not JSON.
 package struct ECSErrorResponse: Sendable, Equatable {
     package var status: Int
@@ -51,7 +51,7 @@ package struct ECSErrorResponse: Sendable, Equatable {
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 
-    /// Codes that mean the credentials or the signature were refused (provider-apis.md §2.9).
+    /// Codes that mean the credentials or the signature were refused (docs/provider-apis.md §2.9).
     package static let authorizationCodes: Set<String> = [
         "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch", "InvalidClientTokenId",
         "ExpiredTokenException", "ExpiredToken", "AccessDeniedException", "AccessDenied", "MissingAuthenticationToken",

@@ -1,5 +1,5 @@
 /// The ECS API operations pushgate calls. Every one is `POST /` with
-/// `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Op>` and a JSON 1.1 body (provider-apis.md §2.1).
+/// `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Op>` and a JSON 1.1 body (docs/provider-apis.md §2.1).
 package enum ECSOperation: String, Sendable, CaseIterable {
     case registerTaskDefinition = "RegisterTaskDefinition"
     case describeTaskDefinition = "DescribeTaskDefinition"
@@ -22,7 +22,7 @@ package enum ECSOperation: String, Sendable, CaseIterable {
     package var target: String { "\(ECSOperation.targetPrefix).\(rawValue)" }
 
     /// Whether sending the call twice is harmless. RunTask carries a `clientToken`, but pushgate treats a
-    /// repeat as safe only after a look-up (provider-apis.md §1.2), so it is the one non-idempotent call;
+    /// repeat as safe only after a look-up (docs/provider-apis.md §1.2), so it is the one non-idempotent call;
     /// a repeated RegisterTaskDefinition costs at most one spare revision.
     package var isIdempotent: Bool { self != .runTask }
     /// RunTask carries the run's `clientToken`, which ECS deduplicates on (same token and parameters, same

@@ -111,7 +111,7 @@ extension ECSProvider {
         return try signedRequest(operation, payload: payload, credentials: current, at: date)
     }
 
-    /// The request for `operation` signed with `credentials` at `date` (provider-apis.md §2.1, §2.8); a pure
+    /// The request for `operation` signed with `credentials` at `date` (docs/provider-apis.md §2.1, §2.8); a pure
     /// function of its inputs (the prepared request it reuses only saves work).
     package func signedRequest(_ operation: ECSOperation, payload: Data, credentials: AWSCredentials, at date: Date) throws
         -> HTTPRequest

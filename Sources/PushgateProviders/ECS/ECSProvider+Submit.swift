@@ -3,7 +3,7 @@ import PushgateCore
 
 extension ECSProvider {
     /// Registers or reuses the task definition, then RunTask once with `clientToken` = the idempotency key
-    /// (provider-apis.md §1.3, §2.2, §2.3). A ConflictException (same token, other parameters) names the
+    /// (docs/provider-apis.md §1.3, §2.2, §2.3). A ConflictException (same token, other parameters) names the
     /// task the token already started, which is returned; an ambiguous RunTask failure throws
     /// ``ProviderError/Code/ambiguous`` and is never re-sent here.
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
@@ -36,7 +36,7 @@ extension ECSProvider {
     }
 
     /// The task definition to run and its orchestration container: the named one, a cached or described
-    /// revision carrying the same content hash, or a new registration (provider-apis.md §2.2: every
+    /// revision carrying the same content hash, or a new registration (docs/provider-apis.md §2.2: every
     /// RegisterTaskDefinition makes a new revision, so identical content is reused).
     func resolveTaskDefinition(_ plan: ECSSubmissionPlan) async throws -> (String, String?) {
         if let existing = plan.existingTaskDefinition {

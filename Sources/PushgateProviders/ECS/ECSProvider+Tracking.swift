@@ -2,12 +2,12 @@ import Foundation
 import PushgateCore
 
 extension ECSProvider {
-    /// DescribeTasks accepts at most 100 tasks per call (provider-apis.md §2.4).
+    /// DescribeTasks accepts at most 100 tasks per call (docs/provider-apis.md §2.4).
     package static let describeBatchSize = 100
 
     /// Finds the task an earlier RunTask started for this job: ListTasks by `startedBy` (derived from the
     /// idempotency key), first among running tasks (the default filter), then among stopped ones
-    /// (provider-apis.md §2.7), and DescribeTasks for the cluster ARN.
+    /// (docs/provider-apis.md §2.7), and DescribeTasks for the cluster ARN.
     package func lookUp(_ job: SubmissionJob) async throws -> ProviderHandle? {
         let cluster = (try? plan(for: job))?.cluster ?? ECSProvider.cluster(in: job.configuration)
         let startedBy = ECSSubmissionPlan.startedBy(idempotencyKey: job.idempotencyKey)
@@ -20,7 +20,7 @@ extension ECSProvider {
             do {
                 arns = (try await call(.listTasks, .object(stopped))["taskArns"]?.arrayValue ?? []).compactMap(\.stringValue)
             } catch let error as ProviderError where error.code == .rejected {
-                // Whether ECS accepts desiredStatus with startedBy is unverified (provider-apis.md §2.7).
+                // Whether ECS accepts desiredStatus with startedBy is unverified (docs/provider-apis.md §2.7).
                 return nil
             }
         }
@@ -83,7 +83,7 @@ extension ECSProvider {
         return result
     }
 
-    /// StopTask (provider-apis.md §2.5); a task ECS no longer knows counts as stopped.
+    /// StopTask (docs/provider-apis.md §2.5); a task ECS no longer knows counts as stopped.
     package func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws {
         guard let task = ECSTaskHandle(handle) else {
             throw ProviderError(.invalidConfiguration, "ECS StopTask: unreadable handle '\(handle)' (expected cluster::taskArn)")
@@ -98,7 +98,7 @@ extension ECSProvider {
 
     /// With `auto_deregister_task_definition`, deregisters the task's definition if it was registered for
     /// this run (tag `pushgate.io/registered-for` = the idempotency key); shared, reused definitions are
-    /// never deregistered per run (provider-apis.md §2.6). Harmless to call twice.
+    /// never deregistered per run (docs/provider-apis.md §2.6). Harmless to call twice.
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {
         guard job.configuration["auto_deregister_task_definition"]?.boolValue == true, let task = ECSTaskHandle(handle) else { return }
         let described = try await call(.describeTasks, ["cluster": .string(task.cluster), "tasks": [.string(task.taskARN)]])

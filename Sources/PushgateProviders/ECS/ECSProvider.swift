@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateSigning
 import Synchronization
 
-/// Submits runs as ECS tasks (Fargate or EC2) with signed JSON 1.1 calls (provider-apis.md §2): registers
+/// Submits runs as ECS tasks (Fargate or EC2) with signed JSON 1.1 calls (docs/provider-apis.md §2): registers
 /// (or reuses) the task definition, RunTask with `clientToken` = the idempotency key, tracks tasks with
 /// batched DescribeTasks, cancels with StopTask. All IO goes through ``HTTPClient``; time and jitter come
 /// from the injected clock and random source.
@@ -16,7 +16,7 @@ package struct ECSProvider: Provider {
     package let credentials: any AWSCredentialProvider
     package let http: any HTTPClient
     package let clock: any WallClock
-    /// botocore's standard rules for AWS (provider-apis.md §1.2).
+    /// botocore's standard rules for AWS (docs/provider-apis.md §1.2).
     package let retryPolicy: RetryPolicy
     /// How long after RunTask a MISSING task still counts as Pending.
     package let missingGraceWindow: TimeInterval
@@ -53,14 +53,14 @@ package struct ECSProvider: Provider {
 
     /// botocore's standard mode (``RetryPolicy/ecs``), also honouring a plain `Retry-After` (as a proxy or
     /// an emulator in front of ECS sends with a 429) besides `x-amz-retry-after`; a hint raises the jittered
-    /// delay by at most 5 s (provider-apis.md §1.2).
+    /// delay by at most 5 s (docs/provider-apis.md §1.2).
     package static let defaultRetryPolicy: RetryPolicy = {
         var policy = RetryPolicy.ecs
         policy.retryAfterHeaders.append(.retryAfter)
         return policy
     }()
 
-    /// `https://ecs.{region}.amazonaws.com` (China regions: `amazonaws.com.cn`; provider-apis.md §2.1).
+    /// `https://ecs.{region}.amazonaws.com` (China regions: `amazonaws.com.cn`; docs/provider-apis.md §2.1).
     package static func defaultEndpoint(region: String) -> String {
         "https://ecs.\(region).amazonaws.com" + (region.hasPrefix("cn-") ? ".cn" : "")
     }
@@ -86,7 +86,7 @@ final class ECSProviderState: Sendable {
     let random: Mutex<any RandomNumberGenerator & Sendable>
     /// `family#hash` → task definition ARN.
     let definitions = Mutex<[String: String]>([:])
-    /// Seconds to add to the local clock when signing (provider-apis.md §1.1).
+    /// Seconds to add to the local clock when signing (docs/provider-apis.md §1.1).
     let skew = Mutex<TimeInterval>(0)
     /// Every call of an operation goes to the same URL with the same headers, so its canonical-request
     /// frame is prepared once per set of credentials (``AWSSigV4PreparedRequest``); rotated credentials

@@ -1,11 +1,11 @@
 import Foundation
 import PushgateCore
 
-/// Maps a DescribeTasks answer for one task to a run state (provider-apis.md §1.4 and the §2.4 table).
+/// Maps a DescribeTasks answer for one task to a run state (docs/provider-apis.md §1.4 and the §2.4 table).
 /// Pure: the gateway's own knowledge (cancel requested, submission time, now) comes in the ``PollTarget``.
 package enum ECSStatusMapping {
     /// How long a task may be reported MISSING after RunTask before it counts as lost: ECS is eventually
-    /// consistent (provider-apis.md §2.3, §2.4).
+    /// consistent (docs/provider-apis.md §2.3, §2.4).
     package static let missingGraceWindow: TimeInterval = 60
 
     package static let pendingStatuses: Set<String> = ["PROVISIONING", "PENDING", "ACTIVATING"]

@@ -5,12 +5,12 @@ import PushgateSigning
 extension ECSSubmissionPlan {
     /// The file name problems are reported against.
     package static let problemFile = "job_configuration"
-    /// Prefect's default container name (prefect-semantics.md §3.4).
+    /// Prefect's default container name (docs/prefect-semantics.md §3.4).
     package static let defaultContainerName = "prefect"
     /// Prefect's defaults when the template leaves cpu and memory unset.
     package static let defaultCPU = 1024
     package static let defaultMemory = 2048
-    /// RunTask limits the whole `overrides` JSON to 8192 characters (provider-apis.md §2.3).
+    /// RunTask limits the whole `overrides` JSON to 8192 characters (docs/provider-apis.md §2.3).
     package static let maxOverridesLength = 8192
     /// `startedBy` is kept to 36 characters of `[A-Za-z0-9-/_]` (ListTasks matches it exactly).
     package static let maxStartedByLength = 36
@@ -251,7 +251,7 @@ private struct Builder {
             if let value = text(definition["memory"]) { definition["memory"] = .string(value) }
         }
         // Container-level memory where only the task has some: EC2 launch types and moto need it
-        // (build-notes.md §4); the task's memory is shared among the containers that set none.
+        // (docs/build-notes.md §4); the task's memory is shared among the containers that set none.
         if let taskMemory = text(definition["memory"]).flatMap({ Int64($0) }) {
             let lacking = containers.indices.filter { containers[$0]["memory"] == nil && containers[$0]["memoryReservation"] == nil }
             let used = containers.reduce(Int64(0)) { sum, container in

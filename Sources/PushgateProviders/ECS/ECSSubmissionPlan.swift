@@ -3,8 +3,8 @@ import PushgateCore
 /// What submitting one job to ECS takes, built from the rendered job configuration by pure code
 /// (``build(job:region:)``): the task definition to register (or the existing one to use), and the RunTask
 /// body minus the task definition ARN, which is only known after registration or reuse.
-/// The recipe is Prefect's ECS worker after templating (prefect-semantics.md §3.4) with pushgate's
-/// idempotency additions (provider-apis.md §1.3, §2.2, §2.3).
+/// The recipe is Prefect's ECS worker after templating (docs/prefect-semantics.md §3.4) with pushgate's
+/// idempotency additions (docs/provider-apis.md §1.3, §2.2, §2.3).
 package struct ECSSubmissionPlan: Sendable, Equatable {
     /// The orchestration container (its override carries env and command; its exit code is the run's).
     /// Nil only with an existing task definition and no `container_name`: read from that definition.

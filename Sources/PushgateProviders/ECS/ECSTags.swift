@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// ECS tag rules (provider-apis.md §2.3; AWS tagging rules): at most 50 tags, keys up to 128 and values
+/// ECS tag rules (docs/provider-apis.md §2.3; AWS tagging rules): at most 50 tags, keys up to 128 and values
 /// up to 256 characters of letters, digits, spaces and `_ . : / = + - @`, no `aws:` key prefix.
 /// Prefect slugifies with `[^a-zA-Z0-9_./=+:@-]`; pushgate replaces each other character with `_`.
 package enum ECSTags {

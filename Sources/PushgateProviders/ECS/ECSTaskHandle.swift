@@ -1,7 +1,7 @@
 import PushgateCore
 
 /// An ECS task as Prefect's worker records it: `<cluster>::<taskArn>` (`::` because ARNs contain `:`;
-/// prefect-semantics.md §3.4). The cluster is the cluster ARN from RunTask's answer, or the name sent.
+/// docs/prefect-semantics.md §3.4). The cluster is the cluster ARN from RunTask's answer, or the name sent.
 package struct ECSTaskHandle: Sendable, Hashable {
     package var cluster: String
     package var taskARN: String

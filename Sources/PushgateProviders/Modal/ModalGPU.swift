@@ -1,5 +1,5 @@
 /// A GPU request, written `TYPE` or `TYPE:COUNT` as Modal's SDKs accept it (`"A10G"`, `"H100:2"`), sent as
-/// `Resources.gpu_config = 4: GPUConfig{count = 2, gpu_type = 4}` (provider-apis.md §5.3).
+/// `Resources.gpu_config = 4: GPUConfig{count = 2, gpu_type = 4}` (docs/provider-apis.md §5.3).
 package struct ModalGPU: Sendable, Equatable {
     package var type: String
     package var count: Int

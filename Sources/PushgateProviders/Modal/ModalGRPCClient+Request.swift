@@ -4,10 +4,10 @@ import PushgateSigning
 
 extension ModalGRPCClient {
     /// Header names whose values are secrets, redacted in dry-run output and never put in errors
-    /// (provider-apis.md §1.1).
+    /// (docs/provider-apis.md §1.1).
     package static let secretHeaders: Set<String> = ["x-modal-token-secret", "x-modal-auth-token"]
 
-    /// Where a retry stands, for the `x-retry-*` headers modal-go sends (provider-apis.md §1.2).
+    /// Where a retry stands, for the `x-retry-*` headers modal-go sends (docs/provider-apis.md §1.2).
     package struct Attempt: Sendable, Equatable {
         /// Retries after transient failures so far (0 on the first send).
         package var retry = 0

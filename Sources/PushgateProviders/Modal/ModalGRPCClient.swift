@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Unary (and whole-response server-streaming) gRPC calls to Modal over any ``HTTPClient`` that speaks
-/// HTTP/2 (provider-apis.md §5.6: libcurl with trailers). Adds the auth token of §5.2 (fetched with
+/// HTTP/2 (docs/provider-apis.md §5.6: libcurl with trailers). Adds the auth token of §5.2 (fetched with
 /// AuthTokenGet, cached, refreshed halfway through its life, one fetch at a time) and retries as
 /// modal-go does (§1.2, ``RetryPolicy/modal``): transient codes up to 4 calls, server throttle hints
 /// without using up attempts (capped by ``maxThrottleWait``), one token refresh on UNAUTHENTICATED.

@@ -1,5 +1,5 @@
 /// `modal.client.GenericResult{status = 1, exception = 2, exitcode = 3, traceback = 4}`: how a sandbox
-/// (or an image build) ended (provider-apis.md §5.3). The status stays an integer because the enum grows
+/// (or an image build) ended (docs/provider-apis.md §5.3). The status stays an integer because the enum grows
 /// (modal 1.6.4 added 9 and 10); unknown values map to Crashed.
 package struct ModalGenericResult: Sendable, Equatable {
     /// `GenericResult.GenericStatus` values (`GENERIC_STATUS_` prefix dropped).

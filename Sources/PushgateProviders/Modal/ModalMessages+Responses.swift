@@ -1,4 +1,4 @@
-/// Decoders of the response fields pushgate reads (provider-apis.md §5.3); everything else is skipped.
+/// Decoders of the response fields pushgate reads (docs/provider-apis.md §5.3); everything else is skipped.
 extension ModalMessages {
     /// `AuthTokenGetResponse.token = 1`.
     package static func authToken(_ message: ProtobufMessage) throws(ProtobufError) -> String { try message.string(1) ?? "" }

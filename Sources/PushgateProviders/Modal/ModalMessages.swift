@@ -1,5 +1,5 @@
 /// Hand-written encoders of the request messages pushgate sends to `modal.client.ModalClient`, with the
-/// field numbers of provider-apis.md §5.3 (pinned to modal-client 69519aef4cf6 and unchanged in modal 1.6.4).
+/// field numbers of docs/provider-apis.md §5.3 (pinned to modal-client 69519aef4cf6 and unchanged in modal 1.6.4).
 /// Where §5 is silent the assumed field is named in a comment starting "Assumption:"; the fake server
 /// (`Tests/Support/fake_modal_server.py`) decodes the same numbers.
 package enum ModalMessages {

@@ -7,7 +7,8 @@ extension ModalProvider {
         let key = job.idempotencyKey
         let appID = try await appID(spec, creating: true, key: key)
         guard let appID else { throw ProviderError(.rejected, "Modal AppGetOrCreate: no app id for '\(spec.appName)'") }
-        // A sandbox of this key may exist from an earlier attempt whose reply was lost; adopt it (§1.3).
+        // A sandbox of this key may exist from an earlier attempt whose reply was lost; adopt it
+        // (docs/provider-apis.md §1.3).
         if let existing = try await findSandbox(spec, appID: appID, key: key) { return existing }
 
         let imageID = try await imageID(spec, appID: appID, key: key)
@@ -75,8 +76,8 @@ extension ModalProvider {
         return match.map { ProviderHandle($0.id) }
     }
 
-    /// ImageGetOrCreate, then ImageJoinStreaming while the build runs (§5.3 step 2); a failed build is
-    /// `rejected` with Modal's reason.
+    /// ImageGetOrCreate, then ImageJoinStreaming while the build runs (docs/provider-apis.md §5.3 step 2); a
+    /// failed build is `rejected` with Modal's reason.
     func imageID(_ spec: ModalSandboxSpec, appID: String, key: String) async throws -> String {
         let reply = try await client.unary(
             .imageGetOrCreate,

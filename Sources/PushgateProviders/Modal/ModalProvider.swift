@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// **Experimental, opt-in.** Runs a job as a Modal Sandbox (an arbitrary registry image + command) by
-/// speaking Modal's gRPC API directly (provider-apis.md §5). Modal does not support third-party gRPC
+/// speaking Modal's gRPC API directly (docs/provider-apis.md §5). Modal does not support third-party gRPC
 /// clients and may change fields without notice (§5.1, §5.7 "Risk"): the field numbers are pinned in
 /// ``ModalMessages`` and checked against a fake server in the tests.
 ///
@@ -77,6 +77,6 @@ package struct ModalProvider: Provider {
     }
 
     /// Nothing to remove: a sandbox ends at exit or at `timeout_secs`, and the app is shared by later runs
-    /// (provider-apis.md §5.3 step 8).
+    /// (docs/provider-apis.md §5.3 step 8).
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {}
 }

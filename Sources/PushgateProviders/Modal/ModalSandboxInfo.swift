@@ -1,6 +1,6 @@
 /// One row of `SandboxListResponse.sandboxes = 1`: `SandboxInfo{id = 1, created_at = 3, task_info = 4:
 /// TaskInfo{id = 1, started_at = 2, finished_at = 3, result = 4, enqueued_at = 5}, tags = 6, name = 7}`
-/// (provider-apis.md §5.3). Used to find a sandbox by its tags after a crash or an ALREADY_EXISTS.
+/// (docs/provider-apis.md §5.3). Used to find a sandbox by its tags after a crash or an ALREADY_EXISTS.
 package struct ModalSandboxInfo: Sendable, Equatable {
     package var id: String
     package var name: String

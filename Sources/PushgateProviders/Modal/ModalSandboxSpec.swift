@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a `modal:push` job configuration asks for, checked and typed: the inputs of the RPC sequence in
-/// provider-apis.md §5.3 (app, registry image, secrets by name, env, SandboxCreate).
+/// docs/provider-apis.md §5.3 (app, registry image, secrets by name, env, SandboxCreate).
 package struct ModalSandboxSpec: Sendable, Equatable {
     /// Tag keys pushgate puts on every sandbox so it can be found again (SandboxList `tags`).
     package static let idempotencyTag = "pushgate-key"
@@ -26,7 +26,7 @@ package struct ModalSandboxSpec: Sendable, Equatable {
     /// `SandboxCreate.tags`: the job's labels plus pushgate's identity tags.
     package var tags: [String: String]
     /// `Sandbox.name`: derived from the idempotency key, unique per app, so a duplicate create fails
-    /// ALREADY_EXISTS (provider-apis.md §1.3).
+    /// ALREADY_EXISTS (docs/provider-apis.md §1.3).
     package var sandboxName: String
 
     package init(

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Maps what Modal reports about a sandbox to run states: the Modal column of provider-apis.md §1.4 and
+/// Maps what Modal reports about a sandbox to run states: the Modal column of docs/provider-apis.md §1.4 and
 /// the table in §5.3. Pure, so every row is tested without a server.
 package enum ModalStatusMapping {
     /// Exit codes modal-go gives results without one (`getReturnCode`): TIMEOUT → 124, TERMINATED → 137.

@@ -1,5 +1,5 @@
 /// Splits a command string the way Python's `shlex.split` does in POSIX mode, as Prefect's workers do
-/// for `command` and `args` (prefect-semantics.md §2.4, §3.4): whitespace separates words, single
+/// for `command` and `args` (docs/prefect-semantics.md §2.4, §3.4): whitespace separates words, single
 /// quotes keep everything, double quotes keep all but `\"` and `\\`, a backslash outside quotes escapes
 /// the next character.
 package enum CommandWords {

@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 
 /// Deterministic, valid resource names and labels derived from a run's idempotency key, so a repeated
-/// create finds the same resource (Cloud Run `jobId`, ACI container-group name; provider-apis.md §1.3,
+/// create finds the same resource (Cloud Run `jobId`, ACI container-group name; docs/provider-apis.md §1.3,
 /// §3.2, §4.2): lowercase letters, digits and `-`, starting with a letter, not ending in `-`, at most
 /// 63 characters.
 package enum ResourceNames {
@@ -24,7 +24,7 @@ package enum ResourceNames {
     }
 
     /// A Google Cloud label key or value: lowercase letters, digits, `_` and `-`, at most 63 characters;
-    /// keys start with a letter (Prefect's `sanitize_labels_for_gcp`, prefect-semantics.md §3.4).
+    /// keys start with a letter (Prefect's `sanitize_labels_for_gcp`, docs/prefect-semantics.md §3.4).
     package static func gcpLabel(_ text: String, isKey: Bool) -> String {
         var label = String(text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" ? $0 : "_" })
         if isKey, label.first.map({ !$0.isLetter }) ?? true { label = "l_" + label }

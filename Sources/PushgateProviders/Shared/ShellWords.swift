@@ -1,5 +1,5 @@
 /// Splits a command line the way Python's `shlex.split` (POSIX mode) does, because Prefect's workers
-/// shlex-split a string `command` before handing it to the provider (prefect-semantics.md §3.4).
+/// shlex-split a string `command` before handing it to the provider (docs/prefect-semantics.md §3.4).
 package enum ShellWords {
     /// Why a command line could not be split.
     package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {

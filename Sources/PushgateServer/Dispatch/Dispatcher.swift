@@ -3,9 +3,9 @@ import PushgateCore
 import Synchronization
 
 /// Takes due runs from every unpaused pool by the scheduling policy (the store's atomic claim), renders
-/// them, and submits each once per attempt, paced per provider, account and region (DESIGN.md "Exactly
-/// once"). A run whose lease expired with an unknown outcome is reconciled by looking its idempotency key
-/// up at the provider before anything is re-sent.
+/// them, and submits each once per attempt, paced per provider, account and region
+/// (docs/design.md "Exactly once"). A run whose lease expired with an unknown outcome is reconciled by
+/// looking its idempotency key up at the provider before anything is re-sent.
 package final class Dispatcher: Sendable {
     let store: any Store
     let providers: any ProviderDirectory

@@ -3,7 +3,7 @@ import PushgateCore
 
 /// One PostgreSQL connection with its own serial queue: the actor's executor is a private dispatch queue,
 /// so the blocking libpq calls of ``PostgresSession`` (connect, every query) never run on the cooperative
-/// pool (style-anchors.md §2.6). It connects lazily and reconnects when libpq reports the connection broken;
+/// pool (docs/style-anchors.md §2.6). It connects lazily and reconnects when libpq reports the connection broken;
 /// the session, and with it the `PGconn`, is closed exactly once.
 actor PostgresConnection {
     let info: PostgresConnectionInfo

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// A serial executor backed by one `DispatchQueue`, so an actor using it runs its blocking C calls off the
-/// cooperative thread pool (style-anchors.md §2.6; GRDB's DispatchQueueActor shape). Its only state is the
+/// cooperative thread pool (docs/style-anchors.md §2.6; GRDB's DispatchQueueActor shape). Its only state is the
 /// queue, which is thread-safe, hence `@unchecked Sendable`.
 final class DispatchQueueExecutor: SerialExecutor, @unchecked Sendable {
     private let queue: DispatchQueue

@@ -123,7 +123,7 @@ import Testing
         #expect { try JSONValue.parse("[1,2,3,4,5,6]", limits: limits) } throws: { ($0 as? JSONParseError)?.code == .tooLarge }
     }
 
-    /// Python's `str()` of values, as prefect-semantics.md §1.4 lists them.
+    /// Python's `str()` of values, as docs/prefect-semantics.md §1.4 lists them.
     @Test(arguments: [
         (JSONValue.bool(true), "True"),
         (.bool(false), "False"),

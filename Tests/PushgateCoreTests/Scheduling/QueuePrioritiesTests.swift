@@ -2,7 +2,7 @@ import PushgateCore
 import Testing
 
 @Suite struct QueuePrioritiesTests {
-    /// The verified sequence of prefect-semantics.md §4.3.
+    /// The verified sequence of docs/prefect-semantics.md §4.3.
     @Test func prefectShiftingSequence() {
         var queues: [Int64: Int] = [1: 1, 2: 2, 3: 3]  // default, A, B
         func list() -> [(id: Int64, priority: Int)] { queues.map { ($0.key, $0.value) } }

@@ -17,7 +17,7 @@ import Testing
         decisions.first { $0.candidate.runID == id }?.holdReason
     }
 
-    /// prefect-semantics.md §4.4: pool limit 3; critical p1 limit 1, high p5 limit 3, low p10; three runs each.
+    /// docs/prefect-semantics.md §4.4: pool limit 3; critical p1 limit 1, high p5 limit 3, low p10; three runs each.
     @Test func prefectWaterfallExample() {
         let pool = PoolSnapshot(
             concurrencyLimit: 3,

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import Testing
 
-/// The VERIFIED examples of prefect-semantics.md §1.4 (Prefect 3.9.1's `apply_values`), with
+/// The VERIFIED examples of docs/prefect-semantics.md §1.4 (Prefect 3.9.1's `apply_values`), with
 /// `remove_notset=True` as workers call it.
 @Suite struct ApplyValuesTests {
     static let cases: [(template: String, values: String, expected: String?)] = [

@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 import Testing
 
-/// prefect-semantics.md §2.3: the VERIFIED env table and gotchas G1–G4, with pushgate's decisions.
+/// docs/prefect-semantics.md §2.3: the VERIFIED env table and gotchas G1–G4, with pushgate's decisions.
 @Suite struct JobVariableMergeTests {
     static func template(env jcEnv: String, extra: String = "") throws -> BaseJobTemplate {
         try BaseJobTemplate(data: Data("""

@@ -5,7 +5,7 @@ import PushgateTestSupport
 import Testing
 
 /// Pure request building from the shipped template: what Prefect's Cloud Run v2 worker does after
-/// templating (prefect-semantics.md §3.4), the deterministic job id, validation and dry-run.
+/// templating (docs/prefect-semantics.md §3.4), the deterministic job id, validation and dry-run.
 @Suite("Cloud Run v2 request building")
 struct CloudRunRequestBuildingTests {
     static let variables: JSONValue = [

@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateProviders
 import Testing
 
-/// Every Cloud Run v2 row of provider-apis.md §1.4 / §3.4 "Mapping", including Crashed.
+/// Every Cloud Run v2 row of docs/provider-apis.md §1.4 / §3.4 "Mapping", including Crashed.
 @Suite("Cloud Run v2 status mapping")
 struct CloudRunStatusMappingTests {
     struct Row: Sendable, CustomTestStringConvertible {

@@ -4,8 +4,8 @@ import PushgateProviders
 import PushgateTestSupport
 import Testing
 
-/// Every ACI row of provider-apis.md §1.4 / §4.3 "Mapping", and the PUT body built from the shipped
-/// template's `arm_template` the way Prefect's ACI worker fills it (prefect-semantics.md §3.4).
+/// Every ACI row of docs/provider-apis.md §1.4 / §4.3 "Mapping", and the PUT body built from the shipped
+/// template's `arm_template` the way Prefect's ACI worker fills it (docs/prefect-semantics.md §3.4).
 @Suite("ACI status mapping and request building")
 struct ContainerInstancesPureTests {
     struct Row: Sendable, CustomTestStringConvertible {

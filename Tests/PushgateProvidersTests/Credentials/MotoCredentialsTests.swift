@@ -6,7 +6,7 @@ import PushgateSigning
 import PushgateTestSupport
 import Testing
 
-/// SigV4 and STS end to end against a real moto_server with signature checking on (build-notes.md §4),
+/// SigV4 and STS end to end against a real moto_server with signature checking on (docs/build-notes.md §4),
 /// through the libcurl client. In CI (`CI=true`) a missing moto fails these tests instead of skipping them.
 @Suite("moto: SigV4 and AssumeRole end to end", .enabled(if: MotoServer.isAvailable || MotoServer.isRequired))
 struct MotoCredentialsTests {

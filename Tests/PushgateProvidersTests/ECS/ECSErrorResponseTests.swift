@@ -4,7 +4,7 @@ import PushgateProviders
 import Testing
 
 /// botocore's JSON error parse, moto's XML auth errors, and the mapping to ProviderError codes
-/// (provider-apis.md §2.1, §2.9; build-notes.md §4).
+/// (docs/provider-apis.md §2.1, §2.9; docs/build-notes.md §4).
 @Suite("ECS error answers")
 struct ECSErrorResponseTests {
     @Test("__type is cut at ':' then after '#'; message or Message", arguments: [

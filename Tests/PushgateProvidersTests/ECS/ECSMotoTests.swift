@@ -6,7 +6,7 @@ import PushgateSigning
 import PushgateTestSupport
 import Testing
 
-/// The ECS provider end to end against a real moto_server with SigV4 checking on (build-notes.md §4),
+/// The ECS provider end to end against a real moto_server with SigV4 checking on (docs/build-notes.md §4),
 /// through libcurl and a credentials-file profile. In CI (`CI=true`) a missing moto fails these tests.
 @Suite("ECS provider against moto", .enabled(if: MotoServer.isAvailable || MotoServer.isRequired))
 struct ECSMotoTests {

@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateProviders
 import Testing
 
-/// Every ECS row of provider-apis.md §1.4 / §2.4, on handcrafted DescribeTasks tasks (moto cannot produce
+/// Every ECS row of docs/provider-apis.md §1.4 / §2.4, on handcrafted DescribeTasks tasks (moto cannot produce
 /// stop codes or non-zero exits).
 @Suite("ECS status mapping")
 struct ECSStatusMappingTests {

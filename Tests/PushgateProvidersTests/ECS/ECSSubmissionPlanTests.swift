@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateProviders
 import Testing
 
-/// The pure request building: what Prefect's ECS worker does after templating (prefect-semantics.md §3.4)
+/// The pure request building: what Prefect's ECS worker does after templating (docs/prefect-semantics.md §3.4)
 /// plus pushgate's idempotency members, checked on the shipped template.
 @Suite("ECS submission plan")
 struct ECSSubmissionPlanTests {

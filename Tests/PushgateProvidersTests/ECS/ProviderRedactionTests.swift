@@ -3,7 +3,7 @@ import PushgateCore
 import PushgateProviders
 import Testing
 
-/// Redaction of requests for display (provider-apis.md §1.1).
+/// Redaction of requests for display (docs/provider-apis.md §1.1).
 @Suite("Provider request redaction")
 struct ProviderRedactionTests {
     @Test("SigV4: the signature is hidden unless kept; the session token always")

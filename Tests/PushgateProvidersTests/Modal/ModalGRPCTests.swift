@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Modal gRPC framing and status")
 struct ModalGRPCTests {
-    @Test("a frame is flag 0, a big-endian length and the message (provider-apis.md §5.6)")
+    @Test("a frame is flag 0, a big-endian length and the message (docs/provider-apis.md §5.6)")
     func frameEncoding() throws {
         var w = ProtobufWriter()
         w.string(1, "sb-123")

@@ -178,7 +178,7 @@ struct ModalProtobufTests {
         #expect(throws: ProtobufError.self) { try ProtobufMessage(Self.bytes("0a02c328")).string(1) }
     }
 
-    @Test("SandboxCreateRequest matches the bytes modal's own api_pb2 produced (provider-apis.md §5.6)")
+    @Test("SandboxCreateRequest matches the bytes modal's own api_pb2 produced (docs/provider-apis.md §5.6)")
     func sandboxCreateVector() {
         let spec = ModalSandboxSpec(image: "unused", command: ["echo", "hi"], timeoutSeconds: 600, sandboxName: "")
         let bytes = ModalMessages.sandboxCreate(spec: spec, appID: "ap-1", imageID: "im-1", secretIDs: [])

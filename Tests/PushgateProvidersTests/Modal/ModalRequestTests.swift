@@ -27,7 +27,7 @@ struct ModalRequestTests {
         return w.bytes
     }
 
-    @Test("a call is a POST of one frame with the gRPC and Modal metadata of §5.2 and §1.2")
+    @Test("a call is a POST of one frame with the gRPC and Modal metadata of docs/provider-apis.md §5.2 and §1.2")
     func requestShape() {
         let request = ModalGRPCClient.request(
             serverURL: "https://api.modal.com", rpc: .sandboxWait, message: [0x0a, 0x01, 0x41], credentials: Self.credentials,

@@ -3,7 +3,7 @@ import Testing
 
 @testable import PushgateProviders
 
-/// Every Modal row of provider-apis.md §1.4 / §5.3.
+/// Every Modal row of docs/provider-apis.md §1.4 / §5.3.
 @Suite("Modal status mapping")
 struct ModalStatusMappingTests {
     struct Row: Sendable, CustomTestStringConvertible {

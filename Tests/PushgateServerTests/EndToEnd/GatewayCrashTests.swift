@@ -6,7 +6,7 @@ import PushgateTestSupport
 import Testing
 
 extension EndToEnd {
-    /// DESIGN.md "Exactly once" under crashes, faults and load, with `pushgate serve` as a real process.
+    /// docs/design.md "Exactly once" under crashes, faults and load, with `pushgate serve` as a real process.
     @Suite struct GatewayCrashTests {
         /// Workloads the emulators started, per run id (ECS by clientToken, Cloud Run by execution, ACI by group).
         func workloadsPerRun(_ h: EndToEndHarness) -> [String: Int] {

@@ -8,7 +8,7 @@ import Testing
 
 extension EndToEnd {
     /// `pushgate serve` as a process submitting to a real `moto_server` with SigV4 checking on
-    /// (build-notes.md §4): every ECS run reaches Completed, no request refused for its signature.
+    /// (docs/build-notes.md §4): every ECS run reaches Completed, no request refused for its signature.
     @Suite struct GatewayMotoTests {
         /// Skipped (and reported as skipped) only outside CI when moto is not installed; in CI it must run.
         @Test(.enabled(if: MotoServer.isAvailable || MotoServer.isRequired, "needs moto_server (pip install 'moto[server]')"))

@@ -2,7 +2,7 @@ import Foundation
 
 /// gRPC's length-prefixed message framing over HTTP/2: a flag byte (1 = compressed) and a 4-byte
 /// big-endian length before each message
-/// (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md, provider-apis.md §5.6).
+/// (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md, docs/provider-apis.md §5.6).
 /// pushgate never asks for compression (it sends no `grpc-accept-encoding`), so a compressed frame is an error.
 package enum GRPCFrame {
     /// Bytes before each message.

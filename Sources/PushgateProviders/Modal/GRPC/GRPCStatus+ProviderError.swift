@@ -1,7 +1,7 @@
 import PushgateCore
 
 extension GRPCStatus {
-    /// The ``ProviderError`` a failed Modal call reports (provider-apis.md §5.4): UNAVAILABLE and the other
+    /// The ``ProviderError`` a failed Modal call reports (docs/provider-apis.md §5.4): UNAVAILABLE and the other
     /// transient codes → unavailable, RESOURCE_EXHAUSTED → throttled (with the server's retry-after),
     /// ALREADY_EXISTS → conflict, NOT_FOUND → notFound, UNAUTHENTICATED / PERMISSION_DENIED → unauthorized,
     /// the rest → rejected. `place` names the RPC; the server's message is kept, never a header value.

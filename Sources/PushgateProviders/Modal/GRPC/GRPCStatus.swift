@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The outcome of one gRPC call, read from `grpc-status` / `grpc-message` (trailers, or headers of a
-/// trailers-only response; provider-apis.md §5.4), with Modal's throttle hint from
+/// trailers-only response; docs/provider-apis.md §5.4), with Modal's throttle hint from
 /// `grpc-status-details-bin` (`google.rpc.Status.details` holding `modal.client.RPCRetryPolicy`).
 package struct GRPCStatus: Sendable, Equatable, CustomStringConvertible {
     /// gRPC status codes not named in `GRPCStatusCode` (PushgateCore) that the Modal mapping needs.

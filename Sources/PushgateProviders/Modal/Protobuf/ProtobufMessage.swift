@@ -3,7 +3,7 @@ import Foundation
 /// A decoded message read by field number with the declared type chosen by the caller, since there is
 /// no schema at run time. Singular fields follow the spec's "last one wins"; embedded messages that
 /// occur more than once are merged (their bytes concatenated, which is how protobuf merges them); fields
-/// nobody asks for are ignored (forward compatibility, provider-apis.md §5.7).
+/// nobody asks for are ignored (forward compatibility, docs/provider-apis.md §5.7).
 package struct ProtobufMessage: Sendable, Equatable {
     package private(set) var fields: [ProtobufField]
 

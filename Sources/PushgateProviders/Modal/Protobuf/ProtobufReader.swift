@@ -3,7 +3,7 @@ import Foundation
 /// Reads protobuf fields one at a time from the binary wire format
 /// (https://protobuf.dev/programming-guides/encoding/). Every wire type is understood, so fields this
 /// decoder does not know are skipped rather than rejected: Modal adds fields without notice
-/// (provider-apis.md §5.7: "Unknown fields must be skipped when decoding").
+/// (docs/provider-apis.md §5.7: "Unknown fields must be skipped when decoding").
 package struct ProtobufReader: Sendable {
     /// Deprecated groups are skipped up to this nesting depth.
     package static let maxGroupDepth = 32

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Scalar writers follow proto3 implicit presence: a default value (0, false, "", empty bytes) is not
 /// written unless `presence` is true (for `optional` fields such as `SandboxGetTaskId.timeout`,
-/// provider-apis.md §5.3). Fields are written in the order the caller writes them, so the bytes of a
+/// docs/provider-apis.md §5.3). Fields are written in the order the caller writes them, so the bytes of a
 /// message are deterministic and can be compared with known vectors.
 package struct ProtobufWriter: Sendable, Equatable {
     package private(set) var bytes: [UInt8] = []
