@@ -53,6 +53,23 @@ import Testing
         #expect(try await h.state(runs[0]) == .cancelled)
     }
 
+    /// The workload finished before the cancel took effect: the run must not stay Cancelling for ever.
+    @Test func aCancellingRunWhoseWorkloadEndedFirstEndsCancelledWithTheOutcome() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        let runs = try await submitted(h, count: 1)
+        h.provider.setAllStatuses(ProviderStatus(.running))
+        let poller = h.poller()
+        await poller.runOnce()
+        _ = try await h.store.requestCancel(runID: runs[0].id, reason: "user asked", now: h.clock.now())
+        h.provider.setAllStatuses(ProviderStatus(.completed, exitCode: 0, reason: "Essential container exited"))
+        await poller.runOnce()
+        let run = try await h.store.run(id: runs[0].id)
+        #expect(run.state == .cancelled)
+        #expect(run.stateReason.contains("infrastructure ended first: completed, Essential container exited (exit code 0)"), "\(run.stateReason)")
+        #expect(h.provider.workloads[0].cleanedUp)
+    }
+
     @Test func unclaimedRunsCancelWithoutAProviderCall() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }

@@ -152,9 +152,15 @@ package final class Poller: Sendable {
                 await cleanUp(run, job: job, provider: provider, log)
             }
         case .completed, .failed, .crashed, .cancelled:
-            let state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
+            var state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
             var reason = status.reason ?? status.state.rawValue
             if let code = status.exitCode { reason += " (exit code \(code))" }
+            // A run being cancelled can only end Cancelled (docs/design.md "States"): a workload that ended on
+            // its own before the stop took effect still ends the run, with what it did in the reason.
+            if run.state == .cancelling && state != .cancelled {
+                reason = "cancel requested; the infrastructure ended first: \(state.displayName.lowercased()), \(reason)"
+                state = .cancelled
+            }
             await transition(run, to: state, reason: reason, log)
             await cleanUp(run, job: job, provider: provider, log)
         }
