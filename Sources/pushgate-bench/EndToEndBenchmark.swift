@@ -72,7 +72,7 @@ enum EndToEndBenchmark {
         let setupTime = Date()
         let template = String(decoding: try RenderBenchmark.templateData(root: root), as: UTF8.self)
         _ = try await store.createPool(WorkPoolSpec(name: poolName, type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"), now: setupTime)
-        var variables = FakeECSServer.suiteDeploymentVariables.objectValue ?? [:]
+        var variables = EmulatorRegistration.ecs.deploymentVariables.objectValue ?? [:]
         variables["image"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11"
         variables["env"] = ["STAGE": "bench"]
         _ = try await store.createDeployment(

@@ -19,12 +19,13 @@ struct ProviderRegistryTests {
 
     @Test(arguments: kinds)
     func shippedTemplateValidatesForItsType(_ kind: ProviderKind) throws {
-        let type = try #require(ProviderRegistry.catalog.type(kind))
+        let entry = try #require(ProviderRegistry.entries.first { $0.provider.kind == kind })
+        let type = entry.provider.type
         let url = Fixtures.repositoryRoot().appendingPathComponent("templates/\(kind.defaultTemplateFileName)")
         let template = try BaseJobTemplate(data: try Data(contentsOf: url), file: kind.defaultTemplateFileName)
         #expect(template.problems(for: type).isEmpty)
-        // The defaults plus what a deployment must supply satisfy the schema; ACI alone needs values without defaults.
-        let deployment: JSONValue = kind == .azureContainerInstance ? ["resource_group_name": "rg", "subscription_id": "sub"] : [:]
+        // The defaults plus what a deployment supplies on the emulator satisfy the schema.
+        let deployment = entry.emulator?.deploymentVariables ?? [:]
         #expect(template.validateJobVariables(deployment: .init(deployment, name: "d"), run: .init(nil, name: "r"), requireAll: true).isEmpty)
     }
 

@@ -6,7 +6,7 @@ import PushgateSigning
 extension EmulatorRegistration {
     /// The Cloud Run v2 emulator with project `pushgate-demo` and a service account whose key is
     /// generated now and written beside the credentials file.
-    package static let cloudRunV2 = EmulatorRegistration { context in
+    package static let cloudRunV2 = EmulatorRegistration(deploymentVariables: ["region": "us-central1"]) { context in
         let project = CloudRunSuiteEmulator.project
         let pem = try RSAPrivateKey.generatePEM()
         let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
@@ -52,7 +52,6 @@ package final class CloudRunSuiteEmulator: RunningEmulator {
         """
     }
 
-    package var deploymentVariables: JSONValue { ["region": "us-central1"] }
     package var workloads: Int { emulator.statistics.workloads }
     package var summary: String { "\(emulator.baseURL)  (project \(Self.project), token \(emulator.tokenURI))" }
     package func stop() { emulator.stop() }

@@ -5,7 +5,12 @@ import PushgateHTTPServer
 extension EmulatorRegistration {
     /// The ACI emulator with one Entra application (its secret generated now), one subscription and
     /// resource group; the emulator is its own authority and management endpoint.
-    package static let azureContainerInstance = EmulatorRegistration { context in
+    package static let azureContainerInstance = EmulatorRegistration(
+        deploymentVariables: [
+            "resource_group_name": .string(ContainerInstancesEmulator.resourceGroup),
+            "subscription_id": .string(ContainerInstancesEmulator.subscription),
+        ]
+    ) { context in
         let application = EntraTokenEndpoint.Application(
             tenantID: "11111111-2222-4333-8444-555555555555", clientID: "66666666-7777-4888-8999-000000000000",
             clientSecret: "emulator-client-secret-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
@@ -35,10 +40,6 @@ extension ContainerInstancesEmulator: RunningEmulator {
             management_endpoint = \(baseURL)
 
             """
-    }
-
-    package var deploymentVariables: JSONValue {
-        ["resource_group_name": .string(Self.resourceGroup), "subscription_id": .string(Self.subscription)]
     }
 
     package var workloads: Int { statistics.workloads }

@@ -4,7 +4,12 @@ import PushgateCore
 extension EmulatorRegistration {
     /// The ECS emulator with clusters `default` and `demo`; its tasks provision, start and stop on the
     /// suite's pacing.
-    package static let ecs = EmulatorRegistration { context in
+    package static let ecs = EmulatorRegistration(
+        deploymentVariables: [
+            "cluster": "demo",
+            "network_configuration": ["subnets": ["subnet-demo"], "securityGroups": ["sg-demo"], "assignPublicIp": "DISABLED"],
+        ]
+    ) { context in
         let (pending, running) = context.pacing.seconds
         let configuration = FakeECSConfiguration(
             clusters: ["default", "demo"], lifecycle: .timeline(provisioning: pending / 2, pending: pending / 2, running: running),
@@ -24,13 +29,6 @@ extension FakeECSServer: RunningEmulator {
 
         """
     }
-
-    /// The cluster and network a suite's ECS emulator accepts.
-    package static let suiteDeploymentVariables: JSONValue = [
-        "cluster": "demo", "network_configuration": ["subnets": ["subnet-demo"], "securityGroups": ["sg-demo"], "assignPublicIp": "DISABLED"],
-    ]
-
-    package var deploymentVariables: JSONValue { Self.suiteDeploymentVariables }
 
     package var workloads: Int { statistics.runTaskWorkloads }
 

@@ -13,9 +13,14 @@ package struct EmulatorRegistration: Sendable {
         package var port: UInt16
     }
 
+    /// Extra job variables a deployment needs to run on this emulator (network, region, resource group).
+    package let deploymentVariables: JSONValue
     package let start: @Sendable (Context) throws -> any RunningEmulator
 
-    package init(start: @escaping @Sendable (Context) throws -> any RunningEmulator) { self.start = start }
+    package init(deploymentVariables: JSONValue, start: @escaping @Sendable (Context) throws -> any RunningEmulator) {
+        self.deploymentVariables = deploymentVariables
+        self.start = start
+    }
 }
 
 extension WorkloadPacing {

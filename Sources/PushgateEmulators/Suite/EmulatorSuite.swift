@@ -21,10 +21,14 @@ package final class EmulatorSuite: Sendable {
 
     package let emulators: [(kind: ProviderKind, emulator: any RunningEmulator)]
     package let credentialsPath: String
+    private let variables: [ProviderKind: JSONValue]
 
-    private init(emulators: [(kind: ProviderKind, emulator: any RunningEmulator)], credentialsPath: String) {
+    private init(
+        emulators: [(kind: ProviderKind, emulator: any RunningEmulator)], credentialsPath: String, variables: [ProviderKind: JSONValue]
+    ) {
         self.emulators = emulators
         self.credentialsPath = credentialsPath
+        self.variables = variables
     }
 
     /// Starts `registrations` in order; one that fails to start stops those already running.
@@ -46,7 +50,8 @@ package final class EmulatorSuite: Sendable {
                 + sections.joined(separator: "\n") + "\n"
             let credentialsURL = options.directory.appendingPathComponent("emulator-credentials")
             try writePrivate(credentials, to: credentialsURL)
-            return EmulatorSuite(emulators: started, credentialsPath: credentialsURL.path)
+            let variables = Dictionary(registrations.map { ($0.kind, $0.emulator.deploymentVariables) }, uniquingKeysWith: { first, _ in first })
+            return EmulatorSuite(emulators: started, credentialsPath: credentialsURL.path, variables: variables)
         } catch {
             for entry in started { entry.emulator.stop() }
             throw error
@@ -80,6 +85,6 @@ package final class EmulatorSuite: Sendable {
 
     /// Extra job variables a deployment of `kind` needs on these emulators; none for a kind without one.
     package func deploymentVariables(for kind: ProviderKind) -> JSONValue {
-        emulator(kind)?.deploymentVariables ?? [:]
+        variables[kind] ?? [:]
     }
 }
