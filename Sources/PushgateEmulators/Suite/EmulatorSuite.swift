@@ -68,11 +68,6 @@ package final class EmulatorSuite: Sendable {
         for entry in emulators { entry.emulator.stop() }
     }
 
-    /// The emulator of `kind`, if the suite runs one.
-    package func emulator(_ kind: ProviderKind) -> (any RunningEmulator)? {
-        emulators.first { $0.kind == kind }?.emulator
-    }
-
     /// The first emulator of type `E` (typed access for tests and statistics).
     package func emulator<E: RunningEmulator>(_ type: E.Type) -> E? {
         emulators.lazy.compactMap { $0.emulator as? E }.first
