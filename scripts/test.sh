@@ -4,5 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Formatting (.swift-format: the swift-nio/hummingbird style, 150 columns) and doc citations are checked first.
+swift format lint --strict -r Sources Tests Package.swift
+scripts/check-doc-citations.sh
 swift build --build-tests
 swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt

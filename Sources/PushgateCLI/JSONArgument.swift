@@ -23,7 +23,9 @@ package enum JSONArgument {
             data = Data(spec.utf8)
         }
         do {
-            return (try JSONValue.parse(data, limits: JSONParserLimits(maxDepth: BaseJobTemplate.maxDepth, maxBytes: BaseJobTemplate.maxBytes)), source)
+            return (
+                try JSONValue.parse(data, limits: JSONParserLimits(maxDepth: BaseJobTemplate.maxDepth, maxBytes: BaseJobTemplate.maxBytes)), source
+            )
         } catch {
             let code: TemplateProblem.Code = error.code == .tooDeep ? .tooDeep : error.code == .tooLarge ? .tooLarge : .malformedJSON
             throw .invalid(TemplateProblem(code, file: source, line: error.line, column: error.column, error.message))
@@ -43,8 +45,15 @@ package enum JSONArgument {
         do {
             let data = try handle.read(upToCount: limit + 1) ?? Data()
             if data.count > limit {
-                throw Failure.invalid(TemplateProblem(.tooLarge, file: path, line: 1, column: 1,
-                    "file is larger than the limit of \(limit) bytes"))
+                throw Failure.invalid(
+                    TemplateProblem(
+                        .tooLarge,
+                        file: path,
+                        line: 1,
+                        column: 1,
+                        "file is larger than the limit of \(limit) bytes"
+                    )
+                )
             }
             return data
         } catch let failure as Failure {

@@ -7,8 +7,12 @@ enum SubcommandDispatch {
     /// Parses `arguments` for the command `name`, runs the subcommand its first positional names, and maps
     /// every failure to one line and an exit status; a missing or unknown subcommand is a usage error.
     static func run(
-        _ name: String, _ arguments: [String], valueOptions: Set<String>, flagOptions: Set<String>,
-        context: CommandContext, subcommand: (String) -> Subcommand?
+        _ name: String,
+        _ arguments: [String],
+        valueOptions: Set<String>,
+        flagOptions: Set<String>,
+        context: CommandContext,
+        subcommand: (String) -> Subcommand?
     ) async -> ExitCode {
         let parsed: ParsedArguments
         do {

@@ -103,7 +103,10 @@ final class CurlEventLoop: @unchecked Sendable {
         guard code == CURLM_OK else {
             let reason = String(cString: curl_multi_strerror(code))
             let error = HTTPClientError(
-                .other, "\(transfer.label): curl_multi_add_handle failed: \(reason)", underlyingCode: Int(code.rawValue))
+                .other,
+                "\(transfer.label): curl_multi_add_handle failed: \(reason)",
+                underlyingCode: Int(code.rawValue)
+            )
             finish(transfer, with: .failure(error))
             return
         }

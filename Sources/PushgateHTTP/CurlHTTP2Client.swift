@@ -38,7 +38,8 @@ package struct CurlHTTP2Client: HTTPClient {
         guard result.httpVersion == .http2 else {
             throw HTTPClientError(
                 .invalidRequest,
-                "\(request.method) \(CurlTransfer.redactedURL(request.url)): the server answered over \(result.httpVersion), not HTTP/2 (gRPC needs HTTP/2)")
+                "\(request.method) \(CurlTransfer.redactedURL(request.url)): the server answered over \(result.httpVersion), not HTTP/2 (gRPC needs HTTP/2)"
+            )
         }
         return result.mergedResponse
     }

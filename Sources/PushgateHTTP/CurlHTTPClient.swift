@@ -28,7 +28,8 @@ package final class CurlHTTPClient: HTTPClient, Sendable {
     /// Sends `request` with per-request options and returns the response with trailers kept apart.
     /// Cancelling the calling task detaches the request from the multi handle and throws `.cancelled`.
     package func perform(
-        _ request: HTTPRequest, options: CurlRequestOptions = CurlRequestOptions()
+        _ request: HTTPRequest,
+        options: CurlRequestOptions = CurlRequestOptions()
     ) async throws -> CurlHTTPResult {
         let transfer = try CurlTransfer(request: request, options: options, configuration: configuration)
         let loop = self.loop
@@ -39,7 +40,8 @@ package final class CurlHTTPClient: HTTPClient, Sendable {
                 if !loop.submit(transfer) {
                     transfer.continuation = nil
                     continuation.resume(
-                        throwing: HTTPClientError(.cancelled, "\(transfer.label): the client was shut down"))
+                        throwing: HTTPClientError(.cancelled, "\(transfer.label): the client was shut down")
+                    )
                 }
             }
         } onCancel: {

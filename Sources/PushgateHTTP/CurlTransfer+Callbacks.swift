@@ -10,7 +10,10 @@ import PushgateCore
 /// `size * nmemb` aborts the transfer with CURLE_WRITE_ERROR, which is how the size limit stops a body
 /// that arrives without a length.
 func curlWriteCallback(
-    _ pointer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+    _ pointer: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ userdata: UnsafeMutableRawPointer?
 ) -> Int {
     guard let userdata else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
@@ -29,7 +32,10 @@ func curlWriteCallback(
 /// CURLOPT_HEADERFUNCTION (https://curl.se/libcurl/c/CURLOPT_HEADERFUNCTION.html): one call per line,
 /// status lines included, for every response (1xx too); trailers come through here after the body.
 func curlHeaderCallback(
-    _ pointer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+    _ pointer: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ userdata: UnsafeMutableRawPointer?
 ) -> Int {
     let length = size * count
     guard let userdata, let pointer, length > 0 else { return length }
@@ -71,7 +77,8 @@ extension UnsafeBufferPointer<UInt8> {
     /// `range` without leading and trailing spaces, tabs, CR and LF.
     fileprivate func trimmingHTTPWhitespace(_ range: Range<Int>) -> Range<Int> {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-        var lower = range.lowerBound, upper = range.upperBound
+        var lower = range.lowerBound
+        var upper = range.upperBound
         while lower < upper && isSpace(self[lower]) { lower += 1 }
         while upper > lower && isSpace(self[upper - 1]) { upper -= 1 }
         return lower..<upper

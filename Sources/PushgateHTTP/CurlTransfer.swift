@@ -62,8 +62,10 @@ final class CurlTransfer: @unchecked Sendable {
         guard code != CURLE_OK else { return }
         let reason = String(cString: curl_easy_strerror(code))
         throw HTTPClientError(
-            .invalidRequest, "\(label): curl_easy_setopt(\(option.rawValue)) failed: \(reason)",
-            underlyingCode: Int(code.rawValue))
+            .invalidRequest,
+            "\(label): curl_easy_setopt(\(option.rawValue)) failed: \(reason)",
+            underlyingCode: Int(code.rawValue)
+        )
     }
 
     private func configure(
@@ -88,7 +90,8 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try check(
             ccurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxResponseBodySize)),
-            CURLOPT_MAXFILESIZE_LARGE)
+            CURLOPT_MAXFILESIZE_LARGE
+        )
         try check(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), CURLOPT_ERRORBUFFER)
 
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -125,7 +128,8 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_POST, 1)
         try check(
             ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)),
-            CURLOPT_POSTFIELDSIZE_LARGE)
+            CURLOPT_POSTFIELDSIZE_LARGE
+        )
         try check(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, buffer.baseAddress), CURLOPT_POSTFIELDS)
         if method != "POST" { try set(CURLOPT_CUSTOMREQUEST, method) }
     }
@@ -134,7 +138,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// curl's defaults (https://curl.se/libcurl/c/CURLOPT_HTTPHEADER.html); an empty value is sent as
     /// `Name;`, curl's syntax for that.
     private func configureHeaders(
-        _ request: HTTPRequest, configuration: CurlHTTPClientConfiguration
+        _ request: HTTPRequest,
+        configuration: CurlHTTPClientConfiguration
     ) throws(HTTPClientError) {
         var lines: [String] = []
         for field in request.headers {

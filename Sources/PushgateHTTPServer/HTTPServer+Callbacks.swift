@@ -14,7 +14,9 @@ typealias HTTPServerURILogCallback =
 /// Called first for every request with the raw target (path and query, undecoded); its result becomes
 /// the request's `*con_cls`.
 func httpServerURILog(
-    _ cls: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?, _ connection: OpaquePointer?
+    _ cls: UnsafeMutableRawPointer?,
+    _ uri: UnsafePointer<CChar>?,
+    _ connection: OpaquePointer?
 ) -> UnsafeMutableRawPointer? {
     let target = uri.map { String(cString: $0) } ?? "/"
     return Unmanaged.passRetained(HTTPServerRequestContext(target: target)).toOpaque()
@@ -22,8 +24,10 @@ func httpServerURILog(
 
 /// Releases the request context whatever way the request ended.
 func httpServerRequestCompleted(
-    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
-    _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ reason: MHD_RequestTerminationCode
+    _ cls: UnsafeMutableRawPointer?,
+    _ connection: OpaquePointer?,
+    _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ reason: MHD_RequestTerminationCode
 ) {
     guard let conCls, let context = conCls.pointee else { return }
     conCls.pointee = nil
@@ -35,8 +39,10 @@ func httpServerRequestCompleted(
 
 /// Counts connections and numbers them for ``ServerRequest/connectionID``.
 func httpServerConnectionNotify(
-    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
-    _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_ConnectionNotificationCode
+    _ cls: UnsafeMutableRawPointer?,
+    _ connection: OpaquePointer?,
+    _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ code: MHD_ConnectionNotificationCode
 ) {
     guard let cls, let connection else { return }
     let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
@@ -60,9 +66,14 @@ func httpServerConnectionNotify(
 /// The access handler (MHD_AccessHandlerCallback): called once with the headers, once per body chunk,
 /// and a last time with no data, when the handler runs and the response is queued.
 func httpServerAccessHandler(
-    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
-    _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
-    _ uploadDataSize: UnsafeMutablePointer<Int>?, _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    _ cls: UnsafeMutableRawPointer?,
+    _ connection: OpaquePointer?,
+    _ url: UnsafePointer<CChar>?,
+    _ method: UnsafePointer<CChar>?,
+    _ version: UnsafePointer<CChar>?,
+    _ uploadData: UnsafePointer<CChar>?,
+    _ uploadDataSize: UnsafeMutablePointer<Int>?,
+    _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> MHD_Result {
     guard let cls, let connection, let conCls, let uploadDataSize else { return .NO }
     let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
@@ -100,8 +111,12 @@ func httpServerAccessHandler(
     if context.rejected { return .YES }
 
     let request = makeRequest(
-        connection, core: core, context: context, path: path,
-        method: method.map { String(cString: $0) } ?? "GET")
+        connection,
+        core: core,
+        context: context,
+        path: path,
+        method: method.map { String(cString: $0) } ?? "GET"
+    )
     core.statistics.withLock { $0.requestsHandled += 1 }
     let response = core.handler(request)
     if response.delay > 0 { core.pause(response.delay) }
@@ -113,7 +128,9 @@ func httpServerAccessHandler(
 }
 
 private func rejectTooLarge(
-    _ connection: OpaquePointer, core: HTTPServerCore, context: HTTPServerRequestContext
+    _ connection: OpaquePointer,
+    core: HTTPServerCore,
+    context: HTTPServerRequestContext
 ) -> MHD_Result {
     context.rejected = true
     core.statistics.withLock { $0.requestsRejectedForSize += 1 }
@@ -133,7 +150,10 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
     } else {
         created = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(
-                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+                bytes.count,
+                UnsafeMutableRawPointer(mutating: bytes.baseAddress),
+                .RESPMEM_MUST_COPY
+            )
         }
     }
     guard let handle = created else { return .NO }
@@ -149,8 +169,11 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
 
 /// Collects the pieces of the request libmicrohttpd holds for the connection.
 private func makeRequest(
-    _ connection: OpaquePointer, core: HTTPServerCore, context: HTTPServerRequestContext,
-    path: String, method: String
+    _ connection: OpaquePointer,
+    core: HTTPServerCore,
+    context: HTTPServerRequestContext,
+    path: String,
+    method: String
 ) -> ServerRequest {
     let collector = HTTPServerValueCollector()
     let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
@@ -169,7 +192,8 @@ private func makeRequest(
         queryItems: arguments.map { ServerRequest.QueryItem(name: $0.name, value: $0.value) },
         headers: HTTPHeaders(headers),
         body: context.body,
-        connectionID: core.connectionIDs.withLock { $0[key] } ?? 0)
+        connectionID: core.connectionIDs.withLock { $0[key] } ?? 0
+    )
 }
 
 /// Gathers key/value pairs from MHD_get_connection_values on the calling thread.
@@ -183,7 +207,9 @@ private final class HTTPServerValueCollector {
 }
 
 private func httpServerCollectValue(
-    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?,
+    _ cls: UnsafeMutableRawPointer?,
+    _ kind: MHD_ValueKind,
+    _ key: UnsafePointer<CChar>?,
     _ value: UnsafePointer<CChar>?
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
@@ -200,7 +226,10 @@ private final class HTTPServerBodyReader {
 
 /// MHD_ContentReaderCallback: copies the next piece of the body, or ends the stream.
 private func httpServerReadBody(
-    _ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int
+    _ cls: UnsafeMutableRawPointer?,
+    _ position: UInt64,
+    _ buffer: UnsafeMutablePointer<CChar>?,
+    _ capacity: Int
 ) -> Int {
     guard let cls, let buffer else { return -1 }
     let reader = Unmanaged<HTTPServerBodyReader>.fromOpaque(cls).takeUnretainedValue()

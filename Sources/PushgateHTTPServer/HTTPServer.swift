@@ -37,7 +37,10 @@ package final class HTTPServer: Sendable {
         let core = HTTPServerCore(maxRequestBodySize: configuration.maxRequestBodySize, handler: handler)
         self.core = core
         let (socket, port) = try HTTPServer.listen(
-            host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
+            host: configuration.host,
+            port: configuration.port,
+            backlog: configuration.listenBacklog
+        )
         self.port = port
         let flags =
             MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue
@@ -82,10 +85,12 @@ package final class HTTPServer: Sendable {
     /// `gracePeriod` seconds to finish, then cuts handler delays short, closes every connection and
     /// joins libmicrohttpd's threads. Safe to call more than once.
     package func stop(gracePeriod: TimeInterval = 0) {
-        guard let running = daemon.withLock({ current -> OpaquePointer? in
-            defer { current = nil }
-            return current
-        }) else { return }
+        guard
+            let running = daemon.withLock({ current -> OpaquePointer? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         let listenSocket = MHD_quiesce_daemon(running)
         if listenSocket >= 0 { close(listenSocket) }
         let deadline = Date().addingTimeInterval(gracePeriod)
@@ -99,7 +104,9 @@ package final class HTTPServer: Sendable {
     /// Binds and listens itself (so the kernel-chosen port is known without the variadic
     /// MHD_get_daemon_info) and hands the socket to libmicrohttpd, which closes it on stop.
     private static func listen(
-        host: String, port: UInt16, backlog: Int32
+        host: String,
+        port: UInt16,
+        backlog: Int32
     ) throws(HTTPServerError) -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError(operation: "socket", message: "no socket", errno: errno) }

@@ -16,7 +16,10 @@ package struct ProviderRegistration: Sendable {
         package var environment: [String: String]
 
         package init(
-            credentials: CredentialsFile, profile: String, http: any HTTPClient, clock: any WallClock,
+            credentials: CredentialsFile,
+            profile: String,
+            http: any HTTPClient,
+            clock: any WallClock,
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.credentials = credentials

@@ -16,13 +16,23 @@ package struct Gateway: Sendable {
         self.logger = logger.with([("component", "gateway")])
     }
 
-    private enum Event: Sendable { case dispatcherEnded, pollerEnded, stopRequested(Int32?), graceExpired }
+    private enum Event: Sendable {
+        case dispatcherEnded, pollerEnded
+        case stopRequested(Int32?)
+        case graceExpired
+    }
 
     /// Runs until `stop` returns (by default: the first SIGTERM or SIGINT).
     package func run(until stop: @escaping @Sendable () async -> Int32? = { await SignalWatcher.first() }) async {
         await withTaskGroup(of: Event.self) { group in
-            group.addTask { await dispatcher.run(); return .dispatcherEnded }
-            group.addTask { await poller.run(); return .pollerEnded }
+            group.addTask {
+                await dispatcher.run()
+                return .dispatcherEnded
+            }
+            group.addTask {
+                await poller.run()
+                return .pollerEnded
+            }
             group.addTask { .stopRequested(await stop()) }
             var stopping = false
             var finished = false
@@ -31,7 +41,10 @@ package struct Gateway: Sendable {
                 case .stopRequested(let number):
                     guard !stopping else { continue }
                     stopping = true
-                    logger.info("stopping: no new claims; waiting for submissions under way", [("signal", number.map(String.init) ?? "none"), ("grace_seconds", String(Int(shutdownGrace)))])
+                    logger.info(
+                        "stopping: no new claims; waiting for submissions under way",
+                        [("signal", number.map(String.init) ?? "none"), ("grace_seconds", String(Int(shutdownGrace)))]
+                    )
                     dispatcher.stopClaiming()
                     let grace = shutdownGrace
                     group.addTask {

@@ -46,7 +46,10 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
     /// Fails as ``AWSSigV4Signer/sign(method:url:headers:body:date:signSecurityToken:)`` does: only on a URL
     /// without scheme or host.
     package init(
-        signer: AWSSigV4Signer, method: String, url: String, headers: [(name: String, value: String)],
+        signer: AWSSigV4Signer,
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
         signSecurityToken: Bool = true
     ) throws {
         let parts = try AWSSigV4Signer.URLParts(url)
@@ -61,8 +64,13 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
         // differ exactly where the `x-amz-date` value lies, and everything else is the same in both.
         func placeholder(_ seconds: TimeInterval) -> (signed: AWSSignedRequest, canonical: [UInt8]) {
             let signed = signer.sign(
-                method: method, parts: parts, headers: headers, payload: UnsafeRawBufferPointer(start: nil, count: 0),
-                date: Date(timeIntervalSince1970: seconds), signSecurityToken: signSecurityToken)
+                method: method,
+                parts: parts,
+                headers: headers,
+                payload: UnsafeRawBufferPointer(start: nil, count: 0),
+                date: Date(timeIntervalSince1970: seconds),
+                signSecurityToken: signSecurityToken
+            )
             return (signed, Array(signed.canonicalRequest.utf8))
         }
         let first = placeholder(0)  // 19700101T000000Z
@@ -74,7 +82,8 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
             first.canonical[..<dateStart] == second.canonical[..<dateStart]
                 && first.canonical[dateEnd...] == second.canonical[dateEnd...]
                 && String(decoding: first.canonical[dateStart..<dateEnd], as: UTF8.self) == first.signed.timestamp,
-            "AWSSigV4PreparedRequest: the canonical request does not hold the timestamp once")
+            "AWSSigV4PreparedRequest: the canonical request does not hold the timestamp once"
+        )
 
         canonicalHead = Array(first.canonical[..<dateStart])
         let wholeBlocks = dateStart / 64 * 64
@@ -108,8 +117,13 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
         let timestamp = AWSSigV4Signer.timestamp(date)
         guard timestamp.utf8.count == Self.timestampLength else {
             return signer.sign(
-                method: method, parts: parts, headers: headers, payload: payload, date: date,
-                signSecurityToken: signSecurityToken)
+                method: method,
+                parts: parts,
+                headers: headers,
+                payload: payload,
+                date: date,
+                signSecurityToken: signSecurityToken
+            )
         }
         let payloadHash = SHA256Digest(of: payload)
         let authorization = ByteWriter.withUTF8(timestamp) { timestamp in
@@ -136,7 +150,8 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Digest.sha256Length) { tag in
                     key.authenticate(
                         UnsafeRawBufferPointer(start: out.base + stringToSignStart, count: out.count - stringToSignStart),
-                        into: tag.baseAddress!)
+                        into: tag.baseAddress!
+                    )
                     let length =
                         authorizationHead.count + Self.dateStampLength + authorizationMiddle.count + 2 * Digest.sha256Length
                     return String(unsafeUninitializedCapacity: length) { buffer in
@@ -168,7 +183,11 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
             initialized = count
         }
         return AWSSignedRequest(
-            headers: sent, dateIndex: headersBeforeDate.count, preparedBy: self, payloadHash: payloadHash)
+            headers: sent,
+            dateIndex: headersBeforeDate.count,
+            preparedBy: self,
+            payloadHash: payloadHash
+        )
     }
 
     /// The key for the timestamp's date stamp: the last one when the day is the same, else from the cache.
@@ -177,14 +196,20 @@ package final class AWSSigV4PreparedRequest: Sendable, CustomStringConvertible, 
         if let last = lastKey.withLock({ $0 }), last.dateStamp == word { return last.key }
         let dateStamp = String(decoding: UnsafeBufferPointer(rebasing: timestamp[..<Self.dateStampLength]), as: UTF8.self)
         let key = signer.keyCache.key(
-            secret: signer.credentials.secretAccessKey, dateStamp: dateStamp, region: signer.region, service: signer.service)
+            secret: signer.credentials.secretAccessKey,
+            dateStamp: dateStamp,
+            region: signer.region,
+            service: signer.service
+        )
         lastKey.withLock { $0 = (word, key) }
         return key
     }
 
     /// `AWS4-HMAC-SHA256\n{timestamp}\n{date stamp}{scope tail}\n{hex canonical hash}`.
     private func writeStringToSign(
-        timestamp: UnsafeBufferPointer<UInt8>, canonicalHash: UnsafeRawBufferPointer, into out: inout ByteWriter
+        timestamp: UnsafeBufferPointer<UInt8>,
+        canonicalHash: UnsafeRawBufferPointer,
+        into out: inout ByteWriter
     ) {
         out.append("AWS4-HMAC-SHA256\n" as StaticString)
         out.append(timestamp)

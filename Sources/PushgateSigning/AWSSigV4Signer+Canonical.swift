@@ -136,10 +136,12 @@ extension AWSSigV4Signer {
                 value = ""
             }
             pairs.append(
-                (uriEncode(percentDecode(key), keepSlash: false), uriEncode(percentDecode(value), keepSlash: false)))
+                (uriEncode(percentDecode(key), keepSlash: false), uriEncode(percentDecode(value), keepSlash: false))
+            )
         }
         pairs.sort { lhs, rhs in
-            lhs.key != rhs.key ? lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+            lhs.key != rhs.key
+                ? lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
                 : lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
         }
         return pairs.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
@@ -148,7 +150,9 @@ extension AWSSigV4Signer {
     /// Lower-cased names sorted, values trimmed with inner whitespace (and obs-fold line breaks) collapsed
     /// to one space, repeated headers joined with `,` in the order given. Unsigned headers are left out.
     /// - Returns: the canonical header block (each line ends in `\n`) and the signed-headers list.
-    package static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> (
+    package static func canonicalHeaders(
+        _ headers: [(name: String, value: String)]
+    ) -> (
         canonical: String, signed: String
     ) {
         var byName: [String: [String]] = [:]

@@ -69,7 +69,10 @@ extension AWSSigV4Signer {
                         layout.signedHeaders = start..<out.count
                     } else {
                         layout.signedHeaders = writeASCIIHeaders(
-                            UnsafeMutableBufferPointer(rebasing: fields[0..<preparedCount!]), scratch: scratch, into: &out)
+                            UnsafeMutableBufferPointer(rebasing: fields[0..<preparedCount!]),
+                            scratch: scratch,
+                            into: &out
+                        )
                     }
                     out.append(0x0A)
                     out.append(payloadHash)
@@ -123,7 +126,8 @@ extension AWSSigV4Signer {
             else { return nil }
             used += valueCount
             (fields.baseAddress! + count).initialize(
-                to: PreparedField(nameStart: nameStart, nameCount: nameCount, valueStart: valueStart, valueCount: valueCount))
+                to: PreparedField(nameStart: nameStart, nameCount: nameCount, valueStart: valueStart, valueCount: valueCount)
+            )
             count += 1
         }
         // Insertion sort: a handful of fields, and stable.

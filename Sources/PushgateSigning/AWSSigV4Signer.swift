@@ -27,7 +27,10 @@ package struct AWSSigV4Signer: Sendable {
     package var keyCache: AWSSigningKeyCache
 
     package init(
-        credentials: AWSCredentials, service: String, region: String, keyCache: AWSSigningKeyCache = .shared
+        credentials: AWSCredentials,
+        service: String,
+        region: String,
+        keyCache: AWSSigningKeyCache = .shared
     ) {
         self.credentials = credentials
         self.service = service
@@ -52,7 +55,13 @@ package struct AWSSigV4Signer: Sendable {
     ) throws -> AWSSignedRequest {
         try body.withUnsafeBytes { body in
             try sign(
-                method: method, url: url, headers: headers, payload: body, date: date, signSecurityToken: signSecurityToken)
+                method: method,
+                url: url,
+                headers: headers,
+                payload: body,
+                date: date,
+                signSecurityToken: signSecurityToken
+            )
         }
     }
 
@@ -68,8 +77,13 @@ package struct AWSSigV4Signer: Sendable {
         let parts = try AWSSigV4Signer.URLParts(url)
         return ByteWriter.withUTF8(payloadHash) { hash in
             sign(
-                method: method, parts: parts, headers: headers, payloadHashHex: hash, date: date,
-                signSecurityToken: signSecurityToken)
+                method: method,
+                parts: parts,
+                headers: headers,
+                payloadHashHex: hash,
+                date: date,
+                signSecurityToken: signSecurityToken
+            )
         }
     }
 
@@ -83,8 +97,13 @@ package struct AWSSigV4Signer: Sendable {
     ) throws -> AWSSignedRequest {
         let parts = try AWSSigV4Signer.URLParts(url)
         return sign(
-            method: method, parts: parts, headers: headers, payload: payload, date: date,
-            signSecurityToken: signSecurityToken)
+            method: method,
+            parts: parts,
+            headers: headers,
+            payload: payload,
+            date: date,
+            signSecurityToken: signSecurityToken
+        )
     }
 
     /// The body's SHA-256 in hex, then the signature; `parts` is the parsed URL, so nothing can fail.
@@ -103,9 +122,13 @@ package struct AWSSigV4Signer: Sendable {
             Digest.sha256(payload, into: digest)
             HexEncoding.encode(UnsafeRawBufferPointer(start: digest, count: Digest.sha256Length), into: hex)
             return sign(
-                method: method, parts: parts, headers: headers,
-                payloadHashHex: UnsafeBufferPointer(start: hex, count: 2 * Digest.sha256Length), date: date,
-                signSecurityToken: signSecurityToken)
+                method: method,
+                parts: parts,
+                headers: headers,
+                payloadHashHex: UnsafeBufferPointer(start: hex, count: 2 * Digest.sha256Length),
+                date: date,
+                signSecurityToken: signSecurityToken
+            )
         }
     }
 
@@ -144,20 +167,31 @@ package struct AWSSigV4Signer: Sendable {
             method: method,
             canonicalURI: parts.path == "/" ? "/" : AWSSigV4Signer.canonicalURI(parts.path),
             canonicalQuery: AWSSigV4Signer.canonicalQueryString(parts.query),
-            headers: sent, payloadHash: payloadHashHex, timestamp: timestamp, region: region, service: service)
+            headers: sent,
+            payloadHash: payloadHashHex,
+            timestamp: timestamp,
+            region: region,
+            service: service
+        )
 
         // Stage 3: the signature and the Authorization header.
         let authorization = stages.withUnsafeBufferPointer { stages in
             // The scope starts with the date stamp (read from the buffer: slicing the String is far slower).
             let dateStamp = String(
                 decoding: UnsafeBufferPointer(rebasing: stages[layout.scope.lowerBound..<layout.scope.lowerBound + 8]),
-                as: UTF8.self)
+                as: UTF8.self
+            )
             let key = keyCache.key(
-                secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service)
+                secret: credentials.secretAccessKey,
+                dateStamp: dateStamp,
+                region: region,
+                service: service
+            )
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Digest.sha256Length) { tag in
                 key.authenticate(
                     UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stages[layout.canonicalRequestEnd...])),
-                    into: tag.baseAddress!)
+                    into: tag.baseAddress!
+                )
                 let scope = UnsafeBufferPointer(rebasing: stages[layout.scope])
                 let signed = UnsafeBufferPointer(rebasing: stages[layout.signedHeaders])
                 // The literals below are 57 bytes.

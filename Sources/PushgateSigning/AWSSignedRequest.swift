@@ -33,7 +33,9 @@ package struct AWSSignedRequest: Sendable {
     }
 
     init(
-        headers: [(name: String, value: String)], dateIndex: Int, preparedBy request: AWSSigV4PreparedRequest,
+        headers: [(name: String, value: String)],
+        dateIndex: Int,
+        preparedBy request: AWSSigV4PreparedRequest,
         payloadHash: SHA256Digest
     ) {
         self.headers = headers

@@ -34,8 +34,12 @@ package struct GoogleServiceAccountKey: Sendable, Equatable, CustomStringConvert
             throw SigningError(.invalidKey, "\(source): missing \"private_key\"")
         }
         self.init(
-            clientEmail: email, privateKeyID: object["private_key_id"] as? String, privateKeyPEM: pem,
-            projectID: object["project_id"] as? String, tokenURI: object["token_uri"] as? String)
+            clientEmail: email,
+            privateKeyID: object["private_key_id"] as? String,
+            privateKeyPEM: pem,
+            projectID: object["project_id"] as? String,
+            tokenURI: object["token_uri"] as? String
+        )
     }
 
     /// Reads the PEM into an OpenSSL key.
@@ -51,6 +55,7 @@ package struct GoogleServiceAccountKey: Sendable, Equatable, CustomStringConvert
         Mirror(
             self,
             children: ["clientEmail": clientEmail, "privateKeyID": privateKeyID ?? "nil", "privateKeyPEM": "<redacted>"],
-            displayStyle: .struct)
+            displayStyle: .struct
+        )
     }
 }

@@ -21,8 +21,10 @@ package final class RSAPrivateKey: @unchecked Sendable, CustomStringConvertible 
         }
         guard let key else {
             throw SigningError(
-                .invalidKey, "\(source): not a readable PEM private key (PKCS#1 or PKCS#8)",
-                openSSLError: RSAPrivateKey.takeOpenSSLError())
+                .invalidKey,
+                "\(source): not a readable PEM private key (PKCS#1 or PKCS#8)",
+                openSSLError: RSAPrivateKey.takeOpenSSLError()
+            )
         }
         guard EVP_PKEY_is_a(key, "RSA") == 1 else {
             EVP_PKEY_free(key)
@@ -40,27 +42,39 @@ package final class RSAPrivateKey: @unchecked Sendable, CustomStringConvertible 
     package func signRS256(_ bytes: [UInt8]) throws -> [UInt8] {
         ERR_clear_error()
         guard let ctx = EVP_MD_CTX_new() else {
-            throw SigningError(.cryptoFailure, "RSAPrivateKey.signRS256: EVP_MD_CTX_new failed",
-                openSSLError: RSAPrivateKey.takeOpenSSLError())
+            throw SigningError(
+                .cryptoFailure,
+                "RSAPrivateKey.signRS256: EVP_MD_CTX_new failed",
+                openSSLError: RSAPrivateKey.takeOpenSSLError()
+            )
         }
         defer { EVP_MD_CTX_free(ctx) }
         guard EVP_DigestSignInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 else {
-            throw SigningError(.cryptoFailure, "RSAPrivateKey.signRS256: EVP_DigestSignInit failed",
-                openSSLError: RSAPrivateKey.takeOpenSSLError())
+            throw SigningError(
+                .cryptoFailure,
+                "RSAPrivateKey.signRS256: EVP_DigestSignInit failed",
+                openSSLError: RSAPrivateKey.takeOpenSSLError()
+            )
         }
         var length = 0
         let sizeOK = bytes.withUnsafeBufferPointer { EVP_DigestSign(ctx, nil, &length, $0.baseAddress, $0.count) }
         guard sizeOK == 1 else {
-            throw SigningError(.cryptoFailure, "RSAPrivateKey.signRS256: EVP_DigestSign (size) failed",
-                openSSLError: RSAPrivateKey.takeOpenSSLError())
+            throw SigningError(
+                .cryptoFailure,
+                "RSAPrivateKey.signRS256: EVP_DigestSign (size) failed",
+                openSSLError: RSAPrivateKey.takeOpenSSLError()
+            )
         }
         var signature = [UInt8](repeating: 0, count: length)
         let ok = signature.withUnsafeMutableBufferPointer { out in
             bytes.withUnsafeBufferPointer { EVP_DigestSign(ctx, out.baseAddress, &length, $0.baseAddress, $0.count) }
         }
         guard ok == 1 else {
-            throw SigningError(.cryptoFailure, "RSAPrivateKey.signRS256: EVP_DigestSign failed",
-                openSSLError: RSAPrivateKey.takeOpenSSLError())
+            throw SigningError(
+                .cryptoFailure,
+                "RSAPrivateKey.signRS256: EVP_DigestSign failed",
+                openSSLError: RSAPrivateKey.takeOpenSSLError()
+            )
         }
         return Array(signature.prefix(length))
     }

@@ -12,7 +12,9 @@ struct SHA256Digest: Sendable {
         try Swift.withUnsafeBytes(of: words, body)
     }
 
-    private mutating func withUnsafeMutableBytes<Result>(_ body: (UnsafeMutableRawBufferPointer) throws -> Result) rethrows
+    private mutating func withUnsafeMutableBytes<Result>(
+        _ body: (UnsafeMutableRawBufferPointer) throws -> Result
+    ) rethrows
         -> Result
     {
         try Swift.withUnsafeMutableBytes(of: &words, body)

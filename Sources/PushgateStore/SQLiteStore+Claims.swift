@@ -2,7 +2,13 @@ import Foundation
 import PushgateCore
 
 extension SQLiteStore {
-    package func claim(pool poolName: String, owner: String, limit: Int, leaseDuration: TimeInterval, now: Date) throws
+    package func claim(
+        pool poolName: String,
+        owner: String,
+        limit: Int,
+        leaseDuration: TimeInterval,
+        now: Date
+    ) throws
         -> [FlowRun]
     {
         try Self.validateClaim(pool: poolName, owner: owner, limit: limit, leaseDuration: leaseDuration)

@@ -24,13 +24,26 @@ extension SQLiteStore {
         try write { db in try Self.release(db, try Self.lockedRun(db, runID, dialect: .sqlite), owner: owner, reason: reason, now: now) }
     }
 
-    package func reclaimExpiredLeases(pool poolName: String, owner: String, leaseDuration: TimeInterval, now: Date, limit: Int)
+    package func reclaimExpiredLeases(
+        pool poolName: String,
+        owner: String,
+        leaseDuration: TimeInterval,
+        now: Date,
+        limit: Int
+    )
         throws -> [FlowRun]
     {
         try Self.validateReclaim(pool: poolName, owner: owner, leaseDuration: leaseDuration, limit: limit)
         return try write { db in
             try Self.reclaimExpiredLeases(
-                db, pool: poolName, owner: owner, leaseDuration: leaseDuration, now: now, limit: limit, dialect: .sqlite)
+                db,
+                pool: poolName,
+                owner: owner,
+                leaseDuration: leaseDuration,
+                now: now,
+                limit: limit,
+                dialect: .sqlite
+            )
         }
     }
 }

@@ -67,10 +67,11 @@ package final class FakeModalServer: Sendable {
         let stats = FileManager.default.temporaryDirectory.appendingPathComponent("fake-modal-\(UUID().uuidString).json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-u", FakeModalServer.scriptURL().path, "--port", "0", "--token-id", tokenID,
-            "--token-secret", tokenSecret, "--stats-file", stats.path,
-        ] + arguments
+        process.arguments =
+            [
+                "python3", "-u", FakeModalServer.scriptURL().path, "--port", "0", "--token-id", tokenID,
+                "--token-secret", tokenSecret, "--stats-file", stats.path,
+            ] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -103,7 +104,9 @@ package final class FakeModalServer: Sendable {
             } else if firstLine.finished || !process.isRunning || Date() >= deadline {
                 if process.isRunning { process.terminate() }
                 process.waitUntilExit()
-                throw Failure("fake_modal_server.py did not start within \(readyTimeout) s (exit \(process.isRunning ? -1 : process.terminationStatus)); \(FakeModalServer.installHint)")
+                throw Failure(
+                    "fake_modal_server.py did not start within \(readyTimeout) s (exit \(process.isRunning ? -1 : process.terminationStatus)); \(FakeModalServer.installHint)"
+                )
             } else {
                 try await Task.sleep(nanoseconds: 20_000_000)
             }

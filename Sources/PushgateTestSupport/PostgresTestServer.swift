@@ -146,7 +146,8 @@ package final class PostgresTestServer: Sendable {
     private func tool(_ name: String, _ arguments: [String]) throws {
         let path = binDirectory + "/" + name
         // `env -C` runs it in the cluster's directory, which the postgres user can always read.
-        let all = ["/usr/bin/env", "-C", directory.path] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [path]
+        let all =
+            ["/usr/bin/env", "-C", directory.path] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [path]
             + arguments
         let outputPath = directory.appendingPathComponent("\(name).out").path
         var actions = posix_spawn_file_actions_t()

@@ -82,7 +82,13 @@ package final class ScriptedProvider: Provider, Sendable {
             s.inFlight -= 1
             let handle = s.workloads[job.idempotencyKey]?.handle ?? ProviderHandle("fake::\(job.idempotencyKey)")
             if s.workloads[job.idempotencyKey] == nil {
-                s.workloads[job.idempotencyKey] = Workload(handle: handle, job: job, status: ProviderStatus(.pending), cancelled: false, cleanedUp: false)
+                s.workloads[job.idempotencyKey] = Workload(
+                    handle: handle,
+                    job: job,
+                    status: ProviderStatus(.pending),
+                    cancelled: false,
+                    cleanedUp: false
+                )
             }
             let lose = s.ambiguousAfterRecording > 0
             if lose { s.ambiguousAfterRecording -= 1 }
@@ -104,7 +110,9 @@ package final class ScriptedProvider: Provider, Sendable {
             var result: [ProviderHandle: ProviderStatus] = [:]
             for target in targets {
                 guard let workload = s.workloads.values.first(where: { $0.handle == target.handle }) else { continue }
-                result[target.handle] = workload.cancelled && !workload.status.state.isTerminal ? ProviderStatus(.cancelled, reason: "stopped by the gateway") : workload.status
+                result[target.handle] =
+                    workload.cancelled && !workload.status.state.isTerminal
+                    ? ProviderStatus(.cancelled, reason: "stopped by the gateway") : workload.status
             }
             return result
         }

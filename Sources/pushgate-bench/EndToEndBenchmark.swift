@@ -54,7 +54,15 @@ enum EndToEndBenchmark {
         let status: (rss: Double, peak: Double)
         switch gateway {
         case .serve:
-            status = try await runServe(database: path, credentials: emulator.credentialsPath, templates: root.appendingPathComponent("templates"), due: due, t0: t0, lead: lead, deadline: deadline)
+            status = try await runServe(
+                database: path,
+                credentials: emulator.credentialsPath,
+                templates: root.appendingPathComponent("templates"),
+                due: due,
+                t0: t0,
+                lead: lead,
+                deadline: deadline
+            )
         case .inProcess:
             status = try await runInProcess(store: store, credentials: emulator.credentialsPath, due: due, t0: t0, lead: lead, deadline: deadline)
         }
@@ -63,20 +71,31 @@ enum EndToEndBenchmark {
         guard latencies.count == due else { throw BenchError("end to end: \(latencies.count) of \(due) due runs were submitted") }
         let span = lastSubmission.timeIntervalSince(t0)
         return Result(
-            runsPerSecond: Double(due) / span, p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            max: latencies.last ?? .nan, submitted: latencies.count, rssMiB: status.rss, peakRSSMiB: status.peak)
+            runsPerSecond: Double(due) / span,
+            p50: latencies[latencies.count / 2],
+            p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            max: latencies.last ?? .nan,
+            submitted: latencies.count,
+            rssMiB: status.rss,
+            peakRSSMiB: status.peak
+        )
     }
 
     /// One ECS pool and deployment, `due` runs due from T0 (at once, or at `rate` per second) and the rest a day later.
     private static func fill(_ store: SQLiteStore, root: URL, storeRuns: Int, due: Int, rate: Double?, t0: Date) async throws {
         let setupTime = Date()
         let template = String(decoding: try RenderBenchmark.templateData(root: root), as: UTF8.self)
-        _ = try await store.createPool(WorkPoolSpec(name: poolName, type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"), now: setupTime)
+        _ = try await store.createPool(
+            WorkPoolSpec(name: poolName, type: ProviderKind.ecs.rawValue, baseJobTemplate: template, credentialsProfile: "emulator"),
+            now: setupTime
+        )
         var variables = EmulatorRegistration.ecs.deploymentVariables.objectValue ?? [:]
         variables["image"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11"
         variables["env"] = ["STAGE": "bench"]
         _ = try await store.createDeployment(
-            DeploymentSpec(name: "etl", poolName: poolName, jobVariables: JSONValue.object(variables).serialized()), now: setupTime)
+            DeploymentSpec(name: "etl", poolName: poolName, jobVariables: JSONValue.object(variables).serialized()),
+            now: setupTime
+        )
         var index = 0
         while index < storeRuns {
             let count = min(100_000, storeRuns - index)
@@ -90,13 +109,24 @@ enum EndToEndBenchmark {
     }
 
     /// `pushgate serve` on the store until `due` submissions show in its metrics; returns its RSS.
-    private static func runServe(database: String, credentials: String, templates: URL, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
+    private static func runServe(
+        database: String,
+        credentials: String,
+        templates: URL,
+        due: Int,
+        t0: Date,
+        lead: Double,
+        deadline: Date
+    ) async throws -> (rss: Double, peak: Double) {
         let port = try LoopbackPort.free()
         let token = "bench-\(UUID().uuidString)"
         let serve = try PushgateChild.start(
-            ["--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
-                "--rate", "1000000", "--replica", "bench"],
-            environment: ["PUSHGATE_TEMPLATES": templates.path])
+            [
+                "--db", database, "serve", "--credentials", credentials, "--listen", "127.0.0.1:\(port)", "--token", token,
+                "--rate", "1000000", "--replica", "bench",
+            ],
+            environment: ["PUSHGATE_TEMPLATES": templates.path]
+        )
         defer { serve.terminate() }
         let http = try CurlHTTPClient()
         defer { http.shutdown() }
@@ -110,7 +140,9 @@ enum EndToEndBenchmark {
             return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) } ?? 0
         }
         while await submitted() < 0 {
-            guard serve.isRunning, Date() < t0 else { throw BenchError("end to end: pushgate serve did not answer /metrics before T0 (\(lead) s lead)") }
+            guard serve.isRunning, Date() < t0 else {
+                throw BenchError("end to end: pushgate serve did not answer /metrics before T0 (\(lead) s lead)")
+            }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         // A scrape counts the store's runs, so progress is checked four times a second, not more.
@@ -123,18 +155,32 @@ enum EndToEndBenchmark {
     }
 
     /// The dispatcher alone, in this process, until `due` submissions are recorded; returns this process's RSS.
-    private static func runInProcess(store: SQLiteStore, credentials: String, due: Int, t0: Date, lead: Double, deadline: Date) async throws -> (rss: Double, peak: Double) {
+    private static func runInProcess(
+        store: SQLiteStore,
+        credentials: String,
+        due: Int,
+        t0: Date,
+        lead: Double,
+        deadline: Date
+    ) async throws -> (rss: Double, peak: Double) {
         let clock = SystemClock()
         let http = try CurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxConnectionsPerHost: 64))
         defer { http.shutdown() }
         let provider = try ProviderRegistration.ecs.makeProvider(
-            .init(credentials: try CredentialsFile.load(path: credentials), profile: "emulator", http: http, clock: clock))
+            .init(credentials: try CredentialsFile.load(path: credentials), profile: "emulator", http: http, clock: clock)
+        )
         let providers = SingleProviderDirectory(provider: provider)
         let logger = Logger(level: .error) { line in FileHandle.standardError.write(Data(line.utf8)) }
         let metrics = MetricsRegistry()
         let dispatcher = Dispatcher(
-            store: store, providers: providers, pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
-            configuration: DispatcherConfiguration(owner: "bench"), clock: clock, metrics: metrics, logger: logger)
+            store: store,
+            providers: providers,
+            pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
+            configuration: DispatcherConfiguration(owner: "bench"),
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
         func submitted() -> Int {
             Int(metrics.value("pushgate_submissions_total", labels: ["provider": ProviderKind.ecs.rawValue, "outcome": "submitted"]) ?? 0)
         }
@@ -166,7 +212,9 @@ enum EndToEndBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var results: [Result] = []
-        for _ in 0..<rounds { results.append(try await measure(root: root, gateway: gateway, storeRuns: storeRuns, due: due, rate: rate, directory: directory)) }
+        for _ in 0..<rounds {
+            results.append(try await measure(root: root, gateway: gateway, storeRuns: storeRuns, due: due, rate: rate, directory: directory))
+        }
         return results
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 
 /// Throughput of the libcurl transport against a loopback libmicrohttpd server: `requests` small GETs
 /// with at most `concurrency` in flight, all on the client's one multi handle and loop thread.

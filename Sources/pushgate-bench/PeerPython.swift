@@ -57,8 +57,11 @@ enum PeerPython {
             group.wait()
         }
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outBox.get(), as: UTF8.self),
-            stderr: String(decoding: errBox.get(), as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: outBox.get(), as: UTF8.self),
+            stderr: String(decoding: errBox.get(), as: UTF8.self)
+        )
     }
 }
 

@@ -16,7 +16,12 @@ enum PostgresClaimBenchmark {
 
     /// Runs the benchmark against the server at `serverURL` (any database there; a fresh one is created
     /// and dropped) and returns one table row per replica count.
-    static func rows(serverURL: String, runs: Int = 100_000, claimsPerReplica: Int = 1_000, rounds: Int = 3) async throws
+    static func rows(
+        serverURL: String,
+        runs: Int = 100_000,
+        claimsPerReplica: Int = 1_000,
+        rounds: Int = 3
+    ) async throws
         -> [BenchRow]
     {
         try await run(serverURL: serverURL, runs: runs, claimsPerReplica: claimsPerReplica, rounds: rounds).map { result in

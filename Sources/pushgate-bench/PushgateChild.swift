@@ -9,7 +9,9 @@ enum PushgateChild {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("pushgate")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw BenchError("end to end: \(binary.path) is missing; build it with `swift build -c release --product pushgate` (scripts/bench.sh does)")
+            throw BenchError(
+                "end to end: \(binary.path) is missing; build it with `swift build -c release --product pushgate` (scripts/bench.sh does)"
+            )
         }
         return try GatewayProcess(binary: binary, arguments: arguments, environment: environment, logURL: nil)
     }

@@ -6,7 +6,8 @@ import PushgateCore
 /// like with Prefect's worker (``RenderPeer``), and once with the schema validation every pushgate
 /// submission runs; and, separately, the validated render with the template parsed every time.
 enum RenderBenchmark {
-    static let deploymentVariables = #"{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11", "cpu": 1024, "memory": 2048, "cluster": "prod", "env": {"STAGE": "prod", "TEAM": "data"}, "vpc_id": "vpc-0abc", "network_configuration": {"subnets": ["subnet-1", "subnet-2"], "assignPublicIp": "DISABLED"}}"#
+    static let deploymentVariables =
+        #"{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11", "cpu": 1024, "memory": 2048, "cluster": "prod", "env": {"STAGE": "prod", "TEAM": "data"}, "vpc_id": "vpc-0abc", "network_configuration": {"subnets": ["subnet-1", "subnet-2"], "assignPublicIp": "DISABLED"}}"#
     static let runVariables = #"{"env": {"RUN_DATE": "2026-11-29", "TEAM": "platform"}, "memory": 4096}"#
 
     static func templateData(root: URL) throws -> Data {
@@ -53,6 +54,10 @@ enum RenderBenchmark {
             full.append(try microseconds(max(1, iterations / 100)) { try validated(try BaseJobTemplate(data: data, file: "ecs-push.json")) })
         }
         if sink == 42 { print("") }  // keep the optimiser honest
-        return Result(likeForLike: Measurement(samples: likeForLike), validated: Measurement(samples: checked), withTemplateParse: Measurement(samples: full))
+        return Result(
+            likeForLike: Measurement(samples: likeForLike),
+            validated: Measurement(samples: checked),
+            withTemplateParse: Measurement(samples: full)
+        )
     }
 }

@@ -89,8 +89,10 @@ enum RenderPeer {
         let template = try BaseJobTemplate(data: try RenderBenchmark.templateData(root: root), file: "ecs-push.json")
         let deployment = RenderBenchmark.deploymentVariables
         let run = RenderBenchmark.runVariables
-        return (try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r"),
-                try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run))
+        return (
+            try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r"),
+            try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run)
+        )
     }
 
     /// Paths where two JSON values differ (at most `limit`), for the equality check's report.

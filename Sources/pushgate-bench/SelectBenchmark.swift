@@ -15,7 +15,10 @@ enum SelectBenchmark {
         var limit: Int?
     }
 
-    static let queues = [QueueShape(name: "q1", priority: 1, limit: 30), QueueShape(name: "q2", priority: 2, limit: 50), QueueShape(name: "q3", priority: 3, limit: nil)]
+    static let queues = [
+        QueueShape(name: "q1", priority: 1, limit: 30), QueueShape(name: "q2", priority: 2, limit: 50),
+        QueueShape(name: "q3", priority: 3, limit: nil),
+    ]
 
     struct Result {
         var runs: Int
@@ -35,7 +38,11 @@ enum SelectBenchmark {
         let template = #"{"job_configuration": {}, "variables": {"type": "object", "properties": {}}}"#
         _ = try await store.createPool(WorkPoolSpec(name: "bench", type: "ecs:push", baseJobTemplate: template), now: now)
         for queue in queues {
-            _ = try await store.createQueue(pool: "bench", WorkQueueSpec(name: queue.name, priority: queue.priority, concurrencyLimit: queue.limit), now: now)
+            _ = try await store.createQueue(
+                pool: "bench",
+                WorkQueueSpec(name: queue.name, priority: queue.priority, concurrencyLimit: queue.limit),
+                now: now
+            )
             _ = try await store.createDeployment(DeploymentSpec(name: "d-" + queue.name, poolName: "bench", queueName: queue.name), now: now)
         }
         var index = 0

@@ -120,7 +120,9 @@ enum SelectPeer {
     /// (with the reason on stderr) when the peer interpreter lacks prefect or the server fails.
     static func run(runs: Int, due: Int, calls: Int, queues: [SelectBenchmark.QueueShape]) -> Result? {
         let shape: JSONValue = .array(queues.map { .array([.string($0.name), .int(Int64($0.priority)), $0.limit.map { .int(Int64($0)) } ?? .null]) })
-        guard let output = try? PeerPython.run(["-c", script, String(runs), String(due), String(calls), shape.serialized()], timeout: 3_600) else { return nil }
+        guard let output = try? PeerPython.run(["-c", script, String(runs), String(due), String(calls), shape.serialized()], timeout: 3_600) else {
+            return nil
+        }
         guard output.status == 0, let line = output.stdout.split(separator: "\n").last, let json = try? JSONValue.parse(String(line)),
             let samples = json["ms"]?.arrayValue?.compactMap(\.doubleValue)
         else {
@@ -130,8 +132,14 @@ enum SelectPeer {
         var split: [String: Int] = [:]
         for (key, value) in json["split"]?.objectValue ?? [:] { split[key] = Int(value.intValue ?? 0) }
         return Result(
-            runs: runs, due: due, milliseconds: samples, returned: Int(json["returned"]?.intValue ?? 0), split: split,
-            createSeconds: json["create_seconds"]?.doubleValue ?? .nan, healthSeconds: json["health_seconds"]?.doubleValue ?? .nan,
-            version: json["version"]?.stringValue ?? "?")
+            runs: runs,
+            due: due,
+            milliseconds: samples,
+            returned: Int(json["returned"]?.intValue ?? 0),
+            split: split,
+            createSeconds: json["create_seconds"]?.doubleValue ?? .nan,
+            healthSeconds: json["health_seconds"]?.doubleValue ?? .nan,
+            version: json["version"]?.stringValue ?? "?"
+        )
     }
 }

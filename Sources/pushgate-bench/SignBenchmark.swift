@@ -6,14 +6,17 @@ import PushgateSigning
 enum SignBenchmark {
     static let body = Array(
         #"{"cluster":"prod","taskDefinition":"flow:3","count":1,"launchType":"FARGATE","clientToken":"run-1-attempt-1","startedBy":"pushgate","overrides":{"containerOverrides":[{"name":"prefect","environment":[{"name":"PREFECT__FLOW_RUN_ID","value":"0b1c2d3e-0000-4000-8000-000000000001"}]}]}}"#
-            .utf8)
+            .utf8
+    )
     static let headers: [(name: String, value: String)] = [
         ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.RunTask"),
     ]
     static let url = "https://ecs.us-east-1.amazonaws.com/"
     static let credentials = AWSCredentials(
-        accessKeyID: "ASIAEXAMPLEKEY123456", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        sessionToken: "FwoGZXIvYXdzEBYaDEXAMPLESESSIONTOKEN//////////wEXAMPLE")
+        accessKeyID: "ASIAEXAMPLEKEY123456",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        sessionToken: "FwoGZXIvYXdzEBYaDEXAMPLESESSIONTOKEN//////////wEXAMPLE"
+    )
 
     /// botocore on the same request with a fixed clock; prints signatures per second.
     static let botocoreScript = #"""

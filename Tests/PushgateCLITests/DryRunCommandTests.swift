@@ -9,7 +9,8 @@ import Testing
 @Suite struct DryRunCommandTests {
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     static let token = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN0123456789"
-    static let runVars = #"{"image":"python:3.12-slim","command":"python -m flows.etl","network_configuration":{"subnets":["subnet-0abc"],"securityGroups":["sg-0abc"]}}"#
+    static let runVars =
+        #"{"image":"python:3.12-slim","command":"python -m flows.etl","network_configuration":{"subnets":["subnet-0abc"],"securityGroups":["sg-0abc"]}}"#
     static let at = "2026-01-01T12:00:00Z"
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async -> (ExitCode, CapturedOutput) {
@@ -37,14 +38,18 @@ import Testing
             [aws noregion]
             access_key_id = AKIDEXAMPLE
             secret_access_key = \(Self.secret)
-            """, name: "credentials.ini")
+            """,
+            name: "credentials.ini"
+        )
     }
 
     var template: String { Fixtures.repositoryRoot().appendingPathComponent("templates/ecs-push.json").path }
 
     func arguments(credentials: String, profile: String = "prod", runVars: String = runVars, extra: [String] = []) -> [String] {
-        ["dry-run", "--template", template, "--type", "ecs:push", "--credentials", credentials, "--profile", profile,
-         "--run-vars", runVars, "--run-id", "8d2f0c1e-6f1a-4c55-9b7e-2a1d3c4b5e6f", "--at", Self.at] + extra
+        [
+            "dry-run", "--template", template, "--type", "ecs:push", "--credentials", credentials, "--profile", profile,
+            "--run-vars", runVars, "--run-id", "8d2f0c1e-6f1a-4c55-9b7e-2a1d3c4b5e6f", "--at", Self.at,
+        ] + extra
     }
 
     @Test("--json: each ECS request re-signed by botocore at the same time gives the same Authorization")
@@ -53,11 +58,13 @@ import Testing
         #expect(status == .success, "\(output.stderr)")
         let requests = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
         let targets = requests.compactMap { ($0["headers"] as? [String: String])?["X-Amz-Target"] }
-        #expect(targets == [
-            "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition",
-            "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition",
-            "AmazonEC2ContainerServiceV20141113.RunTask",
-        ])
+        #expect(
+            targets == [
+                "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition",
+                "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition",
+                "AmazonEC2ContainerServiceV20141113.RunTask",
+            ]
+        )
         let script = #"""
             import datetime, json, sys
             import botocore.auth as A
@@ -133,13 +140,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: db) }
         let environment = ["PUSHGATE_DB": db, "PUSHGATE_CREDENTIALS": try credentials()]
         var (status, output) = await run(
-            ["pool", "create", "ecs-pool", "--type", "ecs:push", "--template", template, "--credentials", "prod"], environment: environment)
+            ["pool", "create", "ecs-pool", "--type", "ecs:push", "--template", template, "--credentials", "prod"],
+            environment: environment
+        )
         #expect(status == .success, "\(output.stderr)")
         (status, output) = await run(
-            ["deployment", "create", "etl", "--pool", "ecs-pool", "--vars", Self.runVars], environment: environment)
+            ["deployment", "create", "etl", "--pool", "ecs-pool", "--vars", Self.runVars],
+            environment: environment
+        )
         #expect(status == .success, "\(output.stderr)")
         (status, output) = await run(
-            ["dry-run", "--pool", "ecs-pool", "--deployment", "etl", "--at", Self.at, "--json"], environment: environment)
+            ["dry-run", "--pool", "ecs-pool", "--deployment", "etl", "--at", Self.at, "--json"],
+            environment: environment
+        )
         #expect(status == .success, "\(output.stderr)")
         #expect(output.stdout.contains("pushgate_ecs-pool_etl") && output.stdout.contains("PUSHGATE_POOL"))
         #expect(!output.stdout.contains(Self.secret))

@@ -18,8 +18,12 @@ private struct SplitMix64: RandomNumberGenerator {
 private let now = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
 
 private func decide(
-    _ policy: RetryPolicy, _ failure: RetryFailure, attempt: Int = 1, method: String = "POST",
-    idempotent: Bool = true, seed: UInt64 = 42
+    _ policy: RetryPolicy,
+    _ failure: RetryFailure,
+    attempt: Int = 1,
+    method: String = "POST",
+    idempotent: Bool = true,
+    seed: UInt64 = 42
 ) -> RetryDecision {
     var generator = SplitMix64(seed: seed)
     return policy.decide(after: failure, attempt: attempt, method: method, isIdempotent: idempotent, now: now, using: &generator)
@@ -141,7 +145,8 @@ struct RetryPolicyAzureTests {
 
     @Test func retryAfterMillisecondHeadersAreReadInOrder() throws {
         let wait = try #require(
-            delay(decide(.azure, .response(status: 429, headers: ["x-ms-retry-after-ms": "2500"]), method: "GET", seed: 1)))
+            delay(decide(.azure, .response(status: 429, headers: ["x-ms-retry-after-ms": "2500"]), method: "GET", seed: 1))
+        )
         #expect(wait >= 2.5)
         #expect(wait <= 2.5 + 0.8)
     }

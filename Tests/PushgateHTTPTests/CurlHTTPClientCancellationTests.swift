@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 import Testing
 
 @Suite("CurlHTTPClient: cancellation and shutdown", .timeLimit(.minutes(1)))

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 import Testing
 
 @Suite("CurlHTTPClient: each transport failure maps to its own error code", .timeLimit(.minutes(1)))
@@ -105,8 +105,10 @@ struct CurlHTTPClientErrorTests {
     @Test func errorMessagesNameTheRequestButNoSecrets() async throws {
         let port = try closedLoopbackPort()
         let request = HTTPRequest(
-            method: "POST", url: "http://user:pw-secret@127.0.0.1:\(port)/v1/run?token=query-secret",
-            headers: ["Authorization": "Bearer header-secret", "x-modal-token-secret": "modal-secret"])
+            method: "POST",
+            url: "http://user:pw-secret@127.0.0.1:\(port)/v1/run?token=query-secret",
+            headers: ["Authorization": "Bearer header-secret", "x-modal-token-secret": "modal-secret"]
+        )
         let error = await transportError { _ = try await withCurlHTTPClient { try await $0.execute(request) } }
         let text = try #require(error).description
         #expect(text.contains("POST http://127.0.0.1:\(port)/v1/run"))
@@ -119,7 +121,8 @@ struct CurlHTTPClientErrorTests {
         let error = await transportError {
             _ = try await withCurlHTTPClient { client in
                 try await client.execute(
-                    HTTPRequest(method: "GET", url: "http://127.0.0.1:1/", headers: ["X-Bad": "a\r\nInjected: yes"]))
+                    HTTPRequest(method: "GET", url: "http://127.0.0.1:1/", headers: ["X-Bad": "a\r\nInjected: yes"])
+                )
             }
         }
         #expect(error?.code == .invalidRequest)

@@ -22,7 +22,8 @@ final class SelfSignedTLSServer {
             [
                 "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyPath, "-out", certificatePath,
                 "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            ])
+            ]
+        )
         let script = """
             import http.server, ssl, sys, threading
             class Handler(http.server.BaseHTTPRequestHandler):

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 import Testing
 
 @Suite("CurlHTTPClient: requests, bodies, headers, connection reuse", .timeLimit(.minutes(1)))
@@ -13,9 +13,11 @@ struct CurlHTTPClientTests {
         defer { server.stop() }
         let body = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) })
         let request = HTTPRequest(
-            method: "POST", url: "\(server.baseURL)/v1/things?dry=1",
+            method: "POST",
+            url: "\(server.baseURL)/v1/things?dry=1",
             headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonEC2.RunTask", "X-Empty": ""],
-            body: body)
+            body: body
+        )
         let response = try await withCurlHTTPClient { try await $0.execute(request) }
 
         #expect(response.status == 201)
@@ -40,7 +42,8 @@ struct CurlHTTPClientTests {
         try await withCurlHTTPClient { client in
             for method in ["PUT", "PATCH", "DELETE"] {
                 let response = try await client.execute(
-                    HTTPRequest(method: method, url: "\(server.baseURL)/r", body: Data("{\"a\":1}".utf8)))
+                    HTTPRequest(method: method, url: "\(server.baseURL)/r", body: Data("{\"a\":1}".utf8))
+                )
                 #expect(response.status == 204)
             }
             _ = try await client.execute(HTTPRequest(method: "DELETE", url: "\(server.baseURL)/empty"))
@@ -115,8 +118,12 @@ struct CurlHTTPClientTests {
         func connections(idempotent: Bool, token: Bool, tag: String) async throws -> Int {
             for index in 0..<5 {
                 let request = HTTPRequest(
-                    method: "POST", url: "\(server.baseURL)/\(tag)/\(index)", body: Data("x".utf8), isIdempotent: idempotent,
-                    carriesIdempotencyToken: token)
+                    method: "POST",
+                    url: "\(server.baseURL)/\(tag)/\(index)",
+                    body: Data("x".utf8),
+                    isIdempotent: idempotent,
+                    carriesIdempotencyToken: token
+                )
                 #expect(try await client.execute(request).status == 200)
             }
             return Set(recorder.requests.filter { $0.path.hasPrefix("/\(tag)/") }.map(\.connectionID)).count
@@ -158,8 +165,11 @@ struct CurlHTTPClientTests {
     @Test func trailersArriveApartFromHeaders() async throws {
         let server = try HTTPServer { _ in
             ServerResponse(
-                status: 200, headers: ["Content-Type": "application/grpc"], body: Data([0, 0, 0, 0, 2, 8, 1]),
-                trailers: ["grpc-status": "0", "grpc-message": "ok"])
+                status: 200,
+                headers: ["Content-Type": "application/grpc"],
+                body: Data([0, 0, 0, 0, 2, 8, 1]),
+                trailers: ["grpc-status": "0", "grpc-message": "ok"]
+            )
         }
         defer { server.stop() }
         try await withCurlHTTPClient { client in

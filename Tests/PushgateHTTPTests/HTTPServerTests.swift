@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 import Testing
 
 @Suite("HTTPServer: what emulators and the API server rely on", .timeLimit(.minutes(1)))
@@ -68,10 +68,12 @@ struct HTTPServerTests {
         defer { server.stop() }
         try await withCurlHTTPClient { client in
             let big = try await client.execute(
-                HTTPRequest(method: "POST", url: "\(server.baseURL)/in", body: Data(count: 5000)))
+                HTTPRequest(method: "POST", url: "\(server.baseURL)/in", body: Data(count: 5000))
+            )
             #expect(big.status == 413)
             let fits = try await client.execute(
-                HTTPRequest(method: "POST", url: "\(server.baseURL)/in", body: Data(count: 1000)))
+                HTTPRequest(method: "POST", url: "\(server.baseURL)/in", body: Data(count: 1000))
+            )
             #expect(fits.status == 200)
         }
         #expect(recorder.requests.map(\.body.count) == [1000])

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
+import PushgateHTTPServer
 import Synchronization
 import Testing
 
@@ -37,7 +37,8 @@ func eventually(timeout: TimeInterval = 30, _ condition: () -> Bool) async -> Bo
 
 /// Runs `body` and returns the transport error it threw (or records an issue when it threw none).
 func transportError(
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
 ) async -> HTTPClientError? {
     do {
         try await body()

@@ -70,11 +70,18 @@ struct ProviderRegistryTests {
         for (kind, _) in ProviderRegistry.emulators {
             let registration = try #require(ProviderRegistry.registration(forPoolType: kind.rawValue))
             let provider = try registration.makeProvider(
-                .init(credentials: credentials, profile: EmulatorSuite.profile, http: Self.refusing, clock: SystemClock(), environment: [:]))
+                .init(credentials: credentials, profile: EmulatorSuite.profile, http: Self.refusing, clock: SystemClock(), environment: [:])
+            )
             #expect(provider.kind == kind)
             let job = SubmissionJob(
-                runID: "r1", attempt: 1, poolName: "p", deploymentName: "d", queueName: "default",
-                configuration: suite.deploymentVariables(for: kind), now: Date())
+                runID: "r1",
+                attempt: 1,
+                poolName: "p",
+                deploymentName: "d",
+                queueName: "default",
+                configuration: suite.deploymentVariables(for: kind),
+                now: Date()
+            )
             let key = provider.pacingKey(for: job)
             #expect(key.kind == kind && !key.account.isEmpty)
             #expect(!secrets.contains { key.description.contains($0) }, "\(key)")

@@ -1,16 +1,22 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
-import PushgateHTTPServer
 import PushgateEmulators
+import PushgateHTTPServer
+import PushgateRegistry
 import PushgateServer
 import PushgateTestSupport
 import Testing
 
 @Suite struct APIRouterTests {
     func router(_ h: ServerTestHarness) -> APIRouter {
-        APIRouter(store: h.store, providers: ServerTestHarness.Directory(provider: h.provider), catalog: ProviderRegistry.catalog, clock: h.clock, metrics: h.metrics,
-            templatesDirectory: Fixtures.repositoryRoot().appendingPathComponent("templates"))
+        APIRouter(
+            store: h.store,
+            providers: ServerTestHarness.Directory(provider: h.provider),
+            catalog: ProviderRegistry.catalog,
+            clock: h.clock,
+            metrics: h.metrics,
+            templatesDirectory: Fixtures.repositoryRoot().appendingPathComponent("templates")
+        )
     }
 
     func call(_ router: APIRouter, _ method: String, _ path: String, _ body: String = "", query: [String: String] = [:]) async -> (Int, JSONValue) {
@@ -23,7 +29,12 @@ import Testing
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }
         let api = router(h)
-        var (status, body) = await call(api, "POST", "/work_pools", #"{"name": "gpu", "type": "ecs:push", "concurrency_limit": 5, "credentials_profile": "prod"}"#)
+        var (status, body) = await call(
+            api,
+            "POST",
+            "/work_pools",
+            #"{"name": "gpu", "type": "ecs:push", "concurrency_limit": 5, "credentials_profile": "prod"}"#
+        )
         #expect(status == 201 && body["name"] == "gpu" && body["concurrency_limit"] == 5)
         (status, body) = await call(api, "GET", "/work_pools/gpu")
         #expect(status == 200 && body["base_job_template"]?["job_configuration"]?["task_run_request"] != nil)
@@ -33,9 +44,19 @@ import Testing
         #expect(status == 200 && body.arrayValue?.map { $0["name"] } == ["urgent", "default"])
         (status, body) = await call(api, "PATCH", "/work_pools/gpu", #"{"is_paused": true, "concurrency_limit": null}"#)
         #expect(status == 200 && body["status"] == "PAUSED" && body["concurrency_limit"] == .null)
-        (status, body) = await call(api, "POST", "/deployments", #"{"name": "train", "pool": "gpu", "queue": "urgent", "job_variables": {"image": "repo/train:2"}}"#)
+        (status, body) = await call(
+            api,
+            "POST",
+            "/deployments",
+            #"{"name": "train", "pool": "gpu", "queue": "urgent", "job_variables": {"image": "repo/train:2"}}"#
+        )
         #expect(status == 201 && body["queue"] == "urgent")
-        (status, body) = await call(api, "POST", "/flow_runs", #"{"deployment": "train", "idempotency_key": "nightly-1", "job_variables": {"cpu": 2048}}"#)
+        (status, body) = await call(
+            api,
+            "POST",
+            "/flow_runs",
+            #"{"deployment": "train", "idempotency_key": "nightly-1", "job_variables": {"cpu": 2048}}"#
+        )
         #expect(status == 201)
         let id = try #require(body["id"]?.stringValue)
         (status, body) = await call(api, "POST", "/flow_runs", #"{"deployment": "train", "idempotency_key": "nightly-1"}"#)
@@ -54,9 +75,16 @@ import Testing
         ("POST", "/work_pools", "{\"name\": ", 400, "malformed JSON at 1:10"),
         ("POST", "/work_pools", String(repeating: "[", count: 40) + String(repeating: "]", count: 40), 400, "nested deeper than 32"),
         ("POST", "/work_pools", #"{"name": "x", "type": "ecs:push", "concurency_limit": 3}"#, 400, "unknown field 'concurency_limit'"),
-        ("POST", "/work_pools", #"{"name": "x", "type": "ecs:push", "concurrency_limit": "ten"}"#, 422, "field 'concurrency_limit' must be an integer, got string"),
+        (
+            "POST", "/work_pools", #"{"name": "x", "type": "ecs:push", "concurrency_limit": "ten"}"#, 422,
+            "field 'concurrency_limit' must be an integer, got string"
+        ),
         ("POST", "/work_pools", #"{"name": "x", "type": "kubernetes"}"#, 422, "unknown type 'kubernetes'"),
-        ("POST", "/work_pools", #"{"name": "x", "type": "ecs:push", "base_job_template": {"job_configuration": {"a": "{{ b }}"}, "variables": {"properties": {}}}}"#, 422, "invalid base_job_template"),
+        (
+            "POST", "/work_pools",
+            #"{"name": "x", "type": "ecs:push", "base_job_template": {"job_configuration": {"a": "{{ b }}"}, "variables": {"properties": {}}}}"#, 422,
+            "invalid base_job_template"
+        ),
         ("POST", "/work_pools", #"["x"]"#, 400, "must be a JSON object"),
         ("POST", "/flow_runs", #"{"deployment": "etl-low", "job_variables": {"cpu": "lots"}}"#, 422, "invalid job_variables"),
         ("POST", "/flow_runs", #"{"deployment": "nope"}"#, 404, "nope"),
@@ -81,7 +109,12 @@ import Testing
     @Test func invalidJobVariablesListEveryProblem() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }
-        let (status, body) = await call(router(h), "POST", "/flow_runs", #"{"deployment": "etl-low", "job_variables": {"cpu": "lots", "memory": []}}"#)
+        let (status, body) = await call(
+            router(h),
+            "POST",
+            "/flow_runs",
+            #"{"deployment": "etl-low", "job_variables": {"cpu": "lots", "memory": []}}"#
+        )
         #expect(status == 422)
         #expect(body["problems"]?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["$.cpu", "$.memory"])
     }
@@ -89,7 +122,12 @@ import Testing
     @Test func templatesValidateReportsProblems() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }
-        var (status, body) = await call(router(h), "POST", "/templates/validate", #"{"job_configuration": {"a": "{{ $HOME }}"}, "variables": {"properties": {}}}"#)
+        var (status, body) = await call(
+            router(h),
+            "POST",
+            "/templates/validate",
+            #"{"job_configuration": {"a": "{{ $HOME }}"}, "variables": {"properties": {}}}"#
+        )
         #expect(status == 200 && body["valid"] == false && body["problems"]?.arrayValue?.count == 1)
         let shipped = try String(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/modal-push.json"), encoding: .utf8)
         (status, body) = await call(router(h), "POST", "/templates/validate", shipped, query: ["type": "modal:push"])
@@ -110,7 +148,14 @@ import Testing
         #expect(text.contains(#"pushgate_submissions_total{outcome="submitted",provider="ecs:push"} 2"#))
         #expect(text.contains("pushgate_claim_duration_seconds_bucket"))
         #expect(text.contains(#"pushgate_queue_status{pool="pool",queue="low",status="READY"} 1"#))
-        let unhealthy = APIRouter(store: h.store, providers: nil, catalog: ProviderRegistry.catalog, clock: h.clock, metrics: h.metrics, templatesDirectory: nil) { false }
+        let unhealthy = APIRouter(
+            store: h.store,
+            providers: nil,
+            catalog: ProviderRegistry.catalog,
+            clock: h.clock,
+            metrics: h.metrics,
+            templatesDirectory: nil
+        ) { false }
         (status, body) = await call(unhealthy, "GET", "/health")
         #expect(status == 503 && body["loops"] == false)
     }

@@ -85,9 +85,13 @@ import Testing
     @Test func aConfigurationTheProviderRefusesCrashesWithItsProblems() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }
-        let template = #"{"job_configuration": {"invalid": true, "image": "{{ image }}"}, "variables": {"properties": {"image": {"type": "string"}}}}"#
+        let template =
+            #"{"job_configuration": {"invalid": true, "image": "{{ image }}"}, "variables": {"properties": {"image": {"type": "string"}}}}"#
         _ = try await h.store.createPool(WorkPoolSpec(name: "broken", type: "ecs:push", baseJobTemplate: template), now: h.clock.now())
-        _ = try await h.store.createDeployment(DeploymentSpec(name: "etl-broken", poolName: "broken", jobVariables: #"{"image": "repo/etl:1"}"#), now: h.clock.now())
+        _ = try await h.store.createDeployment(
+            DeploymentSpec(name: "etl-broken", poolName: "broken", jobVariables: #"{"image": "repo/etl:1"}"#),
+            now: h.clock.now()
+        )
         let runs = try await h.createRuns("etl-broken", count: 1)
         await h.dispatcher().runOnce()
         let run = try await h.store.run(id: runs[0].id)
@@ -120,8 +124,13 @@ import Testing
         #expect(claimed.count == 2)
         // The dead replica got run 0 to the provider only.
         let template = try BaseJobTemplate(data: Data((try await h.store.pool(named: "pool")).baseJobTemplate.utf8), file: "t")
-        let job = try SubmissionPlan.job(run: claimed.first { $0.id == runs[0].id }!, template: template, pool: try await h.store.pool(named: "pool"),
-            deployment: try await h.store.deployment(named: "etl-low"), now: h.clock.now())
+        let job = try SubmissionPlan.job(
+            run: claimed.first { $0.id == runs[0].id }!,
+            template: template,
+            pool: try await h.store.pool(named: "pool"),
+            deployment: try await h.store.deployment(named: "etl-low"),
+            now: h.clock.now()
+        )
         _ = try await h.provider.submit(job)
         #expect(await h.dispatcher().runOnce() == 0)  // leases still held
         h.clock.advance(by: 31)

@@ -37,12 +37,18 @@ struct ServerTestHarness {
         let store = try await SQLiteStore.open(path: directory.appendingPathComponent("gateway.db").path)
         let clock = ManualClock()
         let template = try String(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/ecs-push.json"), encoding: .utf8)
-        _ = try await store.createPool(WorkPoolSpec(name: "pool", type: "ecs:push", baseJobTemplate: template, concurrencyLimit: poolLimit, credentialsProfile: "test"), now: clock.now())
+        _ = try await store.createPool(
+            WorkPoolSpec(name: "pool", type: "ecs:push", baseJobTemplate: template, concurrencyLimit: poolLimit, credentialsProfile: "test"),
+            now: clock.now()
+        )
         _ = try await store.createQueue(pool: "pool", WorkQueueSpec(name: "critical", priority: 1, concurrencyLimit: 1), now: clock.now())
         _ = try await store.createQueue(pool: "pool", WorkQueueSpec(name: "high", priority: 5, concurrencyLimit: 3), now: clock.now())
         _ = try await store.createQueue(pool: "pool", WorkQueueSpec(name: "low", priority: 10), now: clock.now())
         for queue in ["critical", "high", "low"] {
-            _ = try await store.createDeployment(DeploymentSpec(name: "etl-\(queue)", poolName: "pool", queueName: queue, jobVariables: #"{"image": "repo/etl:1"}"#), now: clock.now())
+            _ = try await store.createDeployment(
+                DeploymentSpec(name: "etl-\(queue)", poolName: "pool", queueName: queue, jobVariables: #"{"image": "repo/etl:1"}"#),
+                now: clock.now()
+            )
         }
         return ServerTestHarness(store: store, provider: provider, clock: clock, directory: directory)
     }
@@ -52,14 +58,28 @@ struct ServerTestHarness {
         configuration.backoffBase = 0
         configuration.backoffCap = 0
         adjust(&configuration)
-        return Dispatcher(store: store, providers: Directory(provider: provider), pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
-            configuration: configuration, clock: clock, metrics: metrics, logger: logger)
+        return Dispatcher(
+            store: store,
+            providers: Directory(provider: provider),
+            pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
+            configuration: configuration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
     }
 
     func poller(_ adjust: (inout PollerConfiguration) -> Void = { _ in }) -> Poller {
         var configuration = PollerConfiguration()
         adjust(&configuration)
-        return Poller(store: store, providers: Directory(provider: provider), configuration: configuration, clock: clock, metrics: metrics, logger: logger)
+        return Poller(
+            store: store,
+            providers: Directory(provider: provider),
+            configuration: configuration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
     }
 
     @discardableResult
@@ -68,7 +88,9 @@ struct ServerTestHarness {
         for i in 0..<count {
             // Staggered by a millisecond so FIFO order is the creation order.
             let at = clock.now().addingTimeInterval(offset - Double(count - i) * 0.001)
-            runs.append(try await store.createRun(FlowRunSpec(deploymentName: deployment, scheduledTime: at, jobVariables: vars), now: clock.now()).run)
+            runs.append(
+                try await store.createRun(FlowRunSpec(deploymentName: deployment, scheduledTime: at, jobVariables: vars), now: clock.now()).run
+            )
         }
         return runs
     }

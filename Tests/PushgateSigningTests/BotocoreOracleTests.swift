@@ -24,15 +24,21 @@ struct BotocoreOracleTests {
                           "date": req.headers["X-Amz-Date"], "token": req.headers.get("X-Amz-Security-Token")}))
         """#
 
-    @Test("Authorization of a signed ECS RunTask equals botocore's", arguments: [
-        "https://ecs.eu-west-1.amazonaws.com/", "http://127.0.0.1:5055/",
-    ])
+    @Test(
+        "Authorization of a signed ECS RunTask equals botocore's",
+        arguments: [
+            "https://ecs.eu-west-1.amazonaws.com/", "http://127.0.0.1:5055/",
+        ]
+    )
     func ecsRunTask(_ url: String) throws {
         try requireBotocore()
         let credentials = AWSCredentials(
-            accessKeyID: "ASIAEXAMPLEKEY123456", secretAccessKey: "s3cr3t/Key+With/Slashes0123456789abcdef",
-            sessionToken: "FwoGZXIvYXdzEBYaDTOKEN//////////wEXAMPLE+token/value==")
-        let body = #"{"cluster":"prefect","taskDefinition":"flow:3","count":1,"launchType":"FARGATE","clientToken":"run-1-attempt-1","startedBy":"pushgate","overrides":{"containerOverrides":[{"name":"prefect","environment":[{"name":"A","value":"b  c"}]}]}}"#
+            accessKeyID: "ASIAEXAMPLEKEY123456",
+            secretAccessKey: "s3cr3t/Key+With/Slashes0123456789abcdef",
+            sessionToken: "FwoGZXIvYXdzEBYaDTOKEN//////////wEXAMPLE+token/value=="
+        )
+        let body =
+            #"{"cluster":"prefect","taskDefinition":"flow:3","count":1,"launchType":"FARGATE","clientToken":"run-1-attempt-1","startedBy":"pushgate","overrides":{"containerOverrides":[{"name":"prefect","environment":[{"name":"A","value":"b  c"}]}]}}"#
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/x-amz-json-1.1"),
             ("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.RunTask"),
@@ -40,8 +46,12 @@ struct BotocoreOracleTests {
         let epoch = 1_767_323_045  // 2026-01-02T03:04:05Z
         let signer = AWSSigV4Signer(credentials: credentials, service: "ecs", region: "eu-west-1")
         let signed = try signer.sign(
-            method: "POST", url: url, headers: headers, body: Array(body.utf8),
-            date: Date(timeIntervalSince1970: TimeInterval(epoch)))
+            method: "POST",
+            url: url,
+            headers: headers,
+            body: Array(body.utf8),
+            date: Date(timeIntervalSince1970: TimeInterval(epoch))
+        )
 
         let input: [String: Any] = [
             "epoch": epoch, "akid": credentials.accessKeyID, "secret": credentials.secretAccessKey,

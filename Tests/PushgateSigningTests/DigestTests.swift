@@ -8,10 +8,12 @@ struct DigestTests {
     func emptySHA256() {
         #expect(
             HexEncoding.encode(Digest.sha256([UInt8]()))
-                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        )
         #expect(
             HexEncoding.encode(Digest.sha256("abc"))
-                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
     }
 
     @Test("HMAC-SHA256 matches RFC 4231 test cases 1, 2 and 6 (key longer than the block)")
@@ -21,7 +23,9 @@ struct DigestTests {
         let case2 = Digest.hmacSHA256(key: Array("Jefe".utf8), data: "what do ya want for nothing?")
         #expect(HexEncoding.encode(case2) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         let case6 = Digest.hmacSHA256(
-            key: [UInt8](repeating: 0xaa, count: 131), data: "Test Using Larger Than Block-Size Key - Hash Key First")
+            key: [UInt8](repeating: 0xaa, count: 131),
+            data: "Test Using Larger Than Block-Size Key - Hash Key First"
+        )
         #expect(HexEncoding.encode(case6) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
@@ -30,7 +34,8 @@ struct DigestTests {
         // openssl dgst -sha256 -hmac "" <<< -n "" ; python hmac.new(b"", b"", sha256)
         #expect(
             HexEncoding.encode(Digest.hmacSHA256(key: [], data: ""))
-                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"
+        )
     }
 
     @Test("hex and base64url round trips")

@@ -36,7 +36,9 @@ struct RS256Tests {
     func googleAuthAssertion() throws {
         let vector = try JSONDecoder().decode(GoogleVector.self, from: try Fixtures.data("google-jwt/google-sa-assertion.json"))
         let account = try GoogleServiceAccountKey(
-            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"), source: "test key")
+            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"),
+            source: "test key"
+        )
         let key = try account.privateKey(source: "test key")
         let input = vector.header_b64url + "." + vector.claims_b64url
         let assertion = try GoogleServiceAccountAssertion.sign(signingInput: input, key: key)
@@ -49,7 +51,9 @@ struct RS256Tests {
     func ownClaims() throws {
         let vector = try JSONDecoder().decode(GoogleVector.self, from: try Fixtures.data("google-jwt/google-sa-assertion.json"))
         let account = try GoogleServiceAccountKey(
-            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"), source: "test key")
+            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"),
+            source: "test key"
+        )
         let builder = GoogleServiceAccountAssertion(issuer: account.clientEmail, keyID: account.privateKeyID)
         let issuedAt = Date(timeIntervalSince1970: TimeInterval(vector.iat))
         #expect(builder.headerJSON() == #"{"alg":"RS256","typ":"JWT","kid":"1"}"#)

@@ -10,8 +10,11 @@ struct RedactionTests {
     @Test("credentials descriptions, debug descriptions, dumps and interpolation hide the secret and token")
     func credentials() {
         let credentials = AWSCredentials(
-            accessKeyID: "AKIDEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.token,
-            expiration: Date(timeIntervalSince1970: 1_767_225_600))
+            accessKeyID: "AKIDEXAMPLE",
+            secretAccessKey: Self.secret,
+            sessionToken: Self.token,
+            expiration: Date(timeIntervalSince1970: 1_767_225_600)
+        )
         var dumped = ""
         dump(credentials, to: &dumped)
         for text in [
@@ -27,9 +30,12 @@ struct RedactionTests {
     @Test("service-account key descriptions hide the private key")
     func serviceAccountKey() {
         let key = GoogleServiceAccountKey(
-            clientEmail: "sa@example.iam.gserviceaccount.com", privateKeyID: "abc",
-            privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIEsecret\n-----END PRIVATE KEY-----\n", projectID: "p",
-            tokenURI: nil)
+            clientEmail: "sa@example.iam.gserviceaccount.com",
+            privateKeyID: "abc",
+            privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIEsecret\n-----END PRIVATE KEY-----\n",
+            projectID: "p",
+            tokenURI: nil
+        )
         var dumped = ""
         dump(key, to: &dumped)
         for text in [key.description, String(reflecting: key), dumped] {
@@ -41,7 +47,9 @@ struct RedactionTests {
     func errors() throws {
         let signer = AWSSigV4Signer(
             credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: Self.secret, sessionToken: Self.token),
-            service: "ecs", region: "us-east-1")
+            service: "ecs",
+            region: "us-east-1"
+        )
         let error = #expect(throws: SigningError.self) {
             try signer.sign(method: "POST", url: "no-scheme", headers: [], body: [UInt8](), date: Date())
         }

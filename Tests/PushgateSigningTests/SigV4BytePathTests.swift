@@ -9,9 +9,13 @@ import Testing
 struct SigV4BytePathTests {
     static let signer = AWSSigV4Signer(
         credentials: AWSCredentials(
-            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            sessionToken: "token/with+slash=="),
-        service: "service", region: "us-east-1")
+            accessKeyID: "AKIDEXAMPLE",
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            sessionToken: "token/with+slash=="
+        ),
+        service: "service",
+        region: "us-east-1"
+    )
     static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
 
     /// Header sets that take every branch: case, trimming, whitespace runs, obs-fold, repeated names,
@@ -22,9 +26,11 @@ struct SigV4BytePathTests {
         [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
         [("My-Header1", "  a   b \t c  "), ("my-header1", "second"), ("MY-HEADER1", "\tthird\r\n  folded  ")],
         [("  Spaced-Name\t", "v"), ("Zeta", "1"), ("alpha", "2"), ("Alpha", "3"), ("Mid", "")],
-        [("User-Agent", "curl/8"), ("Expect", "100-continue"), ("Content-Length", "12"), ("X-Amzn-Trace-Id", "Root=1"),
+        [
+            ("User-Agent", "curl/8"), ("Expect", "100-continue"), ("Content-Length", "12"), ("X-Amzn-Trace-Id", "Root=1"),
             ("Authorization", "old"), ("X-Amz-Date", "19990101T000000Z"), ("X-Amz-Security-Token", "old-token"),
-            ("Traceparent", "00-x"), ("Keep", "yes")],
+            ("Traceparent", "00-x"), ("Keep", "yes"),
+        ],
         [("Host", "example.amazonaws.com:8443"), ("x-amz-meta", "a\u{0B}b\u{01}c")],
         [("X-Unicode-Value", "caf\u{E9}  au   lait"), ("Plain", "ascii")],
         [("X-\u{C4}rger", "value"), ("Plain", "ascii")],
@@ -49,30 +55,41 @@ struct SigV4BytePathTests {
                 let parts = try AWSSigV4Signer.URLParts(url)
                 let (canonicalHeaders, signedHeaders) = AWSSigV4Signer.canonicalHeaders(sent)
                 let canonicalRequest = AWSSigV4Signer.canonicalRequest(
-                    method: method, canonicalURI: AWSSigV4Signer.canonicalURI(parts.path),
-                    canonicalQuery: AWSSigV4Signer.canonicalQueryString(parts.query), canonicalHeaders: canonicalHeaders,
-                    signedHeaders: signedHeaders, payloadHash: HexEncoding.encode(Digest.sha256(body)))
+                    method: method,
+                    canonicalURI: AWSSigV4Signer.canonicalURI(parts.path),
+                    canonicalQuery: AWSSigV4Signer.canonicalQueryString(parts.query),
+                    canonicalHeaders: canonicalHeaders,
+                    signedHeaders: signedHeaders,
+                    payloadHash: HexEncoding.encode(Digest.sha256(body))
+                )
                 #expect(signed.canonicalRequest == canonicalRequest, "\(method) \(url) \(headers)")
                 let stringToSign = AWSSigV4Signer.stringToSign(
-                    canonicalRequest: canonicalRequest, timestamp: "20150830T123600Z",
-                    credentialScope: Self.signer.credentialScope(dateStamp: "20150830"))
+                    canonicalRequest: canonicalRequest,
+                    timestamp: "20150830T123600Z",
+                    credentialScope: Self.signer.credentialScope(dateStamp: "20150830")
+                )
                 #expect(signed.stringToSign == stringToSign)
                 #expect(signed.signedHeaders == signedHeaders)
                 #expect(
                     signed.authorization
                         == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-                        + "SignedHeaders=\(signedHeaders), Signature=\(signed.signature)")
+                        + "SignedHeaders=\(signedHeaders), Signature=\(signed.signature)"
+                )
                 let expectedSignature = HexEncoding.encode(
-                    Digest.hmacSHA256(key: Self.signer.signingKey(dateStamp: "20150830"), data: stringToSign))
+                    Digest.hmacSHA256(key: Self.signer.signingKey(dateStamp: "20150830"), data: stringToSign)
+                )
                 #expect(signed.signature == expectedSignature)
             }
         }
     }
 
-    @Test("the ASCII URL parser equals the Character parser", arguments: urls + [
-        "http://h", "http://h:80", "https://h:80", "http://h:8080?x", "https://a@b@c:443#f?x", "ftp://h:443/p",
-        "https://[::1]:443/", "https://[::1]/", "http://:80/", "https://h?", "https://h/#", "https://h/p?q#f",
-    ])
+    @Test(
+        "the ASCII URL parser equals the Character parser",
+        arguments: urls + [
+            "http://h", "http://h:80", "https://h:80", "http://h:8080?x", "https://a@b@c:443#f?x", "ftp://h:443/p",
+            "https://[::1]:443/", "https://[::1]/", "http://:80/", "https://h?", "https://h/#", "https://h/p?q#f",
+        ]
+    )
     func urlParsers(_ url: String) throws {
         #expect(try AWSSigV4Signer.URLParts(url) == (try AWSSigV4Signer.URLParts(characters: url)))
     }
@@ -92,11 +109,21 @@ struct SigV4BytePathTests {
         let fromBody = try Self.signer.sign(method: "PUT", url: url, headers: headers, body: body, date: Self.date)
         let fromData = try Self.signer.sign(method: "PUT", url: url, headers: headers, body: Data(body), date: Self.date)
         let fromHash = try Self.signer.sign(
-            method: "PUT", url: url, headers: headers, payloadHash: HexEncoding.encode(Digest.sha256(body)), date: Self.date)
+            method: "PUT",
+            url: url,
+            headers: headers,
+            payloadHash: HexEncoding.encode(Digest.sha256(body)),
+            date: Self.date
+        )
         #expect(fromBody.authorization == fromHash.authorization)
         #expect(fromData.authorization == fromHash.authorization)
         let unsigned = try Self.signer.sign(
-            method: "PUT", url: url, headers: headers, payloadHash: "UNSIGNED-PAYLOAD", date: Self.date)
+            method: "PUT",
+            url: url,
+            headers: headers,
+            payloadHash: "UNSIGNED-PAYLOAD",
+            date: Self.date
+        )
         #expect(unsigned.canonicalRequest.hasSuffix("\nUNSIGNED-PAYLOAD"))
     }
 
@@ -119,7 +146,19 @@ struct SigV4BytePathTests {
         let keyStorage = key.isEmpty ? [UInt8(0)] : key
         let messageBytes = Array(message.utf8)
         let result = EVP_Q_mac(
-            nil, "HMAC", nil, "SHA256", nil, keyStorage, key.count, messageBytes, messageBytes.count, &tag, tag.count, &length)
+            nil,
+            "HMAC",
+            nil,
+            "SHA256",
+            nil,
+            keyStorage,
+            key.count,
+            messageBytes,
+            messageBytes.count,
+            &tag,
+            tag.count,
+            &length
+        )
         #expect(result != nil && length == 32)
         return tag
     }

@@ -25,15 +25,28 @@ struct SigV4PreparedRequestTests {
             for method in ["POST", "get", "Pätch"] {
                 for signToken in [true, false] {
                     let prepared = try AWSSigV4PreparedRequest(
-                        signer: Self.signer, method: method, url: url, headers: headers, signSecurityToken: signToken)
+                        signer: Self.signer,
+                        method: method,
+                        url: url,
+                        headers: headers,
+                        signSecurityToken: signToken
+                    )
                     // One preparation, several bodies: nothing of one signature leaks into the next.
                     for body in ["", "{\"n\":1}", String(repeating: "x", count: 300)] {
                         let bytes = Array(body.utf8)
                         let plain = try Self.signer.sign(
-                            method: method, url: url, headers: headers, body: bytes, date: Self.date,
-                            signSecurityToken: signToken)
+                            method: method,
+                            url: url,
+                            headers: headers,
+                            body: bytes,
+                            date: Self.date,
+                            signSecurityToken: signToken
+                        )
                         Self.expectSame(
-                            prepared.sign(body: bytes, date: Self.date), plain, "\(method) \(url) \(headers) \(body.count)")
+                            prepared.sign(body: bytes, date: Self.date),
+                            plain,
+                            "\(method) \(url) \(headers) \(body.count)"
+                        )
                     }
                 }
             }
@@ -75,7 +88,13 @@ struct SigV4PreparedRequestTests {
         let url = "https://ecs.us-east-1.amazonaws.com/"
         let prepared = try AWSSigV4PreparedRequest(signer: Self.signer, method: "POST", url: url, headers: [])
         let expected = try (0..<4).map { day in
-            try Self.signer.sign(method: "POST", url: url, headers: [], body: [UInt8](), date: Date(timeIntervalSince1970: 1_767_312_000 + Double(day) * 86_400)).authorization
+            try Self.signer.sign(
+                method: "POST",
+                url: url,
+                headers: [],
+                body: [UInt8](),
+                date: Date(timeIntervalSince1970: 1_767_312_000 + Double(day) * 86_400)
+            ).authorization
         }
         let mismatches = await withTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
@@ -104,7 +123,11 @@ struct SigV4PreparedRequestTests {
     @Test("descriptions and dumps show the method and URL, never the secret or token")
     func redaction() throws {
         let prepared = try AWSSigV4PreparedRequest(
-            signer: Self.signer, method: "POST", url: "https://ecs.us-east-1.amazonaws.com/", headers: [])
+            signer: Self.signer,
+            method: "POST",
+            url: "https://ecs.us-east-1.amazonaws.com/",
+            headers: []
+        )
         var dumped = ""
         dump(prepared, to: &dumped)
         for text in [prepared.description, String(reflecting: prepared), dumped, "\(prepared)"] {

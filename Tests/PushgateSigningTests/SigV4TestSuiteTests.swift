@@ -8,7 +8,9 @@ import Testing
 struct SigV4TestSuiteTests {
     static let suiteRoot = Fixtures.url("sigv4-testsuite")
     static let credentials = AWSCredentials(
-        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        accessKeyID: "AKIDEXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    )
     static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
 
     /// Every folder holding `<folder name>.req`, nested ones included, as paths relative to the suite.
@@ -56,10 +58,20 @@ struct SigV4TestSuiteTests {
         let url = "https://\(host)\(request.target)"
         let body = Array(request.body.utf8)
         let plain = try signer.sign(
-            method: request.method, url: url, headers: request.headers, body: body, date: Self.date,
-            signSecurityToken: signToken)
+            method: request.method,
+            url: url,
+            headers: request.headers,
+            body: body,
+            date: Self.date,
+            signSecurityToken: signToken
+        )
         let prepared = try AWSSigV4PreparedRequest(
-            signer: signer, method: request.method, url: url, headers: request.headers, signSecurityToken: signToken)
+            signer: signer,
+            method: request.method,
+            url: url,
+            headers: request.headers,
+            signSecurityToken: signToken
+        )
         for signed in [plain, prepared.sign(body: body, date: Self.date)] {
             #expect(signed.canonicalRequest == creq)
             #expect(signed.stringToSign == (try read("sts")))

@@ -7,8 +7,10 @@ import Testing
 @Suite("SigV4 signing-key cache")
 struct SigningKeyCacheTests {
     static let credentials = AWSCredentials(
-        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        sessionToken: "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN")
+        accessKeyID: "AKIDEXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        sessionToken: "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN"
+    )
     static let headers: [(name: String, value: String)] = [
         ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.RunTask"),
     ]
@@ -25,7 +27,12 @@ struct SigningKeyCacheTests {
 
     func sign(_ signer: AWSSigV4Signer, at date: Date) throws -> AWSSignedRequest {
         try signer.sign(
-            method: "POST", url: "https://ecs.us-east-1.amazonaws.com/", headers: Self.headers, body: Self.body, date: date)
+            method: "POST",
+            url: "https://ecs.us-east-1.amazonaws.com/",
+            headers: Self.headers,
+            body: Self.body,
+            date: date
+        )
     }
 
     @Test("a cached key signs exactly as a freshly derived one, first use and reuse alike")
@@ -39,7 +46,11 @@ struct SigningKeyCacheTests {
         #expect(second.authorization == first.authorization)
         // A signer with its own empty cache agrees too.
         let fresh = AWSSigV4Signer(
-            credentials: Self.credentials, service: "ecs", region: "us-east-1", keyCache: AWSSigningKeyCache())
+            credentials: Self.credentials,
+            service: "ecs",
+            region: "us-east-1",
+            keyCache: AWSSigningKeyCache()
+        )
         #expect(try sign(fresh, at: Self.day1).authorization == first.authorization)
     }
 
@@ -100,17 +111,24 @@ struct SigningKeyCacheTests {
         let signer = AWSSigV4Signer(credentials: Self.credentials, service: "ecs", region: "us-east-1", keyCache: cache)
         let expected = try [Self.day1, Self.day2].map { date in
             try AWSSigV4Signer(
-                credentials: Self.credentials, service: "ecs", region: "us-east-1", keyCache: AWSSigningKeyCache()
+                credentials: Self.credentials,
+                service: "ecs",
+                region: "us-east-1",
+                keyCache: AWSSigningKeyCache()
             ).sign(method: "POST", url: "https://ecs.us-east-1.amazonaws.com/", headers: Self.headers, body: Self.body, date: date)
-            .authorization
+                .authorization
         }
         let results = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<64 {
                 group.addTask {
                     let date = index % 2 == 0 ? Self.day1 : Self.day2
                     let signed = try signer.sign(
-                        method: "POST", url: "https://ecs.us-east-1.amazonaws.com/", headers: Self.headers, body: Self.body,
-                        date: date)
+                        method: "POST",
+                        url: "https://ecs.us-east-1.amazonaws.com/",
+                        headers: Self.headers,
+                        body: Self.body,
+                        date: date
+                    )
                     return signed.authorization == expected[index % 2]
                 }
             }

@@ -5,7 +5,14 @@ import Testing
 /// A deliberately simple model of the policy, independent of ``SelectionPolicy``: repeatedly take the
 /// eligible run with the smallest (queue priority, scheduled time, id) until none is left or the limit is hit.
 enum ReferenceModel {
-    static func expectedClaims(pool: WorkPool, queues: [WorkQueue], deployments: [Deployment], runs: [FlowRun], now: Date, limit: Int)
+    static func expectedClaims(
+        pool: WorkPool,
+        queues: [WorkQueue],
+        deployments: [Deployment],
+        runs: [FlowRun],
+        now: Date,
+        limit: Int
+    )
         -> [String]
     {
         if pool.isPaused { return [] }
@@ -76,8 +83,12 @@ enum ReferenceModel {
                     let limit = Int.random(in: 1...5, using: &rng)
                     let before = try await snapshot(f)
                     let expected = ReferenceModel.expectedClaims(
-                        pool: before.pool, queues: before.queues, deployments: before.deployments, runs: before.runs,
-                        now: f.now, limit: limit
+                        pool: before.pool,
+                        queues: before.queues,
+                        deployments: before.deployments,
+                        runs: before.runs,
+                        now: f.now,
+                        limit: limit
                     )
                     let claimed = try await f.claim("p", limit: limit)
                     #expect(claimed.map(\.id) == expected, "seed \(seed) step \(step)")

@@ -15,7 +15,9 @@ enum ConcurrentClaimScenario {
     /// hi, limit 3), `b` and `c` (on lo, c limited to 2), and `runs` due runs spread over a, b, c.
     static func seed(_ store: any Store, runs: Int, now: Date) async throws {
         _ = try await store.createPool(
-            WorkPoolSpec(name: "p", type: "ecs:push", baseJobTemplate: StoreFixture.template, concurrencyLimit: 12), now: now)
+            WorkPoolSpec(name: "p", type: "ecs:push", baseJobTemplate: StoreFixture.template, concurrencyLimit: 12),
+            now: now
+        )
         _ = try await store.createQueue(pool: "p", WorkQueueSpec(name: "hi", priority: 1, concurrencyLimit: 4), now: now)
         _ = try await store.createQueue(pool: "p", WorkQueueSpec(name: "lo", priority: 2, concurrencyLimit: 10), now: now)
         _ = try await store.createDeployment(DeploymentSpec(name: "a", poolName: "p", queueName: "hi", concurrencyLimit: 3), now: now)

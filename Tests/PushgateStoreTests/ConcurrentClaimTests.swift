@@ -22,4 +22,3 @@ import Testing
         }
     }
 }
-

@@ -10,7 +10,10 @@ import Testing
         try await f.queue("p", "fast", priority: 1)
         try await f.deployment("d", pool: "p", limit: 2)
         let updated = try await f.store.updateDeployment(
-            named: "d", DeploymentUpdate(queueName: "fast", jobVariables: .some(#"{"image": "x"}"#), concurrencyLimit: .some(nil)), now: f.now)
+            named: "d",
+            DeploymentUpdate(queueName: "fast", jobVariables: .some(#"{"image": "x"}"#), concurrencyLimit: .some(nil)),
+            now: f.now
+        )
         #expect(updated.queueName == "fast" && updated.concurrencyLimit == nil && updated.jobVariables == #"{"image":"x"}"#)
         // New runs go to the new queue.
         let id = try await f.run("d")
@@ -18,8 +21,12 @@ import Testing
         // Clearing variables; an unknown queue or a bad limit changes nothing.
         #expect(try await f.store.updateDeployment(named: "d", DeploymentUpdate(jobVariables: .some(nil)), now: f.now).jobVariables == nil)
         await #expect(throws: StoreError.self) { try await f.store.updateDeployment(named: "d", DeploymentUpdate(queueName: "nope"), now: f.now) }
-        await #expect(throws: StoreError.self) { try await f.store.updateDeployment(named: "d", DeploymentUpdate(concurrencyLimit: .some(-1)), now: f.now) }
-        await #expect(throws: StoreError.self) { try await f.store.updateDeployment(named: "d", DeploymentUpdate(jobVariables: .some("[1]")), now: f.now) }
+        await #expect(throws: StoreError.self) {
+            try await f.store.updateDeployment(named: "d", DeploymentUpdate(concurrencyLimit: .some(-1)), now: f.now)
+        }
+        await #expect(throws: StoreError.self) {
+            try await f.store.updateDeployment(named: "d", DeploymentUpdate(jobVariables: .some("[1]")), now: f.now)
+        }
         #expect(try await f.store.deployment(named: "d").queueName == "fast")
     }
 

@@ -13,18 +13,22 @@ import Testing
         try await f.deployment("d-default", pool: "p")
         for offset in [-3.0, -2, -1] { try await f.run("d-fast", at: offset) }
         for offset in [0.0, 600] { try await f.run("d-default", at: offset) }
-        #expect(Set(try await f.store.nonTerminalRunCounts()) == [
-            RunCount(poolName: "p", queueName: "fast", state: .scheduled, count: 3),
-            RunCount(poolName: "p", queueName: "default", state: .scheduled, count: 2),
-        ])
+        #expect(
+            Set(try await f.store.nonTerminalRunCounts()) == [
+                RunCount(poolName: "p", queueName: "fast", state: .scheduled, count: 3),
+                RunCount(poolName: "p", queueName: "default", state: .scheduled, count: 2),
+            ]
+        )
         // The fast queue goes first: a claim of 2 takes two of its runs, and one of them completes.
         let claimed = try await f.claim("p", limit: 2)
         #expect(claimed.allSatisfy { $0.queueName == "fast" })
         try await f.complete(claimed[0].id)
-        #expect(Set(try await f.store.nonTerminalRunCounts()) == [
-            RunCount(poolName: "p", queueName: "fast", state: .scheduled, count: 1),
-            RunCount(poolName: "p", queueName: "fast", state: .pending, count: 1),
-            RunCount(poolName: "p", queueName: "default", state: .scheduled, count: 2),
-        ])
+        #expect(
+            Set(try await f.store.nonTerminalRunCounts()) == [
+                RunCount(poolName: "p", queueName: "fast", state: .scheduled, count: 1),
+                RunCount(poolName: "p", queueName: "fast", state: .pending, count: 1),
+                RunCount(poolName: "p", queueName: "default", state: .scheduled, count: 2),
+            ]
+        )
     }
 }

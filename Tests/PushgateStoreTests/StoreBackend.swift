@@ -70,7 +70,8 @@ final class TemporaryDirectory: Sendable {
 
 /// A store with a manual clock and shorthands for building pools, queues, deployments and runs.
 struct StoreFixture {
-    static let template = #"{"job_configuration": {"image": "{{ image }}"}, "variables": {"type": "object", "properties": {"image": {"type": "string"}}}}"#
+    static let template =
+        #"{"job_configuration": {"image": "{{ image }}"}, "variables": {"type": "object", "properties": {"image": {"type": "string"}}}}"#
 
     let directory: TemporaryDirectory
     let store: any Store

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
 import PushgateEmulators
 import PushgateHTTP
+import PushgateRegistry
 import PushgateServer
 import PushgateStore
 
@@ -30,10 +30,11 @@ enum DemoCommand: CLICommand {
         do {
             parsed = try ParsedArguments(arguments, valueOptions: ["timeout"], flagOptions: ["keep-serving"])
             guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-            timeout = try parsed.option("timeout").map { text in
-                guard let value = Double(text), value > 0 else { throw UsageError("option '--timeout' expects seconds, got '\(text)'") }
-                return value
-            } ?? 90
+            timeout =
+                try parsed.option("timeout").map { text in
+                    guard let value = Double(text), value > 0 else { throw UsageError("option '--timeout' expects seconds, got '\(text)'") }
+                    return value
+                } ?? 90
         } catch {
             context.error("pushgate demo: \(error)")
             return .usage
@@ -48,7 +49,12 @@ enum DemoCommand: CLICommand {
             let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory), ProviderRegistry.emulators)
             defer { suite.stop() }
             let store = try await StoreAccess.open(context)
-            let runs = try await DemoScenario.create(in: store, suite: suite, templates: ServeOptions.defaultTemplatesDirectory(context), context: context)
+            let runs = try await DemoScenario.create(
+                in: store,
+                suite: suite,
+                templates: ServeOptions.defaultTemplatesDirectory(context),
+                context: context
+            )
             context.print("store: \(StoreAccess.databasePath(context))   credentials: \(suite.credentialsPath)")
             let token = UUID().uuidString.lowercased()
             var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)

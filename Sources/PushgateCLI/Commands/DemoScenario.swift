@@ -21,7 +21,16 @@ enum DemoScenario {
             return JSONValue.object(merged).serialized()
         }
         let profile = EmulatorSuite.profile
-        _ = try await store.createPool(WorkPoolSpec(name: "ecs-demo", type: ProviderKind.ecs.rawValue, baseJobTemplate: try template(.ecs), concurrencyLimit: 4, credentialsProfile: profile), now: now)
+        _ = try await store.createPool(
+            WorkPoolSpec(
+                name: "ecs-demo",
+                type: ProviderKind.ecs.rawValue,
+                baseJobTemplate: try template(.ecs),
+                concurrencyLimit: 4,
+                credentialsProfile: profile
+            ),
+            now: now
+        )
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "critical", priority: 1, concurrencyLimit: 1), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "high", priority: 5, concurrencyLimit: 3), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "low", priority: 10), now: now)
@@ -33,13 +42,22 @@ enum DemoScenario {
         ]
         for kind in suite.emulators.map(\.kind) where kind != .ecs {
             let pool = "\(kind.workerType)-demo"
-            _ = try await store.createPool(WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: profile), now: now)
+            _ = try await store.createPool(
+                WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: profile),
+                now: now
+            )
             deployments.append(("\(kind.workerType)-job", pool, nil, kind, ["image": .string("registry.example/\(kind.workerType)-job:1")], 2))
         }
         for deployment in deployments {
             _ = try await store.createDeployment(
-                DeploymentSpec(name: deployment.name, poolName: deployment.pool, queueName: deployment.queue,
-                    jobVariables: variables(deployment.kind, deployment.extra)), now: now)
+                DeploymentSpec(
+                    name: deployment.name,
+                    poolName: deployment.pool,
+                    queueName: deployment.queue,
+                    jobVariables: variables(deployment.kind, deployment.extra)
+                ),
+                now: now
+            )
         }
         var ids: [String] = []
         // Low-priority work first, so the waterfall is visible: critical and high still go first.
@@ -54,7 +72,8 @@ enum DemoScenario {
         ids.append(later.id)
         context.print(
             "created \(suite.emulators.count) pools (ECS with queues critical/1 limit 1, high/5 limit 3, low/10; pool limit 4), "
-                + "\(deployments.count) deployments and \(ids.count) runs")
+                + "\(deployments.count) deployments and \(ids.count) runs"
+        )
         return ids
     }
 

@@ -24,9 +24,11 @@ enum DeploymentCommand: CLICommand {
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         await SubcommandDispatch.run(
-            "deployment", arguments,
+            "deployment",
+            arguments,
             valueOptions: ["pool", "queue", "vars", "concurrency"],
-            flagOptions: ["json"], context: context
+            flagOptions: ["json"],
+            context: context
         ) { sub in
             switch sub {
             case "create": return create
@@ -48,7 +50,10 @@ enum DeploymentCommand: CLICommand {
             let pool = try await store.pool(named: poolName)
             if let variables {
                 try PoolTemplate.validateJobVariables(
-                    pool: pool, deployment: (variables.value, variables.source), run: nil)
+                    pool: pool,
+                    deployment: (variables.value, variables.source),
+                    run: nil
+                )
             }
             let deployment = try await store.createDeployment(
                 DeploymentSpec(
@@ -74,7 +79,10 @@ enum DeploymentCommand: CLICommand {
             let existing = try await store.deployment(named: name)
             if let variables {
                 try PoolTemplate.validateJobVariables(
-                    pool: try await store.pool(named: existing.poolName), deployment: (variables.value, variables.source), run: nil)
+                    pool: try await store.pool(named: existing.poolName),
+                    deployment: (variables.value, variables.source),
+                    run: nil
+                )
                 change.jobVariables = .some(variables.value.serialized())
             }
             let deployment = try await store.updateDeployment(named: name, change, now: Date())
@@ -97,7 +105,8 @@ enum DeploymentCommand: CLICommand {
         return await StoreAccess.withStore(command, context) { store in
             let deployments = try await store.deployments(pool: parsed.option("pool"))
             TableOutput.list(
-                parsed, context,
+                parsed,
+                context,
                 json: deployments.map(ModelJSON.deployment),
                 header: ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
                 rows: deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }

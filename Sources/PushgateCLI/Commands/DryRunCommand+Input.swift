@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
 import PushgateProviders
+import PushgateRegistry
 
 extension DryRunCommand {
     /// What a dry run needs: the submission job as the dispatcher would build it, the provider kind, and
@@ -47,7 +47,8 @@ extension DryRunCommand {
                 }
                 guard let poolRegistration = ProviderRegistry.registration(forPoolType: workPool.type) else {
                     throw InputError(
-                        "pool '\(workPool.name)' has type '\(workPool.type)', which has no provider (supported: \(ProviderRegistry.catalog.supportedTypes))")
+                        "pool '\(workPool.name)' has type '\(workPool.type)', which has no provider (supported: \(ProviderRegistry.catalog.supportedTypes))"
+                    )
                 }
                 registration = poolRegistration
                 template = try BaseJobTemplate(data: Data(workPool.baseJobTemplate.utf8), file: "pool '\(workPool.name)' template")
@@ -98,11 +99,18 @@ extension DryRunCommand {
 
             let rendered = try template.render(
                 deployment: .init(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars"),
-                run: .init(runVariables?.value, name: runVariables?.source ?? "--run-vars"))
+                run: .init(runVariables?.value, name: runVariables?.source ?? "--run-vars")
+            )
             let identity = RunIdentity(runID: runID, deployment: deploymentName, pool: poolName, queue: queueName)
             let job = SubmissionJob(
-                runID: runID, attempt: 1, poolName: poolName, deploymentName: deploymentName, queueName: queueName,
-                configuration: rendered.injecting(identity), now: now)
+                runID: runID,
+                attempt: 1,
+                poolName: poolName,
+                deploymentName: deploymentName,
+                queueName: queueName,
+                configuration: rendered.injecting(identity),
+                now: now
+            )
             return Input(registration: registration, job: job, credentials: credentials, profile: profile)
         }
     }

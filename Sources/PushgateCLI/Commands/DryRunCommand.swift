@@ -45,7 +45,8 @@ enum DryRunCommand: CLICommand {
                 valueOptions: [
                     "template", "type", "credentials", "profile", "deployment-vars", "run-vars", "run-id", "at", "pool", "deployment",
                 ],
-                flagOptions: ["json"])
+                flagOptions: ["json"]
+            )
             if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         } catch {
             context.error("pushgate dry-run: \(error)")
@@ -68,8 +69,14 @@ enum DryRunCommand: CLICommand {
     private static func emit(_ input: Input, parsed: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let http = RefusingHTTPClient()
         let provider = try input.registration.makeProvider(
-            .init(credentials: input.credentials, profile: input.profile, http: http, clock: StoppedClock(time: input.job.now),
-                environment: context.environment))
+            .init(
+                credentials: input.credentials,
+                profile: input.profile,
+                http: http,
+                clock: StoppedClock(time: input.job.now),
+                environment: context.environment
+            )
+        )
         let problems = provider.validate(input.job)
         if !problems.isEmpty {
             for problem in problems { context.print(problem.description) }

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
 import PushgateEmulators
+import PushgateRegistry
 import PushgateServer
 
 /// `pushgate emulate`: the loopback emulators of every registered type that has one, with a credentials
@@ -55,7 +55,8 @@ enum EmulateCommand: CLICommand {
 
     static func parse(_ parsed: ParsedArguments) throws -> EmulatorSuite.Options {
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let directory = parsed.option("dir").map { URL(fileURLWithPath: $0) }
+        let directory =
+            parsed.option("dir").map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-emulate-\(ProcessInfo.processInfo.processIdentifier)")
         var options = EmulatorSuite.Options(directory: directory)
         func seconds(_ name: String, _ fallback: TimeInterval) throws -> TimeInterval {
@@ -65,7 +66,9 @@ enum EmulateCommand: CLICommand {
         }
         options.pacing = .timed(pending: try seconds("pending", 1), running: try seconds("running", 2))
         if let text = parsed.option("failure-rate") {
-            guard let share = Double(text), (0...1).contains(share) else { throw UsageError("option '--failure-rate' expects a share between 0 and 1, got '\(text)'") }
+            guard let share = Double(text), (0...1).contains(share) else {
+                throw UsageError("option '--failure-rate' expects a share between 0 and 1, got '\(text)'")
+            }
             options.faults = FaultConfiguration.mixed(share: share, seed: UInt64(Date().timeIntervalSince1970))
         }
         if let text = parsed.option("ports") {

@@ -33,9 +33,11 @@ enum PoolCommand: CLICommand {
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         await SubcommandDispatch.run(
-            "pool", arguments,
+            "pool",
+            arguments,
             valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
-            flagOptions: ["json", "paused"], context: context
+            flagOptions: ["json", "paused"],
+            context: context
         ) { sub in
             switch sub {
             case "create": return create
@@ -85,7 +87,8 @@ enum PoolCommand: CLICommand {
             var rows: [(WorkPool, WorkQueueStatus)] = []
             for pool in pools { rows.append((pool, ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now))) }
             TableOutput.list(
-                parsed, context,
+                parsed,
+                context,
                 json: rows.map { ModelJSON.pool($0.0, status: $0.1) },
                 header: ["NAME", "TYPE", "STATUS", "CONCURRENCY", "CREDENTIALS"],
                 rows: rows.map { pool, status in
@@ -133,7 +136,12 @@ enum PoolCommand: CLICommand {
         }
     }
 
-    private static func pause(_ parsed: ParsedArguments, _ paused: Bool, _ command: String, _ context: CommandContext) async throws
+    private static func pause(
+        _ parsed: ParsedArguments,
+        _ paused: Bool,
+        _ command: String,
+        _ context: CommandContext
+    ) async throws
         -> ExitCode
     {
         let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]

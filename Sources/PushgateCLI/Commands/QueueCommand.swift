@@ -25,9 +25,11 @@ enum QueueCommand: CLICommand {
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         await SubcommandDispatch.run(
-            "queue", arguments,
+            "queue",
+            arguments,
             valueOptions: ["priority", "concurrency"],
-            flagOptions: ["json", "paused"], context: context
+            flagOptions: ["json", "paused"],
+            context: context
         ) { sub in
             switch sub {
             case "create": return create
@@ -68,7 +70,8 @@ enum QueueCommand: CLICommand {
             let queues = try await store.queues(pool: pool)
             let now = Date()
             TableOutput.list(
-                parsed, context,
+                parsed,
+                context,
                 json: queues.map { ModelJSON.queue($0, now: now) },
                 header: ["PRIORITY", "NAME", "STATUS", "CONCURRENCY", "LAST CONSIDERED"],
                 rows: queues.map { queue in
@@ -123,7 +126,12 @@ enum QueueCommand: CLICommand {
         }
     }
 
-    private static func pause(_ parsed: ParsedArguments, _ paused: Bool, _ command: String, _ context: CommandContext) async throws
+    private static func pause(
+        _ parsed: ParsedArguments,
+        _ paused: Bool,
+        _ command: String,
+        _ context: CommandContext
+    ) async throws
         -> ExitCode
     {
         let values = try SubcommandDispatch.operands(parsed, ["POOL", "NAME"])

@@ -39,7 +39,8 @@ enum RenderCommand: CLICommand {
             let run = try parsed.option("run-vars").map { try JSONArgument.load($0, option: "--run-vars") }
             let rendered = try template.render(
                 deployment: .init(deployment?.value, name: deployment?.source ?? "--deployment-vars"),
-                run: .init(run?.value, name: run?.source ?? "--run-vars"))
+                run: .init(run?.value, name: run?.source ?? "--run-vars")
+            )
             context.print(rendered.serialized(pretty: true))
             return .success
         } catch let error as TemplateError {

@@ -24,12 +24,14 @@ enum RunCommand: CLICommand {
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         await SubcommandDispatch.run(
-            "run", arguments,
+            "run",
+            arguments,
             valueOptions: [
                 "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
                 "claim-batch", "lease",
             ],
-            flagOptions: ["json"], context: context
+            flagOptions: ["json"],
+            context: context
         ) { sub in
             switch sub {
             case "create": return create
@@ -101,7 +103,8 @@ enum RunCommand: CLICommand {
                 FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
             )
             TableOutput.list(
-                parsed, context,
+                parsed,
+                context,
                 json: runs.map(ModelJSON.run),
                 header: ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
                 rows: runs.map { run in

@@ -69,7 +69,8 @@ struct ServeOptions: Sendable {
             self.port = port
         }
         let flagTokens = arguments.options("token")
-        tokens = flagTokens.isEmpty ? (value("token")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : flagTokens
+        tokens =
+            flagTokens.isEmpty ? (value("token")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : flagTokens
         replica = value("replica") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         templatesDirectory = value("templates").map { URL(fileURLWithPath: $0) } ?? ServeOptions.defaultTemplatesDirectory(context)
         pollInterval = try seconds("poll-interval") ?? pollInterval
@@ -87,7 +88,9 @@ struct ServeOptions: Sendable {
             logFormat = format
         }
         if let text = value("log-level") {
-            guard let level = LogRecord.Level(rawValue: text) else { throw UsageError("option '--log-level' expects debug, info, warning or error, got '\(text)'") }
+            guard let level = LogRecord.Level(rawValue: text) else {
+                throw UsageError("option '--log-level' expects debug, info, warning or error, got '\(text)'")
+            }
             logLevel = level
         }
     }

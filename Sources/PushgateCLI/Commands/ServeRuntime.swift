@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
 import PushgateHTTP
 import PushgateProviders
+import PushgateRegistry
 import PushgateServer
 
 /// The wired gateway: store, providers, dispatcher, poller and API, built from ``ServeOptions``. Shared
@@ -12,34 +12,69 @@ struct ServeRuntime: Sendable {
     var api: APIServer?
     var metrics: MetricsRegistry
 
-    static func make(options: ServeOptions, store: any Store, http: CurlHTTPClient, context: CommandContext, withAPI: Bool = true) async throws -> ServeRuntime {
+    static func make(
+        options: ServeOptions,
+        store: any Store,
+        http: CurlHTTPClient,
+        context: CommandContext,
+        withAPI: Bool = true
+    ) async throws -> ServeRuntime {
         let clock = SystemClock()
         let logger = Logger(level: options.logLevel, format: options.logFormat) { line in
             FileHandle.standardError.write(Data(line.utf8))
         }
         let credentials = try options.credentialsPath.map { try CredentialsFile.load(path: $0) }
         let providers = CredentialsProviderDirectory(
-            credentials: credentials, http: http, http2: CurlHTTP2Client(base: http), clock: clock, environment: context.environment)
+            credentials: credentials,
+            http: http,
+            http2: CurlHTTP2Client(base: http),
+            clock: clock,
+            environment: context.environment
+        )
         let pools = PoolContext(store: store)
         let metrics = MetricsRegistry(constantLabels: ["replica": options.replica])
-        let pacing = options.rate.map { PacingConfiguration.uniform(perSecond: $0, burst: max(1, $0)) } ?? PacingConfiguration(catalog: ProviderRegistry.catalog)
+        let pacing =
+            options.rate.map { PacingConfiguration.uniform(perSecond: $0, burst: max(1, $0)) }
+            ?? PacingConfiguration(catalog: ProviderRegistry.catalog)
         var dispatcherConfiguration = DispatcherConfiguration(owner: options.replica)
         dispatcherConfiguration.interval = options.claimInterval
         dispatcherConfiguration.leaseDuration = options.lease
-        let dispatcher = Dispatcher(store: store, providers: providers, pacer: Pacer(configuration: pacing, clock: clock),
-            configuration: dispatcherConfiguration, clock: clock, metrics: metrics, logger: logger, pools: pools)
+        let dispatcher = Dispatcher(
+            store: store,
+            providers: providers,
+            pacer: Pacer(configuration: pacing, clock: clock),
+            configuration: dispatcherConfiguration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger,
+            pools: pools
+        )
         var pollerConfiguration = PollerConfiguration()
         pollerConfiguration.interval = options.pollInterval
         pollerConfiguration.startTimeout = options.startTimeout
         pollerConfiguration.maxRunTime = options.maxRunTime
         let poller = Poller(
-            store: store, providers: providers, configuration: pollerConfiguration, clock: clock, metrics: metrics, logger: logger, pools: pools)
+            store: store,
+            providers: providers,
+            configuration: pollerConfiguration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger,
+            pools: pools
+        )
         var gateway = Gateway(dispatcher: dispatcher, poller: poller, logger: logger)
         gateway.shutdownGrace = options.shutdownGrace
         var api: APIServer?
         if withAPI {
             let window = max(30, 10 * max(options.pollInterval, options.claimInterval))
-            let router = APIRouter(store: store, providers: providers, catalog: ProviderRegistry.catalog, clock: clock, metrics: metrics, templatesDirectory: options.templatesDirectory) {
+            let router = APIRouter(
+                store: store,
+                providers: providers,
+                catalog: ProviderRegistry.catalog,
+                clock: clock,
+                metrics: metrics,
+                templatesDirectory: options.templatesDirectory
+            ) {
                 let now = clock.now()
                 return dispatcher.heartbeat.isAlive(now: now, window: window) && poller.heartbeat.isAlive(now: now, window: window)
             }

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
-import PushgateRegistry
 import PushgateProviders
+import PushgateRegistry
 import PushgateServer
 import Synchronization
 
@@ -17,7 +17,10 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
     private let cache = Mutex<[String: any Provider]>([:])
 
     package init(
-        credentials: CredentialsFile?, http: any HTTPClient, http2: any HTTPClient, clock: any WallClock,
+        credentials: CredentialsFile?,
+        http: any HTTPClient,
+        http2: any HTTPClient,
+        clock: any WallClock,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.credentials = credentials
@@ -42,7 +45,8 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
         }
         let client = registration.type.transport == .http2 ? http2 : http
         let provider = try registration.makeProvider(
-            .init(credentials: credentials, profile: profile, http: client, clock: clock, environment: environment))
+            .init(credentials: credentials, profile: profile, http: client, clock: clock, environment: environment)
+        )
         cache.withLock { $0[key] = provider }
         return provider
     }

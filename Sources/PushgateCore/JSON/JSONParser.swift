@@ -48,8 +48,11 @@ package struct JSONParser {
     package static func parse(_ data: Data, limits: JSONParserLimits = .default) throws(JSONParseError) -> JSONValue {
         if data.count > limits.maxBytes {
             throw JSONParseError(
-                code: .tooLarge, message: "input of \(data.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
-                line: 1, column: 1)
+                code: .tooLarge,
+                message: "input of \(data.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
+                line: 1,
+                column: 1
+            )
         }
         let result = data.withUnsafeBytes { raw in
             Result { () throws(JSONParseError) in try parse(bytes: raw.bindMemory(to: UInt8.self), limits: limits) }
@@ -126,9 +129,15 @@ package struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected \(describeCurrent()), expected a value")
         }

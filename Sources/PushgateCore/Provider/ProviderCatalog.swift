@@ -7,9 +7,12 @@ package struct ProviderCatalog: Sendable {
     /// - Precondition: no kind is registered twice.
     package init(_ types: [ProviderType]) {
         self.types = types
-        byKind = Dictionary(types.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in
-            preconditionFailure("provider type '\(first.kind)' registered twice")
-        })
+        byKind = Dictionary(
+            types.map { ($0.kind, $0) },
+            uniquingKeysWith: { first, _ in
+                preconditionFailure("provider type '\(first.kind)' registered twice")
+            }
+        )
     }
 
     /// The type of a pool: its push type (`ecs:push`) or the worker type it derives from (`ecs`).

@@ -23,8 +23,12 @@ package struct ProviderType: Sendable {
     package var transport: Transport
 
     package init(
-        kind: ProviderKind, summary: String, credentialsProfileKind: String, requiredConfigurationKeys: [String],
-        pacing: PacingRate, transport: Transport = .http
+        kind: ProviderKind,
+        summary: String,
+        credentialsProfileKind: String,
+        requiredConfigurationKeys: [String],
+        pacing: PacingRate,
+        transport: Transport = .http
     ) {
         self.kind = kind
         self.summary = summary

@@ -16,8 +16,14 @@ package struct SubmissionJob: Sendable, Hashable {
     package var now: Date
 
     package init(
-        runID: String, attempt: Int, poolName: String, deploymentName: String, queueName: String,
-        idempotencyKey: String? = nil, configuration: JSONValue, now: Date
+        runID: String,
+        attempt: Int,
+        poolName: String,
+        deploymentName: String,
+        queueName: String,
+        idempotencyKey: String? = nil,
+        configuration: JSONValue,
+        now: Date
     ) {
         self.runID = runID
         self.attempt = attempt

@@ -12,14 +12,28 @@ package enum SubmissionPlan {
 
     /// As above with an already parsed template (the dispatcher caches one per pool).
     package static func job(
-        run: FlowRun, template: BaseJobTemplate, pool: WorkPool, deployment: Deployment, now: Date
+        run: FlowRun,
+        template: BaseJobTemplate,
+        pool: WorkPool,
+        deployment: Deployment,
+        now: Date
     ) throws(TemplateError) -> SubmissionJob {
         let rendered = try template.render(
-            deploymentJSON: deployment.jobVariables, deploymentName: "deployment '\(deployment.name)' job_variables",
-            runJSON: run.jobVariables, runName: "run \(run.id) job_variables")
+            deploymentJSON: deployment.jobVariables,
+            deploymentName: "deployment '\(deployment.name)' job_variables",
+            runJSON: run.jobVariables,
+            runName: "run \(run.id) job_variables"
+        )
         let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
         return SubmissionJob(
-            runID: run.id, attempt: run.attempt, poolName: pool.name, deploymentName: deployment.name,
-            queueName: run.queueName, idempotencyKey: run.submissionKey, configuration: rendered.injecting(identity), now: now)
+            runID: run.id,
+            attempt: run.attempt,
+            poolName: pool.name,
+            deploymentName: deployment.name,
+            queueName: run.queueName,
+            idempotencyKey: run.submissionKey,
+            configuration: rendered.injecting(identity),
+            now: now
+        )
     }
 }

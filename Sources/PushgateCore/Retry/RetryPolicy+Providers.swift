@@ -26,7 +26,9 @@ extension RetryPolicy {
                 "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
                 "LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
             ],
-            unauthenticatedStatuses: []))
+            unauthenticatedStatuses: []
+        )
+    )
 
     /// ECS uses the AWS rules.
     package static let ecs = aws
@@ -44,7 +46,9 @@ extension RetryPolicy {
             transientStatuses: [408, 500, 502, 503, 504],
             throttlingStatuses: [429],
             transientErrorCodes: ["UNAVAILABLE", "INTERNAL", "internal_failure", "server_error", "temporarily_unavailable"],
-            throttlingErrorCodes: ["RESOURCE_EXHAUSTED", "rateLimitExceeded"]))
+            throttlingErrorCodes: ["RESOURCE_EXHAUSTED", "rateLimitExceeded"]
+        )
+    )
 
     /// Cloud Run v2 uses the Google rules.
     package static let cloudRun = google
@@ -64,7 +68,9 @@ extension RetryPolicy {
             throttlingStatuses: [429],
             transientStatusesFrom: 506,
             retryAnyStatusWithRetryAfter: true,
-            postAndPatchRetryableStatuses: [500, 503, 504]))
+            postAndPatchRetryableStatuses: [500, 503, 504]
+        )
+    )
 
     /// Modal (modal-go `retryInterceptor`): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, INTERNAL and
     /// UNKNOWN; RESOURCE_EXHAUSTED backs off as throttling; 4 calls, 100 ms → 1 s, ×2.
@@ -82,5 +88,7 @@ extension RetryPolicy {
                 GRPCStatusCode.deadlineExceeded, GRPCStatusCode.unavailable, GRPCStatusCode.cancelled,
                 GRPCStatusCode.internalError, GRPCStatusCode.unknown,
             ],
-            throttlingGRPCCodes: [GRPCStatusCode.resourceExhausted]))
+            throttlingGRPCCodes: [GRPCStatusCode.resourceExhausted]
+        )
+    )
 }

@@ -85,6 +85,12 @@ package protocol Store: Sendable {
     /// Takes over Pending or Cancelling runs of the pool whose lease expired before `now` (their owner died):
     /// the attempt and submission key stay the same, so the new owner looks the key up at the provider
     /// before sending anything again.
-    func reclaimExpiredLeases(pool: String, owner: String, leaseDuration: TimeInterval, now: Date, limit: Int)
+    func reclaimExpiredLeases(
+        pool: String,
+        owner: String,
+        leaseDuration: TimeInterval,
+        now: Date,
+        limit: Int
+    )
         async throws -> [FlowRun]
 }

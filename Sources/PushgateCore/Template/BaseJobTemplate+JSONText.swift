@@ -6,7 +6,11 @@ extension BaseJobTemplate {
     /// ``mergeJSON(deployment:run:validate:)``); otherwise it is parsed and goes through
     /// ``render(deployment:run:requireAll:)``, which reports the problems. Both give the same result.
     package func render(
-        deploymentJSON: String?, deploymentName: String, runJSON: String?, runName: String, requireAll: Bool = true
+        deploymentJSON: String?,
+        deploymentName: String,
+        runJSON: String?,
+        runName: String,
+        requireAll: Bool = true
     ) throws(TemplateError) -> JSONValue {
         if let values = mergeJSON(deployment: deploymentJSON, run: runJSON, validate: true) {
             if !requireAll || slots.mustHaveValue.allSatisfy({ values[$0] != nil }) { return render(slots: values) }
@@ -23,7 +27,8 @@ extension BaseJobTemplate {
         if let values = mergeJSON(deployment: deploymentJSON, run: runJSON, validate: false) { return render(slots: values) }
         return renderWithoutValidation(
             deployment: try BaseJobTemplate.parseVariables(deploymentJSON, source: "deployment job_variables"),
-            run: try BaseJobTemplate.parseVariables(runJSON, source: "run job_variables"))
+            run: try BaseJobTemplate.parseVariables(runJSON, source: "run job_variables")
+        )
     }
 
     /// Job variables text as a value (nil for nil or empty text); malformed text is a problem of `source`.

@@ -4,8 +4,11 @@ extension BaseJobTemplate {
         let configuration = jobConfiguration.objectValue ?? [:]
         return type.requiredConfigurationKeys.filter { configuration[$0] == nil }.map { key in
             TemplateProblem(
-                .providerRequirement, file: file, path: .root / "job_configuration",
-                "\(type.kind.rawValue) needs 'job_configuration.\(key)', which is missing")
+                .providerRequirement,
+                file: file,
+                path: .root / "job_configuration",
+                "\(type.kind.rawValue) needs 'job_configuration.\(key)', which is missing"
+            )
         }
     }
 }

@@ -14,7 +14,8 @@ extension BaseJobTemplate {
         JobVariableMerge.merge(
             defaults: JobVariableMerge.defaults(of: variables),
             deployment: deployment?.objectValue ?? [:],
-            run: run?.objectValue ?? [:])
+            run: run?.objectValue ?? [:]
+        )
     }
 
     /// Problems with a deployment's and a run's job variables: each must be an object; deployment values
@@ -23,7 +24,9 @@ extension BaseJobTemplate {
     /// supplied the offending variable. Block and Prefect-variable placeholders in values are refused:
     /// pushgate has nothing to resolve them with.
     package func validateJobVariables(
-        deployment: VariableSource, run: VariableSource, requireAll: Bool
+        deployment: VariableSource,
+        run: VariableSource,
+        requireAll: Bool
     ) -> [TemplateProblem] {
         if mergeAndCheck(deployment: deployment, run: run, requireAll: requireAll) != nil { return [] }
         return mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
@@ -78,13 +81,17 @@ extension BaseJobTemplate {
     /// The merged variables (nil when a layer is not an object) and every problem with them; one merge
     /// serves both the validation and the render.
     private func mergeAndValidate(
-        deployment: VariableSource, run: VariableSource, requireAll: Bool
+        deployment: VariableSource,
+        run: VariableSource,
+        requireAll: Bool
     ) -> (merged: [String: JSONValue]?, problems: [TemplateProblem]) {
         var problems: [TemplateProblem] = []
         for source in [deployment, run] {
             guard let values = source.values else { continue }
             guard values.objectValue != nil else {
-                problems.append(TemplateProblem(.invalidValue, file: source.name, path: .root, "job variables must be a JSON object, got \(values.typeName)"))
+                problems.append(
+                    TemplateProblem(.invalidValue, file: source.name, path: .root, "job variables must be a JSON object, got \(values.typeName)")
+                )
                 continue
             }
             problems += BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name)
@@ -97,7 +104,11 @@ extension BaseJobTemplate {
         let runValues = JobVariableMerge.expandDottedKeys(run.values?.objectValue ?? [:])
         if !deploymentValues.isEmpty {
             let withDeployment = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: [:])
-            problems += variables.validateVariables(withDeployment.filter { deploymentValues[$0.key] != nil }, requireAll: false, file: deployment.name)
+            problems += variables.validateVariables(
+                withDeployment.filter { deploymentValues[$0.key] != nil },
+                requireAll: false,
+                file: deployment.name
+            )
         }
         let merged = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: runValues)
         if requireAll { problems += variables.missingRequired(in: merged, file: run.name) }
@@ -135,8 +146,14 @@ extension BaseJobTemplate {
             switch value {
             case .string(let text):
                 for placeholder in Placeholder.scan(text) where placeholder.kind == .blockDocument || placeholder.kind == .variable {
-                    problems.append(TemplateProblem(.forbiddenPlaceholder, file: file, path: path,
-                        "'\(placeholder.fullMatch)' cannot be resolved: pushgate has no Prefect block or variable store"))
+                    problems.append(
+                        TemplateProblem(
+                            .forbiddenPlaceholder,
+                            file: file,
+                            path: path,
+                            "'\(placeholder.fullMatch)' cannot be resolved: pushgate has no Prefect block or variable store"
+                        )
+                    )
                 }
             case .array(let items): for (i, item) in items.enumerated() { visit(item, path.appending(index: i)) }
             case .object(let members): for key in members.keys.sorted() { visit(members[key]!, path / key) }

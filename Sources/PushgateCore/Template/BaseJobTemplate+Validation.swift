@@ -49,19 +49,44 @@ extension BaseJobTemplate {
                 let place = isKey ? "in the key \(JSONValue.string(text).serialized())" : ""
                 switch placeholder.kind {
                 case .environment:
-                    problems.append(TemplateProblem(.forbiddenPlaceholder, file: file, path: path,
-                        "environment placeholder '\(placeholder.fullMatch)' \(place)is not allowed: pushgate never reads its own environment; declare a variable instead".replacingOccurrences(of: "  ", with: " ")))
+                    problems.append(
+                        TemplateProblem(
+                            .forbiddenPlaceholder,
+                            file: file,
+                            path: path,
+                            "environment placeholder '\(placeholder.fullMatch)' \(place)is not allowed: pushgate never reads its own environment; declare a variable instead"
+                                .replacingOccurrences(of: "  ", with: " ")
+                        )
+                    )
                 case .blockDocument:
-                    problems.append(TemplateProblem(.forbiddenPlaceholder, file: file, path: path,
-                        "block placeholder '\(placeholder.fullMatch)' is not supported: pushgate has no block store; credentials come from the pool's credentials profile"))
+                    problems.append(
+                        TemplateProblem(
+                            .forbiddenPlaceholder,
+                            file: file,
+                            path: path,
+                            "block placeholder '\(placeholder.fullMatch)' is not supported: pushgate has no block store; credentials come from the pool's credentials profile"
+                        )
+                    )
                 case .variable:
-                    problems.append(TemplateProblem(.forbiddenPlaceholder, file: file, path: path,
-                        "Prefect variable placeholder '\(placeholder.fullMatch)' is not supported: pushgate has no variable store; declare a job variable instead"))
+                    problems.append(
+                        TemplateProblem(
+                            .forbiddenPlaceholder,
+                            file: file,
+                            path: path,
+                            "Prefect variable placeholder '\(placeholder.fullMatch)' is not supported: pushgate has no variable store; declare a job variable instead"
+                        )
+                    )
                 case .standard:
                     let root = ValuePath(placeholder.name).root
                     if schema.properties[root] == nil {
-                        problems.append(TemplateProblem(.undeclaredPlaceholder, file: file, path: path,
-                            "placeholder '\(placeholder.fullMatch)' \(isKey ? place + " " : "")uses undeclared variable '\(root)': declare it in variables.properties"))
+                        problems.append(
+                            TemplateProblem(
+                                .undeclaredPlaceholder,
+                                file: file,
+                                path: path,
+                                "placeholder '\(placeholder.fullMatch)' \(isKey ? place + " " : "")uses undeclared variable '\(root)': declare it in variables.properties"
+                            )
+                        )
                     }
                 }
             }
@@ -99,7 +124,9 @@ extension BaseJobTemplate {
             if let names = required.arrayValue {
                 for (i, name) in names.enumerated() {
                     if let text = name.stringValue {
-                        if schema.properties[text] == nil { bad((base / "required").appending(index: i), "required variable '\(text)' is not declared in properties") }
+                        if schema.properties[text] == nil {
+                            bad((base / "required").appending(index: i), "required variable '\(text)' is not declared in properties")
+                        }
                     } else {
                         bad((base / "required").appending(index: i), "expected a variable name, got \(name.typeName)")
                     }
@@ -136,7 +163,9 @@ extension BaseJobTemplate {
             if let options = object["enum"], options.arrayValue == nil { bad(path / "enum", "expected an array, got \(options.typeName)") }
             if let pattern = object["pattern"] {
                 if let text = pattern.stringValue {
-                    if (try? NSRegularExpression(pattern: text)) == nil { bad(path / "pattern", "invalid regular expression \(pattern.serialized())") }
+                    if (try? NSRegularExpression(pattern: text)) == nil {
+                        bad(path / "pattern", "invalid regular expression \(pattern.serialized())")
+                    }
                 } else {
                     bad(path / "pattern", "expected a string, got \(pattern.typeName)")
                 }

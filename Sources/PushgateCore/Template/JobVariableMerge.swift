@@ -53,7 +53,9 @@ package enum JobVariableMerge {
     /// Merges the three levels. An object `env` merges key by key; any other `env` (such as an explicit
     /// null) replaces what is below it, like every other variable.
     package static func merge(
-        defaults: [String: JSONValue], deployment: [String: JSONValue], run: [String: JSONValue]
+        defaults: [String: JSONValue],
+        deployment: [String: JSONValue],
+        run: [String: JSONValue]
     ) -> [String: JSONValue] {
         var merged = defaults
         for level in [expandDottedKeys(deployment), expandDottedKeys(run)] {

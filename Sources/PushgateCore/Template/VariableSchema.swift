@@ -66,7 +66,10 @@ package struct VariableSchema: Sendable {
     /// deployment variables are checked without it, as Prefect's server does. A non-required variable
     /// accepts `null` (Prefect rewrites typed optional properties to `anyOf: [T, null]`).
     package func validateVariables(
-        _ values: [String: JSONValue], requireAll: Bool, file: String, at base: JSONPath = .root
+        _ values: [String: JSONValue],
+        requireAll: Bool,
+        file: String,
+        at base: JSONPath = .root
     ) -> [TemplateProblem] {
         var problems = requireAll ? missingRequired(in: values, file: file, at: base) : []
         for name in values.keys.sorted() {
@@ -93,8 +96,12 @@ package struct VariableSchema: Sendable {
 
     /// Validates one value against one schema node, appending a problem per violation.
     func validate(
-        _ value: JSONValue, against node: SchemaNode, at path: JSONPath, file: String,
-        problems: inout [TemplateProblem], depth: Int
+        _ value: JSONValue,
+        against node: SchemaNode,
+        at path: JSONPath,
+        file: String,
+        problems: inout [TemplateProblem],
+        depth: Int
     ) {
         guard depth < VariableSchema.maxReferenceDepth else { return }
         if let constant = node.constant {

@@ -110,7 +110,9 @@ extension CloudRunEmulator {
             return invalid("job_id: Field is required.")
         }
         guard CloudRunJobBodyCheck.isValidJobID(jobID) else {
-            return invalid("Invalid job_id \"\(jobID)\": must use lowercase letters, digits and '-', start with a letter, not end with '-', at most 63 characters.")
+            return invalid(
+                "Invalid job_id \"\(jobID)\": must use lowercase letters, digits and '-', start with a letter, not end with '-', at most 63 characters."
+            )
         }
         guard request.headers["Content-Type"]?.hasPrefix("application/json") == true else {
             return invalid("Invalid JSON payload received. Content-Type must be application/json.")
@@ -158,8 +160,11 @@ extension CloudRunEmulator {
             let words = ((container["command"]?.arrayValue ?? []) + (container["args"]?.arrayValue ?? [])).compactMap(\.stringValue)
             let executionName = "\(jobName)/executions/\(job.id)-\(state.nextSuffix())"
             state.executions[executionName] = CloudRunEmulatorState.Execution(
-                name: executionName, jobName: jobName, createTime: now,
-                outcome: WorkloadOutcome.decide(image: container["image"]?.stringValue ?? "", command: words))
+                name: executionName,
+                jobName: jobName,
+                createTime: now,
+                outcome: WorkloadOutcome.decide(image: container["image"]?.stringValue ?? "", command: words)
+            )
             job.executions.append(executionName)
             state.jobs[jobName] = job
             state.statistics.executionsStarted += 1

@@ -14,7 +14,13 @@ extension EmulatorRegistration {
         server.port = context.port
         let emulator = try CloudRunEmulator.start(
             configuration: CloudRunEmulatorConfiguration(
-                serviceAccounts: [email: pem], projects: [project], pacing: context.pacing, faults: context.faults, server: server))
+                serviceAccounts: [email: pem],
+                projects: [project],
+                pacing: context.pacing,
+                faults: context.faults,
+                server: server
+            )
+        )
         let keyFile = context.directory.appendingPathComponent("emulator-gcp-sa.json")
         let key: JSONValue = [
             "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",

@@ -26,8 +26,11 @@ package final class CloudRunEmulator: Sendable {
         self.configuration = configuration
         tokenEndpoint = try GoogleTokenEndpoint(
             configuration: GoogleTokenEndpoint.Configuration(
-                serviceAccounts: configuration.serviceAccounts, tokenLifetime: configuration.tokenLifetime),
-            tokens: tokens)
+                serviceAccounts: configuration.serviceAccounts,
+                tokenLifetime: configuration.tokenLifetime
+            ),
+            tokens: tokens
+        )
         faults = FaultInjector(configuration.faults)
         state = Mutex(CloudRunEmulatorState(seed: configuration.faults.seed))
         server = Mutex(nil)

@@ -156,7 +156,9 @@ struct CloudRunEmulatorState {
                 case .exit(let code):
                     completed["state"] = "CONDITION_FAILED"
                     completed["executionReason"] = "NON_ZERO_EXIT_CODE"
-                    completed["message"] = .string("Task \(execution.name)-task0 failed with message: The container exited with an error (exit code \(code)).")
+                    completed["message"] = .string(
+                        "Task \(execution.name)-task0 failed with message: The container exited with an error (exit code \(code))."
+                    )
                     object["failedCount"] = 1
                 case .crash:
                     completed["state"] = "CONDITION_FAILED"

@@ -106,7 +106,8 @@ package enum CloudRunJobBodyCheck {
         for (key, item) in labels.sorted(by: { $0.key < $1.key }) {
             guard let text = item.stringValue else { return "\(field)[\(key)]: label values must be strings." }
             guard let first = key.first, first.isLowercase, valid(key), valid(text) else {
-                return "\(field): label \"\(key)\": keys and values must be lowercase letters, digits, '_' or '-', keys must start with a letter, at most 63 characters."
+                return
+                    "\(field): label \"\(key)\": keys and values must be lowercase letters, digits, '_' or '-', keys must start with a letter, at most 63 characters."
             }
         }
         return nil

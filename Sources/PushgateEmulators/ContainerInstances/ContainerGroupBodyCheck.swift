@@ -47,7 +47,8 @@ package enum ContainerGroupBodyCheck {
                 guard let variableName = variable["name"]?.stringValue, !variableName.isEmpty else {
                     return ("InvalidEnvironmentVariable", "Container '\(name)': an environment variable has no name.")
                 }
-                let value = variable["value"], secure = variable["secureValue"]
+                let value = variable["value"]
+                let secure = variable["secureValue"]
                 if (value == nil) == (secure == nil) || (value ?? secure)?.stringValue == nil {
                     return ("InvalidEnvironmentVariable", "Environment variable '\(variableName)' needs exactly one string 'value' or 'secureValue'.")
                 }

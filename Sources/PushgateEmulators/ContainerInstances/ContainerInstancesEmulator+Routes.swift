@@ -38,8 +38,10 @@ extension ContainerInstancesEmulator {
         }
         if route.operation != "resourceGroups.get", !configuration.apiVersions.contains(apiVersion) {
             return invalid(
-                400, "NoRegisteredProviderFound",
-                "No registered resource provider found for API version '\(apiVersion)' and type 'containerGroups'. The supported api-versions are '\(configuration.apiVersions.sorted().joined(separator: ", "))'.")
+                400,
+                "NoRegisteredProviderFound",
+                "No registered resource provider found for API version '\(apiVersion)' and type 'containerGroups'. The supported api-versions are '\(configuration.apiVersions.sorted().joined(separator: ", "))'."
+            )
         }
         guard let groups = configuration.resourceGroups[route.subscription] else {
             return Self.error(404, "SubscriptionNotFound", "The subscription could not be found.")
@@ -86,11 +88,14 @@ extension ContainerInstancesEmulator {
 
     func process(_ route: Route, _ request: ServerRequest, location: String, now: Date) -> ServerResponse {
         let name = route.name ?? ""
-        let resourceID = "/subscriptions/\(route.subscription)/resourceGroups/\(route.resourceGroup)/providers/Microsoft.ContainerInstance/containerGroups/\(name)"
+        let resourceID =
+            "/subscriptions/\(route.subscription)/resourceGroups/\(route.resourceGroup)/providers/Microsoft.ContainerInstance/containerGroups/\(name)"
         let key = resourceID.lowercased()
         let notFound = Self.error(
-            404, "ResourceNotFound",
-            "The Resource 'Microsoft.ContainerInstance/containerGroups/\(name)' under resource group '\(route.resourceGroup)' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+            404,
+            "ResourceNotFound",
+            "The Resource 'Microsoft.ContainerInstance/containerGroups/\(name)' under resource group '\(route.resourceGroup)' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+        )
         switch route.operation {
         case "resourceGroups.get":
             let body: JSONValue = [
@@ -130,7 +135,11 @@ extension ContainerInstancesEmulator {
     private func put(_ request: ServerRequest, key: String, resourceID: String, route: Route, now: Date) -> ServerResponse {
         let name = route.name ?? ""
         guard ContainerGroupBodyCheck.isValidName(name) else {
-            return invalid(400, "InvalidContainerGroupName", "The container group name '\(name)' is invalid: use 1-63 lowercase letters, digits or '-', not starting or ending with '-'.")
+            return invalid(
+                400,
+                "InvalidContainerGroupName",
+                "The container group name '\(name)' is invalid: use 1-63 lowercase letters, digits or '-', not starting or ending with '-'."
+            )
         }
         guard request.headers["Content-Type"]?.hasPrefix("application/json") == true, let body = try? JSONValue.parse(request.body) else {
             return invalid(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
@@ -141,14 +150,20 @@ extension ContainerInstancesEmulator {
         let command = (container.member(at: "properties", "command")?.arrayValue ?? []).compactMap(\.stringValue)
         return state.withLock { state -> ServerResponse in
             let record = ContainerInstancesEmulatorState.Group(
-                resourceID: resourceID, name: name, resourceGroup: route.resourceGroup, body: body,
-                location: body["location"]?.stringValue ?? "", createTime: now,
-                outcome: WorkloadOutcome.decide(image: image, command: command))
+                resourceID: resourceID,
+                name: name,
+                resourceGroup: route.resourceGroup,
+                body: body,
+                location: body["location"]?.stringValue ?? "",
+                createTime: now,
+                outcome: WorkloadOutcome.decide(image: image, command: command)
+            )
             let existed = state.groups[key] != nil
             // A PUT on an existing group is an update that restarts its containers (§1.3).
             state.groups[key] = record
             if existed { state.statistics.groupsUpdated += 1 } else { state.statistics.groupsCreated += 1 }
-            let operation = "\(baseURL)/subscriptions/\(route.subscription)/providers/Microsoft.ContainerInstance/locations/\(record.location)/operations/\(UUID().uuidString.lowercased())?api-version=2023-05-01"
+            let operation =
+                "\(baseURL)/subscriptions/\(route.subscription)/providers/Microsoft.ContainerInstance/locations/\(record.location)/operations/\(UUID().uuidString.lowercased())?api-version=2023-05-01"
             return .json(existed ? 200 : 201, state.json(record, created: true).serialized(), headers: ["Azure-AsyncOperation": operation])
         }
     }

@@ -12,15 +12,21 @@ extension EmulatorRegistration {
         ]
     ) { context in
         let application = EntraTokenEndpoint.Application(
-            tenantID: "11111111-2222-4333-8444-555555555555", clientID: "66666666-7777-4888-8999-000000000000",
-            clientSecret: "emulator-client-secret-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+            tenantID: "11111111-2222-4333-8444-555555555555",
+            clientID: "66666666-7777-4888-8999-000000000000",
+            clientSecret: "emulator-client-secret-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        )
         var server = HTTPServerConfiguration()
         server.port = context.port
         return try ContainerInstancesEmulator.start(
             configuration: ContainerInstancesEmulatorConfiguration(
                 applications: [application],
                 resourceGroups: [ContainerInstancesEmulator.subscription: [ContainerInstancesEmulator.resourceGroup: "westeurope"]],
-                pacing: context.pacing, faults: context.faults, server: server))
+                pacing: context.pacing,
+                faults: context.faults,
+                server: server
+            )
+        )
     }
 }
 

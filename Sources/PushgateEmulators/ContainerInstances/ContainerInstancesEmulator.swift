@@ -20,7 +20,10 @@ package final class ContainerInstancesEmulator: Sendable {
     private init(configuration: ContainerInstancesEmulatorConfiguration) {
         self.configuration = configuration
         tokenEndpoint = EntraTokenEndpoint(
-            applications: configuration.applications, tokenLifetime: configuration.tokenLifetime, tokens: tokens)
+            applications: configuration.applications,
+            tokenLifetime: configuration.tokenLifetime,
+            tokens: tokens
+        )
         faults = FaultInjector(configuration.faults)
         server = Mutex(nil)
         boundURL = Mutex("")

@@ -1,5 +1,5 @@
-import PushgateHTTPServer
 import Foundation
+import PushgateHTTPServer
 
 /// Settings of a ``ContainerInstancesEmulator``: the Entra ID applications, subscriptions and resource
 /// groups that exist, accepted API versions, how groups move, and which faults to inject.

@@ -57,11 +57,13 @@ struct ContainerInstancesEmulatorState {
             var item = container.objectValue ?? [:]
             var containerProperties = item["properties"]?.objectValue ?? [:]
             if let variables = containerProperties["environmentVariables"]?.arrayValue {
-                containerProperties["environmentVariables"] = .array(variables.map { variable in
-                    var copy = variable.objectValue ?? [:]
-                    copy["secureValue"] = nil
-                    return .object(copy)
-                })
+                containerProperties["environmentVariables"] = .array(
+                    variables.map { variable in
+                        var copy = variable.objectValue ?? [:]
+                        copy["secureValue"] = nil
+                        return .object(copy)
+                    }
+                )
             }
             if !created { containerProperties["instanceView"] = containerView(group) }
             item["properties"] = .object(containerProperties)
@@ -82,8 +84,15 @@ struct ContainerInstancesEmulatorState {
     private func groupView(_ group: Group) -> (String, String, [JSONValue]) {
         if group.outcome == .crash {
             let image = firstImage(group)
-            return ("Failed", "Pending", [["name": "Failed", "type": "Warning", "count": 1,
-                "message": .string("Failed to pull image \"\(image)\": the image is not accessible.")]])
+            return (
+                "Failed", "Pending",
+                [
+                    [
+                        "name": "Failed", "type": "Warning", "count": 1,
+                        "message": .string("Failed to pull image \"\(image)\": the image is not accessible."),
+                    ]
+                ]
+            )
         }
         if group.stoppedAt != nil { return ("Succeeded", "Stopped", []) }
         if group.finishTime != nil {
@@ -109,7 +118,9 @@ struct ContainerInstancesEmulatorState {
         }
         if let start = group.startTime { current["startTime"] = .string(Self.timestamp(start)) }
         var events: [JSONValue] = [["name": "Pulling", "type": "Normal", "count": 1]]
-        if group.startTime != nil { events += [["name": "Pulled", "type": "Normal", "count": 1], ["name": "Started", "type": "Normal", "count": 1]] }
+        if group.startTime != nil {
+            events += [["name": "Pulled", "type": "Normal", "count": 1], ["name": "Started", "type": "Normal", "count": 1]]
+        }
         if group.stoppedAt != nil { events.append(["name": "Killing", "type": "Normal", "count": 1]) }
         return ["restartCount": 0, "currentState": .object(current), "events": .array(events)]
     }

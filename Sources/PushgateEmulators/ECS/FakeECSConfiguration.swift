@@ -37,13 +37,22 @@ package struct FakeECSConfiguration: Sendable {
         }
         package static let success = exit(0)
         package static let failedToStart = Outcome(
-            exitCode: nil, stopCode: "TaskFailedToStart",
-            stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)", neverRuns: true)
+            exitCode: nil,
+            stopCode: "TaskFailedToStart",
+            stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+            neverRuns: true
+        )
         package static let outOfMemory = Outcome(
-            exitCode: nil, stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited",
-            containerReason: "OutOfMemoryError: Container killed due to memory usage")
+            exitCode: nil,
+            stopCode: "EssentialContainerExited",
+            stoppedReason: "Essential container in task exited",
+            containerReason: "OutOfMemoryError: Container killed due to memory usage"
+        )
         package static let spotInterruption = Outcome(
-            exitCode: nil, stopCode: "SpotInterruption", stoppedReason: "Your Spot Task was interrupted.")
+            exitCode: nil,
+            stopCode: "SpotInterruption",
+            stoppedReason: "Your Spot Task was interrupted."
+        )
     }
 
     package var accessKeyID: String

@@ -13,7 +13,11 @@ extension FakeECSServer {
             return FakeECSServer.error(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
         }
         guard let parsed = FakeECSServer.parseAuthorization(authorization) else {
-            return FakeECSServer.error(403, "IncompleteSignatureException", "Authorization header is not AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…")
+            return FakeECSServer.error(
+                403,
+                "IncompleteSignatureException",
+                "Authorization header is not AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…"
+            )
         }
         let scope = parsed.credential.split(separator: "/").map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else {
@@ -32,11 +36,17 @@ extension FakeECSServer {
         let now = configuration.now()
         if let limit = configuration.maxClockSkew, abs(date.timeIntervalSince(now)) > limit {
             return FakeECSServer.error(
-                403, "InvalidSignatureException", "Signature expired: \(stamp) is now earlier or later than the allowed skew")
+                403,
+                "InvalidSignatureException",
+                "Signature expired: \(stamp) is now earlier or later than the allowed skew"
+            )
         }
         guard scope[1] == String(stamp.prefix(8)), scope[2] == configuration.region, scope[3] == "ecs" else {
             return FakeECSServer.error(
-                403, "SignatureDoesNotMatch", "Credential should be scoped to a valid date, region \(configuration.region) and service ecs")
+                403,
+                "SignatureDoesNotMatch",
+                "Credential should be scoped to a valid date, region \(configuration.region) and service ecs"
+            )
         }
         let signedNames = Set(parsed.signedHeaders.split(separator: ";").map { $0.lowercased() })
         let headers = request.headers.fields.filter { field in
@@ -46,17 +56,29 @@ extension FakeECSServer {
         let host = request.headers["Host"] ?? "127.0.0.1:\(port)"
         let signer = AWSSigV4Signer(
             credentials: AWSCredentials(
-                accessKeyID: configuration.accessKeyID, secretAccessKey: configuration.secretAccessKey, sessionToken: token),
-            service: "ecs", region: configuration.region)
+                accessKeyID: configuration.accessKeyID,
+                secretAccessKey: configuration.secretAccessKey,
+                sessionToken: token
+            ),
+            service: "ecs",
+            region: configuration.region
+        )
         guard
             let expected = try? signer.sign(
-                method: request.method, url: "http://\(host)\(request.target)", headers: headers, body: request.body, date: date),
+                method: request.method,
+                url: "http://\(host)\(request.target)",
+                headers: headers,
+                body: request.body,
+                date: date
+            ),
             expected.signedHeaders == parsed.signedHeaders,
             FakeECSServer.constantTimeEqual(expected.signature, parsed.signature)
         else {
             return FakeECSServer.error(
-                403, "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."
+            )
         }
         return nil
     }

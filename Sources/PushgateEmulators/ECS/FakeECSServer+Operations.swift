@@ -38,7 +38,9 @@ extension FakeECSServer {
     func createCluster(_ body: JSONValue, _ state: inout FakeECSState) -> ServerResponse {
         let name = body["clusterName"]?.stringValue ?? "default"
         state.clusters.insert(name)
-        return FakeECSServer.ok(["cluster": ["clusterName": .string(name), "clusterArn": .string("\(arnPrefix):cluster/\(name)"), "status": "ACTIVE"]])
+        return FakeECSServer.ok([
+            "cluster": ["clusterName": .string(name), "clusterArn": .string("\(arnPrefix):cluster/\(name)"), "status": "ACTIVE"]
+        ])
     }
 
     func registerTaskDefinition(_ body: JSONValue, _ state: inout FakeECSState) -> ServerResponse {
@@ -55,7 +57,8 @@ extension FakeECSServer {
         let revision = (state.definitions[family]?.last?.revision ?? 0) + 1
         let arn = "\(arnPrefix):task-definition/\(family):\(revision)"
         state.definitions[family, default: []].append(
-            FakeECSState.Definition(family: family, revision: revision, arn: arn, body: members, tags: tags, status: "ACTIVE"))
+            FakeECSState.Definition(family: family, revision: revision, arn: arn, body: members, tags: tags, status: "ACTIVE")
+        )
         state.statistics.taskDefinitionsRegistered += 1
         return FakeECSServer.ok(["taskDefinition": render(state.definition(arn)!), "tags": .array(tags)])
     }
@@ -115,10 +118,18 @@ extension FakeECSServer {
             return FakeECSServer.error(400, "InvalidParameterException", "the emulator starts one task per RunTask")
         }
         if body["launchType"] != nil && body["capacityProviderStrategy"] != nil {
-            return FakeECSServer.error(400, "InvalidParameterException", "Specifying both a launch type and capacity provider strategy is not supported.")
+            return FakeECSServer.error(
+                400,
+                "InvalidParameterException",
+                "Specifying both a launch type and capacity provider strategy is not supported."
+            )
         }
         if definition.body["networkMode"]?.stringValue == "awsvpc" && body["networkConfiguration"] == nil {
-            return FakeECSServer.error(400, "InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+            return FakeECSServer.error(
+                400,
+                "InvalidParameterException",
+                "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+            )
         }
         let token = body["clientToken"]?.stringValue
         // Only a token that already started a workload can match (checked first: the scan is O(tasks)).
@@ -127,8 +138,11 @@ extension FakeECSServer {
         {
             guard existing.request == body else {
                 return FakeECSServer.error(
-                    400, "ConflictException", "The specified client token has already been used with different parameters.",
-                    extra: ["resourceIds": [.string(existing.arn)]])
+                    400,
+                    "ConflictException",
+                    "The specified client token has already been used with different parameters.",
+                    extra: ["resourceIds": [.string(existing.arn)]]
+                )
             }
             state.statistics.runTaskReplays += 1
             return FakeECSServer.ok(["tasks": [renderTask(existing, now: now)], "failures": []])
@@ -138,15 +152,27 @@ extension FakeECSServer {
         let overrides = body["overrides"]?["containerOverrides"]?.arrayValue ?? []
         let main = containers.first { container in overrides.first?["name"] == container["name"] } ?? containers.first
         let name = main?["name"]?.stringValue ?? "main"
-        let command = (overrides.first { $0["name"]?.stringValue == name }?["command"] ?? main?["command"])?.arrayValue?
+        let command =
+            (overrides.first { $0["name"]?.stringValue == name }?["command"] ?? main?["command"])?.arrayValue?
             .compactMap(\.stringValue) ?? []
         let image = main?["image"]?.stringValue ?? ""
         let id = state.newTaskID()
         let task = FakeECSState.TaskRecord(
-            id: id, arn: "\(arnPrefix):task/\(cluster)/\(id)", cluster: cluster, clusterARN: "\(arnPrefix):cluster/\(cluster)",
-            definitionARN: definition.arn, startedBy: body["startedBy"]?.stringValue, clientToken: token, request: body,
-            overrides: body["overrides"] ?? .object([:]), tags: body["tags"]?.arrayValue ?? [], containerName: name, image: image,
-            createdAt: now, outcome: configuration.outcome(image, command))
+            id: id,
+            arn: "\(arnPrefix):task/\(cluster)/\(id)",
+            cluster: cluster,
+            clusterARN: "\(arnPrefix):cluster/\(cluster)",
+            definitionARN: definition.arn,
+            startedBy: body["startedBy"]?.stringValue,
+            clientToken: token,
+            request: body,
+            overrides: body["overrides"] ?? .object([:]),
+            tags: body["tags"]?.arrayValue ?? [],
+            containerName: name,
+            image: image,
+            createdAt: now,
+            outcome: configuration.outcome(image, command)
+        )
         state.tasks[task.arn] = task
         state.taskOrder.append(task.arn)
         state.statistics.runTaskWorkloads += 1

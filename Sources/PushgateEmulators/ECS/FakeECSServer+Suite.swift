@@ -12,8 +12,10 @@ extension EmulatorRegistration {
     ) { context in
         let (pending, running) = context.pacing.seconds
         let configuration = FakeECSConfiguration(
-            clusters: ["default", "demo"], lifecycle: .timeline(provisioning: pending / 2, pending: pending / 2, running: running),
-            faults: context.faults)
+            clusters: ["default", "demo"],
+            lifecycle: .timeline(provisioning: pending / 2, pending: pending / 2, running: running),
+            faults: context.faults
+        )
         return try FakeECSServer(configuration, port: context.port)
     }
 }

@@ -51,7 +51,14 @@ extension FaultConfiguration {
     package static func mixed(share: Double, seed: UInt64) -> FaultConfiguration {
         let each = share / 5
         return FaultConfiguration(
-            seed: seed, serverErrorShare: each, throttleShare: each, retryAfterSeconds: 1, dropShare: each,
-            dropAfterProcessingShare: each, delayShare: each, delay: 0.5)
+            seed: seed,
+            serverErrorShare: each,
+            throttleShare: each,
+            retryAfterSeconds: 1,
+            dropShare: each,
+            dropAfterProcessingShare: each,
+            delayShare: each,
+            delay: 0.5
+        )
     }
 }

@@ -1,6 +1,6 @@
+import Foundation
 import PushgateCore
 import PushgateHTTPServer
-import Foundation
 import Synchronization
 
 /// Decides, per call, which fault of a ``FaultConfiguration`` applies: scripted faults by operation

@@ -17,13 +17,17 @@ extension ServerResponse {
     /// A 200 whose body is `byteCount` bytes of filler (for response size limits).
     package static func oversized(byteCount: Int) -> ServerResponse {
         ServerResponse(
-            status: 200, headers: ["Content-Type": "application/octet-stream"],
-            body: Data(repeating: UInt8(ascii: "x"), count: byteCount))
+            status: 200,
+            headers: ["Content-Type": "application/octet-stream"],
+            body: Data(repeating: UInt8(ascii: "x"), count: byteCount)
+        )
     }
 
     /// A throttling answer: `status` with `Retry-After` in seconds and an optional JSON body.
     package static func throttled(
-        status: Int = 429, retryAfterSeconds: Int, json body: String = "{}"
+        status: Int = 429,
+        retryAfterSeconds: Int,
+        json body: String = "{}"
     ) -> ServerResponse {
         .json(status, body, headers: ["Retry-After": String(retryAfterSeconds)])
     }

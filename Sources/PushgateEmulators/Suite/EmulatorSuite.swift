@@ -24,7 +24,9 @@ package final class EmulatorSuite: Sendable {
     private let variables: [ProviderKind: JSONValue]
 
     private init(
-        emulators: [(kind: ProviderKind, emulator: any RunningEmulator)], credentialsPath: String, variables: [ProviderKind: JSONValue]
+        emulators: [(kind: ProviderKind, emulator: any RunningEmulator)],
+        credentialsPath: String,
+        variables: [ProviderKind: JSONValue]
     ) {
         self.emulators = emulators
         self.credentialsPath = credentialsPath
@@ -32,7 +34,10 @@ package final class EmulatorSuite: Sendable {
     }
 
     /// Starts `registrations` in order; one that fails to start stops those already running.
-    package static func start(_ options: Options, _ registrations: [(kind: ProviderKind, emulator: EmulatorRegistration)]) throws
+    package static func start(
+        _ options: Options,
+        _ registrations: [(kind: ProviderKind, emulator: EmulatorRegistration)]
+    ) throws
         -> EmulatorSuite
     {
         try FileManager.default.createDirectory(at: options.directory, withIntermediateDirectories: true)
@@ -40,8 +45,11 @@ package final class EmulatorSuite: Sendable {
         do {
             for (index, registration) in registrations.enumerated() {
                 let context = EmulatorRegistration.Context(
-                    directory: options.directory, pacing: options.pacing, faults: options.faults,
-                    port: index < options.ports.count ? options.ports[index] : 0)
+                    directory: options.directory,
+                    pacing: options.pacing,
+                    faults: options.faults,
+                    port: index < options.ports.count ? options.ports[index] : 0
+                )
                 started.append((registration.kind, try registration.emulator.start(context)))
             }
             let sections = started.map { $0.emulator.credentialsSection(profile: profile) }

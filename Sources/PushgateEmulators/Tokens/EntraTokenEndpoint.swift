@@ -49,19 +49,29 @@ package struct EntraTokenEndpoint: Sendable {
         }
         guard let clientID = form["client_id"], let application = inTenant.first(where: { $0.clientID == clientID }) else {
             return aadError(
-                400, "unauthorized_client", 700_016,
-                "Application with identifier '\(form["client_id"] ?? "")' was not found in the directory '\(tenant)'.")
+                400,
+                "unauthorized_client",
+                700_016,
+                "Application with identifier '\(form["client_id"] ?? "")' was not found in the directory '\(tenant)'."
+            )
         }
         guard let secret = form["client_secret"], secret == application.clientSecret else {
             return aadError(
-                401, "invalid_client", 7_000_215,
-                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '\(clientID)'.")
+                401,
+                "invalid_client",
+                7_000_215,
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '\(clientID)'."
+            )
         }
         guard form["scope"] == EntraTokenEndpoint.managementScope else {
             return aadError(400, "invalid_scope", 70_011, "The provided value for the input parameter 'scope' is not valid.")
         }
         let token = tokens.issue(
-            subject: clientID, scope: EntraTokenEndpoint.managementScope, lifetime: tokenLifetime, now: now)
+            subject: clientID,
+            scope: EntraTokenEndpoint.managementScope,
+            lifetime: tokenLifetime,
+            now: now
+        )
         let body: JSONValue = [
             "token_type": "Bearer", "expires_in": .int(Int64(tokenLifetime)), "ext_expires_in": .int(Int64(tokenLifetime)),
             "access_token": .string(token),

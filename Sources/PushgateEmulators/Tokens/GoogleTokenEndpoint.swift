@@ -81,8 +81,10 @@ package struct GoogleTokenEndpoint: Sendable {
             iat <= nowSeconds + configuration.allowedClockSkew, exp > nowSeconds
         else {
             return oauthError(
-                400, "invalid_grant",
-                "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.")
+                400,
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."
+            )
         }
         let scope = claims["scope"]?.stringValue ?? ""
         guard scope.split(separator: " ").contains(Substring(configuration.requiredScope)) else {

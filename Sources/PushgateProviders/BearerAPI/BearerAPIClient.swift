@@ -60,8 +60,11 @@ package struct BearerAPIClient: Sendable {
                 }
                 if response.status == 401 {
                     throw ProviderError(
-                        .unauthorized, "\(purpose): \(apiName) refused the bearer token", httpStatus: 401,
-                        providerCode: code)
+                        .unauthorized,
+                        "\(purpose): \(apiName) refused the bearer token",
+                        httpStatus: 401,
+                        providerCode: code
+                    )
                 }
                 failure = .response(status: response.status, headers: response.headers, errorCode: code)
                 lastResponse = response
@@ -70,8 +73,13 @@ package struct BearerAPIClient: Sendable {
             }
             let decision = random.withGenerator { generator in
                 policy.decide(
-                    after: failure, attempt: attempt, method: request.method, isIdempotent: request.isIdempotent,
-                    now: clock.now(), using: &generator)
+                    after: failure,
+                    attempt: attempt,
+                    method: request.method,
+                    isIdempotent: request.isIdempotent,
+                    now: clock.now(),
+                    using: &generator
+                )
             }
             switch decision {
             case .retry(let delay):
@@ -79,8 +87,11 @@ package struct BearerAPIClient: Sendable {
                 attempt += 1
             case .lookUpBeforeResend:
                 throw ProviderError(
-                    .ambiguous, "\(purpose): the outcome is unknown (\(BearerAPIClient.describe(failure))); look it up before re-sending",
-                    httpStatus: lastResponse?.status, providerCode: lastResponse.flatMap(errorCode))
+                    .ambiguous,
+                    "\(purpose): the outcome is unknown (\(BearerAPIClient.describe(failure))); look it up before re-sending",
+                    httpStatus: lastResponse?.status,
+                    providerCode: lastResponse.flatMap(errorCode)
+                )
             case .giveUp(let reason):
                 if let response = lastResponse {
                     if case .notRetryable = reason { return response }
@@ -91,7 +102,8 @@ package struct BearerAPIClient: Sendable {
                 }
                 throw ProviderError(
                     transportError.isAmbiguous && !request.isIdempotent ? .ambiguous : .unavailable,
-                    "\(purpose): \(transportError)")
+                    "\(purpose): \(transportError)"
+                )
             }
         }
     }
@@ -112,11 +124,17 @@ package struct BearerAPIClient: Sendable {
     private func error(for response: HTTPResponse, purpose: String, reason: GiveUpReason) -> ProviderError {
         let code = errorCode(response)
         let retryAfter = policy.serverHint(
-            .response(status: response.status, headers: response.headers, errorCode: code), now: clock.now())
+            .response(status: response.status, headers: response.headers, errorCode: code),
+            now: clock.now()
+        )
         let kind: ProviderError.Code = response.status == 429 || code == "RESOURCE_EXHAUSTED" ? .throttled : .unavailable
         return ProviderError(
-            kind, "\(purpose): \(apiName) answered HTTP \(response.status) (\(reason))", httpStatus: response.status,
-            providerCode: code, retryAfter: retryAfter)
+            kind,
+            "\(purpose): \(apiName) answered HTTP \(response.status) (\(reason))",
+            httpStatus: response.status,
+            providerCode: code,
+            retryAfter: retryAfter
+        )
     }
 
     private static func describe(_ failure: RetryFailure) -> String {

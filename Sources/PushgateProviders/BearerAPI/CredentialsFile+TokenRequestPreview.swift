@@ -4,7 +4,11 @@ import PushgateSigning
 
 extension CredentialsFile {
     /// The token request of `[gcp NAME]`: the JWT-bearer exchange or the metadata-server GET.
-    package func gcpTokenRequestPreview(profile name: String, http: any HTTPClient, clock: any WallClock) throws
+    package func gcpTokenRequestPreview(
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock
+    ) throws
         -> TokenRequestPreview
     {
         let profile = try gcpProfile(name)
@@ -18,26 +22,44 @@ extension CredentialsFile {
                 throw CredentialsError(.invalidValue, "\(profile.place): key_file: cannot read \(keyPath)")
             }
             let provider = try GoogleServiceAccountTokenProvider(
-                key: try GoogleServiceAccountKey(json: data, source: keyPath), source: keyPath,
-                tokenURI: profile.tokenURI, scopes: profile.scopes, http: http, clock: clock)
+                key: try GoogleServiceAccountKey(json: data, source: keyPath),
+                source: keyPath,
+                tokenURI: profile.tokenURI,
+                scopes: profile.scopes,
+                http: http,
+                clock: clock
+            )
             return TokenRequestPreview { date in try provider.request(at: date) }
         }
     }
 
     /// The token request of `[azure NAME]`: client credentials or managed identity.
-    package func azureTokenRequestPreview(profile name: String, http: any HTTPClient, clock: any WallClock) throws
+    package func azureTokenRequestPreview(
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock
+    ) throws
         -> TokenRequestPreview
     {
         let profile = try azureProfile(name)
         switch profile.source {
         case .clientSecret(let tenantID, let clientID, let secret):
             let provider = AzureClientSecretTokenProvider(
-                tenantID: tenantID, clientID: clientID, clientSecret: secret, authority: profile.authority, http: http,
-                clock: clock)
+                tenantID: tenantID,
+                clientID: clientID,
+                clientSecret: secret,
+                authority: profile.authority,
+                http: http,
+                clock: clock
+            )
             return TokenRequestPreview { _ in provider.request() }
         case .managedIdentity(let clientID):
             let provider = AzureManagedIdentityTokenProvider(
-                endpoint: profile.imdsEndpoint, clientID: clientID, http: http, clock: clock)
+                endpoint: profile.imdsEndpoint,
+                clientID: clientID,
+                http: http,
+                clock: clock
+            )
             return TokenRequestPreview { _ in provider.request() }
         }
     }

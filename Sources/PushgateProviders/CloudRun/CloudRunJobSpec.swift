@@ -114,8 +114,13 @@ package struct CloudRunJobSpec: Sendable, Equatable {
         guard problems.isEmpty, let project, let region else { return .failure(TemplateError(problems)) }
         return .success(
             CloudRunJobSpec(
-                project: project, region: region, jobID: ResourceNames.dnsLabel(from: job.idempotencyKey),
-                body: .object(body), keepJob: configuration["keep_job"]?.boolValue ?? false))
+                project: project,
+                region: region,
+                jobID: ResourceNames.dnsLabel(from: job.idempotencyKey),
+                body: .object(body),
+                keepJob: configuration["keep_job"]?.boolValue ?? false
+            )
+        )
     }
 
     /// The container's env list: existing items, then `env` as `{name, value}` (nulls dropped), with

@@ -12,8 +12,12 @@ package struct CloudRunRequests: Sendable {
     /// `jobId` turns a repeat into 409 ALREADY_EXISTS (§1.3).
     package func createJob(_ spec: CloudRunJobSpec) -> HTTPRequest {
         HTTPRequest(
-            method: "POST", url: "\(endpoint)/v2/\(spec.parent)/jobs?jobId=\(spec.jobID)",
-            headers: ["Content-Type": "application/json"], body: spec.body.data(), isIdempotent: false)
+            method: "POST",
+            url: "\(endpoint)/v2/\(spec.parent)/jobs?jobId=\(spec.jobID)",
+            headers: ["Content-Type": "application/json"],
+            body: spec.body.data(),
+            isIdempotent: false
+        )
     }
 
     /// `GET /v2/{name}` for a job, execution or operation.
@@ -24,8 +28,12 @@ package struct CloudRunRequests: Sendable {
     /// `jobs.run`: never idempotent; the caller snapshots `latestCreatedExecution` first (§3.3).
     package func runJob(_ jobName: String) -> HTTPRequest {
         HTTPRequest(
-            method: "POST", url: "\(endpoint)/v2/\(jobName):run", headers: ["Content-Type": "application/json"],
-            body: Data("{}".utf8), isIdempotent: false)
+            method: "POST",
+            url: "\(endpoint)/v2/\(jobName):run",
+            headers: ["Content-Type": "application/json"],
+            body: Data("{}".utf8),
+            isIdempotent: false
+        )
     }
 
     /// `executions.tasks.list`, for the exit code (§3.4).
@@ -36,8 +44,11 @@ package struct CloudRunRequests: Sendable {
     /// `executions.cancel` (§3.5): repeating it is harmless.
     package func cancelExecution(_ executionName: String) -> HTTPRequest {
         HTTPRequest(
-            method: "POST", url: "\(endpoint)/v2/\(executionName):cancel", headers: ["Content-Type": "application/json"],
-            body: Data("{}".utf8))
+            method: "POST",
+            url: "\(endpoint)/v2/\(executionName):cancel",
+            headers: ["Content-Type": "application/json"],
+            body: Data("{}".utf8)
+        )
     }
 
     /// `jobs.delete` (§3.6): no `force` parameter exists.

@@ -21,7 +21,11 @@ package enum CloudRunStatusMapping {
         let state = completed?["state"]?.stringValue
         if state == "CONDITION_SUCCEEDED" { return ProviderStatus(.completed, exitCode: 0, reason: message) }
         if executionReason == "CANCELLED" || executionReason == "DELETED" || (execution.protoInteger("cancelledCount") ?? 0) > 0 {
-            return stopped(cancelRequested: cancelRequested, what: "the execution was \(executionReason == "DELETED" ? "deleted" : "cancelled")", message: message)
+            return stopped(
+                cancelRequested: cancelRequested,
+                what: "the execution was \(executionReason == "DELETED" ? "deleted" : "cancelled")",
+                message: message
+            )
         }
         if state == "CONDITION_FAILED" {
             if executionReason == "NON_ZERO_EXIT_CODE" {

@@ -17,8 +17,11 @@ extension CloudRunV2Provider {
                 break  // ALREADY_EXISTS: ours from an earlier attempt; adopt it below.
             case 404:
                 throw ProviderError(
-                    .invalidConfiguration, "\(purpose): HTTP 404: wrong project or region? (\(spec.parent))",
-                    httpStatus: 404, providerCode: CloudRunRequests.errorStatus(response))
+                    .invalidConfiguration,
+                    "\(purpose): HTTP 404: wrong project or region? (\(spec.parent))",
+                    httpStatus: 404,
+                    providerCode: CloudRunRequests.errorStatus(response)
+                )
             default:
                 throw failure(response, purpose)
             }
@@ -71,8 +74,10 @@ extension CloudRunV2Provider {
         if let error = current["error"], !error.isBlankValue {
             try await deleteAfterFailedCreate(spec)
             throw ProviderError(
-                .rejected, "\(purpose): the job could not be created: \(error["message"]?.stringValue ?? "unknown error")",
-                providerCode: "OPERATION_FAILED")
+                .rejected,
+                "\(purpose): the job could not be created: \(error["message"]?.stringValue ?? "unknown error")",
+                providerCode: "OPERATION_FAILED"
+            )
         }
         return current["response"]
     }
@@ -91,7 +96,10 @@ extension CloudRunV2Provider {
             if let failed = CloudRunStatusMapping.jobNotReady(current) {
                 try await deleteAfterFailedCreate(spec)
                 throw ProviderError(
-                    .rejected, "Cloud Run job \(spec.jobName) is not ready: \(failed.reason ?? "")", providerCode: "JOB_NOT_READY")
+                    .rejected,
+                    "Cloud Run job \(spec.jobName) is not ready: \(failed.reason ?? "")",
+                    providerCode: "JOB_NOT_READY"
+                )
             }
             let condition = current["terminalCondition"]
             if condition == nil || condition?["state"]?.stringValue == "CONDITION_SUCCEEDED" { return current }

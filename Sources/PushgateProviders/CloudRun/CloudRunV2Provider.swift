@@ -29,8 +29,14 @@ package struct CloudRunV2Provider: Provider {
         self.clock = clock
         self.tokenPreview = tokenPreview
         api = BearerAPIClient(
-            http: http, tokens: tokens, policy: configuration.retryPolicy, clock: clock,
-            randomSeed: configuration.randomSeed, apiName: "Cloud Run", errorCode: CloudRunRequests.errorStatus)
+            http: http,
+            tokens: tokens,
+            policy: configuration.retryPolicy,
+            clock: clock,
+            randomSeed: configuration.randomSeed,
+            apiName: "Cloud Run",
+            errorCode: CloudRunRequests.errorStatus
+        )
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {

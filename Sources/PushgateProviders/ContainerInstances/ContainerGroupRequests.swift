@@ -24,8 +24,12 @@ package struct ContainerGroupRequests: Sendable {
     /// `PUT {group}`: only after a 404; never re-sent blindly (§1.3).
     package func put(_ resourceID: String, body: JSONValue) -> HTTPRequest {
         HTTPRequest(
-            method: "PUT", url: url(resourceID), headers: ["Content-Type": "application/json"], body: body.data(),
-            isIdempotent: false)
+            method: "PUT",
+            url: url(resourceID),
+            headers: ["Content-Type": "application/json"],
+            body: body.data(),
+            isIdempotent: false
+        )
     }
 
     /// `POST {group}/stop` → 204 (§4.4); stopping twice is harmless.
@@ -40,7 +44,8 @@ package struct ContainerGroupRequests: Sendable {
     package func getResourceGroup(subscriptionID: String, resourceGroup: String) -> HTTPRequest {
         HTTPRequest(
             method: "GET",
-            url: "\(endpoint)/subscriptions/\(subscriptionID)/resourcegroups/\(resourceGroup)?api-version=\(resourceGroupAPIVersion)")
+            url: "\(endpoint)/subscriptions/\(subscriptionID)/resourcegroups/\(resourceGroup)?api-version=\(resourceGroupAPIVersion)"
+        )
     }
 
     /// ARM's error body `{"error":{"code","message"}}`: the code.

@@ -49,7 +49,10 @@ package struct ContainerGroupSpec: Sendable, Equatable {
         }
         let subscription = configuration.nonEmptyString("subscription_id") ?? defaultSubscription
         if subscription == nil {
-            problem(root / "subscription_id", "azure-container-instance:push needs a subscription (job variable 'subscription_id' or the azure profile's subscription_id)")
+            problem(
+                root / "subscription_id",
+                "azure-container-instance:push needs a subscription (job variable 'subscription_id' or the azure profile's subscription_id)"
+            )
         }
         let resources = configuration.member(at: "arm_template", "resources")?.arrayValue ?? []
         guard let index = resources.firstIndex(where: { $0["type"]?.stringValue == resourceType }),
@@ -136,13 +139,20 @@ package struct ContainerGroupSpec: Sendable, Equatable {
         let tags = azureTags(configuration["labels"]?.objectValue ?? [:])
         if !tags.isEmpty { body["tags"] = .object(tags) }
 
-        let location = configuration.nonEmptyString("location")
+        let location =
+            configuration.nonEmptyString("location")
             ?? resources[index].nonEmptyString("location").flatMap { isExpression($0) ? nil : $0 }
         guard problems.isEmpty, let resourceGroup, let subscription else { return .failure(TemplateError(problems)) }
         return .success(
             ContainerGroupSpec(
-                subscriptionID: subscription, resourceGroup: resourceGroup, name: name, location: location,
-                body: .object(body), keepContainerGroup: configuration["keep_container_group"]?.boolValue ?? false))
+                subscriptionID: subscription,
+                resourceGroup: resourceGroup,
+                name: name,
+                location: location,
+                body: .object(body),
+                keepContainerGroup: configuration["keep_container_group"]?.boolValue ?? false
+            )
+        )
     }
 
     /// The PUT body with its location.

@@ -80,12 +80,17 @@ extension ContainerInstancesProvider {
         if let location = spec.location { return location }
         let purpose = "ARM resourceGroups.get \(spec.resourceGroup)"
         let response = try await api.send(
-            requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup), purpose: purpose)
+            requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup),
+            purpose: purpose
+        )
         guard (200..<300).contains(response.status) else {
             if response.status == 404 {
                 throw ProviderError(
-                    .invalidConfiguration, "job_configuration: $.resource_group_name: resource group \(spec.resourceGroup) was not found",
-                    httpStatus: 404, providerCode: ContainerGroupRequests.errorCode(response))
+                    .invalidConfiguration,
+                    "job_configuration: $.resource_group_name: resource group \(spec.resourceGroup) was not found",
+                    httpStatus: 404,
+                    providerCode: ContainerGroupRequests.errorCode(response)
+                )
             }
             throw failure(response, purpose)
         }

@@ -9,12 +9,19 @@ extension ProviderRegistration {
     /// subscription, in bursts of up to 100 (docs/peers.md §2.1).
     package static let azureContainerInstance = ProviderRegistration(
         type: ProviderType(
-            kind: .azureContainerInstance, summary: "Azure Container Instances container groups, GET before PUT",
-            credentialsProfileKind: "azure", requiredConfigurationKeys: ["arm_template", "resource_group_name", "subscription_id"],
-            pacing: PacingRate(perSecond: 300.0 / 3600, burst: 100))
+            kind: .azureContainerInstance,
+            summary: "Azure Container Instances container groups, GET before PUT",
+            credentialsProfileKind: "azure",
+            requiredConfigurationKeys: ["arm_template", "resource_group_name", "subscription_id"],
+            pacing: PacingRate(perSecond: 300.0 / 3600, burst: 100)
+        )
     ) { context in
         try ContainerInstancesProvider.make(
-            credentials: context.credentials, profile: context.profile, http: context.http, clock: context.clock)
+            credentials: context.credentials,
+            profile: context.profile,
+            http: context.http,
+            clock: context.clock
+        )
     }
 }
 
@@ -23,14 +30,22 @@ extension ContainerInstancesProvider {
     /// subscription, its cached token source and the token request `dry-run` shows (docs/provider-apis.md
     /// §4.1, §4.5).
     package static func make(
-        credentials: CredentialsFile, profile name: String, http: any HTTPClient, clock: any WallClock
+        credentials: CredentialsFile,
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock
     ) throws -> ContainerInstancesProvider {
         let profile = try credentials.azureProfile(name)
         return ContainerInstancesProvider(
             configuration: ContainerInstancesConfiguration(
-                managementEndpoint: profile.managementEndpoint ?? "https://management.azure.com", subscriptionID: profile.subscriptionID),
-            tokens: try credentials.azureTokenProvider(profile: name, http: http, clock: clock), http: http, clock: clock,
-            tokenPreview: try credentials.azureTokenRequestPreview(profile: name, http: http, clock: clock))
+                managementEndpoint: profile.managementEndpoint ?? "https://management.azure.com",
+                subscriptionID: profile.subscriptionID
+            ),
+            tokens: try credentials.azureTokenProvider(profile: name, http: http, clock: clock),
+            http: http,
+            clock: clock,
+            tokenPreview: try credentials.azureTokenRequestPreview(profile: name, http: http, clock: clock)
+        )
     }
 
     /// The create quota is per subscription (the job's, else the profile's), whatever the region.

@@ -21,12 +21,20 @@ package struct ContainerInstancesProvider: Provider {
     ) {
         self.configuration = configuration
         requests = ContainerGroupRequests(
-            endpoint: configuration.managementEndpoint, apiVersion: configuration.apiVersion,
-            resourceGroupAPIVersion: configuration.resourceGroupAPIVersion)
+            endpoint: configuration.managementEndpoint,
+            apiVersion: configuration.apiVersion,
+            resourceGroupAPIVersion: configuration.resourceGroupAPIVersion
+        )
         self.tokenPreview = tokenPreview
         api = BearerAPIClient(
-            http: http, tokens: tokens, policy: configuration.retryPolicy, clock: clock,
-            randomSeed: configuration.randomSeed, apiName: "Azure Resource Manager", errorCode: ContainerGroupRequests.errorCode)
+            http: http,
+            tokens: tokens,
+            policy: configuration.retryPolicy,
+            clock: clock,
+            randomSeed: configuration.randomSeed,
+            apiName: "Azure Resource Manager",
+            errorCode: ContainerGroupRequests.errorCode
+        )
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
@@ -60,8 +68,11 @@ package struct ContainerInstancesProvider: Provider {
         var out: [HTTPRequest] = []
         if let tokenPreview { out.append(try tokenPreview.request(at: job.now)) }
         if spec.location == nil {
-            out.append(DryRunRedaction.apiRequest(
-                requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup)))
+            out.append(
+                DryRunRedaction.apiRequest(
+                    requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup)
+                )
+            )
         }
         out.append(DryRunRedaction.apiRequest(requests.get(spec.resourceID)))
         let location = spec.location ?? "<location of resource group \(spec.resourceGroup)>"
@@ -82,8 +93,11 @@ package struct ContainerInstancesProvider: Provider {
         }
         let message = ContainerGroupRequests.errorMessage(response).map { ": \($0)" } ?? ""
         return ProviderError(
-            code, "\(purpose): HTTP \(response.status)\(message)", httpStatus: response.status,
-            providerCode: ContainerGroupRequests.errorCode(response))
+            code,
+            "\(purpose): HTTP \(response.status)\(message)",
+            httpStatus: response.status,
+            providerCode: ContainerGroupRequests.errorCode(response)
+        )
     }
 
     func json(_ response: HTTPResponse, _ purpose: String) throws -> JSONValue {

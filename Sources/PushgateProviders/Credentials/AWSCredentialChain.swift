@@ -24,7 +24,13 @@ package struct AWSCredentialChain: AWSCredentialProvider {
         if sharedProfile == nil { providers.append(EnvironmentAWSCredentialProvider(environment: environment)) }
         providers.append(
             SharedFilesAWSCredentialProvider(
-                environment: environment, profile: sharedProfile, http: http, clock: clock, stsEndpoint: stsEndpoint))
+                environment: environment,
+                profile: sharedProfile,
+                http: http,
+                clock: clock,
+                stsEndpoint: stsEndpoint
+            )
+        )
         providers.append(ECSContainerCredentialProvider(environment: environment, http: http))
         providers.append(IMDSCredentialProvider(endpoint: imdsEndpoint, environment: environment, http: http))
         return AWSCredentialChain(providers: providers)
@@ -40,6 +46,8 @@ package struct AWSCredentialChain: AWSCredentialProvider {
             }
         }
         throw CredentialsError(
-            .notConfigured, "AWS credential chain: no source had credentials (\(skipped.joined(separator: "; ")))")
+            .notConfigured,
+            "AWS credential chain: no source had credentials (\(skipped.joined(separator: "; ")))"
+        )
     }
 }

@@ -38,8 +38,12 @@ package struct AzureClientSecretTokenProvider: BearerTokenProvider {
             ("scope", scope),
         ])
         return HTTPRequest(
-            method: "POST", url: "\(authority)/\(tenantID)/oauth2/v2.0/token",
-            headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(body.utf8), timeout: 10)
+            method: "POST",
+            url: "\(authority)/\(tenantID)/oauth2/v2.0/token",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: Data(body.utf8),
+            timeout: 10
+        )
     }
 
     package func token() async throws -> BearerToken {

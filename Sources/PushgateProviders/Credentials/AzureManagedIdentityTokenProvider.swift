@@ -31,8 +31,11 @@ package struct AzureManagedIdentityTokenProvider: BearerTokenProvider {
         var query: [(String, String)] = [("api-version", "2018-02-01"), ("resource", resource)]
         if let clientID { query.append(("client_id", clientID)) }
         return HTTPRequest(
-            method: "GET", url: "\(endpoint)/metadata/identity/oauth2/token?\(CredentialEndpoint.formEncode(query))",
-            headers: ["Metadata": "true"], timeout: 3)
+            method: "GET",
+            url: "\(endpoint)/metadata/identity/oauth2/token?\(CredentialEndpoint.formEncode(query))",
+            headers: ["Metadata": "true"],
+            timeout: 3
+        )
     }
 
     package func token() async throws -> BearerToken {

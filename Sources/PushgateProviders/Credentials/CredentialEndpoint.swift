@@ -5,7 +5,11 @@ import PushgateCore
 /// bodies, parse times. Errors name the endpoint (method and URL without query), never a secret.
 package enum CredentialEndpoint {
     /// Sends `request`; transport failures become `.transport` errors naming the endpoint.
-    package static func send(_ request: HTTPRequest, with http: any HTTPClient, purpose: String) async throws
+    package static func send(
+        _ request: HTTPRequest,
+        with http: any HTTPClient,
+        purpose: String
+    ) async throws
         -> HTTPResponse
     {
         do {
@@ -17,14 +21,20 @@ package enum CredentialEndpoint {
 
     /// The JSON object of a 2xx response; otherwise an `.endpointRejected` error carrying the status and
     /// the provider's error code (`error`, `Code`, `code`, `__type` or an XML `<Code>`).
-    package static func jsonObject(_ response: HTTPResponse, request: HTTPRequest, purpose: String) throws
+    package static func jsonObject(
+        _ response: HTTPResponse,
+        request: HTTPRequest,
+        purpose: String
+    ) throws
         -> [String: Any]
     {
         try checkStatus(response, request: request, purpose: purpose)
         guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
             throw CredentialsError(
-                .endpointRejected, "\(purpose): \(request.method) \(displayURL(request.url)): the response is not a JSON object",
-                httpStatus: response.status)
+                .endpointRejected,
+                "\(purpose): \(request.method) \(displayURL(request.url)): the response is not a JSON object",
+                httpStatus: response.status
+            )
         }
         return object
     }
@@ -33,8 +43,11 @@ package enum CredentialEndpoint {
         guard !(200..<300).contains(response.status) else { return }
         let code = providerErrorCode(response.body)
         throw CredentialsError(
-            .endpointRejected, "\(purpose): \(request.method) \(displayURL(request.url)) was refused",
-            httpStatus: response.status, providerCode: code)
+            .endpointRejected,
+            "\(purpose): \(request.method) \(displayURL(request.url)) was refused",
+            httpStatus: response.status,
+            providerCode: code
+        )
     }
 
     /// The error code a provider put in a JSON or XML error body, if any.

@@ -69,7 +69,9 @@ extension CredentialsFile {
         mutating func required(_ key: String, because reason: String) throws -> String {
             guard let value = string(key) else {
                 throw CredentialsError(
-                    .invalidValue, "\(place): [\(section.kind) \(section.name)]: \(key) is required \(reason)")
+                    .invalidValue,
+                    "\(place): [\(section.kind) \(section.name)]: \(key) is required \(reason)"
+                )
             }
             return value
         }
@@ -83,7 +85,9 @@ extension CredentialsFile {
             guard let text = string(key) else { return nil }
             guard let value = Int(text), range.contains(value) else {
                 throw CredentialsError(
-                    .invalidValue, "\(place(key)): \(key): expected an integer in \(range.lowerBound)...\(range.upperBound)")
+                    .invalidValue,
+                    "\(place(key)): \(key): expected an integer in \(range.lowerBound)...\(range.upperBound)"
+                )
             }
             return value
         }
@@ -95,7 +99,9 @@ extension CredentialsFile {
             }
             if let key = unknown.first {
                 throw CredentialsError(
-                    .invalidValue, "\(place(key)): \(key): unknown key for [\(section.kind) \(section.name)]")
+                    .invalidValue,
+                    "\(place(key)): \(key): unknown key for [\(section.kind) \(section.name)]"
+                )
             }
         }
     }
@@ -115,7 +121,9 @@ extension CredentialsFile {
         if keyID != nil || secret != nil || token != nil {
             guard let keyID, let secret else {
                 throw CredentialsError(
-                    .invalidValue, "\(r.place): [aws \(section.name)]: access_key_id and secret_access_key go together")
+                    .invalidValue,
+                    "\(r.place): [aws \(section.name)]: access_key_id and secret_access_key go together"
+                )
             }
             keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
         }
@@ -126,15 +134,20 @@ extension CredentialsFile {
                 throw CredentialsError(
                     .invalidValue,
                     "\(r.place): [aws \(section.name)]: role_arn needs exactly one base: source_profile, "
-                        + "access_key_id/secret_access_key, or source = chain")
+                        + "access_key_id/secret_access_key, or source = chain"
+                )
             }
             let base: AWSProfile.AssumeRole.Base =
                 if let sourceProfile { .profile(sourceProfile) } else if let keys { .keys(keys) } else { .chain }
             kind = .assumeRole(
                 AWSProfile.AssumeRole(
-                    roleARN: roleARN, sessionName: r.string("role_session_name") ?? "pushgate",
+                    roleARN: roleARN,
+                    sessionName: r.string("role_session_name") ?? "pushgate",
                     externalID: r.string("external_id"),
-                    durationSeconds: try r.integer("duration_seconds", in: 900...43_200) ?? 3_600, base: base))
+                    durationSeconds: try r.integer("duration_seconds", in: 900...43_200) ?? 3_600,
+                    base: base
+                )
+            )
         } else {
             if sourceProfile != nil {
                 throw CredentialsError(.invalidValue, "\(r.place("source_profile")): source_profile: needs role_arn")
@@ -149,13 +162,19 @@ extension CredentialsFile {
             } else {
                 throw CredentialsError(
                     .invalidValue,
-                    "\(r.place): [aws \(section.name)]: give access_key_id + secret_access_key, role_arn, or source = chain")
+                    "\(r.place): [aws \(section.name)]: give access_key_id + secret_access_key, role_arn, or source = chain"
+                )
             }
         }
         let profile = AWSProfile(
-            name: section.name, source: kind, region: r.string("region"), endpointURL: try r.endpoint("endpoint_url"),
-            stsEndpoint: try r.endpoint("sts_endpoint"), imdsEndpoint: try r.endpoint("imds_endpoint", metadata: true),
-            place: r.place)
+            name: section.name,
+            source: kind,
+            region: r.string("region"),
+            endpointURL: try r.endpoint("endpoint_url"),
+            stsEndpoint: try r.endpoint("sts_endpoint"),
+            imdsEndpoint: try r.endpoint("imds_endpoint", metadata: true),
+            place: r.place
+        )
         try r.finish()
         return profile
     }
@@ -172,13 +191,21 @@ extension CredentialsFile {
             throw CredentialsError(.invalidValue, "\(r.place("source")): source: expected \"metadata\", not \"\(other)\"")
         default:
             throw CredentialsError(
-                .invalidValue, "\(r.place): [gcp \(section.name)]: give exactly one of key_file or source = metadata")
+                .invalidValue,
+                "\(r.place): [gcp \(section.name)]: give exactly one of key_file or source = metadata"
+            )
         }
         let scopes = r.string("scopes").map { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
         let profile = GCPProfile(
-            name: section.name, source: kind, project: r.string("project"), tokenURI: try r.endpoint("token_uri"),
-            runEndpoint: try r.endpoint("run_endpoint"), metadataEndpoint: try r.endpoint("metadata_endpoint", metadata: true),
-            scopes: scopes ?? [GoogleServiceAccountAssertion.cloudPlatformScope], place: r.place)
+            name: section.name,
+            source: kind,
+            project: r.string("project"),
+            tokenURI: try r.endpoint("token_uri"),
+            runEndpoint: try r.endpoint("run_endpoint"),
+            metadataEndpoint: try r.endpoint("metadata_endpoint", metadata: true),
+            scopes: scopes ?? [GoogleServiceAccountAssertion.cloudPlatformScope],
+            place: r.place
+        )
         try r.finish()
         return profile
     }
@@ -201,12 +228,19 @@ extension CredentialsFile {
             kind = .managedIdentity(clientID: clientID)
         case let other?:
             throw CredentialsError(
-                .invalidValue, "\(r.place("source")): source: expected \"managed_identity\", not \"\(other)\"")
+                .invalidValue,
+                "\(r.place("source")): source: expected \"managed_identity\", not \"\(other)\""
+            )
         }
         let profile = AzureProfile(
-            name: section.name, source: kind, subscriptionID: r.string("subscription_id"),
-            authority: try r.endpoint("authority"), managementEndpoint: try r.endpoint("management_endpoint"),
-            imdsEndpoint: try r.endpoint("imds_endpoint", metadata: true), place: r.place)
+            name: section.name,
+            source: kind,
+            subscriptionID: r.string("subscription_id"),
+            authority: try r.endpoint("authority"),
+            managementEndpoint: try r.endpoint("management_endpoint"),
+            imdsEndpoint: try r.endpoint("imds_endpoint", metadata: true),
+            place: r.place
+        )
         try r.finish()
         return profile
     }
@@ -216,8 +250,12 @@ extension CredentialsFile {
         let id = try r.required("token_id", because: "for a modal profile")
         let secret = try r.required("token_secret", because: "for a modal profile")
         let profile = ModalProfile(
-            name: section.name, credentials: ModalCredentials(tokenID: id, tokenSecret: SecretValue(secret)),
-            serverURL: try r.endpoint("server_url"), environment: r.string("environment"), place: r.place)
+            name: section.name,
+            credentials: ModalCredentials(tokenID: id, tokenSecret: SecretValue(secret)),
+            serverURL: try r.endpoint("server_url"),
+            environment: r.string("environment"),
+            place: r.place
+        )
         try r.finish()
         return profile
     }

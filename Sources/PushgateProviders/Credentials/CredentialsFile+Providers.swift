@@ -14,7 +14,8 @@ extension CredentialsFile {
     ) throws -> CachedAWSCredentialProvider {
         CachedAWSCredentialProvider(
             try uncachedAWSProvider(try awsProfile(name), environment: environment, http: http, clock: clock, depth: 0),
-            clock: clock)
+            clock: clock
+        )
     }
 
     private func uncachedAWSProvider(
@@ -29,36 +30,61 @@ extension CredentialsFile {
             return StaticAWSCredentialProvider(credentials)
         case .chain(let sharedProfile):
             return AWSCredentialChain.standard(
-                environment: environment, sharedProfile: sharedProfile, http: http, clock: clock,
-                stsEndpoint: profile.stsEndpoint, imdsEndpoint: profile.imdsEndpoint)
+                environment: environment,
+                sharedProfile: sharedProfile,
+                http: http,
+                clock: clock,
+                stsEndpoint: profile.stsEndpoint,
+                imdsEndpoint: profile.imdsEndpoint
+            )
         case .assumeRole(let role):
             let base: any AWSCredentialProvider
             switch role.base {
             case .keys(let credentials): base = StaticAWSCredentialProvider(credentials)
             case .chain:
                 base = AWSCredentialChain.standard(
-                    environment: environment, http: http, clock: clock, stsEndpoint: profile.stsEndpoint,
-                    imdsEndpoint: profile.imdsEndpoint)
+                    environment: environment,
+                    http: http,
+                    clock: clock,
+                    stsEndpoint: profile.stsEndpoint,
+                    imdsEndpoint: profile.imdsEndpoint
+                )
             case .profile(let other):
                 // The file parser already rejected unknown names and cycles.
                 base = try uncachedAWSProvider(
-                    try awsProfile(other), environment: environment, http: http, clock: clock, depth: depth + 1)
+                    try awsProfile(other),
+                    environment: environment,
+                    http: http,
+                    clock: clock,
+                    depth: depth + 1
+                )
             }
             return STSAssumeRoleProvider(
-                base: base, role: role, region: profile.region ?? "us-east-1", endpoint: profile.stsEndpoint, http: http,
-                clock: clock)
+                base: base,
+                role: role,
+                region: profile.region ?? "us-east-1",
+                endpoint: profile.stsEndpoint,
+                http: http,
+                clock: clock
+            )
         }
     }
 
     /// Cached access tokens for `[gcp NAME]` (service-account key exchange or the metadata server).
-    package func gcpTokenProvider(profile name: String, http: any HTTPClient, clock: any WallClock) throws
+    package func gcpTokenProvider(
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock
+    ) throws
         -> CachedBearerTokenProvider
     {
         let profile = try gcpProfile(name)
         switch profile.source {
         case .metadata:
             return CachedBearerTokenProvider(
-                GCEMetadataTokenProvider(endpoint: profile.metadataEndpoint, http: http, clock: clock), clock: clock)
+                GCEMetadataTokenProvider(endpoint: profile.metadataEndpoint, http: http, clock: clock),
+                clock: clock
+            )
         case .keyFile(let file):
             let keyPath = resolve(file)
             guard let data = FileManager.default.contents(atPath: keyPath) else {
@@ -73,8 +99,13 @@ extension CredentialsFile {
             let provider: GoogleServiceAccountTokenProvider
             do {
                 provider = try GoogleServiceAccountTokenProvider(
-                    key: key, source: keyPath, tokenURI: profile.tokenURI, scopes: profile.scopes, http: http,
-                    clock: clock)
+                    key: key,
+                    source: keyPath,
+                    tokenURI: profile.tokenURI,
+                    scopes: profile.scopes,
+                    http: http,
+                    clock: clock
+                )
             } catch let error as SigningError {
                 throw CredentialsError(.invalidValue, "\(profile.place): key_file: \(error.description)")
             }
@@ -86,7 +117,11 @@ extension CredentialsFile {
     }
 
     /// Cached access tokens for `[azure NAME]` (client secret or managed identity).
-    package func azureTokenProvider(profile name: String, http: any HTTPClient, clock: any WallClock) throws
+    package func azureTokenProvider(
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock
+    ) throws
         -> CachedBearerTokenProvider
     {
         let profile = try azureProfile(name)
@@ -94,14 +129,25 @@ extension CredentialsFile {
         case .clientSecret(let tenantID, let clientID, let secret):
             return CachedBearerTokenProvider(
                 AzureClientSecretTokenProvider(
-                    tenantID: tenantID, clientID: clientID, clientSecret: secret, authority: profile.authority, http: http,
-                    clock: clock),
-                clock: clock)
+                    tenantID: tenantID,
+                    clientID: clientID,
+                    clientSecret: secret,
+                    authority: profile.authority,
+                    http: http,
+                    clock: clock
+                ),
+                clock: clock
+            )
         case .managedIdentity(let clientID):
             return CachedBearerTokenProvider(
                 AzureManagedIdentityTokenProvider(
-                    endpoint: profile.imdsEndpoint, clientID: clientID, http: http, clock: clock),
-                clock: clock)
+                    endpoint: profile.imdsEndpoint,
+                    clientID: clientID,
+                    http: http,
+                    clock: clock
+                ),
+                clock: clock
+            )
         }
     }
 

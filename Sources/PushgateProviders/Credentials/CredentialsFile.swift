@@ -34,7 +34,9 @@ package struct CredentialsFile: Sendable, Equatable {
             case "modal": modal[section.name] = try CredentialsFile.modalProfile(section, path: path)
             default:
                 throw CredentialsError(
-                    .invalidFile, "\(place): unknown section kind \"\(section.kind)\" (expected aws, gcp, azure or modal)")
+                    .invalidFile,
+                    "\(place): unknown section kind \"\(section.kind)\" (expected aws, gcp, azure or modal)"
+                )
             }
         }
         // source_profile must name another aws profile of this file, without cycles.
@@ -44,7 +46,9 @@ package struct CredentialsFile: Sendable, Equatable {
             while case .assumeRole(let role) = current.source, case .profile(let next) = role.base {
                 guard let nextProfile = aws[next] else {
                     throw CredentialsError(
-                        .invalidValue, "\(current.place): source_profile: no [aws \(next)] profile in this file")
+                        .invalidValue,
+                        "\(current.place): source_profile: no [aws \(next)] profile in this file"
+                    )
                 }
                 guard seen.insert(next).inserted else {
                     throw CredentialsError(.invalidValue, "\(current.place): source_profile: cycle through [aws \(next)]")

@@ -24,12 +24,14 @@ package struct ECSContainerCredentialProvider: AWSCredentialProvider {
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty {
             let lower = full.lowercased()
             let host = EndpointURL.hostName(Substring(full[(full.range(of: "://")?.upperBound ?? full.startIndex)...]))
-            guard lower.hasPrefix("https://") || EndpointURL.isLoopback(host)
-                || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].contains(host)
+            guard
+                lower.hasPrefix("https://") || EndpointURL.isLoopback(host)
+                    || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].contains(host)
             else {
                 throw CredentialsError(
                     .invalidValue,
-                    "AWS_CONTAINER_CREDENTIALS_FULL_URI: host \(host) is not allowed (https, loopback or the ECS/EKS hosts)")
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI: host \(host) is not allowed (https, loopback or the ECS/EKS hosts)"
+                )
             }
             url = full
         } else {
@@ -57,7 +59,9 @@ package struct ECSContainerCredentialProvider: AWSCredentialProvider {
         let purpose = "container credentials"
         let response = try await CredentialEndpoint.send(request, with: http, purpose: purpose)
         return try ECSContainerCredentialProvider.parse(
-            try CredentialEndpoint.jsonObject(response, request: request, purpose: purpose), purpose: purpose)
+            try CredentialEndpoint.jsonObject(response, request: request, purpose: purpose),
+            purpose: purpose
+        )
     }
 
     /// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, shared with IMDS.
@@ -66,7 +70,10 @@ package struct ECSContainerCredentialProvider: AWSCredentialProvider {
             throw CredentialsError(.endpointRejected, "\(purpose): the response has no AccessKeyId/SecretAccessKey")
         }
         return AWSCredentials(
-            accessKeyID: keyID, secretAccessKey: secret, sessionToken: object["Token"] as? String,
-            expiration: (object["Expiration"] as? String).flatMap(CredentialEndpoint.date))
+            accessKeyID: keyID,
+            secretAccessKey: secret,
+            sessionToken: object["Token"] as? String,
+            expiration: (object["Expiration"] as? String).flatMap(CredentialEndpoint.date)
+        )
     }
 }

@@ -16,7 +16,12 @@ package enum EndpointURL {
     /// - Parameters:
     ///   - place: `FILE:LINE` (or another description of where the value came from).
     ///   - allowMetadataHosts: true for IMDS / metadata-server keys.
-    package static func validate(_ value: String, key: String, place: String, allowMetadataHosts: Bool = false) throws
+    package static func validate(
+        _ value: String,
+        key: String,
+        place: String,
+        allowMetadataHosts: Bool = false
+    ) throws
         -> String
     {
         let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
@@ -35,7 +40,8 @@ package enum EndpointURL {
             throw CredentialsError(
                 .invalidValue,
                 "\(place): \(key): plain http:// is only accepted for loopback hosts (127.0.0.0/8, ::1, localhost); "
-                    + "use https:// for \(host)")
+                    + "use https:// for \(host)"
+            )
         default:
             throw CredentialsError(.invalidValue, "\(place): \(key): unsupported scheme \"\(scheme)\" (use https://)")
         }

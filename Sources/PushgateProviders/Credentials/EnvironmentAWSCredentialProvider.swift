@@ -15,7 +15,10 @@ package struct EnvironmentAWSCredentialProvider: AWSCredentialProvider {
         }
         let token = environment["AWS_SESSION_TOKEN"] ?? environment["AWS_SECURITY_TOKEN"]
         return AWSCredentials(
-            accessKeyID: keyID, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil,
-            expiration: environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(CredentialEndpoint.date))
+            accessKeyID: keyID,
+            secretAccessKey: secret,
+            sessionToken: token?.isEmpty == false ? token : nil,
+            expiration: environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(CredentialEndpoint.date)
+        )
     }
 }

@@ -31,8 +31,10 @@ package struct GCEMetadataTokenProvider: BearerTokenProvider {
         let response = try await CredentialEndpoint.send(request, with: http, purpose: purpose)
         if (200..<300).contains(response.status), response.headers["Metadata-Flavor"] != "Google" {
             throw CredentialsError(
-                .endpointRejected, "\(purpose): \(request.method) \(endpoint) did not answer Metadata-Flavor: Google",
-                httpStatus: response.status)
+                .endpointRejected,
+                "\(purpose): \(request.method) \(endpoint) did not answer Metadata-Flavor: Google",
+                httpStatus: response.status
+            )
         }
         return try GoogleServiceAccountTokenProvider.parse(response, request: request, purpose: purpose, now: now)
     }

@@ -33,8 +33,12 @@ package struct GoogleServiceAccountTokenProvider: BearerTokenProvider {
         let assertion = try GoogleServiceAccountAssertion(issuer: key.clientEmail, keyID: key.privateKeyID, scopes: scopes)
             .assertion(issuedAt: date, key: privateKey)
         return HTTPRequest(
-            method: "POST", url: tokenURI, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-            body: Data(GoogleServiceAccountAssertion.tokenRequestBody(assertion: assertion).utf8), timeout: 10)
+            method: "POST",
+            url: tokenURI,
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: Data(GoogleServiceAccountAssertion.tokenRequestBody(assertion: assertion).utf8),
+            timeout: 10
+        )
     }
 
     package func token() async throws -> BearerToken {

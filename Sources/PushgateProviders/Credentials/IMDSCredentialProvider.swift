@@ -21,8 +21,11 @@ package struct IMDSCredentialProvider: AWSCredentialProvider {
         }
         let purpose = "IMDS credentials"
         let tokenRequest = HTTPRequest(
-            method: "PUT", url: "\(endpoint)/latest/api/token",
-            headers: ["x-aws-ec2-metadata-token-ttl-seconds": "21600"], timeout: 1)
+            method: "PUT",
+            url: "\(endpoint)/latest/api/token",
+            headers: ["x-aws-ec2-metadata-token-ttl-seconds": "21600"],
+            timeout: 1
+        )
         let tokenResponse: HTTPResponse
         do {
             tokenResponse = try await http.execute(tokenRequest)
@@ -35,7 +38,11 @@ package struct IMDSCredentialProvider: AWSCredentialProvider {
         let headers: HTTPHeaders = ["x-aws-ec2-metadata-token": token]
 
         let roleRequest = HTTPRequest(
-            method: "GET", url: "\(endpoint)/latest/meta-data/iam/security-credentials/", headers: headers, timeout: 1)
+            method: "GET",
+            url: "\(endpoint)/latest/meta-data/iam/security-credentials/",
+            headers: headers,
+            timeout: 1
+        )
         let roleResponse = try await CredentialEndpoint.send(roleRequest, with: http, purpose: purpose)
         if roleResponse.status == 404 {
             throw CredentialsError(.notConfigured, "\(purpose): the instance has no IAM role")
@@ -46,8 +53,11 @@ package struct IMDSCredentialProvider: AWSCredentialProvider {
             throw CredentialsError(.notConfigured, "\(purpose): the instance has no IAM role")
         }
         let credentialsRequest = HTTPRequest(
-            method: "GET", url: "\(endpoint)/latest/meta-data/iam/security-credentials/\(role)", headers: headers,
-            timeout: 1)
+            method: "GET",
+            url: "\(endpoint)/latest/meta-data/iam/security-credentials/\(role)",
+            headers: headers,
+            timeout: 1
+        )
         let response = try await CredentialEndpoint.send(credentialsRequest, with: http, purpose: purpose)
         let object = try CredentialEndpoint.jsonObject(response, request: credentialsRequest, purpose: purpose)
         if let code = object["Code"] as? String, code != "Success" {

@@ -46,9 +46,12 @@ package struct STSAssumeRoleProvider: AWSCredentialProvider {
         let url = endpoint + "/"
         let signer = AWSSigV4Signer(credentials: baseCredentials, service: "sts", region: region)
         let signed = try signer.sign(
-            method: "POST", url: url,
-            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: body,
-            date: clock.now())
+            method: "POST",
+            url: url,
+            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: body,
+            date: clock.now()
+        )
         return HTTPRequest(method: "POST", url: url, headers: HTTPHeaders(signed.headers), body: body, timeout: 10)
     }
 
@@ -63,7 +66,10 @@ package struct STSAssumeRoleProvider: AWSCredentialProvider {
             let token = CredentialEndpoint.xmlValue("SessionToken", in: xml)
         else {
             throw CredentialsError(
-                .endpointRejected, "\(purpose): the AssumeRole response has no Credentials", httpStatus: response.status)
+                .endpointRejected,
+                "\(purpose): the AssumeRole response has no Credentials",
+                httpStatus: response.status
+            )
         }
         let expiration = CredentialEndpoint.xmlValue("Expiration", in: xml).flatMap(CredentialEndpoint.date)
         return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token, expiration: expiration)

@@ -43,24 +43,35 @@ package struct SharedFilesAWSCredentialProvider: AWSCredentialProvider {
         if let roleARN = config["role_arn"] ?? section["role_arn"], depth < 5 {
             guard let sourceProfile = config["source_profile"] ?? section["source_profile"] else {
                 throw CredentialsError(
-                    .notConfigured, "\(configPath): [profile \(name)]: role_arn without source_profile is not supported")
+                    .notConfigured,
+                    "\(configPath): [profile \(name)]: role_arn without source_profile is not supported"
+                )
             }
             let baseCredentials = try await credentials(for: sourceProfile, depth: depth + 1)
             let region = config["region"] ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
             let role = AWSProfile.AssumeRole(
-                roleARN: roleARN, sessionName: config["role_session_name"] ?? "pushgate",
-                externalID: config["external_id"], durationSeconds: Int(config["duration_seconds"] ?? "") ?? 3_600,
-                base: .profile(sourceProfile))
+                roleARN: roleARN,
+                sessionName: config["role_session_name"] ?? "pushgate",
+                externalID: config["external_id"],
+                durationSeconds: Int(config["duration_seconds"] ?? "") ?? 3_600,
+                base: .profile(sourceProfile)
+            )
             return try await STSAssumeRoleProvider(
-                base: StaticAWSCredentialProvider(baseCredentials), role: role, region: region, endpoint: stsEndpoint,
-                http: http, clock: clock
+                base: StaticAWSCredentialProvider(baseCredentials),
+                role: role,
+                region: region,
+                endpoint: stsEndpoint,
+                http: http,
+                clock: clock
             ).credentials()
         }
         for values in [section, config] {
             if let keyID = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] {
                 return AWSCredentials(
-                    accessKeyID: keyID, secretAccessKey: secret,
-                    sessionToken: values["aws_session_token"] ?? values["aws_security_token"])
+                    accessKeyID: keyID,
+                    secretAccessKey: secret,
+                    sessionToken: values["aws_session_token"] ?? values["aws_security_token"]
+                )
             }
         }
         throw CredentialsError(.notConfigured, "\(credentialsPath), \(configPath): no keys for profile \"\(name)\"")

@@ -41,7 +41,9 @@ extension ECSProvider {
                     } catch {
                         throw ProviderError(
                             operation.isIdempotent ? .unavailable : .ambiguous,
-                            "ECS \(operation.rawValue): unreadable answer (\(error.description))", httpStatus: response.status)
+                            "ECS \(operation.rawValue): unreadable answer (\(error.description))",
+                            httpStatus: response.status
+                        )
                     }
                 }
                 let error = ECSErrorResponse(status: response.status, headers: response.headers, body: response.body)
@@ -78,7 +80,9 @@ extension ECSProvider {
                 throw ProviderError(
                     .ambiguous,
                     "ECS \(operation.rawValue): outcome unknown after \(what); look the run up before sending again",
-                    httpStatus: answer?.status, providerCode: answer?.code)
+                    httpStatus: answer?.status,
+                    providerCode: answer?.code
+                )
             case .giveUp(let reason):
                 if case .giveUp(.cancelled) = decision { throw CancellationError() }
                 let hint = retryPolicy.serverHint(failure, now: now)
@@ -106,14 +110,24 @@ extension ECSProvider {
         do {
             current = try await credentials.credentials()
         } catch let error as CredentialsError {
-            throw ProviderError(.unauthorized, "ECS \(operation.rawValue): no AWS credentials: \(error.message)", httpStatus: error.httpStatus, providerCode: error.providerCode)
+            throw ProviderError(
+                .unauthorized,
+                "ECS \(operation.rawValue): no AWS credentials: \(error.message)",
+                httpStatus: error.httpStatus,
+                providerCode: error.providerCode
+            )
         }
         return try signedRequest(operation, payload: payload, credentials: current, at: date)
     }
 
     /// The request for `operation` signed with `credentials` at `date` (docs/provider-apis.md §2.1, §2.8); a pure
     /// function of its inputs (the prepared request it reuses only saves work).
-    package func signedRequest(_ operation: ECSOperation, payload: Data, credentials: AWSCredentials, at date: Date) throws
+    package func signedRequest(
+        _ operation: ECSOperation,
+        payload: Data,
+        credentials: AWSCredentials,
+        at date: Date
+    ) throws
         -> HTTPRequest
     {
         let prepared: AWSSigV4PreparedRequest
@@ -124,8 +138,14 @@ extension ECSProvider {
         }
         let signed = prepared.sign(body: payload, date: date)
         return HTTPRequest(
-            method: "POST", url: prepared.url, headers: HTTPHeaders(signed.headers), body: payload, timeout: requestTimeout,
-            isIdempotent: operation.isIdempotent, carriesIdempotencyToken: operation.carriesIdempotencyToken)
+            method: "POST",
+            url: prepared.url,
+            headers: HTTPHeaders(signed.headers),
+            body: payload,
+            timeout: requestTimeout,
+            isIdempotent: operation.isIdempotent,
+            carriesIdempotencyToken: operation.carriesIdempotencyToken
+        )
     }
 
     /// The operation's request shape for `credentials`, prepared on first use and after a rotation.
@@ -135,8 +155,11 @@ extension ECSProvider {
         }
         let signer = AWSSigV4Signer(credentials: credentials, service: ECSOperation.signingName, region: region)
         let prepared = try AWSSigV4PreparedRequest(
-            signer: signer, method: "POST", url: endpoint + "/",
-            headers: [(name: "Content-Type", value: ECSOperation.contentType), (name: "X-Amz-Target", value: operation.target)])
+            signer: signer,
+            method: "POST",
+            url: endpoint + "/",
+            headers: [(name: "Content-Type", value: ECSOperation.contentType), (name: "X-Amz-Target", value: operation.target)]
+        )
         state.preparedRequests.withLock { $0[operation] = prepared }
         return prepared
     }

@@ -35,13 +35,17 @@ extension ECSProvider {
         let url = endpoint + "/"
         let host = (try? AWSSigV4Signer.URLParts(url).host) ?? url
         return HTTPRequest(
-            method: "POST", url: url,
+            method: "POST",
+            url: url,
             headers: [
                 "Host": host, "Content-Type": ECSOperation.contentType, "X-Amz-Target": operation.target,
                 "X-Amz-Date": AWSSigV4Signer.timestamp(date),
                 "Authorization": "AWS4-HMAC-SHA256 <signed when sent, with credentials fetched over the network>",
             ],
-            body: payload, timeout: requestTimeout, isIdempotent: operation.isIdempotent,
-            carriesIdempotencyToken: operation.carriesIdempotencyToken)
+            body: payload,
+            timeout: requestTimeout,
+            isIdempotent: operation.isIdempotent,
+            carriesIdempotencyToken: operation.carriesIdempotencyToken
+        )
     }
 }

@@ -10,11 +10,20 @@ extension ProviderRegistration {
     /// (docs/peers.md §2.1).
     package static let ecs = ProviderRegistration(
         type: ProviderType(
-            kind: .ecs, summary: "AWS ECS tasks (Fargate or EC2), SigV4-signed JSON 1.1", credentialsProfileKind: "aws",
-            requiredConfigurationKeys: ["task_definition", "task_run_request"], pacing: PacingRate(perSecond: 20, burst: 20))
+            kind: .ecs,
+            summary: "AWS ECS tasks (Fargate or EC2), SigV4-signed JSON 1.1",
+            credentialsProfileKind: "aws",
+            requiredConfigurationKeys: ["task_definition", "task_run_request"],
+            pacing: PacingRate(perSecond: 20, burst: 20)
+        )
     ) { context in
-        try ECSProvider.make(credentials: context.credentials, profile: context.profile, http: context.http, clock: context.clock,
-            environment: context.environment)
+        try ECSProvider.make(
+            credentials: context.credentials,
+            profile: context.profile,
+            http: context.http,
+            clock: context.clock,
+            environment: context.environment
+        )
     }
 }
 
@@ -22,17 +31,28 @@ extension ECSProvider {
     /// ECS from an `[aws NAME]` profile: its region (required: endpoint and SigV4 scope), its
     /// `endpoint_url` override, and its cached credential source (docs/provider-apis.md §2.1, §2.9).
     package static func make(
-        credentials: CredentialsFile, profile name: String, http: any HTTPClient, clock: any WallClock, environment: [String: String]
+        credentials: CredentialsFile,
+        profile name: String,
+        http: any HTTPClient,
+        clock: any WallClock,
+        environment: [String: String]
     ) throws -> ECSProvider {
         let profile = try credentials.awsProfile(name)
         guard let region = profile.region, !region.isEmpty else {
             throw ProviderError(
                 .invalidConfiguration,
-                "\(profile.place): [aws \(name)]: region is missing (ECS needs it for the endpoint and the SigV4 scope)")
+                "\(profile.place): [aws \(name)]: region is missing (ECS needs it for the endpoint and the SigV4 scope)"
+            )
         }
         let source = try credentials.awsCredentialProvider(profile: name, environment: environment, http: http, clock: clock)
         return ECSProvider(
-            region: region, endpoint: profile.endpointURL, credentials: source, http: http, clock: clock, account: profile.pacingAccount)
+            region: region,
+            endpoint: profile.endpointURL,
+            credentials: source,
+            http: http,
+            clock: clock,
+            account: profile.pacingAccount
+        )
     }
 }
 

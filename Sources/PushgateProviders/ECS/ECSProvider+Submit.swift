@@ -29,8 +29,11 @@ extension ECSProvider {
                 [failure["reason"]?.stringValue, failure["detail"]?.stringValue].compactMap { $0 }.joined(separator: " ")
             }
             throw ProviderError(
-                .rejected, "ECS RunTask started no task: " + (reasons.isEmpty ? "empty answer" : reasons.joined(separator: "; ")),
-                httpStatus: 200, providerCode: failures.first?["reason"]?.stringValue)
+                .rejected,
+                "ECS RunTask started no task: " + (reasons.isEmpty ? "empty answer" : reasons.joined(separator: "; ")),
+                httpStatus: 200,
+                providerCode: failures.first?["reason"]?.stringValue
+            )
         }
         return ECSTaskHandle(cluster: task["clusterArn"]?.stringValue ?? cluster ?? "default", taskARN: arn).handle
     }
@@ -90,7 +93,8 @@ extension ECSProvider {
         let latestARN = latest["taskDefinition"]?["taskDefinitionArn"]?.stringValue
         let listed = try await call(
             .listTaskDefinitions,
-            ["familyPrefix": .string(family), "status": "ACTIVE", "sort": "DESC", "maxResults": .int(Int64(ECSProvider.revisionsExamined + 1))])
+            ["familyPrefix": .string(family), "status": "ACTIVE", "sort": "DESC", "maxResults": .int(Int64(ECSProvider.revisionsExamined + 1))]
+        )
         let candidates = (listed["taskDefinitionArns"]?.arrayValue ?? []).compactMap(\.stringValue).filter { arn in
             arn != latestARN && arn.split(separator: "/").last.map { $0.split(separator: ":").first == Substring(family) } == true
         }

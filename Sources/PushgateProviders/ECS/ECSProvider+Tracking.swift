@@ -61,7 +61,9 @@ extension ECSProvider {
                 var arns: [String] = []
                 for entry in batch where !arns.contains(entry.1.taskARN) { arns.append(entry.1.taskARN) }
                 let answer = try await call(
-                    .describeTasks, ["cluster": .string(cluster), "tasks": .array(arns.map(JSONValue.string)), "include": ["TAGS"]])
+                    .describeTasks,
+                    ["cluster": .string(cluster), "tasks": .array(arns.map(JSONValue.string)), "include": ["TAGS"]]
+                )
                 var tasks: [String: JSONValue] = [:]
                 for task in answer["tasks"]?.arrayValue ?? [] {
                     if let arn = task["taskArn"]?.stringValue { tasks[arn] = task }
@@ -75,7 +77,10 @@ extension ECSProvider {
                         result[target.handle] = ECSStatusMapping.status(task: described, target: target)
                     } else {
                         result[target.handle] = ECSStatusMapping.status(
-                            failureReason: failures[task.taskARN], target: target, grace: missingGraceWindow)
+                            failureReason: failures[task.taskARN],
+                            target: target,
+                            grace: missingGraceWindow
+                        )
                     }
                 }
             }
@@ -90,7 +95,9 @@ extension ECSProvider {
         }
         do {
             _ = try await call(
-                .stopTask, ["cluster": .string(task.cluster), "task": .string(task.taskARN), "reason": .string(String(reason.prefix(255)))])
+                .stopTask,
+                ["cluster": .string(task.cluster), "task": .string(task.taskARN), "reason": .string(String(reason.prefix(255)))]
+            )
         } catch let error as ProviderError where error.code == .notFound {
             return
         }

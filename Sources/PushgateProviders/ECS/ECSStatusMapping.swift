@@ -19,7 +19,9 @@ package enum ECSStatusMapping {
     /// The status of a task that DescribeTasks listed under `failures` (or did not mention at all, as moto
     /// does for unknown ARNs: `reason` nil).
     package static func status(
-        failureReason reason: String?, target: PollTarget, grace: TimeInterval = missingGraceWindow
+        failureReason reason: String?,
+        target: PollTarget,
+        grace: TimeInterval = missingGraceWindow
     ) -> ProviderStatus {
         let label = reason ?? "MISSING"
         if label == "MISSING" && target.now.timeIntervalSince(target.submittedAt) < grace {

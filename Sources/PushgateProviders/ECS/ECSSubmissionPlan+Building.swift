@@ -26,9 +26,11 @@ extension ECSSubmissionPlan {
     /// `startedBy` for an idempotency key: the key itself when it fits ECS's rules, else `pg-` and 33 hex
     /// digits of its SHA-256, so a look-up by `startedBy` finds exactly this run's task.
     package static func startedBy(idempotencyKey key: String) -> String {
-        let fits = key.count <= maxStartedByLength && key.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-/_".unicodeScalars.contains(scalar))
-        }
+        let fits =
+            key.count <= maxStartedByLength
+            && key.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-/_".unicodeScalars.contains(scalar))
+            }
         if fits && !key.isEmpty { return key }
         return "pg-" + HexEncoding.encode(Digest.sha256(key)).prefix(maxStartedByLength - 3)
     }
@@ -166,17 +168,32 @@ private struct Builder {
         }
 
         let runTask = buildRunTask(
-            request, cluster: cluster, launchType: launchType, strategy: strategy, networkMode: networkMode,
-            containerName: containerName)
+            request,
+            cluster: cluster,
+            launchType: launchType,
+            strategy: strategy,
+            networkMode: networkMode,
+            containerName: containerName
+        )
         return ECSSubmissionPlan(
-            containerName: containerName, cluster: cluster, registration: registration, family: family, definitionHash: hash,
-            existingTaskDefinition: existing, runTask: runTask, autoDeregister: autoDeregister)
+            containerName: containerName,
+            cluster: cluster,
+            registration: registration,
+            family: family,
+            definitionHash: hash,
+            existingTaskDefinition: existing,
+            runTask: runTask,
+            autoDeregister: autoDeregister
+        )
     }
 
     // MARK: Task definition
 
     mutating func buildDefinition(
-        _ input: [String: JSONValue], containerName configured: String?, launchType: String?, isFargate: Bool
+        _ input: [String: JSONValue],
+        containerName configured: String?,
+        launchType: String?,
+        isFargate: Bool
     ) -> (definition: [String: JSONValue], containerName: String) {
         var definition = input
         let definitionPath = JSONPath.root / "task_definition"
@@ -199,7 +216,9 @@ private struct Builder {
             problem(
                 definitionPath.appending("containerDefinitions").appending(index: position).appending("image"),
                 "container '\(label)' has no image: set the 'image' job variable, or name an existing task definition "
-                    + "with 'task_definition_arn'", .missingRequired)
+                    + "with 'task_definition_arn'",
+                .missingRequired
+            )
         }
 
         if let role = text(config["execution_role_arn"]), text(definition["executionRoleArn"]) == nil {
@@ -211,14 +230,16 @@ private struct Builder {
                 if text(definition["executionRoleArn"]) == nil {
                     problem(
                         .root / "execution_role_arn",
-                        "configure_cloudwatch_logs needs an execution role (execution_role_arn) to write to CloudWatch")
+                        "configure_cloudwatch_logs needs an execution role (execution_role_arn) to write to CloudWatch"
+                    )
                 }
                 var options: [String: JSONValue] = [
                     "awslogs-create-group": "true",
                     "awslogs-group": "prefect",
                     "awslogs-region": .string(region),
                     "awslogs-stream-prefix": .string(
-                        text(config["cloudwatch_logs_prefix"]) ?? "prefect-logs_\(job.poolName)_\(job.deploymentName)"),
+                        text(config["cloudwatch_logs_prefix"]) ?? "prefect-logs_\(job.poolName)_\(job.deploymentName)"
+                    ),
                 ]
                 for (key, value) in stringMap(config["cloudwatch_logs_options"]) { options[key] = .string(value) }
                 container["logConfiguration"] = ["logDriver": "awslogs", "options": .object(options)]
@@ -264,14 +285,19 @@ private struct Builder {
         }
         definition["containerDefinitions"] = .array(containers.map(JSONValue.object))
         definition["family"] = .string(
-            ECSSubmissionPlan.family(text(definition["family"]) ?? "pushgate_\(job.poolName)_\(job.deploymentName)"))
+            ECSSubmissionPlan.family(text(definition["family"]) ?? "pushgate_\(job.poolName)_\(job.deploymentName)")
+        )
         return (definition, name)
     }
 
     // MARK: RunTask
 
     mutating func buildRunTask(
-        _ input: [String: JSONValue], cluster: String?, launchType: String?, strategy: [JSONValue], networkMode: String?,
+        _ input: [String: JSONValue],
+        cluster: String?,
+        launchType: String?,
+        strategy: [JSONValue],
+        networkMode: String?,
         containerName: String?
     ) -> [String: JSONValue] {
         let requestPath = JSONPath.root / "task_run_request"
@@ -297,7 +323,8 @@ private struct Builder {
                     .root / "network_configuration",
                     "awsvpc tasks need network_configuration {\"subnets\": [...], \"securityGroups\": [...], "
                         + "\"assignPublicIp\": \"ENABLED\"|\"DISABLED\"}; pushgate does not discover the default VPC",
-                    .missingRequired)
+                    .missingRequired
+                )
             }
         }
 
@@ -327,10 +354,12 @@ private struct Builder {
                 }
             }
             if case .object(let env)? = containers[position]["environment"] {
-                containers[position]["environment"] = .array(env.keys.sorted().compactMap { key in
-                    guard let value = env[key], value != .null else { return nil }
-                    return ["name": .string(key), "value": .string(value.stringValue ?? value.pythonText)]
-                })
+                containers[position]["environment"] = .array(
+                    env.keys.sorted().compactMap { key in
+                        guard let value = env[key], value != .null else { return nil }
+                        return ["name": .string(key), "value": .string(value.stringValue ?? value.pythonText)]
+                    }
+                )
             }
             for key in ["cpu", "memory", "memoryReservation"] {
                 if let value = containers[position][key], let number = text(value).flatMap({ Int64($0) }) {
@@ -351,14 +380,17 @@ private struct Builder {
             problem(
                 requestPath / "overrides",
                 "the overrides are \(overridesValue.serialized().count) characters of JSON; RunTask accepts at most "
-                    + "\(ECSSubmissionPlan.maxOverridesLength) (move large env values into the task definition or secrets)")
+                    + "\(ECSSubmissionPlan.maxOverridesLength) (move large env values into the task definition or secrets)"
+            )
         }
 
         // Tags: the request's own, the labels, then the run's identity.
         var tags: [(key: String, value: String)] = []
         switch request["tags"] {
         case .object(let members)?:
-            for key in members.keys.sorted() { if let value = members[key], value != .null { tags.append((key, value.stringValue ?? value.pythonText)) } }
+            for key in members.keys.sorted() {
+                if let value = members[key], value != .null { tags.append((key, value.stringValue ?? value.pythonText)) }
+            }
         case .array(let items)?:
             for item in items { if let key = text(item["key"]) { tags.append((key, text(item["value"]) ?? "")) } }
         default: break

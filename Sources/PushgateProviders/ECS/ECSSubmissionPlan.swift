@@ -27,8 +27,14 @@ package struct ECSSubmissionPlan: Sendable, Equatable {
     package var autoDeregister: Bool
 
     package init(
-        containerName: String?, cluster: String?, registration: JSONValue?, family: String?, definitionHash: String?,
-        existingTaskDefinition: String?, runTask: [String: JSONValue], autoDeregister: Bool
+        containerName: String?,
+        cluster: String?,
+        registration: JSONValue?,
+        family: String?,
+        definitionHash: String?,
+        existingTaskDefinition: String?,
+        runTask: [String: JSONValue],
+        autoDeregister: Bool
     ) {
         self.containerName = containerName
         self.cluster = cluster

@@ -31,8 +31,14 @@ extension ModalGRPCClient {
     /// metadata of §5.2 (the auth token on every call but AuthTokenGet) and the per-call idempotency and
     /// retry headers of §1.2. Pure: the dry run and the tests build the same request the client sends.
     package static func request(
-        serverURL: String, rpc: ModalRPC, message: [UInt8], credentials: ModalCredentials, authToken: String?,
-        idempotencyKey: String, attempt: Attempt, timeout: TimeInterval
+        serverURL: String,
+        rpc: ModalRPC,
+        message: [UInt8],
+        credentials: ModalCredentials,
+        authToken: String?,
+        idempotencyKey: String,
+        attempt: Attempt,
+        timeout: TimeInterval
     ) -> HTTPRequest {
         var headers = HTTPHeaders()
         headers.add("content-type", "application/grpc")
@@ -46,17 +52,24 @@ extension ModalGRPCClient {
         if let since = attempt.secondsSinceFirst { headers.add("x-retry-delay", String(format: "%.3f", since)) }
         if let delay = attempt.throttleDelay { headers.add("x-throttle-retry-delay", String(format: "%.3f", delay)) }
         return HTTPRequest(
-            method: "POST", url: serverURL + rpc.path, headers: headers, body: GRPCFrame.encode(message),
+            method: "POST",
+            url: serverURL + rpc.path,
+            headers: headers,
+            body: GRPCFrame.encode(message),
             // The transport gives up a little after the server's deadline, so DEADLINE_EXCEEDED wins the race.
-            timeout: timeout + 5, isIdempotent: rpc.isIdempotent)
+            timeout: timeout + 5,
+            isIdempotent: rpc.isIdempotent
+        )
     }
 
     /// `request` with every secret header value replaced by `<redacted>`.
     package static func redacted(_ request: HTTPRequest) -> HTTPRequest {
         var copy = request
-        copy.headers = HTTPHeaders(request.headers.map { field in
-            secretHeaders.contains(field.name.lowercased()) ? (field.name, "<redacted>") : field
-        })
+        copy.headers = HTTPHeaders(
+            request.headers.map { field in
+                secretHeaders.contains(field.name.lowercased()) ? (field.name, "<redacted>") : field
+            }
+        )
         return copy
     }
 

@@ -19,30 +19,53 @@ package struct ModalGRPCClient: Sendable {
     private let tokens: ExpiringValue<ModalAuthToken>
 
     package init(
-        serverURL: String, credentials: ModalCredentials, http: any HTTPClient, clock: any WallClock = SystemClock(),
-        retryPolicy: RetryPolicy = .modal, callTimeout: TimeInterval = 30, maxThrottleWait: TimeInterval = 300
+        serverURL: String,
+        credentials: ModalCredentials,
+        http: any HTTPClient,
+        clock: any WallClock = SystemClock(),
+        retryPolicy: RetryPolicy = .modal,
+        callTimeout: TimeInterval = 30,
+        maxThrottleWait: TimeInterval = 300
     ) {
         let trimmed = serverURL.hasSuffix("/") ? String(serverURL.dropLast()) : serverURL
         // AuthTokenGet goes through a copy whose own token source is never used (it sends no token).
         let bare = ModalGRPCClient(
-            serverURL: trimmed, credentials: credentials, http: http, clock: clock, retryPolicy: retryPolicy,
-            callTimeout: callTimeout, maxThrottleWait: maxThrottleWait,
+            serverURL: trimmed,
+            credentials: credentials,
+            http: http,
+            clock: clock,
+            retryPolicy: retryPolicy,
+            callTimeout: callTimeout,
+            maxThrottleWait: maxThrottleWait,
             tokens: ExpiringValue(clock: clock, refreshMargin: 0) {
                 throw ProviderError(.unauthorized, "Modal: AuthTokenGet needs no auth token")
-            })
+            }
+        )
         let tokens = ExpiringValue<ModalAuthToken>(clock: clock, refreshMargin: 0) {
             let token = try await bare.fetchAuthToken()
             // The refresh point stands in for the expiry, so ExpiringValue refetches halfway through (§5.2).
             return (token, token.refreshAt)
         }
         self.init(
-            serverURL: trimmed, credentials: credentials, http: http, clock: clock, retryPolicy: retryPolicy,
-            callTimeout: callTimeout, maxThrottleWait: maxThrottleWait, tokens: tokens)
+            serverURL: trimmed,
+            credentials: credentials,
+            http: http,
+            clock: clock,
+            retryPolicy: retryPolicy,
+            callTimeout: callTimeout,
+            maxThrottleWait: maxThrottleWait,
+            tokens: tokens
+        )
     }
 
     private init(
-        serverURL: String, credentials: ModalCredentials, http: any HTTPClient, clock: any WallClock,
-        retryPolicy: RetryPolicy, callTimeout: TimeInterval, maxThrottleWait: TimeInterval,
+        serverURL: String,
+        credentials: ModalCredentials,
+        http: any HTTPClient,
+        clock: any WallClock,
+        retryPolicy: RetryPolicy,
+        callTimeout: TimeInterval,
+        maxThrottleWait: TimeInterval,
         tokens: ExpiringValue<ModalAuthToken>
     ) {
         self.serverURL = serverURL
@@ -58,8 +81,12 @@ package struct ModalGRPCClient: Sendable {
     /// `AuthTokenGet{}` → `{token = 1}`, sent with the token id and secret only.
     private func fetchAuthToken() async throws -> ModalAuthToken {
         let reply = try await send(
-            .authTokenGet, ModalMessages.authTokenGet(), authToken: nil, idempotencyKey: UUID().uuidString.lowercased(),
-            timeout: callTimeout)
+            .authTokenGet,
+            ModalMessages.authTokenGet(),
+            authToken: nil,
+            idempotencyKey: UUID().uuidString.lowercased(),
+            timeout: callTimeout
+        )
         guard let message = reply.first else {
             throw ProviderError(.unauthorized, "\(place(.authTokenGet)): empty response")
         }
@@ -70,7 +97,10 @@ package struct ModalGRPCClient: Sendable {
 
     /// One unary call; returns the response message.
     package func unary(
-        _ rpc: ModalRPC, _ message: [UInt8], idempotencyKey: String = UUID().uuidString.lowercased(), timeout: TimeInterval? = nil
+        _ rpc: ModalRPC,
+        _ message: [UInt8],
+        idempotencyKey: String = UUID().uuidString.lowercased(),
+        timeout: TimeInterval? = nil
     ) async throws -> ProtobufMessage {
         let messages = try await call(rpc, message, idempotencyKey: idempotencyKey, timeout: timeout)
         guard let first = messages.first, messages.count == 1 else {
@@ -81,7 +111,10 @@ package struct ModalGRPCClient: Sendable {
 
     /// One call whose response may carry several messages (a server-streaming RPC read to its end).
     package func call(
-        _ rpc: ModalRPC, _ message: [UInt8], idempotencyKey: String = UUID().uuidString.lowercased(), timeout: TimeInterval? = nil
+        _ rpc: ModalRPC,
+        _ message: [UInt8],
+        idempotencyKey: String = UUID().uuidString.lowercased(),
+        timeout: TimeInterval? = nil
     ) async throws -> [ProtobufMessage] {
         var refreshed = false
         while true {
@@ -111,7 +144,11 @@ package struct ModalGRPCClient: Sendable {
 
     /// Sends with retries; throws ``ProviderError``.
     private func send(
-        _ rpc: ModalRPC, _ message: [UInt8], authToken: String?, idempotencyKey: String, timeout: TimeInterval
+        _ rpc: ModalRPC,
+        _ message: [UInt8],
+        authToken: String?,
+        idempotencyKey: String,
+        timeout: TimeInterval
     ) async throws -> [ProtobufMessage] {
         var generator = SystemRandomNumberGenerator()
         var attempt = ModalGRPCClient.Attempt()
@@ -119,8 +156,15 @@ package struct ModalGRPCClient: Sendable {
         var throttleWaited: TimeInterval = 0
         while true {
             let request = ModalGRPCClient.request(
-                serverURL: serverURL, rpc: rpc, message: message, credentials: credentials, authToken: authToken,
-                idempotencyKey: idempotencyKey, attempt: attempt, timeout: timeout)
+                serverURL: serverURL,
+                rpc: rpc,
+                message: message,
+                credentials: credentials,
+                authToken: authToken,
+                idempotencyKey: idempotencyKey,
+                attempt: attempt,
+                timeout: timeout
+            )
             let failure: RetryFailure
             let providerError: ProviderError
             do {
@@ -148,8 +192,13 @@ package struct ModalGRPCClient: Sendable {
                 providerError = ProviderError(code, "\(place(rpc)): \(scrub(error.description))", providerCode: error.code.rawValue)
             }
             let decision = retryPolicy.decide(
-                after: failure, attempt: attempt.retry + 1, method: "POST", isIdempotent: rpc.isIdempotent,
-                now: clock.now(), using: &generator)
+                after: failure,
+                attempt: attempt.retry + 1,
+                method: "POST",
+                isIdempotent: rpc.isIdempotent,
+                now: clock.now(),
+                using: &generator
+            )
             switch decision {
             case .retry(let delay):
                 try await clock.sleep(until: clock.now().addingTimeInterval(delay))

@@ -20,16 +20,24 @@ extension ModalProvider {
         let appID = "<app_id>"
         var calls: [(ModalRPC, [UInt8], String)] = [
             (.authTokenGet, ModalMessages.authTokenGet(), "\(key)/AuthTokenGet"),
-            (.appGetOrCreate,
-             ModalMessages.appGetOrCreate(
-                appName: spec.appName, environmentName: spec.environmentName,
-                creationType: ModalMessages.ObjectCreationType.createIfMissing), "\(key)/app/true"),
-            (.sandboxList,
-             ModalMessages.sandboxList(appID: appID, tags: [ModalSandboxSpec.idempotencyTag: key], includeFinished: true),
-             "\(key)/SandboxList"),
-            (.imageGetOrCreate,
-             ModalMessages.imageGetOrCreate(dockerfileCommands: spec.dockerfileCommands, appID: appID, builderVersion: builderVersion),
-             "\(key)/image"),
+            (
+                .appGetOrCreate,
+                ModalMessages.appGetOrCreate(
+                    appName: spec.appName,
+                    environmentName: spec.environmentName,
+                    creationType: ModalMessages.ObjectCreationType.createIfMissing
+                ), "\(key)/app/true"
+            ),
+            (
+                .sandboxList,
+                ModalMessages.sandboxList(appID: appID, tags: [ModalSandboxSpec.idempotencyTag: key], includeFinished: true),
+                "\(key)/SandboxList"
+            ),
+            (
+                .imageGetOrCreate,
+                ModalMessages.imageGetOrCreate(dockerfileCommands: spec.dockerfileCommands, appID: appID, builderVersion: builderVersion),
+                "\(key)/image"
+            ),
         ]
         var secretIDs: [String] = []
         for name in spec.secretNames {
@@ -38,17 +46,34 @@ extension ModalProvider {
         }
         if !spec.env.isEmpty {
             let redactedEnv = spec.env.mapValues { _ in "<redacted>" }
-            calls.append((.secretGetOrCreate, ModalMessages.ephemeralSecret(env: redactedEnv, appID: appID, environmentName: spec.environmentName), "\(key)/env"))
+            calls.append(
+                (
+                    .secretGetOrCreate, ModalMessages.ephemeralSecret(env: redactedEnv, appID: appID, environmentName: spec.environmentName),
+                    "\(key)/env"
+                )
+            )
             secretIDs.append("<env_secret_id>")
         }
-        calls.append((.sandboxCreate, ModalMessages.sandboxCreate(spec: spec, appID: appID, imageID: "<image_id>", secretIDs: secretIDs), "\(key)/SandboxCreate"))
+        calls.append(
+            (
+                .sandboxCreate, ModalMessages.sandboxCreate(spec: spec, appID: appID, imageID: "<image_id>", secretIDs: secretIDs),
+                "\(key)/SandboxCreate"
+            )
+        )
 
         return calls.map { rpc, message, name in
             var request = ModalGRPCClient.redacted(
                 ModalGRPCClient.request(
-                    serverURL: client.serverURL, rpc: rpc, message: message, credentials: client.credentials,
-                    authToken: "<redacted>", idempotencyKey: ModalGRPCClient.uuid(forName: name),
-                    attempt: ModalGRPCClient.Attempt(), timeout: client.callTimeout))
+                    serverURL: client.serverURL,
+                    rpc: rpc,
+                    message: message,
+                    credentials: client.credentials,
+                    authToken: "<redacted>",
+                    idempotencyKey: ModalGRPCClient.uuid(forName: name),
+                    attempt: ModalGRPCClient.Attempt(),
+                    timeout: client.callTimeout
+                )
+            )
             request.body = Data(request.body.map { String(format: "%02x", $0) }.joined().utf8)
             request.headers.add(ModalProvider.dryRunBodyHeader, "hex")
             return request

@@ -11,8 +11,13 @@ extension ProviderRegistration {
     /// conservative 10 calls/s.
     package static let modal = ProviderRegistration(
         type: ProviderType(
-            kind: .modal, summary: "Modal sandboxes over gRPC (experimental)", credentialsProfileKind: "modal",
-            requiredConfigurationKeys: ["image", "command"], pacing: PacingRate(perSecond: 10, burst: 20), transport: .http2)
+            kind: .modal,
+            summary: "Modal sandboxes over gRPC (experimental)",
+            credentialsProfileKind: "modal",
+            requiredConfigurationKeys: ["image", "command"],
+            pacing: PacingRate(perSecond: 10, burst: 20),
+            transport: .http2
+        )
     ) { context in
         ModalProvider(profile: try context.credentials.modalProfile(context.profile), http: context.http, clock: context.clock)
     }

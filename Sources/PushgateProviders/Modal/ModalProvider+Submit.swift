@@ -15,22 +15,28 @@ extension ModalProvider {
         var secretIDs: [String] = []
         for name in spec.secretNames {
             let reply = try await client.unary(
-                .secretGetOrCreate, ModalMessages.secretLookUp(name: name, environmentName: spec.environmentName),
-                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/secret/\(name)"))
+                .secretGetOrCreate,
+                ModalMessages.secretLookUp(name: name, environmentName: spec.environmentName),
+                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/secret/\(name)")
+            )
             secretIDs.append(try client.decode(.secretGetOrCreate) { () throws(ProtobufError) in try ModalMessages.objectID(reply) })
         }
         if !spec.env.isEmpty {
             let reply = try await client.unary(
                 .secretGetOrCreate,
                 ModalMessages.ephemeralSecret(env: spec.env, appID: appID, environmentName: spec.environmentName),
-                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/env"))
+                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/env")
+            )
             secretIDs.append(try client.decode(.secretGetOrCreate) { () throws(ProtobufError) in try ModalMessages.objectID(reply) })
         }
 
         let create = ModalMessages.sandboxCreate(spec: spec, appID: appID, imageID: imageID, secretIDs: secretIDs)
         do {
             let reply = try await client.unary(
-                .sandboxCreate, create, idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/SandboxCreate"))
+                .sandboxCreate,
+                create,
+                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/SandboxCreate")
+            )
             let id = try client.decode(.sandboxCreate) { () throws(ProtobufError) in try ModalMessages.objectID(reply) }
             guard !id.isEmpty else { throw ProviderError(.ambiguous, "Modal SandboxCreate: the reply has no sandbox id") }
             return ProviderHandle(id)
@@ -54,11 +60,16 @@ extension ModalProvider {
     /// AppGetOrCreate; with `creating == false` a look-up only (UNSPECIFIED creation type), nil on NOT_FOUND.
     func appID(_ spec: ModalSandboxSpec, creating: Bool, key: String) async throws -> String? {
         let message = ModalMessages.appGetOrCreate(
-            appName: spec.appName, environmentName: spec.environmentName,
-            creationType: creating ? ModalMessages.ObjectCreationType.createIfMissing : ModalMessages.ObjectCreationType.lookUp)
+            appName: spec.appName,
+            environmentName: spec.environmentName,
+            creationType: creating ? ModalMessages.ObjectCreationType.createIfMissing : ModalMessages.ObjectCreationType.lookUp
+        )
         do {
             let reply = try await client.unary(
-                .appGetOrCreate, message, idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/app/\(creating)"))
+                .appGetOrCreate,
+                message,
+                idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/app/\(creating)")
+            )
             let id = try client.decode(.appGetOrCreate) { () throws(ProtobufError) in try ModalMessages.objectID(reply) }
             return id.isEmpty ? nil : id
         } catch let error as ProviderError where error.code == .notFound && !creating {
@@ -70,7 +81,8 @@ extension ModalProvider {
     func findSandbox(_ spec: ModalSandboxSpec, appID: String, key: String) async throws -> ProviderHandle? {
         let reply = try await client.unary(
             .sandboxList,
-            ModalMessages.sandboxList(appID: appID, tags: [ModalSandboxSpec.idempotencyTag: key], includeFinished: true))
+            ModalMessages.sandboxList(appID: appID, tags: [ModalSandboxSpec.idempotencyTag: key], includeFinished: true)
+        )
         let sandboxes = try client.decode(.sandboxList) { () throws(ProtobufError) in try ModalMessages.sandboxes(reply) }
         let match = sandboxes.first { $0.name == spec.sandboxName || $0.tags[ModalSandboxSpec.idempotencyTag] == key }
         return match.map { ProviderHandle($0.id) }
@@ -82,7 +94,8 @@ extension ModalProvider {
         let reply = try await client.unary(
             .imageGetOrCreate,
             ModalMessages.imageGetOrCreate(dockerfileCommands: spec.dockerfileCommands, appID: appID, builderVersion: builderVersion),
-            idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/image"))
+            idempotencyKey: ModalGRPCClient.uuid(forName: "\(key)/image")
+        )
         let (imageID, firstResult) = try client.decode(.imageGetOrCreate) { () throws(ProtobufError) in
             (try ModalMessages.objectID(reply), try ModalMessages.imageResult(reply))
         }
@@ -96,8 +109,10 @@ extension ModalProvider {
             }
             let wait = Float(min(55, max(1, deadline.timeIntervalSince(client.clock.now()))))
             let entries = try await client.call(
-                .imageJoinStreaming, ModalMessages.imageJoinStreaming(imageID: imageID, timeout: wait, lastEntryID: lastEntryID),
-                timeout: TimeInterval(wait) + 5)
+                .imageJoinStreaming,
+                ModalMessages.imageJoinStreaming(imageID: imageID, timeout: wait, lastEntryID: lastEntryID),
+                timeout: TimeInterval(wait) + 5
+            )
             for entry in entries {
                 let (entryResult, entryID) = try client.decode(.imageJoinStreaming) { () throws(ProtobufError) in
                     try ModalMessages.imageJoinEntry(entry)

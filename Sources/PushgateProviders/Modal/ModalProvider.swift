@@ -33,8 +33,11 @@ package struct ModalProvider: Provider {
     package let workspace: String
 
     package init(
-        client: ModalGRPCClient, builderVersion: String = ModalProvider.defaultBuilderVersion,
-        imageBuildTimeout: TimeInterval = 900, pollConcurrency: Int = 8, defaultEnvironmentName: String? = nil,
+        client: ModalGRPCClient,
+        builderVersion: String = ModalProvider.defaultBuilderVersion,
+        imageBuildTimeout: TimeInterval = 900,
+        pollConcurrency: Int = 8,
+        defaultEnvironmentName: String? = nil,
         workspace: String = "default"
     ) {
         self.client = client
@@ -49,9 +52,14 @@ package struct ModalProvider: Provider {
     package init(profile: ModalProfile, http: any HTTPClient, clock: any WallClock = SystemClock()) {
         self.init(
             client: ModalGRPCClient(
-                serverURL: profile.serverURL ?? ModalProvider.defaultServerURL, credentials: profile.credentials,
-                http: http, clock: clock),
-            defaultEnvironmentName: profile.environment, workspace: "profile " + profile.name)
+                serverURL: profile.serverURL ?? ModalProvider.defaultServerURL,
+                credentials: profile.credentials,
+                http: http,
+                clock: clock
+            ),
+            defaultEnvironmentName: profile.environment,
+            workspace: "profile " + profile.name
+        )
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {

@@ -10,7 +10,11 @@ package struct ModalSandboxInfo: Sendable, Equatable {
     package var result: ModalGenericResult?
 
     package init(
-        id: String, name: String = "", tags: [String: String] = [:], taskID: String = "", startedAt: Double = 0,
+        id: String,
+        name: String = "",
+        tags: [String: String] = [:],
+        taskID: String = "",
+        startedAt: Double = 0,
         result: ModalGenericResult? = nil
     ) {
         self.id = id

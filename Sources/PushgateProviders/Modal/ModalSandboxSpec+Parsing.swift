@@ -32,9 +32,20 @@ extension ModalSandboxSpec {
 
         guard reader.problems.isEmpty, let image, let command else { return (nil, reader.problems) }
         let spec = ModalSandboxSpec(
-            appName: appName, environmentName: environmentName, image: image, command: command, milliCPU: milliCPU,
-            memoryMB: memoryMB, gpu: gpu, timeoutSeconds: timeout, secretNames: secretNames, env: env,
-            pipPackages: pipPackages, tags: tags, sandboxName: sandboxName(forKey: job.idempotencyKey))
+            appName: appName,
+            environmentName: environmentName,
+            image: image,
+            command: command,
+            milliCPU: milliCPU,
+            memoryMB: memoryMB,
+            gpu: gpu,
+            timeoutSeconds: timeout,
+            secretNames: secretNames,
+            env: env,
+            pipPackages: pipPackages,
+            tags: tags,
+            sandboxName: sandboxName(forKey: job.idempotencyKey)
+        )
         return (spec, [])
     }
 }

@@ -30,10 +30,19 @@ package struct ModalSandboxSpec: Sendable, Equatable {
     package var sandboxName: String
 
     package init(
-        appName: String = ModalSandboxSpec.defaultAppName, environmentName: String = "", image: String,
-        command: [String], milliCPU: Int? = nil, memoryMB: Int? = nil, gpu: ModalGPU? = nil,
-        timeoutSeconds: Int? = nil, secretNames: [String] = [], env: [String: String] = [:],
-        pipPackages: [String] = [], tags: [String: String] = [:], sandboxName: String
+        appName: String = ModalSandboxSpec.defaultAppName,
+        environmentName: String = "",
+        image: String,
+        command: [String],
+        milliCPU: Int? = nil,
+        memoryMB: Int? = nil,
+        gpu: ModalGPU? = nil,
+        timeoutSeconds: Int? = nil,
+        secretNames: [String] = [],
+        env: [String: String] = [:],
+        pipPackages: [String] = [],
+        tags: [String: String] = [:],
+        sandboxName: String
     ) {
         self.appName = appName
         self.environmentName = environmentName
@@ -74,7 +83,8 @@ package struct ModalSandboxSpec: Sendable, Equatable {
 
     /// `word` quoted for the `RUN` line's shell, left as it is when it needs no quoting.
     package static func shellQuoted(_ word: String) -> String {
-        let safe = !word.isEmpty
+        let safe =
+            !word.isEmpty
             && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:@+,%^~".contains($0)) }
         if safe { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"

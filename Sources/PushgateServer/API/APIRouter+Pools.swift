@@ -13,7 +13,10 @@ extension APIRouter {
             }
             return APIRouter.json(200, .array(items))
         case ("POST", 0):
-            let body = try RequestBody(request.body, allowed: ["name", "type", "base_job_template", "concurrency_limit", "credentials_profile", "is_paused"])
+            let body = try RequestBody(
+                request.body,
+                allowed: ["name", "type", "base_job_template", "concurrency_limit", "credentials_profile", "is_paused"]
+            )
             let name = try body.string("name", required: true)!
             let type = try body.string("type", required: true)!
             let providerType = try providerType(type)
@@ -31,9 +34,17 @@ extension APIRouter {
             } catch let error as TemplateError {
                 throw APIError.invalid("invalid base_job_template", error.problems)
             }
-            let pool = try await store.createPool(WorkPoolSpec(
-                name: name, type: kind.rawValue, baseJobTemplate: templateText, concurrencyLimit: try body.int("concurrency_limit"),
-                isPaused: try body.bool("is_paused") ?? false, credentialsProfile: try body.string("credentials_profile")), now: now)
+            let pool = try await store.createPool(
+                WorkPoolSpec(
+                    name: name,
+                    type: kind.rawValue,
+                    baseJobTemplate: templateText,
+                    concurrencyLimit: try body.int("concurrency_limit"),
+                    isPaused: try body.bool("is_paused") ?? false,
+                    credentialsProfile: try body.string("credentials_profile")
+                ),
+                now: now
+            )
             return APIRouter.json(201, ModelJSON.pool(pool, status: ModelJSON.status(pool, queues: [], now: now)))
         case ("GET", 1):
             let pool = try await store.pool(named: path[0])
@@ -43,9 +54,16 @@ extension APIRouter {
         case ("PATCH", 1):
             let body = try RequestBody(request.body, allowed: ["is_paused", "concurrency_limit"])
             var update = WorkPoolUpdate(isPaused: try body.bool("is_paused"))
-            if body.isExplicitNull("concurrency_limit") { update.concurrencyLimit = .some(nil) } else if let limit = try body.int("concurrency_limit") { update.concurrencyLimit = .some(limit) }
+            if body.isExplicitNull("concurrency_limit") {
+                update.concurrencyLimit = .some(nil)
+            } else if let limit = try body.int("concurrency_limit") {
+                update.concurrencyLimit = .some(limit)
+            }
             let pool = try await store.updatePool(named: path[0], update, now: now)
-            return APIRouter.json(200, ModelJSON.pool(pool, status: ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now)))
+            return APIRouter.json(
+                200,
+                ModelJSON.pool(pool, status: ModelJSON.status(pool, queues: try await store.queues(pool: pool.name), now: now))
+            )
         case ("DELETE", 1):
             try await store.deletePool(named: path[0])
             return ServerResponse(status: 204)
@@ -75,16 +93,27 @@ extension APIRouter {
             return APIRouter.json(200, .array(try await store.queues(pool: pool).map { ModelJSON.queue($0, now: now) }))
         case ("POST", 0):
             let body = try RequestBody(request.body, allowed: ["name", "priority", "concurrency_limit", "is_paused"])
-            let queue = try await store.createQueue(pool: pool, WorkQueueSpec(
-                name: try body.string("name", required: true)!, priority: try body.int("priority"),
-                concurrencyLimit: try body.int("concurrency_limit"), isPaused: try body.bool("is_paused") ?? false), now: now)
+            let queue = try await store.createQueue(
+                pool: pool,
+                WorkQueueSpec(
+                    name: try body.string("name", required: true)!,
+                    priority: try body.int("priority"),
+                    concurrencyLimit: try body.int("concurrency_limit"),
+                    isPaused: try body.bool("is_paused") ?? false
+                ),
+                now: now
+            )
             return APIRouter.json(201, ModelJSON.queue(queue, now: now))
         case ("GET", 1):
             return APIRouter.json(200, ModelJSON.queue(try await store.queue(pool: pool, named: path[0]), now: now))
         case ("PATCH", 1):
             let body = try RequestBody(request.body, allowed: ["priority", "concurrency_limit", "is_paused"])
             var update = WorkQueueUpdate(priority: try body.int("priority"), isPaused: try body.bool("is_paused"))
-            if body.isExplicitNull("concurrency_limit") { update.concurrencyLimit = .some(nil) } else if let limit = try body.int("concurrency_limit") { update.concurrencyLimit = .some(limit) }
+            if body.isExplicitNull("concurrency_limit") {
+                update.concurrencyLimit = .some(nil)
+            } else if let limit = try body.int("concurrency_limit") {
+                update.concurrencyLimit = .some(limit)
+            }
             return APIRouter.json(200, ModelJSON.queue(try await store.updateQueue(pool: pool, named: path[0], update, now: now), now: now))
         case ("DELETE", 1):
             try await store.deleteQueue(pool: pool, named: path[0])
@@ -101,12 +130,30 @@ extension APIRouter {
         guard let providers else { throw APIError(503, "no providers are configured") }
         let pool = try await store.pool(named: name)
         let deployment = try await store.deployment(named: try body.string("deployment", required: true)!)
-        guard deployment.poolName == pool.name else { throw APIError(422, "deployment '\(deployment.name)' belongs to pool '\(deployment.poolName)'") }
+        guard deployment.poolName == pool.name else {
+            throw APIError(422, "deployment '\(deployment.name)' belongs to pool '\(deployment.poolName)'")
+        }
         let now = clock.now()
-        let run = FlowRun(id: UUID().uuidString.lowercased(), deploymentID: deployment.id, deploymentName: deployment.name, poolID: pool.id,
-            poolName: pool.name, queueID: deployment.queueID, queueName: deployment.queueName, scheduledTime: now,
-            jobVariables: try body.object("job_variables")?.serialized(), idempotencyKey: nil, state: .pending, stateReason: "dry run",
-            stateChangedAt: now, attempt: 1, providerHandle: nil, leaseOwner: nil, leaseExpiresAt: nil, createdAt: now)
+        let run = FlowRun(
+            id: UUID().uuidString.lowercased(),
+            deploymentID: deployment.id,
+            deploymentName: deployment.name,
+            poolID: pool.id,
+            poolName: pool.name,
+            queueID: deployment.queueID,
+            queueName: deployment.queueName,
+            scheduledTime: now,
+            jobVariables: try body.object("job_variables")?.serialized(),
+            idempotencyKey: nil,
+            state: .pending,
+            stateReason: "dry run",
+            stateChangedAt: now,
+            attempt: 1,
+            providerHandle: nil,
+            leaseOwner: nil,
+            leaseExpiresAt: nil,
+            createdAt: now
+        )
         let job: SubmissionJob
         do {
             job = try SubmissionPlan.job(run: run, pool: pool, deployment: deployment, now: now)
@@ -117,12 +164,17 @@ extension APIRouter {
         let problems = provider.validate(job)
         if !problems.isEmpty { throw APIError.invalid("the rendered configuration cannot be submitted", problems) }
         let requests = try await provider.dryRun(job)
-        return APIRouter.json(200, .array(requests.map { request in
-            .object([
-                "method": .string(request.method), "url": .string(request.url),
-                "headers": .array(request.headers.fields.map { .array([.string($0.name), .string($0.value)]) }),
-                "body": .string(String(decoding: request.body, as: UTF8.self)),
-            ])
-        }))
+        return APIRouter.json(
+            200,
+            .array(
+                requests.map { request in
+                    .object([
+                        "method": .string(request.method), "url": .string(request.url),
+                        "headers": .array(request.headers.fields.map { .array([.string($0.name), .string($0.value)]) }),
+                        "body": .string(String(decoding: request.body, as: UTF8.self)),
+                    ])
+                }
+            )
+        )
     }
 }

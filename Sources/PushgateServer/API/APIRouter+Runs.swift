@@ -13,9 +13,16 @@ extension APIRouter {
             let variables = try body.object("job_variables")
             let pool = try await store.pool(named: poolName)
             try validate(variables, pool: pool, deployment: nil, requireAll: false, source: "job_variables")
-            let deployment = try await store.createDeployment(DeploymentSpec(
-                name: try body.string("name", required: true)!, poolName: poolName, queueName: try body.string("queue"),
-                jobVariables: variables?.serialized(), concurrencyLimit: try body.int("concurrency_limit")), now: clock.now())
+            let deployment = try await store.createDeployment(
+                DeploymentSpec(
+                    name: try body.string("name", required: true)!,
+                    poolName: poolName,
+                    queueName: try body.string("queue"),
+                    jobVariables: variables?.serialized(),
+                    concurrencyLimit: try body.int("concurrency_limit")
+                ),
+                now: clock.now()
+            )
             return APIRouter.json(201, ModelJSON.deployment(deployment))
         case ("GET", 1):
             return APIRouter.json(200, ModelJSON.deployment(try await store.deployment(named: path[0])))
@@ -26,10 +33,20 @@ extension APIRouter {
             if body.isExplicitNull("job_variables") {
                 update.jobVariables = .some(nil)
             } else if let variables = try body.object("job_variables") {
-                try validate(variables, pool: try await store.pool(named: existing.poolName), deployment: nil, requireAll: false, source: "job_variables")
+                try validate(
+                    variables,
+                    pool: try await store.pool(named: existing.poolName),
+                    deployment: nil,
+                    requireAll: false,
+                    source: "job_variables"
+                )
                 update.jobVariables = .some(variables.serialized())
             }
-            if body.isExplicitNull("concurrency_limit") { update.concurrencyLimit = .some(nil) } else if let limit = try body.int("concurrency_limit") { update.concurrencyLimit = .some(limit) }
+            if body.isExplicitNull("concurrency_limit") {
+                update.concurrencyLimit = .some(nil)
+            } else if let limit = try body.int("concurrency_limit") {
+                update.concurrencyLimit = .some(limit)
+            }
             return APIRouter.json(200, ModelJSON.deployment(try await store.updateDeployment(named: path[0], update, now: clock.now())))
         case ("DELETE", 1):
             try await store.deleteDeployment(named: path[0])
@@ -50,7 +67,9 @@ extension APIRouter {
         let deploymentVariables = deployment?.jobVariables.flatMap { try? JSONValue.parse($0) }
         let problems = template.validateJobVariables(
             deployment: .init(deployment == nil ? variables : deploymentVariables, name: deployment == nil ? source : "deployment job_variables"),
-            run: .init(deployment == nil ? nil : variables, name: source), requireAll: requireAll)
+            run: .init(deployment == nil ? nil : variables, name: source),
+            requireAll: requireAll
+        )
         if !problems.isEmpty { throw APIError.invalid("invalid \(source)", problems) }
     }
 
@@ -61,17 +80,24 @@ extension APIRouter {
             var states: [RunState] = []
             if let names = request.queryValue("state") {
                 for name in names.split(separator: ",") {
-                    guard let state = RunState.allCases.first(where: { $0.displayName.lowercased() == name.lowercased() || $0.rawValue == name.uppercased() }) else {
+                    guard
+                        let state = RunState.allCases.first(where: {
+                            $0.displayName.lowercased() == name.lowercased() || $0.rawValue == name.uppercased()
+                        })
+                    else {
                         throw APIError(422, "unknown state '\(name)'")
                     }
                     states.append(state)
                 }
             }
-            let limit = try request.queryValue("limit").map { text throws(APIError) -> Int in
-                guard let limit = Int(text), limit > 0 else { throw APIError(422, "limit must be a positive integer, got '\(text)'") }
-                return limit
-            } ?? 200
-            let runs = try await store.runs(FlowRunFilter(states: states, poolName: request.queryValue("pool"), deploymentName: request.queryValue("deployment"), limit: limit))
+            let limit =
+                try request.queryValue("limit").map { text throws(APIError) -> Int in
+                    guard let limit = Int(text), limit > 0 else { throw APIError(422, "limit must be a positive integer, got '\(text)'") }
+                    return limit
+                } ?? 200
+            let runs = try await store.runs(
+                FlowRunFilter(states: states, poolName: request.queryValue("pool"), deploymentName: request.queryValue("deployment"), limit: limit)
+            )
             return APIRouter.json(200, .array(runs.map(ModelJSON.run)))
         case ("POST", 0):
             let body = try RequestBody(request.body, allowed: ["deployment", "scheduled_time", "job_variables", "idempotency_key"])
@@ -84,10 +110,22 @@ extension APIRouter {
                 scheduled = date
             }
             let variables = try body.object("job_variables")
-            try validate(variables, pool: try await store.pool(named: deployment.poolName), deployment: deployment, requireAll: true, source: "job_variables")
-            let creation = try await store.createRun(FlowRunSpec(
-                deploymentName: deployment.name, scheduledTime: scheduled, jobVariables: variables?.serialized(),
-                idempotencyKey: try body.string("idempotency_key")), now: now)
+            try validate(
+                variables,
+                pool: try await store.pool(named: deployment.poolName),
+                deployment: deployment,
+                requireAll: true,
+                source: "job_variables"
+            )
+            let creation = try await store.createRun(
+                FlowRunSpec(
+                    deploymentName: deployment.name,
+                    scheduledTime: scheduled,
+                    jobVariables: variables?.serialized(),
+                    idempotencyKey: try body.string("idempotency_key")
+                ),
+                now: now
+            )
             return APIRouter.json(creation.created ? 201 : 200, ModelJSON.run(creation.run))
         case ("GET", 1):
             let run = try await store.run(id: path[0])

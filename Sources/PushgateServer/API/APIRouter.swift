@@ -18,8 +18,13 @@ package struct APIRouter: Sendable {
     let loopsAlive: @Sendable () -> Bool
 
     package init(
-        store: any Store, providers: (any ProviderDirectory)?, catalog: ProviderCatalog, clock: any WallClock, metrics: MetricsRegistry,
-        templatesDirectory: URL?, loopsAlive: @escaping @Sendable () -> Bool = { true }
+        store: any Store,
+        providers: (any ProviderDirectory)?,
+        catalog: ProviderCatalog,
+        clock: any WallClock,
+        metrics: MetricsRegistry,
+        templatesDirectory: URL?,
+        loopsAlive: @escaping @Sendable () -> Bool = { true }
     ) {
         self.store = store
         self.providers = providers
@@ -72,9 +77,12 @@ package struct APIRouter: Sendable {
         do { _ = try await store.pools() } catch { storeOK = false }
         let loops = loopsAlive()
         let healthy = storeOK && loops
-        return APIRouter.json(healthy ? 200 : 503, .object([
-            "status": .string(healthy ? "ok" : "unhealthy"), "store": .bool(storeOK), "loops": .bool(loops),
-        ]))
+        return APIRouter.json(
+            healthy ? 200 : 503,
+            .object([
+                "status": .string(healthy ? "ok" : "unhealthy"), "store": .bool(storeOK), "loops": .bool(loops),
+            ])
+        )
     }
 
     private func metricsText() async -> ServerResponse {

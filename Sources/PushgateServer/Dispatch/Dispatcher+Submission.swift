@@ -6,7 +6,8 @@ import PushgateCore
 extension Dispatcher {
     /// Drives the run's ``SubmissionAttempt``: performs each action it asks for and tells it the outcome.
     func submitOnce(_ item: WorkItem) async {
-        let run = item.run, provider = item.provider
+        let run = item.run
+        let provider = item.provider
         let log = logger.with([("run_id", run.id), ("pool", item.pool.name), ("provider", item.pool.type)])
         guard let deployment = item.deployment else {
             await end(run, .crashed, "deployment '\(run.deploymentName)' no longer exists", log)
@@ -21,8 +22,11 @@ extension Dispatcher {
         }
         let pacingKey = provider.pacingKey(for: job)
         var attempt = SubmissionAttempt(
-            reconcile: item.reconcile, cancelRequested: run.state == .cancelling, policy: configuration.retryPolicy,
-            generator: SystemRandomNumberGenerator())
+            reconcile: item.reconcile,
+            cancelRequested: run.state == .cancelling,
+            policy: configuration.retryPolicy,
+            generator: SystemRandomNumberGenerator()
+        )
         var action = attempt.start()
         while true {
             switch action {
@@ -46,8 +50,11 @@ extension Dispatcher {
                 do {
                     try await clock.sleep(until: clock.now().addingTimeInterval(seconds))
                     _ = try await store.renewLease(
-                        runID: run.id, owner: configuration.owner, until: clock.now().addingTimeInterval(configuration.leaseDuration),
-                        now: clock.now())
+                        runID: run.id,
+                        owner: configuration.owner,
+                        until: clock.now().addingTimeInterval(configuration.leaseDuration),
+                        now: clock.now()
+                    )
                     action = attempt.record(.waited)
                 } catch {
                     action = attempt.record(Task.isCancelled ? .cancelled(beforeSending: false) : .leaseLost)
@@ -70,7 +77,9 @@ extension Dispatcher {
 
     /// One provider call's outcome: its result, or its failure as the attempt classifies it.
     private func call(
-        _ kind: ProviderKind, _ log: Logger, _ body: () async throws -> SubmissionAttempt<SystemRandomNumberGenerator>.Outcome
+        _ kind: ProviderKind,
+        _ log: Logger,
+        _ body: () async throws -> SubmissionAttempt<SystemRandomNumberGenerator>.Outcome
     ) async -> SubmissionAttempt<SystemRandomNumberGenerator>.Outcome {
         do {
             return try await body()

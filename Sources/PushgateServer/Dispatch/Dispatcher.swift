@@ -25,8 +25,14 @@ package final class Dispatcher: Sendable {
     package let heartbeat = Heartbeat()
 
     package init(
-        store: any Store, providers: any ProviderDirectory, pacer: Pacer, configuration: DispatcherConfiguration,
-        clock: any WallClock, metrics: MetricsRegistry, logger: Logger, pools: PoolContext? = nil
+        store: any Store,
+        providers: any ProviderDirectory,
+        pacer: Pacer,
+        configuration: DispatcherConfiguration,
+        clock: any WallClock,
+        metrics: MetricsRegistry,
+        logger: Logger,
+        pools: PoolContext? = nil
     ) {
         self.store = store
         self.providers = providers
@@ -127,14 +133,23 @@ package final class Dispatcher: Sendable {
             let now = clock.now()
             let limit = min(configuration.claimBatch, capacity)
             let reclaimed = try await store.reclaimExpiredLeases(
-                pool: pool.name, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: now, limit: limit)
+                pool: pool.name,
+                owner: configuration.owner,
+                leaseDuration: configuration.leaseDuration,
+                now: now,
+                limit: limit
+            )
             // A reclaimed run that already has a handle was submitted: the poller tracks it.
             work += reclaimed.filter { $0.providerHandle == nil }.map { ($0, true) }
             if !isStopping && work.count < limit {
                 let start = monotonicNow()
                 let claimed = try await store.claim(
-                    pool: pool.name, owner: configuration.owner, limit: limit - work.count,
-                    leaseDuration: configuration.leaseDuration, now: now)
+                    pool: pool.name,
+                    owner: configuration.owner,
+                    limit: limit - work.count,
+                    leaseDuration: configuration.leaseDuration,
+                    now: now
+                )
                 metrics.claimDuration(pool: pool.name, monotonicNow() - start)
                 work += claimed.map { ($0, false) }
             }
@@ -146,8 +161,14 @@ package final class Dispatcher: Sendable {
         let deployments = await pools.deployments(of: work.map(\.run), in: pool)
         inFlight.withLock { $0[pool.name, default: 0] += work.count }
         return work.map {
-            WorkItem(run: $0.run, reconcile: $0.reconcile, pool: pool, template: template,
-                deployment: deployments[$0.run.deploymentName], provider: provider)
+            WorkItem(
+                run: $0.run,
+                reconcile: $0.reconcile,
+                pool: pool,
+                template: template,
+                deployment: deployments[$0.run.deploymentName],
+                provider: provider
+            )
         }
     }
 
@@ -180,8 +201,12 @@ package final class Dispatcher: Sendable {
         while !Task.isCancelled {
             do {
                 try await clock.sleep(until: clock.now().addingTimeInterval(period))
-                _ = try await store.renewLease(runID: run.id, owner: configuration.owner,
-                    until: clock.now().addingTimeInterval(configuration.leaseDuration), now: clock.now())
+                _ = try await store.renewLease(
+                    runID: run.id,
+                    owner: configuration.owner,
+                    until: clock.now().addingTimeInterval(configuration.leaseDuration),
+                    now: clock.now()
+                )
             } catch {
                 return
             }

@@ -17,25 +17,37 @@ package struct GatewayMetrics: Sendable {
 
     func submitDuration(_ kind: ProviderKind, _ seconds: Double) {
         registry.observe(
-            "pushgate_submit_duration_seconds", help: "Time of one provider submission.", labels: ["provider": kind.rawValue], seconds)
+            "pushgate_submit_duration_seconds",
+            help: "Time of one provider submission.",
+            labels: ["provider": kind.rawValue],
+            seconds
+        )
     }
 
     func dueToSubmitted(_ kind: ProviderKind, _ seconds: Double) {
         registry.observe(
-            "pushgate_due_to_submitted_seconds", help: "From a run's scheduled time to its submission.",
-            labels: ["provider": kind.rawValue], seconds, buckets: Self.dueBuckets)
+            "pushgate_due_to_submitted_seconds",
+            help: "From a run's scheduled time to its submission.",
+            labels: ["provider": kind.rawValue],
+            seconds,
+            buckets: Self.dueBuckets
+        )
     }
 
     func submissionFailure(_ kind: ProviderKind, code: ProviderError.Code) {
         registry.increment(
-            "pushgate_submission_failures_total", help: "Failed provider submission calls.",
-            labels: ["provider": kind.rawValue, "code": code.rawValue])
+            "pushgate_submission_failures_total",
+            help: "Failed provider submission calls.",
+            labels: ["provider": kind.rawValue, "code": code.rawValue]
+        )
     }
 
     func submission(_ kind: ProviderKind, adopted: Bool) {
         registry.increment(
-            "pushgate_submissions_total", help: "Runs submitted to a provider.",
-            labels: ["provider": kind.rawValue, "outcome": adopted ? "adopted" : "submitted"])
+            "pushgate_submissions_total",
+            help: "Runs submitted to a provider.",
+            labels: ["provider": kind.rawValue, "outcome": adopted ? "adopted" : "submitted"]
+        )
     }
 
     func pollFailure(_ kind: ProviderKind) {
@@ -44,13 +56,19 @@ package struct GatewayMetrics: Sendable {
 
     func providerCall(_ kind: ProviderKind, call: String, _ seconds: Double) {
         registry.observe(
-            "pushgate_provider_call_duration_seconds", help: "Time of provider calls.", labels: ["provider": kind.rawValue, "call": call],
-            seconds)
+            "pushgate_provider_call_duration_seconds",
+            help: "Time of provider calls.",
+            labels: ["provider": kind.rawValue, "call": call],
+            seconds
+        )
     }
 
     func transition(to state: RunState) {
         registry.increment(
-            "pushgate_run_transitions_total", help: "Run state transitions recorded by the poller.", labels: ["state": state.displayName])
+            "pushgate_run_transitions_total",
+            help: "Run state transitions recorded by the poller.",
+            labels: ["state": state.displayName]
+        )
     }
 
     /// The scrape-time gauges, recomputed from the store: runs per non-terminal state, queue depth, queue status.

@@ -21,8 +21,13 @@ package final class Poller: Sendable {
     package let heartbeat = Heartbeat()
 
     package init(
-        store: any Store, providers: any ProviderDirectory, configuration: PollerConfiguration, clock: any WallClock,
-        metrics: MetricsRegistry, logger: Logger, pools: PoolContext? = nil
+        store: any Store,
+        providers: any ProviderDirectory,
+        configuration: PollerConfiguration,
+        clock: any WallClock,
+        metrics: MetricsRegistry,
+        logger: Logger,
+        pools: PoolContext? = nil
     ) {
         self.store = store
         self.providers = providers
@@ -76,7 +81,8 @@ package final class Poller: Sendable {
         let now = clock.now()
         // A cancel request for a run never submitted and no longer leased ends here; one still leased is
         // the dispatcher's (it looks the key up and ends or adopts it).
-        for run in runs where run.state == .cancelling && run.providerHandle == nil && (run.leaseExpiresAt ?? .distantPast) < now && run.leaseOwner == nil {
+        for run in runs
+        where run.state == .cancelling && run.providerHandle == nil && (run.leaseExpiresAt ?? .distantPast) < now && run.leaseOwner == nil {
             await transition(run, to: .cancelled, reason: "cancelled before submission", log)
         }
         let submitted = runs.filter { $0.providerHandle != nil }
@@ -89,8 +95,13 @@ package final class Poller: Sendable {
             await sendCancel(run, job: jobs[run.id]!, provider: provider, reason: run.stateReason, log.with([("run_id", run.id)]))
         }
         let targets = submitted.map {
-            PollTarget(handle: ProviderHandle($0.providerHandle!), job: jobs[$0.id]!, cancelRequested: $0.state == .cancelling,
-                submittedAt: submittedAt($0), now: now)
+            PollTarget(
+                handle: ProviderHandle($0.providerHandle!),
+                job: jobs[$0.id]!,
+                cancelRequested: $0.state == .cancelling,
+                submittedAt: submittedAt($0),
+                now: now
+            )
         }
         let statuses: [ProviderHandle: ProviderStatus]
         let start = monotonicNow()
@@ -131,8 +142,15 @@ package final class Poller: Sendable {
         {
             return job
         }
-        return SubmissionJob(runID: run.id, attempt: max(1, run.attempt), poolName: pool.name, deploymentName: run.deploymentName,
-            queueName: run.queueName, configuration: .object([:]), now: now)
+        return SubmissionJob(
+            runID: run.id,
+            attempt: max(1, run.attempt),
+            poolName: pool.name,
+            deploymentName: run.deploymentName,
+            queueName: run.queueName,
+            configuration: .object([:]),
+            now: now
+        )
     }
 
     private func apply(_ status: ProviderStatus, to run: FlowRun, job: SubmissionJob, provider: any Provider, now: Date, _ log: Logger) async {

@@ -31,7 +31,10 @@ struct PostgresError: Error, Sendable, CustomStringConvertible {
     func storeError(at place: String) -> StoreError {
         let text = "database '\(place)': \(description)"
         if duringCommit && connectionLost {
-            return StoreError(.io, "database '\(place)': the connection was lost during COMMIT; the change may or may not have been applied (\(description))")
+            return StoreError(
+                .io,
+                "database '\(place)': the connection was lost during COMMIT; the change may or may not have been applied (\(description))"
+            )
         }
         if connectionLost { return StoreError(.io, text) }
         switch sqlState {

@@ -140,7 +140,8 @@ final class PostgresSession {
             let state = PQresultErrorField(raw, Self.diagnostic("C")).map { String(cString: $0) }
             let primary = PQresultErrorField(raw, Self.diagnostic("M")).map { String(cString: $0) }
             let message = primary ?? String(cString: PQresultErrorMessage(raw))
-            let lost = PQstatus(connection) != CONNECTION_OK || (state?.hasPrefix("08") ?? false)
+            let lost =
+                PQstatus(connection) != CONNECTION_OK || (state?.hasPrefix("08") ?? false)
                 || state == "57P01" || state == "57P02"
             throw PostgresError(sqlState: state, message: info.scrub(message).trimmed, connectionLost: lost)
         }

@@ -4,7 +4,13 @@ import PushgateCore
 extension PostgresStore {
     /// The same selection as ``SQLiteStore``'s claim, made exact across replicas by the pool's advisory lock
     /// (see ``PostgresStore``).
-    package func claim(pool poolName: String, owner: String, limit: Int, leaseDuration: TimeInterval, now: Date) async throws
+    package func claim(
+        pool poolName: String,
+        owner: String,
+        limit: Int,
+        leaseDuration: TimeInterval,
+        now: Date
+    ) async throws
         -> [FlowRun]
     {
         try Self.validateClaim(pool: poolName, owner: owner, limit: limit, leaseDuration: leaseDuration)

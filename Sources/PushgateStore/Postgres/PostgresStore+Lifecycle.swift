@@ -33,13 +33,26 @@ extension PostgresStore {
         }
     }
 
-    package func reclaimExpiredLeases(pool poolName: String, owner: String, leaseDuration: TimeInterval, now: Date, limit: Int)
+    package func reclaimExpiredLeases(
+        pool poolName: String,
+        owner: String,
+        leaseDuration: TimeInterval,
+        now: Date,
+        limit: Int
+    )
         async throws -> [FlowRun]
     {
         try Self.validateReclaim(pool: poolName, owner: owner, leaseDuration: leaseDuration, limit: limit)
         return try await write { db in
             try Self.reclaimExpiredLeases(
-                db, pool: poolName, owner: owner, leaseDuration: leaseDuration, now: now, limit: limit, dialect: .postgres)
+                db,
+                pool: poolName,
+                owner: owner,
+                leaseDuration: leaseDuration,
+                now: now,
+                limit: limit,
+                dialect: .postgres
+            )
         }
     }
 }

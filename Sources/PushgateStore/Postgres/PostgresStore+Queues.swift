@@ -15,7 +15,12 @@ extension PostgresStore {
         try await read { db in try Self.listQueues(db, pool: poolName) }
     }
 
-    package func updateQueue(pool poolName: String, named name: String, _ update: WorkQueueUpdate, now: Date) async throws
+    package func updateQueue(
+        pool poolName: String,
+        named name: String,
+        _ update: WorkQueueUpdate,
+        now: Date
+    ) async throws
         -> WorkQueue
     {
         try Self.validate(update, of: name, pool: poolName)

@@ -45,7 +45,10 @@ package final class PostgresStore: Store, SQLStore {
 
     /// Connects to the database named by `connectionString` (a libpq URI or key=value string) and applies
     /// missing migrations. Replicas opening one database at once are safe: migrating holds an advisory lock.
-    package static func open(_ connectionString: String, configuration: Configuration = Configuration()) async throws
+    package static func open(
+        _ connectionString: String,
+        configuration: Configuration = Configuration()
+    ) async throws
         -> PostgresStore
     {
         let store = PostgresStore(info: try PostgresConnectionInfo(connectionString), configuration: configuration)
@@ -89,7 +92,10 @@ package final class PostgresStore: Store, SQLStore {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
-    private func transaction<T: Sendable>(_ begin: String, _ body: @escaping @Sendable (PostgresSession) throws -> T)
+    private func transaction<T: Sendable>(
+        _ begin: String,
+        _ body: @escaping @Sendable (PostgresSession) throws -> T
+    )
         async throws -> T
     {
         try await withRetries { session in try session.transaction(begin, body) }

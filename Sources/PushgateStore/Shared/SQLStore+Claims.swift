@@ -15,7 +15,12 @@ extension SQLStore {
     /// Moves the runs the selection picks to Pending under `owner`'s lease; the pool row, queue counts and
     /// candidates are read after the pool's lock is held.
     static func claim(
-        _ db: some SQLQuerying, pool poolName: String, owner: String, limit: Int, leaseDuration: TimeInterval, now: Date,
+        _ db: some SQLQuerying,
+        pool poolName: String,
+        owner: String,
+        limit: Int,
+        leaseDuration: TimeInterval,
+        now: Date,
         dialect: SQLDialect
     ) throws -> [FlowRun] {
         let pool = try lockedPool(db, poolName, dialect: dialect)

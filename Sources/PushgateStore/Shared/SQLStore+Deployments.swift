@@ -50,7 +50,11 @@ extension SQLStore {
     }
 
     static func updateDeployment(
-        _ db: some SQLQuerying, named name: String, _ update: DeploymentUpdate, variables: String??, dialect: SQLDialect
+        _ db: some SQLQuerying,
+        named name: String,
+        _ update: DeploymentUpdate,
+        variables: String??,
+        dialect: SQLDialect
     ) throws -> Deployment {
         try lockRow(db, table: "deployments", column: "name", .text(name), dialect: dialect)
         var deployment = try findDeployment(db, name)
@@ -72,10 +76,11 @@ extension SQLStore {
         // FOR UPDATE holds off new runs of the deployment (their foreign key check) until this commits.
         try lockRow(db, table: "deployments", column: "name", .text(name), mode: "UPDATE", dialect: dialect)
         let deployment = try findDeployment(db, name)
-        let open = try db.first(
-            "SELECT COUNT(*) FROM flow_runs WHERE deployment_id = ? AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')",
-            [.integer(deployment.id)]
-        ) { $0.int(0) } ?? 0
+        let open =
+            try db.first(
+                "SELECT COUNT(*) FROM flow_runs WHERE deployment_id = ? AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')",
+                [.integer(deployment.id)]
+            ) { $0.int(0) } ?? 0
         if open > 0 {
             throw StoreError(.conflict, "deployment '\(name)' has \(open) unfinished run(s); it was not deleted")
         }

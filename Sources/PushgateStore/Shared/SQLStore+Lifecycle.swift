@@ -23,7 +23,12 @@ extension SQLStore {
 
     /// Records a claimed run's provider handle; repeating the same handle changes nothing.
     static func recordSubmission(
-        _ db: some SQLQuerying, runID: String, owner: String, providerHandle: String, now: Date, dialect: SQLDialect
+        _ db: some SQLQuerying,
+        runID: String,
+        owner: String,
+        providerHandle: String,
+        now: Date,
+        dialect: SQLDialect
     ) throws -> FlowRun {
         let run = try lockedRun(db, runID, dialect: dialect)
         guard run.state == .pending || run.state == .cancelling else {
@@ -42,7 +47,14 @@ extension SQLStore {
     }
 
     /// A state change checked by ``RunStateMachine``; a repeat of the current state changes nothing.
-    static func transition(_ db: some SQLQuerying, runID: String, to state: RunState, reason: String, now: Date, dialect: SQLDialect)
+    static func transition(
+        _ db: some SQLQuerying,
+        runID: String,
+        to state: RunState,
+        reason: String,
+        now: Date,
+        dialect: SQLDialect
+    )
         throws -> FlowRun
     {
         let run = try lockedRun(db, runID, dialect: dialect)
@@ -85,7 +97,12 @@ extension SQLStore {
     /// `FOR UPDATE SKIP LOCKED`: replicas reclaiming at once split the runs between them, and a run whose
     /// owner is renewing right now is left alone.
     static func reclaimExpiredLeases(
-        _ db: some SQLQuerying, pool poolName: String, owner: String, leaseDuration: TimeInterval, now: Date, limit: Int,
+        _ db: some SQLQuerying,
+        pool poolName: String,
+        owner: String,
+        leaseDuration: TimeInterval,
+        now: Date,
+        limit: Int,
         dialect: SQLDialect
     ) throws -> [FlowRun] {
         let pool = try findPool(db, poolName)

@@ -16,7 +16,11 @@ extension SQLStore {
 
     /// Locks a row for a read-modify-write; a missing row is left for the caller's lookup to report.
     static func lockRow(
-        _ db: some SQLQuerying, table: String, column: String, _ value: SQLValue, mode: String = "NO KEY UPDATE",
+        _ db: some SQLQuerying,
+        table: String,
+        column: String,
+        _ value: SQLValue,
+        mode: String = "NO KEY UPDATE",
         dialect: SQLDialect
     ) throws {
         guard dialect.takesLocks else { return }

@@ -19,7 +19,13 @@ extension SQLStore {
     }
 
     /// Inserts a pool with its default queue.
-    static func insertPool(_ db: some SQLQuerying, _ spec: WorkPoolSpec, type: String, template: String, now: Date) throws
+    static func insertPool(
+        _ db: some SQLQuerying,
+        _ spec: WorkPoolSpec,
+        type: String,
+        template: String,
+        now: Date
+    ) throws
         -> WorkPool
     {
         if try db.first("SELECT 1 FROM work_pools WHERE name = ?", [.text(spec.name)], row: { _ in true }) != nil {
@@ -48,7 +54,13 @@ extension SQLStore {
         return pools
     }
 
-    static func updatePool(_ db: some SQLQuerying, named name: String, _ update: WorkPoolUpdate, now: Date, dialect: SQLDialect)
+    static func updatePool(
+        _ db: some SQLQuerying,
+        named name: String,
+        _ update: WorkPoolUpdate,
+        now: Date,
+        dialect: SQLDialect
+    )
         throws -> WorkPool
     {
         try lockRow(db, table: "work_pools", column: "name", .text(name), dialect: dialect)

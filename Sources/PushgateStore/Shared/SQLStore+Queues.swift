@@ -18,12 +18,19 @@ extension SQLStore {
     }
 
     /// Inserts a queue at its priority (the first free one when unset), shifting the pool's other queues.
-    static func insertQueue(_ db: some SQLQuerying, pool poolName: String, _ spec: WorkQueueSpec, now: Date, dialect: SQLDialect)
+    static func insertQueue(
+        _ db: some SQLQuerying,
+        pool poolName: String,
+        _ spec: WorkQueueSpec,
+        now: Date,
+        dialect: SQLDialect
+    )
         throws -> WorkQueue
     {
         let pool = try findPool(db, poolName)
         try lockPool(db, id: pool.id, dialect: dialect)
-        if try db.first("SELECT 1 FROM work_queues WHERE pool_id = ? AND name = ?", [.integer(pool.id), .text(spec.name)], row: { _ in true }) != nil {
+        if try db.first("SELECT 1 FROM work_queues WHERE pool_id = ? AND name = ?", [.integer(pool.id), .text(spec.name)], row: { _ in true }) != nil
+        {
             throw StoreError(.alreadyExists, "queue '\(spec.name)' already exists in pool '\(poolName)'")
         }
         let existing = try priorities(db, pool: pool.id)
@@ -53,7 +60,11 @@ extension SQLStore {
     }
 
     static func updateQueue(
-        _ db: some SQLQuerying, pool poolName: String, named name: String, _ update: WorkQueueUpdate, dialect: SQLDialect
+        _ db: some SQLQuerying,
+        pool poolName: String,
+        named name: String,
+        _ update: WorkQueueUpdate,
+        dialect: SQLDialect
     ) throws -> WorkQueue {
         let pool = try findPool(db, poolName)
         try lockPool(db, id: pool.id, dialect: dialect)
@@ -85,13 +96,14 @@ extension SQLStore {
         if deployments > 0 {
             throw StoreError(.conflict, "queue '\(name)' of pool '\(poolName)' is used by \(deployments) deployment(s); it was not deleted")
         }
-        let open = try db.first(
-            """
-            SELECT COUNT(*) FROM flow_runs WHERE queue_id = ?
-            AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
-            """,
-            [.integer(queue.id)]
-        ) { $0.int(0) } ?? 0
+        let open =
+            try db.first(
+                """
+                SELECT COUNT(*) FROM flow_runs WHERE queue_id = ?
+                AND state NOT IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
+                """,
+                [.integer(queue.id)]
+            ) { $0.int(0) } ?? 0
         if open > 0 {
             throw StoreError(.conflict, "queue '\(name)' of pool '\(poolName)' has \(open) unfinished run(s); it was not deleted")
         }

@@ -157,8 +157,8 @@ extension SQLStore {
     /// Served by the partial index on Scheduled runs' times (`flow_runs_to_mark_late`).
     static func nextScheduledTime(_ db: some SQLQuerying, after now: Date) throws -> Date? {
         try db.first(
-            "SELECT MIN(scheduled_time) FROM flow_runs WHERE state = 'SCHEDULED' AND scheduled_time > ?", [.date(now)]
+            "SELECT MIN(scheduled_time) FROM flow_runs WHERE state = 'SCHEDULED' AND scheduled_time > ?",
+            [.date(now)]
         ) { $0.optionalDate(0) } ?? nil
     }
 }
-

@@ -13,7 +13,13 @@ extension SQLStore {
     }
 
     /// Inserts one Scheduled run per spec, or returns the run a spec's idempotency key already names.
-    static func insertRuns(_ db: some SQLQuerying, _ specs: [FlowRunSpec], variables: [String?], now: Date, dialect: SQLDialect)
+    static func insertRuns(
+        _ db: some SQLQuerying,
+        _ specs: [FlowRunSpec],
+        variables: [String?],
+        now: Date,
+        dialect: SQLDialect
+    )
         throws -> [FlowRunCreation]
     {
         var deployments: [String: Deployment] = [:]
@@ -50,8 +56,14 @@ extension SQLStore {
             }
             try record(db, run: id, from: nil, to: .scheduled, at: now, reason: reason)
             let run = scheduledRun(
-                id: id, deployment: deployment, scheduled: scheduled, jobVariables: variables,
-                idempotencyKey: spec.idempotencyKey, reason: reason, now: now)
+                id: id,
+                deployment: deployment,
+                scheduled: scheduled,
+                jobVariables: variables,
+                idempotencyKey: spec.idempotencyKey,
+                reason: reason,
+                now: now
+            )
             results.append(FlowRunCreation(run: run, created: true))
         }
         return results
@@ -62,11 +74,18 @@ extension SQLStore {
     /// `ON CONFLICT DO NOTHING`, so when another replica inserts the same key at the same time, the insert
     /// waits for it and then returns its run.
     private static func insertKeyedRun(
-        _ db: some SQLQuerying, _ insert: String, _ values: [SQLValue], deployment: Deployment, key: String, dialect: SQLDialect
+        _ db: some SQLQuerying,
+        _ insert: String,
+        _ values: [SQLValue],
+        deployment: Deployment,
+        key: String,
+        dialect: SQLDialect
     ) throws -> FlowRun? {
         let existing = {
             try db.first(
-                runColumns + " WHERE r.deployment_id = ? AND r.idempotency_key = ?", [.integer(deployment.id), .text(key)], row: Self.run
+                runColumns + " WHERE r.deployment_id = ? AND r.idempotency_key = ?",
+                [.integer(deployment.id), .text(key)],
+                row: Self.run
             )
         }
         switch dialect {

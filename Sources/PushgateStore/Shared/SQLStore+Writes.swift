@@ -3,7 +3,14 @@ import PushgateCore
 
 /// In-transaction writes both SQL stores share.
 extension SQLStore {
-    static func setState(_ db: some SQLQuerying, _ run: FlowRun, to state: RunState, reason: String, now: Date, clearLease: Bool)
+    static func setState(
+        _ db: some SQLQuerying,
+        _ run: FlowRun,
+        to state: RunState,
+        reason: String,
+        now: Date,
+        clearLease: Bool
+    )
         throws
     {
         let sql =
@@ -59,14 +66,34 @@ extension SQLStore {
 
     /// The run a create just inserted, as the store will read it back (times at millisecond precision).
     static func scheduledRun(
-        id: String, deployment: Deployment, scheduled: Date, jobVariables: String?, idempotencyKey: String?, reason: String, now: Date
+        id: String,
+        deployment: Deployment,
+        scheduled: Date,
+        jobVariables: String?,
+        idempotencyKey: String?,
+        reason: String,
+        now: Date
     ) -> FlowRun {
         let storedNow = SQLValue.date(milliseconds: SQLValue.milliseconds(now))
         return FlowRun(
-            id: id, deploymentID: deployment.id, deploymentName: deployment.name, poolID: deployment.poolID,
-            poolName: deployment.poolName, queueID: deployment.queueID, queueName: deployment.queueName,
-            scheduledTime: SQLValue.date(milliseconds: SQLValue.milliseconds(scheduled)), jobVariables: jobVariables,
-            idempotencyKey: idempotencyKey, state: .scheduled, stateReason: reason, stateChangedAt: storedNow, attempt: 0,
-            providerHandle: nil, leaseOwner: nil, leaseExpiresAt: nil, createdAt: storedNow)
+            id: id,
+            deploymentID: deployment.id,
+            deploymentName: deployment.name,
+            poolID: deployment.poolID,
+            poolName: deployment.poolName,
+            queueID: deployment.queueID,
+            queueName: deployment.queueName,
+            scheduledTime: SQLValue.date(milliseconds: SQLValue.milliseconds(scheduled)),
+            jobVariables: jobVariables,
+            idempotencyKey: idempotencyKey,
+            state: .scheduled,
+            stateReason: reason,
+            stateChangedAt: storedNow,
+            attempt: 0,
+            providerHandle: nil,
+            leaseOwner: nil,
+            leaseExpiresAt: nil,
+            createdAt: storedNow
+        )
     }
 }

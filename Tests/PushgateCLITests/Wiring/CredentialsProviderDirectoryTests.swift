@@ -22,13 +22,22 @@ import Testing
 
     static func pool(_ type: String, profile: String? = "main") -> WorkPool {
         WorkPool(
-            id: 1, name: "p-\(type)", type: type, baseJobTemplate: "{}", concurrencyLimit: nil, isPaused: false, credentialsProfile: profile,
-            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+            id: 1,
+            name: "p-\(type)",
+            type: type,
+            baseJobTemplate: "{}",
+            concurrencyLimit: nil,
+            isPaused: false,
+            credentialsProfile: profile,
+            createdAt: Date(timeIntervalSince1970: 0),
+            updatedAt: Date(timeIntervalSince1970: 0)
+        )
     }
 
     static func directory() throws -> (CredentialsProviderDirectory, http: RecordingHTTPClient, http2: RecordingHTTPClient) {
         let refuse: RecordingHTTPClient.Handler = { _ in throw CancellationError() }
-        let http = RecordingHTTPClient(refuse), http2 = RecordingHTTPClient(refuse)
+        let http = RecordingHTTPClient(refuse)
+        let http2 = RecordingHTTPClient(refuse)
         let file = try CredentialsFile(parsing: credentials, path: "creds")
         return (CredentialsProviderDirectory(credentials: file, http: http, http2: http2, clock: SystemClock(), environment: [:]), http, http2)
     }

@@ -36,37 +36,53 @@ struct SubmissionAttemptTests {
     static let cases: [Case] = [
         Case(name: "a fresh claim is submitted once", outcomes: [.submitted(handle)], expected: [.submit, .recordSubmitted(handle, adopted: false)]),
         Case(
-            name: "a reclaimed lease is looked up first and adopted when found", reconcile: true, outcomes: [.found(handle)],
-            expected: [.lookUp, .recordSubmitted(handle, adopted: true)]),
+            name: "a reclaimed lease is looked up first and adopted when found",
+            reconcile: true,
+            outcomes: [.found(handle)],
+            expected: [.lookUp, .recordSubmitted(handle, adopted: true)]
+        ),
         Case(
-            name: "a reclaimed lease with nothing at the provider is submitted", reconcile: true, outcomes: [.found(nil), .submitted(handle)],
-            expected: [.lookUp, .submit, .recordSubmitted(handle, adopted: false)]),
+            name: "a reclaimed lease with nothing at the provider is submitted",
+            reconcile: true,
+            outcomes: [.found(nil), .submitted(handle)],
+            expected: [.lookUp, .submit, .recordSubmitted(handle, adopted: false)]
+        ),
         Case(
             name: "an ambiguous failure is looked up before anything is re-sent",
             outcomes: [.failed(error(.ambiguous)), .waited, .found(handle)],
-            expected: [.submit, .wait(seconds: 0, penalty: nil), .lookUp, .recordSubmitted(handle, adopted: true)]),
+            expected: [.submit, .wait(seconds: 0, penalty: nil), .lookUp, .recordSubmitted(handle, adopted: true)]
+        ),
         Case(
             name: "a conflict is looked up, and re-sent only when the key is not there",
             outcomes: [.failed(error(.conflict)), .waited, .found(nil), .submitted(handle)],
-            expected: [.submit, .wait(seconds: 0, penalty: nil), .lookUp, .submit, .recordSubmitted(handle, adopted: false)]),
+            expected: [.submit, .wait(seconds: 0, penalty: nil), .lookUp, .submit, .recordSubmitted(handle, adopted: false)]
+        ),
         Case(
             name: "throttling waits, penalises the quota by Retry-After and re-sends",
             outcomes: [.failed(error(.throttled, retryAfter: 3)), .waited, .submitted(handle)],
-            expected: [.submit, .wait(seconds: 3, penalty: 3), .submit, .recordSubmitted(handle, adopted: false)]),
+            expected: [.submit, .wait(seconds: 3, penalty: 3), .submit, .recordSubmitted(handle, adopted: false)]
+        ),
         Case(
-            name: "a failed look-up is looked up again, never resolved by re-sending", reconcile: true,
+            name: "a failed look-up is looked up again, never resolved by re-sending",
+            reconcile: true,
             outcomes: [.failed(error(.unavailable)), .waited, .found(nil), .submitted(handle)],
-            expected: [.lookUp, .wait(seconds: 0, penalty: nil), .lookUp, .submit, .recordSubmitted(handle, adopted: false)]),
+            expected: [.lookUp, .wait(seconds: 0, penalty: nil), .lookUp, .submit, .recordSubmitted(handle, adopted: false)]
+        ),
         Case(
             name: "an unclassified failure is looked up at once",
             outcomes: [.failedUnclassified("socket closed"), .found(handle)],
-            expected: [.submit, .lookUp, .recordSubmitted(handle, adopted: true)]),
+            expected: [.submit, .lookUp, .recordSubmitted(handle, adopted: true)]
+        ),
         Case(
-            name: "an invalid configuration ends the run Crashed", outcomes: [.failed(ProviderError(.invalidConfiguration, "no image"))],
-            expected: [.submit, .end(.crashed, reason: "invalid job configuration: no image")]),
+            name: "an invalid configuration ends the run Crashed",
+            outcomes: [.failed(ProviderError(.invalidConfiguration, "no image"))],
+            expected: [.submit, .end(.crashed, reason: "invalid job configuration: no image")]
+        ),
         Case(
-            name: "a refusal ends the run Crashed with the provider's words", outcomes: [.failed(ProviderError(.rejected, "bad subnet", httpStatus: 400))],
-            expected: [.submit, .end(.crashed, reason: "submission refused: rejected HTTP 400: bad subnet")]),
+            name: "a refusal ends the run Crashed with the provider's words",
+            outcomes: [.failed(ProviderError(.rejected, "bad subnet", httpStatus: 400))],
+            expected: [.submit, .end(.crashed, reason: "submission refused: rejected HTTP 400: bad subnet")]
+        ),
         Case(
             name: "the last retryable failure ends the run Crashed",
             outcomes: [
@@ -76,32 +92,52 @@ struct SubmissionAttemptTests {
             expected: [
                 .submit, .wait(seconds: 0, penalty: nil), .submit, .wait(seconds: 0, penalty: nil), .submit, .wait(seconds: 0, penalty: nil),
                 .submit, .end(.crashed, reason: "submission failed after 4 attempts: unavailable HTTP 503: boom"),
-            ]),
+            ]
+        ),
         Case(
             name: "unclassified failures are bounded by the same attempt count",
             outcomes: [.failedUnclassified("a"), .failedUnclassified("b"), .failedUnclassified("c"), .failedUnclassified("d")],
-            expected: [.submit, .lookUp, .lookUp, .lookUp, .end(.crashed, reason: "submission failed after 4 attempts: d")]),
+            expected: [.submit, .lookUp, .lookUp, .lookUp, .end(.crashed, reason: "submission failed after 4 attempts: d")]
+        ),
         Case(
-            name: "a run cancelled before submission ends Cancelled without a call", cancelRequested: true, outcomes: [],
-            expected: [.end(.cancelled, reason: "cancelled before submission")]),
+            name: "a run cancelled before submission ends Cancelled without a call",
+            cancelRequested: true,
+            outcomes: [],
+            expected: [.end(.cancelled, reason: "cancelled before submission")]
+        ),
         Case(
-            name: "a cancelled reclaimed run is looked up first: it may be running", reconcile: true, cancelRequested: true,
-            outcomes: [.found(nil)], expected: [.lookUp, .end(.cancelled, reason: "cancelled before submission")]),
+            name: "a cancelled reclaimed run is looked up first: it may be running",
+            reconcile: true,
+            cancelRequested: true,
+            outcomes: [.found(nil)],
+            expected: [.lookUp, .end(.cancelled, reason: "cancelled before submission")]
+        ),
         Case(
-            name: "stopping while pacing hands the claim back: nothing went out", outcomes: [.cancelled(beforeSending: true)],
-            expected: [.submit, .handBack]),
+            name: "stopping while pacing hands the claim back: nothing went out",
+            outcomes: [.cancelled(beforeSending: true)],
+            expected: [.submit, .handBack]
+        ),
         Case(
-            name: "stopping during the submit call leaves the lease to expire", outcomes: [.cancelled(beforeSending: false)],
-            expected: [.submit, .leaveLeased]),
+            name: "stopping during the submit call leaves the lease to expire",
+            outcomes: [.cancelled(beforeSending: false)],
+            expected: [.submit, .leaveLeased]
+        ),
         Case(
-            name: "stopping during a reclaimed run's look-up leaves it leased", reconcile: true, outcomes: [.cancelled(beforeSending: false)],
-            expected: [.lookUp, .leaveLeased]),
+            name: "stopping during a reclaimed run's look-up leaves it leased",
+            reconcile: true,
+            outcomes: [.cancelled(beforeSending: false)],
+            expected: [.lookUp, .leaveLeased]
+        ),
         Case(
             name: "a lease lost after a throttled submit is left to expire: the call may have gone out",
-            outcomes: [.failed(error(.throttled)), .leaseLost], expected: [.submit, .wait(seconds: 0, penalty: nil), .leaveLeased]),
+            outcomes: [.failed(error(.throttled)), .leaseLost],
+            expected: [.submit, .wait(seconds: 0, penalty: nil), .leaveLeased]
+        ),
         Case(
             name: "a lease lost before anything was sent hands the claim back",
-            outcomes: [.cancelled(beforeSending: true)], expected: [.submit, .handBack]),
+            outcomes: [.cancelled(beforeSending: true)],
+            expected: [.submit, .handBack]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -118,7 +154,9 @@ struct SubmissionAttemptTests {
 
     @Test func backoffIsFullJitterWithinTheDoublingCeiling() {
         for seed in UInt64(0)..<200 {
-            let outcomes: [Outcome] = [.failed(Self.error(.unavailable)), .waited, .failed(Self.error(.unavailable)), .waited, .failed(Self.error(.unavailable))]
+            let outcomes: [Outcome] = [
+                .failed(Self.error(.unavailable)), .waited, .failed(Self.error(.unavailable)), .waited, .failed(Self.error(.unavailable)),
+            ]
             let waits = Self.actions(seed: seed, outcomes).compactMap { action -> TimeInterval? in
                 if case .wait(let seconds, _) = action { return seconds }
                 return nil

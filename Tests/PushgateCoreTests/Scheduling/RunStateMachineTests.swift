@@ -15,7 +15,8 @@ import Testing
     @Test(arguments: RunState.allCases.filter(\.isTerminal))
     func terminalStatesAreFinal(_ terminal: RunState) {
         for target in RunState.allCases where target != terminal {
-            if case .reject = RunStateMachine.decide(from: terminal, to: target) {} else {
+            if case .reject = RunStateMachine.decide(from: terminal, to: target) {
+            } else {
                 Issue.record("\(terminal) → \(target) was not rejected")
             }
         }
@@ -40,8 +41,15 @@ import Testing
     @Test func queueStatusWindow() {
         let now = Date(timeIntervalSince1970: 1_000_000)
         var queue = WorkQueue(
-            id: 1, poolID: 1, poolName: "p", name: "q", priority: 1, concurrencyLimit: nil, isPaused: false,
-            lastConsideredAt: nil, createdAt: now
+            id: 1,
+            poolID: 1,
+            poolName: "p",
+            name: "q",
+            priority: 1,
+            concurrencyLimit: nil,
+            isPaused: false,
+            lastConsideredAt: nil,
+            createdAt: now
         )
         #expect(queue.status(now: now) == .notReady)
         queue.lastConsideredAt = now

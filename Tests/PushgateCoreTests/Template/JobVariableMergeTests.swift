@@ -5,21 +5,27 @@ import Testing
 /// docs/prefect-semantics.md §2.3: the VERIFIED env table and gotchas G1–G4, with pushgate's decisions.
 @Suite struct JobVariableMergeTests {
     static func template(env jcEnv: String, extra: String = "") throws -> BaseJobTemplate {
-        try BaseJobTemplate(data: Data("""
-            {"job_configuration": {"env": \(jcEnv), "image": "{{ image }}", "net": "{{ net }}", "req": {"environment": "{{ env }}"}},
-             "variables": {"type": "object", "properties": {
-                "env": {"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-                        "default": {"POOL": "p", "SHARED": "pool"}},
-                "image": {"type": "string", "default": "img:default"},
-                "net": {"type": "object", "default": {"subnets": ["a"], "assignPublicIp": "ENABLED"}}
-                \(extra)}}}
-            """.utf8), file: "t.json")
+        try BaseJobTemplate(
+            data: Data(
+                """
+                {"job_configuration": {"env": \(jcEnv), "image": "{{ image }}", "net": "{{ net }}", "req": {"environment": "{{ env }}"}},
+                 "variables": {"type": "object", "properties": {
+                    "env": {"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                            "default": {"POOL": "p", "SHARED": "pool"}},
+                    "image": {"type": "string", "default": "img:default"},
+                    "net": {"type": "object", "default": {"subnets": ["a"], "assignPublicIp": "ENABLED"}}
+                    \(extra)}}}
+                """.utf8
+            ),
+            file: "t.json"
+        )
     }
 
     func render(_ template: BaseJobTemplate, deployment: String? = nil, run: String? = nil) throws -> JSONValue {
         try template.render(
             deployment: .init(try deployment.map { try JSONValue.parse($0) }, name: "deployment"),
-            run: .init(try run.map { try JSONValue.parse($0) }, name: "run"))
+            run: .init(try run.map { try JSONValue.parse($0) }, name: "run")
+        )
     }
 
     @Test func poolDefaultsAlone() throws {
@@ -45,9 +51,11 @@ import Testing
     }
 
     @Test func runOverridesDeploymentKeyByKey() throws {
-        let out = try render(try Self.template(env: #""{{ env }}""#),
+        let out = try render(
+            try Self.template(env: #""{{ env }}""#),
             deployment: #"{"env": {"DEP": "d", "SHARED": "dep"}, "image": "dep:1"}"#,
-            run: #"{"env": {"SHARED": "run", "RUN": "r"}}"#)
+            run: #"{"env": {"SHARED": "run", "RUN": "r"}}"#
+        )
         #expect(out["env"] == ["DEP": "d", "POOL": "p", "RUN": "r", "SHARED": "run"])
         #expect(out["image"] == "dep:1")
     }
@@ -55,10 +63,15 @@ import Testing
     /// The last row of the table: the pure render keeps `N: 5` and `U: null`; the submitted form
     /// stringifies values and drops nulls, as Prefect's pydantic model and `prepare_for_flow_run` do.
     @Test func nullEnvValuesAreDroppedOnlyWhenSubmitting() throws {
-        let t = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"env": "{{ env }}"},
-             "variables": {"properties": {"env": {"type": "object", "default": {"POOL": "p"}}}}}
-            """#.utf8), file: "t.json")
+        let t = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"env": "{{ env }}"},
+                 "variables": {"properties": {"env": {"type": "object", "default": {"POOL": "p"}}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         let out = try render(t, deployment: #"{"env": {"N": 5, "U": null}}"#)
         #expect(out["env"] == ["N": 5, "POOL": "p", "U": nil])
         #expect(out.preparedForSubmission()["env"] == ["N": "5", "POOL": "p"])
@@ -85,19 +98,29 @@ import Testing
 
     /// G4, kept: an explicit null overrides a default.
     @Test func g4ExplicitNullOverridesDefault() throws {
-        let t = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"whole": "{{ image }}", "embedded": "repo/{{ image }}"},
-             "variables": {"properties": {"image": {"type": "string", "default": "x"}}}}
-            """#.utf8), file: "t.json")
+        let t = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"whole": "{{ image }}", "embedded": "repo/{{ image }}"},
+                 "variables": {"properties": {"image": {"type": "string", "default": "x"}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         let out = try render(t, run: #"{"image": null}"#)
         #expect(out == ["whole": nil, "embedded": "repo/None"])
     }
 
     @Test func nullDefaultsAreIgnoredSoTheKeyIsRemoved() throws {
-        let t = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"cpu": "{{ cpu }}", "keep": 1},
-             "variables": {"properties": {"cpu": {"type": "integer", "default": null}}}}
-            """#.utf8), file: "t.json")
+        let t = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"cpu": "{{ cpu }}", "keep": 1},
+                 "variables": {"properties": {"cpu": {"type": "integer", "default": null}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         #expect(try render(t) == ["keep": 1])
     }
 
@@ -106,22 +129,30 @@ import Testing
         let problems = t.validateJobVariables(
             deployment: .init(try JSONValue.parse(#"{"image": 5}"#), name: "dep.json"),
             run: .init(try JSONValue.parse(#"{"env": {"A": 1}, "net": []}"#), name: "run.json"),
-            requireAll: true)
-        #expect(problems.map(\.description) == [
-            "dep.json: $.image: expected string, got integer 5",
-            "run.json: $.env.A: expected string or null, got integer 1",
-            "run.json: $.net: expected object, got array []",
-        ])
+            requireAll: true
+        )
+        #expect(
+            problems.map(\.description) == [
+                "dep.json: $.image: expected string, got integer 5",
+                "run.json: $.env.A: expected string or null, got integer 1",
+                "run.json: $.net: expected object, got array []",
+            ]
+        )
     }
 
     @Test func requiredVariablesAreEnforcedAtRunTimeButBlocksComeFromTheProfile() throws {
-        let t = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"region": "{{ region }}", "creds": "{{ aws_credentials }}"},
-             "variables": {"required": ["region", "aws_credentials"], "properties": {
-                "region": {"type": "string"},
-                "aws_credentials": {"allOf": [{"$ref": "#/definitions/AwsCredentials"}]}},
-              "definitions": {"AwsCredentials": {"type": "object", "block_type_slug": "aws-credentials"}}}}
-            """#.utf8), file: "t.json")
+        let t = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"region": "{{ region }}", "creds": "{{ aws_credentials }}"},
+                 "variables": {"required": ["region", "aws_credentials"], "properties": {
+                    "region": {"type": "string"},
+                    "aws_credentials": {"allOf": [{"$ref": "#/definitions/AwsCredentials"}]}},
+                  "definitions": {"AwsCredentials": {"type": "object", "block_type_slug": "aws-credentials"}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         let missing = t.validateJobVariables(deployment: .init(nil, name: "d"), run: .init(nil, name: "r"), requireAll: true)
         #expect(missing.map(\.description) == ["r: $.region: required variable 'region' has no value"])
         #expect(t.validateJobVariables(deployment: .init(nil, name: "d"), run: .init(["region": "eu-west-1"], name: "r"), requireAll: true).isEmpty)
@@ -131,7 +162,9 @@ import Testing
         let t = try Self.template(env: #""{{ env }}""#)
         let problems = t.validateJobVariables(
             deployment: .init(["image": "{{ prefect.variables.image }}"], name: "d"),
-            run: .init(["env": ["K": "{{ prefect.blocks.secret.tok }}"]], name: "r"), requireAll: true)
+            run: .init(["env": ["K": "{{ prefect.blocks.secret.tok }}"]], name: "r"),
+            requireAll: true
+        )
         #expect(problems.count == 2)
         #expect(problems.allSatisfy { $0.code == .forbiddenPlaceholder })
     }

@@ -54,7 +54,9 @@ import Testing
 
     @Test func theBenchmarkInputsRenderTheSameBothWays() throws {
         let template = try Self.template("templates/ecs-push.json")
-        let deployment = try JSONValue.parse(#"{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11", "cpu": 1024, "memory": 2048, "cluster": "prod", "env": {"STAGE": "prod", "TEAM": "data"}, "vpc_id": "vpc-0abc", "network_configuration": {"subnets": ["subnet-1", "subnet-2"], "assignPublicIp": "DISABLED"}}"#)
+        let deployment = try JSONValue.parse(
+            #"{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flows:2026.11", "cpu": 1024, "memory": 2048, "cluster": "prod", "env": {"STAGE": "prod", "TEAM": "data"}, "vpc_id": "vpc-0abc", "network_configuration": {"subnets": ["subnet-1", "subnet-2"], "assignPublicIp": "DISABLED"}}"#
+        )
         let run = try JSONValue.parse(#"{"env": {"RUN_DATE": "2026-11-29", "TEAM": "platform"}, "memory": 4096}"#)
         let fast = try template.render(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
         let reference = try template.renderByDictionaries(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
@@ -74,7 +76,9 @@ import Testing
             let run = Self.randomVariables(template, &rng)
             let requireAll = i % 3 != 0
             let source = (deployment: BaseJobTemplate.VariableSource(deployment, name: "d"), run: BaseJobTemplate.VariableSource(run, name: "r"))
-            let fast = Result { () throws(TemplateError) in try template.render(deployment: source.deployment, run: source.run, requireAll: requireAll) }
+            let fast = Result { () throws(TemplateError) in
+                try template.render(deployment: source.deployment, run: source.run, requireAll: requireAll)
+            }
             let reference = Result { () throws(TemplateError) in
                 try template.renderByDictionaries(deployment: source.deployment, run: source.run, requireAll: requireAll)
             }
@@ -92,8 +96,10 @@ import Testing
                 Issue.record("\(file): one path refused, the other rendered: \(deployment?.serialized() ?? "nil") / \(run?.serialized() ?? "nil")")
             }
             // Without validation, the slot merge equals the dictionary merge for any layers.
-            #expect(template.renderWithoutValidation(deployment: deployment, run: run)
-                == template.render(merged: template.mergedVariables(deployment: deployment, run: run)))
+            #expect(
+                template.renderWithoutValidation(deployment: deployment, run: run)
+                    == template.render(merged: template.mergedVariables(deployment: deployment, run: run))
+            )
             // From JSON text (what SubmissionPlan hands over), the same again.
             try Self.expectTextPathAgrees(template, deployment?.serialized(), run?.serialized(), requireAll: requireAll)
         }
@@ -104,11 +110,16 @@ import Testing
     /// Objects are filled from skeletons built per set of present variables; an object with a deeper
     /// whole-value path (`{{ a.b }}`, missing even when `a` is set) is built key by key instead.
     @Test func skeletonsFollowWhichVariablesArePresent() throws {
-        let template = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"o": {"x": "{{ a.b }}", "y": "{{ c }}", "l": 1}, "p": {"y": "{{ c }}", "t": "v={{ a }}", "n": {"m": "{{ a }}"}},
-              "arr": [{"k": "{{ c }}"}, "{{ c }}", "lit"], "top": "{{ c }}"},
-             "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
-            """#.utf8), file: "t.json")
+        let template = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"o": {"x": "{{ a.b }}", "y": "{{ c }}", "l": 1}, "p": {"y": "{{ c }}", "t": "v={{ a }}", "n": {"m": "{{ a }}"}},
+                  "arr": [{"k": "{{ c }}"}, "{{ c }}", "lit"], "top": "{{ c }}"},
+                 "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         let layers: [JSONValue?] = [nil, ["a": ["b": 1]], ["a": [:]], ["a": "s"], ["c": .null], ["a": ["b": 2], "c": "x"], ["undeclared": 1]]
         for _ in 0..<2 {  // the second pass hits the cached skeletons
             for deployment in layers {
@@ -126,11 +137,16 @@ import Testing
     /// Without deeper paths the render runs as straight-line steps: arrays that lose items, embedded
     /// text, nested and literal-only objects, an object that renders empty.
     @Test func straightLineStepsMatchTheDictionaryPath() throws {
-        let template = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"p": {"y": "{{ c }}", "t": "v={{ a }}/{{ c }}", "n": {"m": "{{ a }}"}, "lit": {"k": [1, 2]}},
-              "arr": [{"k": "{{ c }}"}, "{{ c }}", "{{ a }}", ["{{ a }}", "x{{ a }}"], "lit"], "top": "{{ c }}", "e": {"only": "{{ a }}"}},
-             "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
-            """#.utf8), file: "t.json")
+        let template = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"p": {"y": "{{ c }}", "t": "v={{ a }}/{{ c }}", "n": {"m": "{{ a }}"}, "lit": {"k": [1, 2]}},
+                  "arr": [{"k": "{{ c }}"}, "{{ c }}", "{{ a }}", ["{{ a }}", "x{{ a }}"], "lit"], "top": "{{ c }}", "e": {"only": "{{ a }}"}},
+                 "variables": {"properties": {"a": {}, "c": {"default": 7}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         let layers: [JSONValue?] = [nil, ["a": ["b": 1]], ["a": "s"], ["c": .null], ["a": 2.5, "c": "x"], ["c": [1, "two"]]]
         for deployment in layers {
             for run in layers {
@@ -141,9 +157,14 @@ import Testing
             }
         }
         // A variable used only as an array item: its presence must pick other cached steps.
-        let items = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"arr": ["{{ x }}", 1, ["{{ x }}"]], "o": {"k": "{{ y }}"}}, "variables": {"properties": {"x": {}, "y": {}}}}
-            """#.utf8), file: "items.json")
+        let items = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"arr": ["{{ x }}", 1, ["{{ x }}"]], "o": {"k": "{{ y }}"}}, "variables": {"properties": {"x": {}, "y": {}}}}
+                """#.utf8
+            ),
+            file: "items.json"
+        )
         for x: JSONValue? in [nil, 5, nil, "s", nil] {
             let d = BaseJobTemplate.VariableSource(x.map { ["x": $0, "y": 1] } ?? ["y": 1], name: "d")
             let rendered = try items.render(deployment: d, run: .init(nil, name: "r"))
@@ -187,7 +208,9 @@ import Testing
         let reference = Result { () throws(TemplateError) in
             try template.renderByDictionaries(
                 deployment: .init(try BaseJobTemplate.parseVariables(deployment, source: "d"), name: "d"),
-                run: .init(try BaseJobTemplate.parseVariables(run, source: "r"), name: "r"), requireAll: requireAll)
+                run: .init(try BaseJobTemplate.parseVariables(run, source: "r"), name: "r"),
+                requireAll: requireAll
+            )
         }
         switch (fast, reference) {
         case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
@@ -196,9 +219,12 @@ import Testing
         }
         let unvalidated = Result { () throws(TemplateError) in try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run) }
         let unvalidatedReference = Result { () throws(TemplateError) in
-            template.render(merged: template.mergedVariables(
-                deployment: try BaseJobTemplate.parseVariables(deployment, source: "deployment job_variables"),
-                run: try BaseJobTemplate.parseVariables(run, source: "run job_variables")))
+            template.render(
+                merged: template.mergedVariables(
+                    deployment: try BaseJobTemplate.parseVariables(deployment, source: "deployment job_variables"),
+                    run: try BaseJobTemplate.parseVariables(run, source: "run job_variables")
+                )
+            )
         }
         switch (unvalidated, unvalidatedReference) {
         case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
@@ -228,14 +254,19 @@ import Testing
     /// Type-only schemas (`type`, `anyOf` of types) are checked with one bit test; the answer must be the
     /// validator's for every kind of value, integral floats and nested or mixed alternatives included.
     @Test func typeOnlySchemasAgreeWithTheValidator() throws {
-        let template = try BaseJobTemplate(data: Data(#"""
-            {"job_configuration": {"a": "{{ a }}", "b": "{{ b }}", "c": "{{ c }}", "d": "{{ d }}", "e": "{{ e }}", "f": "{{ f }}", "g": "{{ g }}"},
-             "variables": {"required": ["g"], "properties": {
-                "a": {"anyOf": [{"type": "integer"}, {"type": "null"}]}, "b": {"type": ["string", "null"]},
-                "c": {"anyOf": [{"type": "string"}, {"title": "anything"}]}, "d": {"anyOf": [{"anyOf": [{"type": "string"}]}, {"type": "array"}]},
-                "e": {"type": "number", "anyOf": [{"type": "integer"}, {"type": "string"}]}, "f": {"type": "integer", "minimum": 2},
-                "g": {"type": "boolean"}}}}
-            """#.utf8), file: "t.json")
+        let template = try BaseJobTemplate(
+            data: Data(
+                #"""
+                {"job_configuration": {"a": "{{ a }}", "b": "{{ b }}", "c": "{{ c }}", "d": "{{ d }}", "e": "{{ e }}", "f": "{{ f }}", "g": "{{ g }}"},
+                 "variables": {"required": ["g"], "properties": {
+                    "a": {"anyOf": [{"type": "integer"}, {"type": "null"}]}, "b": {"type": ["string", "null"]},
+                    "c": {"anyOf": [{"type": "string"}, {"title": "anything"}]}, "d": {"anyOf": [{"anyOf": [{"type": "string"}]}, {"type": "array"}]},
+                    "e": {"type": "number", "anyOf": [{"type": "integer"}, {"type": "string"}]}, "f": {"type": "integer", "minimum": 2},
+                    "g": {"type": "boolean"}}}}
+                """#.utf8
+            ),
+            file: "t.json"
+        )
         for name in ["a", "b", "c", "d", "e", "f", "g"] {
             for value in Self.pool + [3.0, 3.5, -0.0] {
                 var members: [String: JSONValue] = ["g": true]

@@ -15,11 +15,20 @@ enum BearerProviderTestSupport {
         let data = try Data(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/\(file)"))
         let template = try BaseJobTemplate(data: data, file: file)
         let rendered = try template.render(
-            deployment: .init(variables, name: "deployment"), run: .init(nil, name: "run"), requireAll: true)
+            deployment: .init(variables, name: "deployment"),
+            run: .init(nil, name: "run"),
+            requireAll: true
+        )
         let configuration = rendered.injecting(RunIdentity(runID: runID, deployment: "etl/daily", pool: "pool-a", queue: "default"))
         return SubmissionJob(
-            runID: runID, attempt: attempt, poolName: "pool-a", deploymentName: "etl/daily", queueName: "default",
-            configuration: configuration, now: Date(timeIntervalSince1970: 1_767_225_600))
+            runID: runID,
+            attempt: attempt,
+            poolName: "pool-a",
+            deploymentName: "etl/daily",
+            queueName: "default",
+            configuration: configuration,
+            now: Date(timeIntervalSince1970: 1_767_225_600)
+        )
     }
 
     /// A copy of `job` whose configuration has `key` replaced (or removed with nil).

@@ -27,12 +27,22 @@ struct CloudRunEndToEndTests {
         let account = try serviceAccount()
         let fake = try CloudRunEmulator.start(
             configuration: CloudRunEmulatorConfiguration(
-                serviceAccounts: [account.email: account.pem], projects: [project], pacing: pacing, faults: faults))
+                serviceAccounts: [account.email: account.pem],
+                projects: [project],
+                pacing: pacing,
+                faults: faults
+            )
+        )
         defer { fake.stop() }
         try await withCurlHTTPClient { http in try await body(fake, http) }
     }
 
-    static func provider(_ fake: CloudRunEmulator, _ http: any HTTPClient, keyFile: String = keyPath, clock: any WallClock = RecordingSleepClock()) throws
+    static func provider(
+        _ fake: CloudRunEmulator,
+        _ http: any HTTPClient,
+        keyFile: String = keyPath,
+        clock: any WallClock = RecordingSleepClock()
+    ) throws
         -> CloudRunV2Provider
     {
         let file = try CredentialsFile(
@@ -42,10 +52,15 @@ struct CloudRunEndToEndTests {
                 project = \(project)
                 token_uri = \(fake.tokenURI)
                 run_endpoint = \(fake.baseURL)
-                """, path: "/tmp/pushgate-test-credentials.ini")
+                """,
+            path: "/tmp/pushgate-test-credentials.ini"
+        )
         return CloudRunV2Provider(
             configuration: CloudRunV2Configuration(runEndpoint: fake.baseURL, project: project, operationPollInterval: 0.01, randomSeed: 7),
-            tokens: try file.gcpTokenProvider(profile: "fake", http: http, clock: clock), http: http, clock: clock)
+            tokens: try file.gcpTokenProvider(profile: "fake", http: http, clock: clock),
+            http: http,
+            clock: clock
+        )
     }
 
     static func job(_ variables: JSONValue = [:], runID: String = BearerProviderTestSupport.runID) throws -> SubmissionJob {

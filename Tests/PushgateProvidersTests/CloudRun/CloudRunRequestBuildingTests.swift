@@ -16,10 +16,15 @@ struct CloudRunRequestBuildingTests {
         "env_from_secrets": ["DB_PASSWORD": ["secret": "db-pass", "version": "latest"]],
     ]
 
-    static func provider(http: any HTTPClient = RecordingHTTPClient { _ in throw HTTPClientError(.connectFailed, "no network in this test") }) -> CloudRunV2Provider {
+    static func provider(
+        http: any HTTPClient = RecordingHTTPClient { _ in throw HTTPClientError(.connectFailed, "no network in this test") }
+    ) -> CloudRunV2Provider {
         CloudRunV2Provider(
             configuration: CloudRunV2Configuration(runEndpoint: "https://run.example.test", project: "proj-1"),
-            tokens: FixedBearerTokens(), http: http, clock: ManualClock())
+            tokens: FixedBearerTokens(),
+            http: http,
+            clock: ManualClock()
+        )
     }
 
     @Test("job body: env list with secretKeyRefs, sanitised labels, split command, timeout as a duration, no vpcAccess")
@@ -62,8 +67,10 @@ struct CloudRunRequestBuildingTests {
             #expect(id.count <= 63 && id.first?.isLetter == true && id.last != "-", "\(id)")
             #expect(id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(id)")
         }
-        #expect(ResourceNames.dnsLabel(from: "pg-" + String(repeating: "a", count: 80) + "-1")
-            != ResourceNames.dnsLabel(from: "pg-" + String(repeating: "a", count: 80) + "-2"))
+        #expect(
+            ResourceNames.dnsLabel(from: "pg-" + String(repeating: "a", count: 80) + "-1")
+                != ResourceNames.dnsLabel(from: "pg-" + String(repeating: "a", count: 80) + "-2")
+        )
         let request = CloudRunRequests(endpoint: "https://run.example.test").createJob(try CloudRunJobSpec.make(job, defaultProject: "p").get())
         #expect(request.url == "https://run.example.test/v2/projects/p/locations/europe-west1/jobs?jobId=\(first)")
         #expect(request.isIdempotent == false)
@@ -88,7 +95,10 @@ struct CloudRunRequestBuildingTests {
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = CloudRunV2Provider(
             configuration: CloudRunV2Configuration(runEndpoint: "https://run.example.test", project: field == "project" ? nil : "p"),
-            tokens: FixedBearerTokens(), http: http, clock: ManualClock())
+            tokens: FixedBearerTokens(),
+            http: http,
+            clock: ManualClock()
+        )
         let problems = provider.validate(job)
         #expect(problems.count == 1)
         #expect(problems.first?.description.contains(field) == true, "\(problems)")
@@ -102,12 +112,17 @@ struct CloudRunRequestBuildingTests {
     func dryRun() async throws {
         let keyPath = Fixtures.url("google-jwt/google-auth-test-service_account.json").path
         let file = try CredentialsFile(
-            parsing: "[gcp t]\nkey_file = \(keyPath)\nproject = proj-1\ntoken_uri = https://oauth2.example.test/token\n", path: "c.ini")
+            parsing: "[gcp t]\nkey_file = \(keyPath)\nproject = proj-1\ntoken_uri = https://oauth2.example.test/token\n",
+            path: "c.ini"
+        )
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = CloudRunV2Provider(
             configuration: CloudRunV2Configuration(runEndpoint: "https://run.example.test", project: "proj-1"),
-            tokens: FixedBearerTokens(), http: http, clock: ManualClock(),
-            tokenPreview: try file.gcpTokenRequestPreview(profile: "t", http: http, clock: ManualClock()))
+            tokens: FixedBearerTokens(),
+            http: http,
+            clock: ManualClock(),
+            tokenPreview: try file.gcpTokenRequestPreview(profile: "t", http: http, clock: ManualClock())
+        )
         let job = try BearerProviderTestSupport.job(template: "cloud-run-v2-push.json", variables: Self.variables)
         let requests = try await provider.dryRun(job)
         #expect(http.requests.isEmpty)

@@ -29,23 +29,62 @@ struct CloudRunStatusMappingTests {
 
     static let rows: [Row] = [
         Row(name: "exists, no startTime, no completionTime → Pending", execution: ["name": "e", "conditions": []], expected: .pending),
-        Row(name: "startTime set, completionTime unset → Running", execution: ["name": "e", "startTime": "2026-01-01T00:00:01Z"], expected: .running),
+        Row(
+            name: "startTime set, completionTime unset → Running",
+            execution: ["name": "e", "startTime": "2026-01-01T00:00:01Z"],
+            expected: .running
+        ),
         Row(name: "runningCount > 0 without startTime → Running", execution: ["name": "e", "runningCount": 1], expected: .running),
         Row(
             name: "CANCELLING keeps it Running",
-            execution: ["name": "e", "startTime": "2026-01-01T00:00:01Z", "conditions": [["type": "Completed", "state": "CONDITION_RECONCILING", "executionReason": "CANCELLING"]]],
-            cancelRequested: true, expected: .running),
+            execution: [
+                "name": "e", "startTime": "2026-01-01T00:00:01Z",
+                "conditions": [["type": "Completed", "state": "CONDITION_RECONCILING", "executionReason": "CANCELLING"]],
+            ],
+            cancelRequested: true,
+            expected: .running
+        ),
         Row(name: "Completed CONDITION_SUCCEEDED → Completed", execution: completed("CONDITION_SUCCEEDED"), expected: .completed),
-        Row(name: "CONDITION_FAILED NON_ZERO_EXIT_CODE → Failed", execution: completed("CONDITION_FAILED", executionReason: "NON_ZERO_EXIT_CODE"), exitCode: 3, expected: .failed),
-        Row(name: "CANCELLED after our cancel → Cancelled", execution: completed("CONDITION_FAILED", executionReason: "CANCELLED"), cancelRequested: true, expected: .cancelled),
+        Row(
+            name: "CONDITION_FAILED NON_ZERO_EXIT_CODE → Failed",
+            execution: completed("CONDITION_FAILED", executionReason: "NON_ZERO_EXIT_CODE"),
+            exitCode: 3,
+            expected: .failed
+        ),
+        Row(
+            name: "CANCELLED after our cancel → Cancelled",
+            execution: completed("CONDITION_FAILED", executionReason: "CANCELLED"),
+            cancelRequested: true,
+            expected: .cancelled
+        ),
         Row(
             name: "cancelledCount > 0 at completion after our cancel → Cancelled",
-            execution: completed("CONDITION_FAILED", extra: ["cancelledCount": 1]), cancelRequested: true, expected: .cancelled),
-        Row(name: "CANCELLED we did not ask for → Crashed", execution: completed("CONDITION_FAILED", executionReason: "CANCELLED"), expected: .crashed),
-        Row(name: "CONDITION_FAILED CONTAINER_MISSING → Crashed", execution: completed("CONDITION_FAILED", reason: "CONTAINER_MISSING"), expected: .crashed),
-        Row(name: "CONDITION_FAILED unknown reason → Crashed", execution: completed("CONDITION_FAILED", executionReason: "SOMETHING_NEW"), expected: .crashed),
+            execution: completed("CONDITION_FAILED", extra: ["cancelledCount": 1]),
+            cancelRequested: true,
+            expected: .cancelled
+        ),
+        Row(
+            name: "CANCELLED we did not ask for → Crashed",
+            execution: completed("CONDITION_FAILED", executionReason: "CANCELLED"),
+            expected: .crashed
+        ),
+        Row(
+            name: "CONDITION_FAILED CONTAINER_MISSING → Crashed",
+            execution: completed("CONDITION_FAILED", reason: "CONTAINER_MISSING"),
+            expected: .crashed
+        ),
+        Row(
+            name: "CONDITION_FAILED unknown reason → Crashed",
+            execution: completed("CONDITION_FAILED", executionReason: "SOMETHING_NEW"),
+            expected: .crashed
+        ),
         Row(name: "DELETED we did not cause → Crashed", execution: completed("CONDITION_FAILED", executionReason: "DELETED"), expected: .crashed),
-        Row(name: "DELETED after our cancel → Cancelled", execution: completed("CONDITION_FAILED", executionReason: "DELETED"), cancelRequested: true, expected: .cancelled),
+        Row(
+            name: "DELETED after our cancel → Cancelled",
+            execution: completed("CONDITION_FAILED", executionReason: "DELETED"),
+            cancelRequested: true,
+            expected: .cancelled
+        ),
     ]
 
     @Test("executions.get rows", arguments: rows)

@@ -23,12 +23,21 @@ struct ContainerInstancesEndToEndTests {
         let fake = try ContainerInstancesEmulator.start(
             configuration: ContainerInstancesEmulatorConfiguration(
                 applications: [.init(tenantID: tenant, clientID: clientID, clientSecret: secret)],
-                resourceGroups: [subscription: ["rg-jobs": "westeurope"]], pacing: pacing, faults: faults))
+                resourceGroups: [subscription: ["rg-jobs": "westeurope"]],
+                pacing: pacing,
+                faults: faults
+            )
+        )
         defer { fake.stop() }
         try await withCurlHTTPClient { http in try await body(fake, http) }
     }
 
-    static func provider(_ fake: ContainerInstancesEmulator, _ http: any HTTPClient, secret: String = secret, clock: any WallClock = RecordingSleepClock())
+    static func provider(
+        _ fake: ContainerInstancesEmulator,
+        _ http: any HTTPClient,
+        secret: String = secret,
+        clock: any WallClock = RecordingSleepClock()
+    )
         throws -> ContainerInstancesProvider
     {
         let file = try CredentialsFile(
@@ -40,10 +49,15 @@ struct ContainerInstancesEndToEndTests {
                 subscription_id = \(subscription)
                 authority = \(fake.baseURL)
                 management_endpoint = \(fake.baseURL)
-                """, path: "/tmp/pushgate-test-credentials.ini")
+                """,
+            path: "/tmp/pushgate-test-credentials.ini"
+        )
         return ContainerInstancesProvider(
             configuration: ContainerInstancesConfiguration(managementEndpoint: fake.baseURL, subscriptionID: subscription, randomSeed: 7),
-            tokens: try file.azureTokenProvider(profile: "fake", http: http, clock: clock), http: http, clock: clock)
+            tokens: try file.azureTokenProvider(profile: "fake", http: http, clock: clock),
+            http: http,
+            clock: clock
+        )
     }
 
     static func job(_ variables: JSONValue = [:], runID: String = BearerProviderTestSupport.runID) throws -> SubmissionJob {
@@ -155,10 +169,16 @@ struct ContainerInstancesEndToEndTests {
             let path = "/subscriptions/\(Self.subscription)/resourceGroups/rg-jobs/providers/Microsoft.ContainerInstance/containerGroups/x"
             let anonymous = try await http.execute(HTTPRequest(method: "GET", url: fake.baseURL + path + "?api-version=2023-05-01"))
             #expect(anonymous.status == 401)
-            let form = "grant_type=client_credentials&client_id=\(Self.clientID)&client_secret=\(Self.secret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
-            let tokenResponse = try await http.execute(HTTPRequest(
-                method: "POST", url: fake.baseURL + "/\(Self.tenant)/oauth2/v2.0/token",
-                headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(form.utf8)))
+            let form =
+                "grant_type=client_credentials&client_id=\(Self.clientID)&client_secret=\(Self.secret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+            let tokenResponse = try await http.execute(
+                HTTPRequest(
+                    method: "POST",
+                    url: fake.baseURL + "/\(Self.tenant)/oauth2/v2.0/token",
+                    headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    body: Data(form.utf8)
+                )
+            )
             let token = try #require(try JSONValue.parse(tokenResponse.body)["access_token"]?.stringValue)
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
             let missing = try await http.execute(HTTPRequest(method: "GET", url: fake.baseURL + path, headers: headers))

@@ -27,17 +27,59 @@ struct ContainerInstancesPureTests {
 
     static let rows: [Row] = [
         Row(name: "provisioningState Pending → Pending", group: group(provisioning: "Pending", container: nil), expected: .pending),
-        Row(name: "provisioningState Creating → Pending", group: group(provisioning: "Creating", container: ["state": "Waiting"]), expected: .pending),
+        Row(
+            name: "provisioningState Creating → Pending",
+            group: group(provisioning: "Creating", container: ["state": "Waiting"]),
+            expected: .pending
+        ),
         Row(name: "container Waiting → Pending", group: group(provisioning: "Succeeded", container: ["state": "Waiting"]), expected: .pending),
-        Row(name: "container Node Pending → Pending", group: group(provisioning: "Succeeded", container: ["state": "Node Pending"]), expected: .pending),
-        Row(name: "container Running → Running", group: group(provisioning: "Succeeded", groupState: "Running", container: ["state": "Running"]), expected: .running),
-        Row(name: "Terminated exit 0 → Completed", group: group(provisioning: "Succeeded", groupState: "Succeeded", container: ["state": "Terminated", "exitCode": 0]), expected: .completed),
-        Row(name: "Terminated exit 2 → Failed", group: group(provisioning: "Succeeded", groupState: "Failed", container: ["state": "Terminated", "exitCode": 2]), expected: .failed),
-        Row(name: "group Stopped after our stop → Cancelled", group: group(provisioning: "Succeeded", groupState: "Stopped", container: ["state": "Terminated", "exitCode": 137]), cancelRequested: true, expected: .cancelled),
-        Row(name: "Terminated after our stop → Cancelled", group: group(provisioning: "Succeeded", container: ["state": "Terminated", "exitCode": 143]), cancelRequested: true, expected: .cancelled),
-        Row(name: "group Stopped we did not cause → Crashed", group: group(provisioning: "Succeeded", groupState: "Stopped", container: ["state": "Terminated", "exitCode": 137]), expected: .crashed),
-        Row(name: "Node Stopped we did not cause → Crashed", group: group(provisioning: "Succeeded", container: ["state": "Node Stopped"]), expected: .crashed),
-        Row(name: "provisioningState Failed (Get_Failed example: group Pending, container Waiting) → Crashed", group: group(provisioning: "Failed", groupState: "Pending", container: ["state": "Waiting"]), expected: .crashed),
+        Row(
+            name: "container Node Pending → Pending",
+            group: group(provisioning: "Succeeded", container: ["state": "Node Pending"]),
+            expected: .pending
+        ),
+        Row(
+            name: "container Running → Running",
+            group: group(provisioning: "Succeeded", groupState: "Running", container: ["state": "Running"]),
+            expected: .running
+        ),
+        Row(
+            name: "Terminated exit 0 → Completed",
+            group: group(provisioning: "Succeeded", groupState: "Succeeded", container: ["state": "Terminated", "exitCode": 0]),
+            expected: .completed
+        ),
+        Row(
+            name: "Terminated exit 2 → Failed",
+            group: group(provisioning: "Succeeded", groupState: "Failed", container: ["state": "Terminated", "exitCode": 2]),
+            expected: .failed
+        ),
+        Row(
+            name: "group Stopped after our stop → Cancelled",
+            group: group(provisioning: "Succeeded", groupState: "Stopped", container: ["state": "Terminated", "exitCode": 137]),
+            cancelRequested: true,
+            expected: .cancelled
+        ),
+        Row(
+            name: "Terminated after our stop → Cancelled",
+            group: group(provisioning: "Succeeded", container: ["state": "Terminated", "exitCode": 143]),
+            cancelRequested: true,
+            expected: .cancelled
+        ),
+        Row(
+            name: "group Stopped we did not cause → Crashed",
+            group: group(provisioning: "Succeeded", groupState: "Stopped", container: ["state": "Terminated", "exitCode": 137]),
+            expected: .crashed
+        ),
+        Row(
+            name: "Node Stopped we did not cause → Crashed",
+            group: group(provisioning: "Succeeded", container: ["state": "Node Stopped"]),
+            expected: .crashed
+        ),
+        Row(
+            name: "provisioningState Failed (Get_Failed example: group Pending, container Waiting) → Crashed",
+            group: group(provisioning: "Failed", groupState: "Pending", container: ["state": "Waiting"]),
+            expected: .crashed
+        ),
     ]
 
     @Test("containerGroups.get rows", arguments: rows)
@@ -89,15 +131,23 @@ struct ContainerInstancesPureTests {
         #expect(spec.keepContainerGroup == false)
     }
 
-    @Test("a missing image, resource group or subscription is rejected before any call, naming the field",
-        arguments: ["image", "resource_group_name", "subscription_id"])
+    @Test(
+        "a missing image, resource group or subscription is rejected before any call, naming the field",
+        arguments: ["image", "resource_group_name", "subscription_id"]
+    )
     func missingField(_ field: String) async throws {
         let job = BearerProviderTestSupport.setting(
-            field, to: nil, in: try BearerProviderTestSupport.job(template: "azure-container-instance-push.json", variables: Self.variables))
+            field,
+            to: nil,
+            in: try BearerProviderTestSupport.job(template: "azure-container-instance-push.json", variables: Self.variables)
+        )
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = ContainerInstancesProvider(
             configuration: ContainerInstancesConfiguration(managementEndpoint: "https://arm.example.test"),
-            tokens: FixedBearerTokens(), http: http, clock: ManualClock())
+            tokens: FixedBearerTokens(),
+            http: http,
+            clock: ManualClock()
+        )
         let problems = provider.validate(job)
         #expect(problems.count == 1)
         #expect(problems.first?.description.contains(field) == true, "\(problems)")
@@ -110,12 +160,17 @@ struct ContainerInstancesPureTests {
     @Test("dry-run: client secret redacted, placeholder bearer, secure and plain env values and registry password hidden, nothing sent")
     func dryRun() async throws {
         let file = try CredentialsFile(
-            parsing: "[azure t]\ntenant_id = tenant-1\nclient_id = app-1\nclient_secret = super-secret-value\n", path: "c.ini")
+            parsing: "[azure t]\ntenant_id = tenant-1\nclient_id = app-1\nclient_secret = super-secret-value\n",
+            path: "c.ini"
+        )
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = ContainerInstancesProvider(
             configuration: ContainerInstancesConfiguration(managementEndpoint: "https://arm.example.test"),
-            tokens: FixedBearerTokens(), http: http, clock: ManualClock(),
-            tokenPreview: try file.azureTokenRequestPreview(profile: "t", http: http, clock: ManualClock()))
+            tokens: FixedBearerTokens(),
+            http: http,
+            clock: ManualClock(),
+            tokenPreview: try file.azureTokenRequestPreview(profile: "t", http: http, clock: ManualClock())
+        )
         let job = try BearerProviderTestSupport.job(template: "azure-container-instance-push.json", variables: Self.variables)
         let requests = try await provider.dryRun(job)
         #expect(http.requests.isEmpty)

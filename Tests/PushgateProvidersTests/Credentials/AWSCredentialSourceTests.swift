@@ -49,7 +49,9 @@ struct AWSCredentialSourceTests {
                 duration_seconds = 900
                 region = eu-west-1
                 sts_endpoint = http://127.0.0.1:9999
-                """, path: "c.ini")
+                """,
+            path: "c.ini"
+        )
         let http = RecordingHTTPClient { _ in RecordingHTTPClient.ok(Self.stsAnswer, headers: ["Content-Type": "text/xml"]) }
         let clock = ManualClock()
         let provider = try file.awsCredentialProvider(profile: "role", environment: [:], http: http, clock: clock)
@@ -67,17 +69,23 @@ struct AWSCredentialSourceTests {
         #expect(
             String(decoding: request.body, as: UTF8.self)
                 == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fecs-runner"
-                + "&RoleSessionName=pushgate&DurationSeconds=900&ExternalId=ext-1")
+                + "&RoleSessionName=pushgate&DurationSeconds=900&ExternalId=ext-1"
+        )
         let authorization = try #require(request.headers["Authorization"])
         #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDBASE/20260101/eu-west-1/sts/aws4_request"))
         #expect(request.headers["X-Amz-Date"] == "20260101T000000Z")
         // The signature is the one the signer computes for the same request.
         let again = try AWSSigV4Signer(
-            credentials: AWSCredentials(accessKeyID: "AKIDBASE", secretAccessKey: "baseSecret"), service: "sts",
+            credentials: AWSCredentials(accessKeyID: "AKIDBASE", secretAccessKey: "baseSecret"),
+            service: "sts",
             region: "eu-west-1"
         ).sign(
-            method: "POST", url: request.url, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-            body: request.body, date: clock.now())
+            method: "POST",
+            url: request.url,
+            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: request.body,
+            date: clock.now()
+        )
         #expect(authorization == again.authorization)
 
         // 15 minutes before expiry the next call refreshes.
@@ -93,12 +101,17 @@ struct AWSCredentialSourceTests {
                 status: 403,
                 body: Data(
                     "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error></ErrorResponse>"
-                        .utf8))
+                        .utf8
+                )
+            )
         }
         let provider = STSAssumeRoleProvider(
             base: StaticAWSCredentialProvider(AWSCredentials(accessKeyID: "AKID", secretAccessKey: "TOPSECRET")),
             role: .init(roleARN: "arn:aws:iam::1:role/r", sessionName: "s", externalID: nil, durationSeconds: 900, base: .chain),
-            region: "us-east-1", http: http, clock: ManualClock())
+            region: "us-east-1",
+            http: http,
+            clock: ManualClock()
+        )
         let error = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
         #expect(error?.httpStatus == 403)
         #expect(error?.providerCode == "SignatureDoesNotMatch")
@@ -110,11 +123,13 @@ struct AWSCredentialSourceTests {
     func container() async throws {
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(
-                #"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cs","Token":"ct","Expiration":"2026-01-01T06:00:00Z"}"#)
+                #"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cs","Token":"ct","Expiration":"2026-01-01T06:00:00Z"}"#
+            )
         }
         let provider = ECSContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "tok"],
-            http: http)
+            http: http
+        )
         let credentials = try await provider.credentials()
         #expect(credentials.sessionToken == "ct")
         #expect(http.requests.first?.url == "http://169.254.170.2/v2/credentials/abc")
@@ -122,11 +137,14 @@ struct AWSCredentialSourceTests {
         #expect(http.requests.first?.headers["Accept"] == "application/json")
 
         let refused = ECSContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://example.com/creds"], http: http)
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://example.com/creds"],
+            http: http
+        )
         await #expect(throws: CredentialsError.self) { try await refused.credentials() }
         let crlf = ECSContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/c", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "a\r\nb"],
-            http: http)
+            http: http
+        )
         await #expect(throws: CredentialsError.self) { try await crlf.credentials() }
     }
 
@@ -139,7 +157,8 @@ struct AWSCredentialSourceTests {
                 return RecordingHTTPClient.ok("my-role\n")
             case ("GET", "http://127.0.0.1:1338/latest/meta-data/iam/security-credentials/my-role"):
                 return RecordingHTTPClient.ok(
-                    #"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"is","Token":"it","Expiration":"2026-01-01T06:00:00Z"}"#)
+                    #"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"is","Token":"it","Expiration":"2026-01-01T06:00:00Z"}"#
+                )
             default: return HTTPResponse(status: 404)
             }
         }
@@ -162,22 +181,33 @@ struct AWSCredentialSourceTests {
         let unreachable = RecordingHTTPClient { _ in throw HTTPClientError(.connectFailed, "refused") }
 
         let fromFiles = AWSCredentialChain.standard(
-            environment: ["HOME": home.path, "AWS_PROFILE": "work"], http: unreachable, clock: ManualClock())
+            environment: ["HOME": home.path, "AWS_PROFILE": "work"],
+            http: unreachable,
+            clock: ManualClock()
+        )
         #expect(try await fromFiles.credentials().accessKeyID == "AKIDWORK")
 
         let fromEnvironment = AWSCredentialChain.standard(
             environment: ["HOME": home.path, "AWS_PROFILE": "work", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"],
-            http: unreachable, clock: ManualClock())
+            http: unreachable,
+            clock: ManualClock()
+        )
         #expect(try await fromEnvironment.credentials().accessKeyID == "AKIDENV")
 
         let explicitProfile = AWSCredentialChain.standard(
             environment: ["HOME": home.path, "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"],
-            sharedProfile: "default", http: unreachable, clock: ManualClock())
+            sharedProfile: "default",
+            http: unreachable,
+            clock: ManualClock()
+        )
         #expect(try await explicitProfile.credentials().accessKeyID == "AKIDDEFAULT")
 
         let nothing = AWSCredentialChain.standard(
-            environment: ["HOME": home.path + "/nowhere"], http: unreachable, clock: ManualClock(),
-            imdsEndpoint: "http://127.0.0.1:1")
+            environment: ["HOME": home.path + "/nowhere"],
+            http: unreachable,
+            clock: ManualClock(),
+            imdsEndpoint: "http://127.0.0.1:1"
+        )
         let error = await #expect(throws: CredentialsError.self) { try await nothing.credentials() }
         #expect(error?.code == .notConfigured)
         #expect(unreachable.requests.map(\.method) == ["PUT"])  // only IMDS was tried over HTTP

@@ -15,8 +15,12 @@ struct CredentialsFileTests {
         let path = Fixtures.repositoryRoot().appendingPathComponent("credentials.example").path
         let file = try CredentialsFile.load(path: path)
         #expect(file.aws.count == 6)
-        #expect(try file.awsProfile("prod").source == .staticKeys(
-            AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+        #expect(
+            try file.awsProfile("prod").source
+                == .staticKeys(
+                    AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+                )
+        )
         guard case .assumeRole(let role) = try file.awsProfile("runner").source else {
             Issue.record("runner is not an assume-role profile")
             return
@@ -47,7 +51,8 @@ struct CredentialsFileTests {
             ("gcp", "run_endpoint", "http://128.0.0.1"), ("gcp", "metadata_endpoint", "http://evil.example"),
             ("azure", "authority", "http://login.example.com"), ("azure", "management_endpoint", "http://[::2]:80"),
             ("azure", "imds_endpoint", "http://localhost.example.com"), ("modal", "server_url", "http://api.modal.com"),
-        ])
+        ]
+    )
     func httpRefused(_ kind: String, _ key: String, _ url: String) throws {
         let text = "\(Self.minimal(kind))\(key) = \(url)\n"
         let error = #expect(throws: CredentialsError.self) { try Self.parse(text) }
@@ -60,7 +65,8 @@ struct CredentialsFileTests {
         arguments: [
             "http://127.0.0.1:5055", "http://127.9.8.7", "http://[::1]:8080/", "http://localhost:9000/base",
             "https://ecs.example.com", "http://LOCALHOST",
-        ])
+        ]
+    )
     func httpServerAccepted(_ url: String) throws {
         let file = try Self.parse("\(Self.minimal("aws"))endpoint_url = \(url)\n")
         #expect(try file.awsProfile("p").endpointURL == (url.hasSuffix("/") ? String(url.dropLast()) : url))
@@ -78,7 +84,10 @@ struct CredentialsFileTests {
     @Test(
         "bad files fail with FILE:LINE and never echo a secret",
         arguments: [
-            ("[aws a]\naccess_key_id = AKID\nsecret_access_key = SUPERSECRET\nsecret_acess_key = SUPERSECRET2\n", "creds.ini:4: secret_acess_key: unknown key"),
+            (
+                "[aws a]\naccess_key_id = AKID\nsecret_access_key = SUPERSECRET\nsecret_acess_key = SUPERSECRET2\n",
+                "creds.ini:4: secret_acess_key: unknown key"
+            ),
             ("[aws a]\naccess_key_id = AKID\n", "creds.ini:1: [aws a]: access_key_id and secret_access_key go together"),
             ("[aws a]\nsecret_access_key = SUPERSECRET\nsecret_access_key = SUPERSECRET\n", "creds.ini:3: secret_access_key: duplicate key"),
             ("[aws a]\nsource = chain\n[aws a]\nsource = chain\n", "creds.ini:3: duplicate section [aws a]"),
@@ -94,7 +103,8 @@ struct CredentialsFileTests {
             ("[modal m]\ntoken_id = ak-1\ntoken_secret = SUPERSECRET\nserver_url = ftp://x\n", "creds.ini:4: server_url: unsupported scheme"),
             ("[gcp g]\nkey_file = a.json\nsource = metadata\n", "creds.ini:1: [gcp g]: give exactly one"),
             ("[aws a]\njust a line\n", "creds.ini:2: expected KEY = VALUE"),
-        ])
+        ]
+    )
     func badFiles(_ text: String, _ expected: String) throws {
         let error = #expect(throws: CredentialsError.self) { try Self.parse(text) }
         let description = error.map { "\($0) \(String(reflecting: $0))" } ?? ""
@@ -117,7 +127,8 @@ struct CredentialsFileTests {
             [modal m]
             token_id = ak-1
             token_secret = SUPERSECRET-MODAL
-            """)
+            """
+        )
         var dumped = ""
         dump(file, to: &dumped)
         for text in [

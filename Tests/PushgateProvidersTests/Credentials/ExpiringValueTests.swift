@@ -35,7 +35,10 @@ struct ExpiringValueTests {
         let clock = ManualClock()
         let counter = Mutex(0)
         let cache = ExpiringValue<Int>(clock: clock, refreshMargin: 300) {
-            let n = counter.withLock { $0 += 1; return $0 }
+            let n = counter.withLock {
+                $0 += 1
+                return $0
+            }
             return (n, clock.now().addingTimeInterval(3_600))
         }
         #expect(try await cache.get() == 1)

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateHTTPServer
 import PushgateEmulators
 import PushgateHTTP
+import PushgateHTTPServer
 import PushgateProviders
 import PushgateSigning
 import PushgateTestSupport
@@ -29,7 +29,8 @@ struct LoopbackTokenEndpointTests {
                 guard request.headers["x-aws-ec2-metadata-token"] == "tok-123" else { return .text(401, "") }
                 return .json(
                     200,
-                    #"{"Code":"Success","AccessKeyId":"ASIALOOP","SecretAccessKey":"ls","Token":"lt","Expiration":"2099-01-01T00:00:00Z"}"#)
+                    #"{"Code":"Success","AccessKeyId":"ASIALOOP","SecretAccessKey":"ls","Token":"lt","Expiration":"2099-01-01T00:00:00Z"}"#
+                )
             case ("GET", "/metadata/identity/oauth2/token"):
                 guard request.headers["Metadata"] == "true", request.queryValue("api-version") == "2018-02-01",
                     request.queryValue("resource") == "https://management.azure.com/"
@@ -48,7 +49,9 @@ struct LoopbackTokenEndpointTests {
                     [azure vm]
                     source = managed_identity
                     imds_endpoint = \(server.baseURL)
-                    """, path: "loop.ini")
+                    """,
+                path: "loop.ini"
+            )
             try await withCurlHTTPClient { http in
                 let home = FileManager.default.temporaryDirectory.appendingPathComponent("pg-empty-\(UUID().uuidString)").path
                 let aws = try file.awsCredentialProvider(profile: "ec2", environment: ["HOME": home], http: http, clock: SystemClock())

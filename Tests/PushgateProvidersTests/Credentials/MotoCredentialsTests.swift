@@ -11,18 +11,25 @@ import Testing
 @Suite("moto: SigV4 and AssumeRole end to end", .enabled(if: MotoServer.isAvailable || MotoServer.isRequired))
 struct MotoCredentialsTests {
     static func listClusters(
-        _ credentials: AWSCredentials, moto: MotoServer, http: CurlHTTPClient
+        _ credentials: AWSCredentials,
+        moto: MotoServer,
+        http: CurlHTTPClient
     ) async throws -> HTTPResponse {
         let url = moto.endpoint + "/"
         let body = Data("{}".utf8)
         let signed = try AWSSigV4Signer(credentials: credentials, service: "ecs", region: "us-east-1").sign(
-            method: "POST", url: url,
+            method: "POST",
+            url: url,
             headers: [
                 ("Content-Type", "application/x-amz-json-1.1"),
                 ("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"),
-            ], body: body, date: Date())
+            ],
+            body: body,
+            date: Date()
+        )
         return try await http.execute(
-            HTTPRequest(method: "POST", url: url, headers: HTTPHeaders(signed.headers), body: body, timeout: 10))
+            HTTPRequest(method: "POST", url: url, headers: HTTPHeaders(signed.headers), body: body, timeout: 10)
+        )
     }
 
     @Test("a correctly signed ECS ListClusters succeeds; a wrong secret gets 403 SignatureDoesNotMatch")
@@ -57,10 +64,16 @@ struct MotoCredentialsTests {
                 region = us-east-1
                 sts_endpoint = \(moto.endpoint)
                 endpoint_url = \(moto.endpoint)
-                """, path: "moto.ini")
+                """,
+            path: "moto.ini"
+        )
         try await withCurlHTTPClient { http in
             let provider = try file.awsCredentialProvider(
-                profile: "moto-role", environment: [:], http: http, clock: SystemClock())
+                profile: "moto-role",
+                environment: [:],
+                http: http,
+                clock: SystemClock()
+            )
             let temporary = try await provider.credentials()
             #expect(temporary.accessKeyID.hasPrefix("ASIA"))
             #expect(temporary.sessionToken?.isEmpty == false)

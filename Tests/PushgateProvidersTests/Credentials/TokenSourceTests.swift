@@ -53,7 +53,8 @@ struct TokenSourceTests {
         #expect((claims["exp"] as? NSNumber)?.intValue == 1_767_326_645)
         // RS256 is deterministic: re-signing the same input with the fixture key gives the same signature.
         let key = try GoogleServiceAccountKey(
-            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"), source: "sa.json"
+            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"),
+            source: "sa.json"
         ).privateKey(source: "sa.json")
         #expect(try GoogleServiceAccountAssertion.sign(signingInput: parts[0] + "." + parts[1], key: key) == fields["assertion"])
     }
@@ -64,7 +65,9 @@ struct TokenSourceTests {
             HTTPResponse(status: 400, body: Data(#"{"error":"invalid_grant","error_description":"Invalid JWT"}"#.utf8))
         }
         let key = try GoogleServiceAccountKey(
-            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"), source: "sa.json")
+            json: try Fixtures.data("google-jwt/google-auth-test-service_account.json"),
+            source: "sa.json"
+        )
         let provider = try GoogleServiceAccountTokenProvider(key: key, source: "sa.json", http: http, clock: ManualClock())
         let error = await #expect(throws: CredentialsError.self) { try await provider.token() }
         #expect(error?.providerCode == "invalid_grant")
@@ -76,14 +79,17 @@ struct TokenSourceTests {
     func gceMetadata() async throws {
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(
-                #"{"access_token":"meta","expires_in":1800,"token_type":"Bearer"}"#, headers: ["Metadata-Flavor": "Google"])
+                #"{"access_token":"meta","expires_in":1800,"token_type":"Bearer"}"#,
+                headers: ["Metadata-Flavor": "Google"]
+            )
         }
         let clock = ManualClock()
         let token = try await GCEMetadataTokenProvider(endpoint: "http://127.0.0.1:8086", http: http, clock: clock).token()
         #expect(token.expiresAt == clock.now().addingTimeInterval(1_800))
         #expect(http.requests.first?.headers["Metadata-Flavor"] == "Google")
         #expect(
-            http.requests.first?.url == "http://127.0.0.1:8086/computeMetadata/v1/instance/service-accounts/default/token")
+            http.requests.first?.url == "http://127.0.0.1:8086/computeMetadata/v1/instance/service-accounts/default/token"
+        )
 
         let impostor = RecordingHTTPClient { _ in RecordingHTTPClient.ok(#"{"access_token":"x","expires_in":1}"#) }
         await #expect(throws: CredentialsError.self) {
@@ -95,7 +101,8 @@ struct TokenSourceTests {
     func azureClientSecret() async throws {
         let file = try CredentialsFile(
             parsing: "[azure a]\ntenant_id = tid\nclient_id = cid\nclient_secret = s3cr&t=\nauthority = http://localhost:8087\n",
-            path: "c.ini")
+            path: "c.ini"
+        )
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(#"{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"aad"}"#)
         }
@@ -108,7 +115,8 @@ struct TokenSourceTests {
             Self.form(request.body) == [
                 "grant_type": "client_credentials", "client_id": "cid", "client_secret": "s3cr&t=",
                 "scope": "https://management.azure.com/.default",
-            ])
+            ]
+        )
         #expect(!String(describing: file).contains("s3cr&t="))
     }
 
@@ -116,18 +124,21 @@ struct TokenSourceTests {
     func azureManagedIdentity() async throws {
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(
-                #"{"access_token":"mi","expires_in":"86399","expires_on":"1767312000","resource":"https://management.azure.com/","token_type":"Bearer"}"#)
+                #"{"access_token":"mi","expires_in":"86399","expires_on":"1767312000","resource":"https://management.azure.com/","token_type":"Bearer"}"#
+            )
         }
         let file = try CredentialsFile(
             parsing: "[azure vm]\nsource = managed_identity\nclient_id = uai\nimds_endpoint = http://127.0.0.1:8088\n",
-            path: "c.ini")
+            path: "c.ini"
+        )
         let token = try await file.azureTokenProvider(profile: "vm", http: http, clock: ManualClock()).token()
         #expect(token.expiresAt == Date(timeIntervalSince1970: 1_767_312_000))
         let request = try #require(http.requests.first)
         #expect(request.headers["Metadata"] == "true")
         #expect(
             request.url
-                == "http://127.0.0.1:8088/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F&client_id=uai")
+                == "http://127.0.0.1:8088/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F&client_id=uai"
+        )
     }
 
     @Test("Modal: token headers, auth token expiry from the JWT, refreshed halfway")
@@ -140,9 +151,11 @@ struct TokenSourceTests {
         #expect(authToken.refreshAt == received.addingTimeInterval(600))
         #expect(authToken.refreshMargin == 600)
         let metadata = credentials.metadata(authToken: authToken)
-        #expect(metadata.map(\.name) == [
-            "x-modal-token-id", "x-modal-token-secret", "x-modal-client-type", "x-modal-client-version", "x-modal-auth-token",
-        ])
+        #expect(
+            metadata.map(\.name) == [
+                "x-modal-token-id", "x-modal-token-secret", "x-modal-client-type", "x-modal-client-version", "x-modal-auth-token",
+            ]
+        )
         #expect(metadata[1].value == "as-SECRET")
         #expect(metadata[4].value == jwt)
         #expect(!"\(credentials) \(authToken)".contains("as-SECRET"))

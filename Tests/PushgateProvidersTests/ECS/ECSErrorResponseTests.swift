@@ -7,11 +7,20 @@ import Testing
 /// (docs/provider-apis.md §2.1, §2.9; docs/build-notes.md §4).
 @Suite("ECS error answers")
 struct ECSErrorResponseTests {
-    @Test("__type is cut at ':' then after '#'; message or Message", arguments: [
-        (#"{"__type":"aws.ecs#ThrottlingException:http://internal.amazon.com/","message":"Rate exceeded"}"#, "ThrottlingException", "Rate exceeded"),
-        (#"{"__type":"com.amazonaws.ecs.v20141113#ClientException","Message":"Unable to describe task definition."}"#, "ClientException", "Unable to describe task definition."),
-        (#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#, "ClusterNotFoundException", "Cluster not found."),
-    ])
+    @Test(
+        "__type is cut at ':' then after '#'; message or Message",
+        arguments: [
+            (
+                #"{"__type":"aws.ecs#ThrottlingException:http://internal.amazon.com/","message":"Rate exceeded"}"#, "ThrottlingException",
+                "Rate exceeded"
+            ),
+            (
+                #"{"__type":"com.amazonaws.ecs.v20141113#ClientException","Message":"Unable to describe task definition."}"#, "ClientException",
+                "Unable to describe task definition."
+            ),
+            (#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#, "ClusterNotFoundException", "Cluster not found."),
+        ]
+    )
     func json(_ body: String, _ code: String, _ message: String) {
         let parsed = ECSErrorResponse(status: 400, body: Data(body.utf8))
         #expect(parsed.code == code)
@@ -33,26 +42,31 @@ struct ECSErrorResponseTests {
     @Test("ConflictException keeps the tasks the token already started")
     func conflict() {
         let parsed = ECSErrorResponse(
-            status: 400, body: Data(#"{"__type":"ConflictException","message":"used","resourceIds":["arn:aws:ecs:us-east-1:1:task/c/a"]}"#.utf8))
+            status: 400,
+            body: Data(#"{"__type":"ConflictException","message":"used","resourceIds":["arn:aws:ecs:us-east-1:1:task/c/a"]}"#.utf8)
+        )
         #expect(parsed.resourceIDs == ["arn:aws:ecs:us-east-1:1:task/c/a"])
         #expect(parsed.providerError(.runTask).code == .conflict)
     }
 
-    @Test("status and code → ProviderError code", arguments: [
-        (400, "ThrottlingException", ECSOperation.describeTasks, ProviderError.Code.throttled),
-        (429, nil, .runTask, .throttled),
-        (500, "ServerException", .describeTasks, .unavailable),
-        (503, nil, .runTask, .ambiguous),
-        (500, "ServerException", .runTask, .ambiguous),
-        (403, "SignatureDoesNotMatch", .runTask, .unauthorized),
-        (400, "UnrecognizedClientException", .listTasks, .unauthorized),
-        (400, "ExpiredTokenException", .listTasks, .unauthorized),
-        (400, "AccessDeniedException", .runTask, .unauthorized),
-        (400, "ClusterNotFoundException", .runTask, .notFound),
-        (400, "InvalidParameterException", .runTask, .rejected),
-        (400, "ClientException", .runTask, .rejected),
-        (400, "ConflictException", .runTask, .conflict),
-    ] as [(Int, String?, ECSOperation, ProviderError.Code)])
+    @Test(
+        "status and code → ProviderError code",
+        arguments: [
+            (400, "ThrottlingException", ECSOperation.describeTasks, ProviderError.Code.throttled),
+            (429, nil, .runTask, .throttled),
+            (500, "ServerException", .describeTasks, .unavailable),
+            (503, nil, .runTask, .ambiguous),
+            (500, "ServerException", .runTask, .ambiguous),
+            (403, "SignatureDoesNotMatch", .runTask, .unauthorized),
+            (400, "UnrecognizedClientException", .listTasks, .unauthorized),
+            (400, "ExpiredTokenException", .listTasks, .unauthorized),
+            (400, "AccessDeniedException", .runTask, .unauthorized),
+            (400, "ClusterNotFoundException", .runTask, .notFound),
+            (400, "InvalidParameterException", .runTask, .rejected),
+            (400, "ClientException", .runTask, .rejected),
+            (400, "ConflictException", .runTask, .conflict),
+        ] as [(Int, String?, ECSOperation, ProviderError.Code)]
+    )
     func mapping(_ status: Int, _ code: String?, _ operation: ECSOperation, _ expected: ProviderError.Code) {
         let error = ECSErrorResponse(status: status, code: code, message: "m").providerError(operation)
         #expect(error.code == expected)

@@ -109,13 +109,20 @@ struct ECSFakeServerTests {
     func rotatedCredentials() async throws {
         try await withFake { fake, http in
             let right = AWSCredentials(
-                accessKeyID: fake.configuration.accessKeyID, secretAccessKey: fake.configuration.secretAccessKey)
+                accessKeyID: fake.configuration.accessKeyID,
+                secretAccessKey: fake.configuration.secretAccessKey
+            )
             var wrong = right
             wrong.secretAccessKey = "rotated-away"
             let source = RotatingCredentials(right)
             let provider = ECSProvider(
-                region: fake.configuration.region, endpoint: fake.endpoint, credentials: source, http: http,
-                clock: RecordingClock(), random: SplitMix64(seed: 7))
+                region: fake.configuration.region,
+                endpoint: fake.endpoint,
+                credentials: source,
+                http: http,
+                clock: RecordingClock(),
+                random: SplitMix64(seed: 7)
+            )
             _ = try await provider.submit(try ECSFixtures.job())
             source.set(wrong)
             let refused = await #expect(throws: ProviderError.self) {

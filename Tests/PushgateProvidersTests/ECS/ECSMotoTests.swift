@@ -56,7 +56,9 @@ struct ECSMotoTests {
             let lookedUp = try await provider.lookUp(first)
             #expect(lookedUp.flatMap(ECSTaskHandle.init)?.taskARN == task.taskARN)
             let byStartedBy = try await provider.call(
-                .listTasks, ["cluster": "pushgate", "startedBy": .string(ECSSubmissionPlan.startedBy(idempotencyKey: first.idempotencyKey))])
+                .listTasks,
+                ["cluster": "pushgate", "startedBy": .string(ECSSubmissionPlan.startedBy(idempotencyKey: first.idempotencyKey))]
+            )
             #expect(byStartedBy["taskArns"]?.arrayValue?.count == 1)
             let never = try await provider.lookUp(try job(network, runID: "c0000000-0000-0000-0000-00000000ffff"))
             #expect(never == nil)
@@ -83,10 +85,14 @@ struct ECSMotoTests {
     func refusals() async throws {
         try await withMoto { moto, http, provider, network in
             let wrong = ECSProvider(
-                region: "us-east-1", endpoint: moto.endpoint,
+                region: "us-east-1",
+                endpoint: moto.endpoint,
                 credentials: StaticAWSCredentialProvider(
-                    AWSCredentials(accessKeyID: moto.bootstrap.accessKeyID, secretAccessKey: "wrong" + moto.bootstrap.secretAccessKey)),
-                http: http, clock: SystemClock())
+                    AWSCredentials(accessKeyID: moto.bootstrap.accessKeyID, secretAccessKey: "wrong" + moto.bootstrap.secretAccessKey)
+                ),
+                http: http,
+                clock: SystemClock()
+            )
             let job = try job(network, runID: "c0000000-0000-0000-0000-000000000004")
             let error = await #expect(throws: ProviderError.self) { try await wrong.submit(job) }
             #expect(error?.code == .unauthorized && error?.httpStatus == 403 && error?.providerCode == "SignatureDoesNotMatch")

@@ -15,17 +15,24 @@ struct ECSPollBatchingTests {
             let tasks = (body["tasks"]?.arrayValue ?? []).compactMap(\.stringValue)
             let answered = tasks.dropLast().map { arn -> JSONValue in ["taskArn": .string(arn), "lastStatus": "RUNNING"] }
             return RecordingHTTPClient.ok(
-                JSONValue.object(["tasks": .array(answered), "failures": [["arn": .string(tasks.last!), "reason": "MISSING"]]]).serialized())
+                JSONValue.object(["tasks": .array(answered), "failures": [["arn": .string(tasks.last!), "reason": "MISSING"]]]).serialized()
+            )
         }
         let provider = ECSProvider(
-            region: "eu-west-1", credentials: StaticAWSCredentialProvider(AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s")),
-            http: http, clock: ManualClock())
+            region: "eu-west-1",
+            credentials: StaticAWSCredentialProvider(AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s")),
+            http: http,
+            clock: ManualClock()
+        )
         let job = try ECSFixtures.job()
         let now = job.now
         let targets = (0..<250).map { index in
             PollTarget(
-                handle: ProviderHandle("\(index < 180 ? "a" : "b")::arn:aws:ecs:eu-west-1:1:task/x/\(index)"), job: job,
-                submittedAt: now.addingTimeInterval(-600), now: now)
+                handle: ProviderHandle("\(index < 180 ? "a" : "b")::arn:aws:ecs:eu-west-1:1:task/x/\(index)"),
+                job: job,
+                submittedAt: now.addingTimeInterval(-600),
+                now: now
+            )
         }
         let statuses = try await provider.poll(targets)
         #expect(statuses.count == 250)

@@ -20,8 +20,14 @@ struct ECSStatusMappingTests {
     static let submitted = Date(timeIntervalSince1970: 1_767_268_800)
 
     static func task(
-        _ lastStatus: String, desired: String = "RUNNING", stopCode: String? = nil, stoppedReason: String? = nil,
-        exitCode: JSONValue? = nil, containerReason: String? = nil, containers: [JSONValue]? = nil, overrideName: String? = nil
+        _ lastStatus: String,
+        desired: String = "RUNNING",
+        stopCode: String? = nil,
+        stoppedReason: String? = nil,
+        exitCode: JSONValue? = nil,
+        containerReason: String? = nil,
+        containers: [JSONValue]? = nil,
+        overrideName: String? = nil
     ) -> JSONValue {
         var container: [String: JSONValue] = ["name": "prefect", "lastStatus": .string(lastStatus)]
         if let exitCode { container["exitCode"] = exitCode }
@@ -42,61 +48,127 @@ struct ECSStatusMappingTests {
         Row(name: "ACTIVATING is Pending", task: task("ACTIVATING"), state: .pending),
         Row(name: "RUNNING is Running", task: task("RUNNING"), state: .running),
         Row(name: "DEACTIVATING is Running", task: task("DEACTIVATING"), state: .running),
-        Row(name: "STOPPING with desired STOPPED is Running (stopping)", task: task("STOPPING", desired: "STOPPED"), state: .running, reasonContains: "stopping"),
+        Row(
+            name: "STOPPING with desired STOPPED is Running (stopping)",
+            task: task("STOPPING", desired: "STOPPED"),
+            state: .running,
+            reasonContains: "stopping"
+        ),
         Row(name: "DEPROVISIONING is Running", task: task("DEPROVISIONING"), state: .running),
-        Row(name: "STOPPED, EssentialContainerExited, exit 0 is Completed",
-            task: task("STOPPED", desired: "STOPPED", stopCode: "EssentialContainerExited", exitCode: 0), state: .completed, exitCode: 0),
-        Row(name: "STOPPED, exit 2 is Failed with the code",
-            task: task("STOPPED", desired: "STOPPED", stopCode: "EssentialContainerExited", exitCode: 2), state: .failed, exitCode: 2),
-        Row(name: "STOPPED, exit code null is Crashed",
+        Row(
+            name: "STOPPED, EssentialContainerExited, exit 0 is Completed",
+            task: task("STOPPED", desired: "STOPPED", stopCode: "EssentialContainerExited", exitCode: 0),
+            state: .completed,
+            exitCode: 0
+        ),
+        Row(
+            name: "STOPPED, exit 2 is Failed with the code",
+            task: task("STOPPED", desired: "STOPPED", stopCode: "EssentialContainerExited", exitCode: 2),
+            state: .failed,
+            exitCode: 2
+        ),
+        Row(
+            name: "STOPPED, exit code null is Crashed",
             task: task("STOPPED", desired: "STOPPED", stopCode: "EssentialContainerExited", containerReason: "OutOfMemoryError: killed"),
-            state: .crashed, reasonContains: "OutOfMemoryError"),
-        Row(name: "TaskFailedToStart is Crashed with the stopped reason",
+            state: .crashed,
+            reasonContains: "OutOfMemoryError"
+        ),
+        Row(
+            name: "TaskFailedToStart is Crashed with the stopped reason",
             task: task("STOPPED", desired: "STOPPED", stopCode: "TaskFailedToStart", stoppedReason: "CannotPullContainerError: no such image"),
-            state: .crashed, reasonContains: "CannotPullContainerError"),
-        Row(name: "TaskFailedToStart without containers is Crashed",
+            state: .crashed,
+            reasonContains: "CannotPullContainerError"
+        ),
+        Row(
+            name: "TaskFailedToStart without containers is Crashed",
             task: task("STOPPED", desired: "STOPPED", stopCode: "TaskFailedToStart", stoppedReason: "ResourceInitializationError", containers: []),
-            state: .crashed, reasonContains: "ResourceInitializationError"),
-        Row(name: "SpotInterruption is Crashed even with exit 0",
-            task: task("STOPPED", desired: "STOPPED", stopCode: "SpotInterruption", exitCode: 0), state: .crashed, reasonContains: "SpotInterruption"),
+            state: .crashed,
+            reasonContains: "ResourceInitializationError"
+        ),
+        Row(
+            name: "SpotInterruption is Crashed even with exit 0",
+            task: task("STOPPED", desired: "STOPPED", stopCode: "SpotInterruption", exitCode: 0),
+            state: .crashed,
+            reasonContains: "SpotInterruption"
+        ),
         Row(name: "TerminationNotice is Crashed", task: task("STOPPED", stopCode: "TerminationNotice", exitCode: 143), state: .crashed),
         Row(name: "InfrastructureHealth is Crashed", task: task("STOPPED", stopCode: "InfrastructureHealth"), state: .crashed),
         Row(name: "ServiceSchedulerInitiated is Crashed", task: task("STOPPED", stopCode: "ServiceSchedulerInitiated", exitCode: 0), state: .crashed),
-        Row(name: "an unknown stop code is Crashed", task: task("STOPPED", stopCode: "SomethingNew", exitCode: 0), state: .crashed, reasonContains: "SomethingNew"),
-        Row(name: "UserInitiated after our StopTask is Cancelled",
+        Row(
+            name: "an unknown stop code is Crashed",
+            task: task("STOPPED", stopCode: "SomethingNew", exitCode: 0),
+            state: .crashed,
+            reasonContains: "SomethingNew"
+        ),
+        Row(
+            name: "UserInitiated after our StopTask is Cancelled",
             task: task("STOPPED", desired: "STOPPED", stopCode: "UserInitiated", stoppedReason: "Cancelled by pushgate", exitCode: 143),
-            cancelRequested: true, state: .cancelled, exitCode: 143),
-        Row(name: "STOPPED without a stop code after our StopTask is Cancelled (moto)",
-            task: task("STOPPED", desired: "STOPPED", exitCode: 0), cancelRequested: true, state: .cancelled),
-        Row(name: "UserInitiated that the gateway did not ask for is Crashed",
-            task: task("STOPPED", desired: "STOPPED", stopCode: "UserInitiated", exitCode: 143), state: .crashed, reasonContains: "outside the gateway"),
-        Row(name: "a completed task stays Completed even if a cancel was requested late",
-            task: task("STOPPED", stopCode: "EssentialContainerExited", exitCode: 0), cancelRequested: true, state: .completed, exitCode: 0),
-        Row(name: "the overridden container decides, not a sidecar",
-            task: task("STOPPED", stopCode: "EssentialContainerExited",
-                containers: [["name": "sidecar", "exitCode": 0], ["name": "main", "exitCode": 3]], overrideName: "main"),
-            state: .failed, exitCode: 3),
+            cancelRequested: true,
+            state: .cancelled,
+            exitCode: 143
+        ),
+        Row(
+            name: "STOPPED without a stop code after our StopTask is Cancelled (moto)",
+            task: task("STOPPED", desired: "STOPPED", exitCode: 0),
+            cancelRequested: true,
+            state: .cancelled
+        ),
+        Row(
+            name: "UserInitiated that the gateway did not ask for is Crashed",
+            task: task("STOPPED", desired: "STOPPED", stopCode: "UserInitiated", exitCode: 143),
+            state: .crashed,
+            reasonContains: "outside the gateway"
+        ),
+        Row(
+            name: "a completed task stays Completed even if a cancel was requested late",
+            task: task("STOPPED", stopCode: "EssentialContainerExited", exitCode: 0),
+            cancelRequested: true,
+            state: .completed,
+            exitCode: 0
+        ),
+        Row(
+            name: "the overridden container decides, not a sidecar",
+            task: task(
+                "STOPPED",
+                stopCode: "EssentialContainerExited",
+                containers: [["name": "sidecar", "exitCode": 0], ["name": "main", "exitCode": 3]],
+                overrideName: "main"
+            ),
+            state: .failed,
+            exitCode: 3
+        ),
     ]
 
     @Test("DescribeTasks task → run state", arguments: rows)
     func mapping(_ row: Row) {
         let target = PollTarget(
-            handle: ProviderHandle("c::t"), job: try! ECSFixtures.job(), cancelRequested: row.cancelRequested,
-            submittedAt: Self.submitted, now: Self.submitted.addingTimeInterval(300))
+            handle: ProviderHandle("c::t"),
+            job: try! ECSFixtures.job(),
+            cancelRequested: row.cancelRequested,
+            submittedAt: Self.submitted,
+            now: Self.submitted.addingTimeInterval(300)
+        )
         let status = ECSStatusMapping.status(task: row.task, target: target)
         #expect(status.state == row.state)
         if let exitCode = row.exitCode { #expect(status.exitCode == exitCode) }
         if let fragment = row.reasonContains { #expect(status.reason?.contains(fragment) == true, "\(status.reason ?? "nil")") }
     }
 
-    @Test("MISSING is Pending within the grace window after RunTask and Crashed after it", arguments: [
-        (10.0, false, ProviderStatus.State.pending), (59.0, false, .pending), (61.0, false, .crashed), (3_600.0, false, .crashed),
-        (10.0, true, .pending), (120.0, true, .cancelled),
-    ])
+    @Test(
+        "MISSING is Pending within the grace window after RunTask and Crashed after it",
+        arguments: [
+            (10.0, false, ProviderStatus.State.pending), (59.0, false, .pending), (61.0, false, .crashed), (3_600.0, false, .crashed),
+            (10.0, true, .pending), (120.0, true, .cancelled),
+        ]
+    )
     func missing(_ elapsed: TimeInterval, _ cancelRequested: Bool, _ state: ProviderStatus.State) throws {
         let target = PollTarget(
-            handle: ProviderHandle("c::t"), job: try ECSFixtures.job(), cancelRequested: cancelRequested, submittedAt: Self.submitted,
-            now: Self.submitted.addingTimeInterval(elapsed))
+            handle: ProviderHandle("c::t"),
+            job: try ECSFixtures.job(),
+            cancelRequested: cancelRequested,
+            submittedAt: Self.submitted,
+            now: Self.submitted.addingTimeInterval(elapsed)
+        )
         #expect(ECSStatusMapping.status(failureReason: "MISSING", target: target).state == state)
         // moto omits unknown tasks from both lists: the same rule applies.
         #expect(ECSStatusMapping.status(failureReason: nil, target: target).state == state)

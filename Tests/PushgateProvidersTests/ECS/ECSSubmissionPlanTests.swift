@@ -65,7 +65,9 @@ struct ECSSubmissionPlanTests {
         #expect(spot.runTask["capacityProviderStrategy"] == [["capacityProvider": "FARGATE_SPOT", "weight": 1]])
         #expect(spot.registration?["requiresCompatibilities"] == ["FARGATE"])
 
-        let strategy: JSONValue = [["capacityProvider": "FARGATE", "weight": 1, "base": 1], ["capacityProvider": "FARGATE_SPOT", "weight": 4, "base": 0]]
+        let strategy: JSONValue = [
+            ["capacityProvider": "FARGATE", "weight": 1, "base": 1], ["capacityProvider": "FARGATE_SPOT", "weight": 4, "base": 0],
+        ]
         let given = try #require(ECSFixtures.plan(try ECSFixtures.job(["capacity_provider_strategy": strategy])))
         #expect(given.runTask["launchType"] == nil)
         #expect(given.runTask["capacityProviderStrategy"] == strategy)
@@ -122,7 +124,9 @@ struct ECSSubmissionPlanTests {
         let job = try ECSFixtures.job(["auto_deregister_task_definition": true])
         let plan = try #require(ECSFixtures.plan(job))
         #expect(plan.autoDeregister)
-        #expect(plan.registration?["tags"]?.arrayValue?.contains(["key": "pushgate.io/registered-for", "value": .string(job.idempotencyKey)]) == true)
+        #expect(
+            plan.registration?["tags"]?.arrayValue?.contains(["key": "pushgate.io/registered-for", "value": .string(job.idempotencyKey)]) == true
+        )
     }
 
     @Test("a container_name that is not in the definition, an unclosed quote and count 2 are problems")

@@ -29,8 +29,14 @@ enum ECSFixtures {
         let rendered = try template.render(deployment: .init(nil, name: "deployment"), run: .init(.object(values), name: "run"))
         let identity = RunIdentity(runID: runID, deployment: "etl", pool: "ecs-pool", queue: "default")
         return SubmissionJob(
-            runID: runID, attempt: attempt, poolName: "ecs-pool", deploymentName: "etl", queueName: "default",
-            configuration: rendered.injecting(identity), now: now)
+            runID: runID,
+            attempt: attempt,
+            poolName: "ecs-pool",
+            deploymentName: "etl",
+            queueName: "default",
+            configuration: rendered.injecting(identity),
+            now: now
+        )
     }
 
     static func plan(_ job: SubmissionJob) -> ECSSubmissionPlan? {
@@ -56,14 +62,23 @@ final class RecordingClock: WallClock, Sendable {
 extension ECSProvider {
     /// A provider signing with the fake's key (or `secret`) against its endpoint.
     static func against(
-        _ fake: FakeECSServer, http: any HTTPClient, clock: any WallClock, secret: String? = nil
+        _ fake: FakeECSServer,
+        http: any HTTPClient,
+        clock: any WallClock,
+        secret: String? = nil
     ) -> ECSProvider {
         ECSProvider(
-            region: fake.configuration.region, endpoint: fake.endpoint,
+            region: fake.configuration.region,
+            endpoint: fake.endpoint,
             credentials: StaticAWSCredentialProvider(
                 AWSCredentials(
                     accessKeyID: fake.configuration.accessKeyID,
-                    secretAccessKey: secret ?? fake.configuration.secretAccessKey)),
-            http: http, clock: clock, random: SplitMix64(seed: 7))
+                    secretAccessKey: secret ?? fake.configuration.secretAccessKey
+                )
+            ),
+            http: http,
+            clock: clock,
+            random: SplitMix64(seed: 7)
+        )
     }
 }

@@ -8,12 +8,18 @@ import Testing
 struct ProviderRedactionTests {
     @Test("SigV4: the signature is hidden unless kept; the session token always")
     func sigv4() {
-        let authorization = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123"
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123"
         let request = HTTPRequest(
-            method: "POST", url: "https://ecs.us-east-1.amazonaws.com/",
-            headers: ["Authorization": authorization, "X-Amz-Security-Token": "IQoJsessiontoken", "X-Amz-Target": "T"])
+            method: "POST",
+            url: "https://ecs.us-east-1.amazonaws.com/",
+            headers: ["Authorization": authorization, "X-Amz-Security-Token": "IQoJsessiontoken", "X-Amz-Target": "T"]
+        )
         let hidden = Redaction.redact(request)
-        #expect(hidden.headers["Authorization"] == "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>")
+        #expect(
+            hidden.headers["Authorization"]
+                == "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>"
+        )
         #expect(hidden.headers["X-Amz-Security-Token"] == "<redacted>")
         #expect(hidden.headers["X-Amz-Target"] == "T")
         let kept = Redaction.redact(request, keepSignature: true)
@@ -25,12 +31,14 @@ struct ProviderRedactionTests {
     @Test("bearer tokens, Modal headers and token-request form fields")
     func tokens() {
         let request = HTTPRequest(
-            method: "POST", url: "https://login.example/token",
+            method: "POST",
+            url: "https://login.example/token",
             headers: [
                 "Authorization": "Bearer ya29.secret", "x-modal-token-secret": "as-secret", "x-modal-auth-token": "jwt",
                 "Content-Type": "application/x-www-form-urlencoded",
             ],
-            body: Data("grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&client_assertion=eyJ.x.y&assertion=eyJ".utf8))
+            body: Data("grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&client_assertion=eyJ.x.y&assertion=eyJ".utf8)
+        )
         let redacted = Redaction.redact(request)
         #expect(redacted.headers["Authorization"] == "Bearer <redacted>")
         #expect(redacted.headers["x-modal-token-secret"] == "<redacted>")

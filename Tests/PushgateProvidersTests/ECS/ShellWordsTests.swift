@@ -15,7 +15,9 @@ struct ShellWordsTests {
     func oracle() throws {
         let input = try JSONSerialization.data(withJSONObject: Self.lines)
         let output = try PythonScript.run(
-            "import json, shlex, sys; print(json.dumps([shlex.split(l) for l in json.load(sys.stdin)]))", standardInput: input)
+            "import json, shlex, sys; print(json.dumps([shlex.split(l) for l in json.load(sys.stdin)]))",
+            standardInput: input
+        )
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String]])
         for (line, words) in zip(Self.lines, expected) {
             #expect(try ShellWords.split(line) == words, "\(line)")

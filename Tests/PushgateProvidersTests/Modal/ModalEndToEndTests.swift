@@ -15,7 +15,8 @@ struct ModalEndToEndTests {
 
     /// Starts the fake, runs `body` with a provider on a fresh libcurl client, stops both whatever happens.
     func withModal(
-        secret: String = ModalEndToEndTests.tokenSecret, serverArguments: [String] = [],
+        secret: String = ModalEndToEndTests.tokenSecret,
+        serverArguments: [String] = [],
         _ body: (ModalProvider, FakeModalServer) async throws -> Void
     ) async throws {
         try #require(FakeModalServer.isAvailable, "\(FakeModalServer.installHint)")
@@ -23,8 +24,10 @@ struct ModalEndToEndTests {
         defer { server.stop() }
         try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(connectTimeout: 5, timeout: 30)) { curl in
             let client = ModalGRPCClient(
-                serverURL: server.endpoint, credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)),
-                http: CurlHTTP2Client(base: curl))
+                serverURL: server.endpoint,
+                credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)),
+                http: CurlHTTP2Client(base: curl)
+            )
             try await body(ModalProvider(client: client, imageBuildTimeout: 30), server)
         }
     }
@@ -37,8 +40,12 @@ struct ModalEndToEndTests {
 
     /// Polls until the state is terminal (or `until` is reached), at most `limit` seconds.
     func waitFor(
-        _ provider: ModalProvider, _ handle: ProviderHandle, job: SubmissionJob, cancelRequested: Bool = false,
-        until stop: (ProviderStatus) -> Bool = { $0.state.isTerminal }, limit: TimeInterval = 20
+        _ provider: ModalProvider,
+        _ handle: ProviderHandle,
+        job: SubmissionJob,
+        cancelRequested: Bool = false,
+        until stop: (ProviderStatus) -> Bool = { $0.state.isTerminal },
+        limit: TimeInterval = 20
     ) async throws -> (ProviderStatus, [ProviderStatus.State]) {
         let deadline = Date().addingTimeInterval(limit)
         var seen: [ProviderStatus.State] = []
@@ -62,9 +69,15 @@ struct ModalEndToEndTests {
             // One client per request: libcurl < 8 cannot reuse an h2c connection (see CurlHTTP2Client).
             try await withCurlHTTPClient { curl in
                 let request = ModalGRPCClient.request(
-                    serverURL: server.endpoint, rpc: .authTokenGet, message: [],
-                    credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)), authToken: nil,
-                    idempotencyKey: "k", attempt: .init(), timeout: 30)
+                    serverURL: server.endpoint,
+                    rpc: .authTokenGet,
+                    message: [],
+                    credentials: ModalCredentials(tokenID: Self.tokenID, tokenSecret: SecretValue(secret)),
+                    authToken: nil,
+                    idempotencyKey: "k",
+                    attempt: .init(),
+                    timeout: 30
+                )
                 let result = try await curl.perform(request, options: CurlRequestOptions(httpVersion: .http2PriorKnowledge))
                 #expect(result.httpVersion == .http2)
                 #expect(result.response.status == 200)

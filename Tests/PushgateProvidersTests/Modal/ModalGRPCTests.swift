@@ -46,9 +46,12 @@ struct ModalGRPCTests {
         #expect(status.message == "bad token: ✓")
     }
 
-    @Test("without grpc-status the HTTP status maps as gRPC's table says", arguments: [
-        (200, 13), (400, 13), (401, 16), (403, 7), (404, 12), (429, 14), (502, 14), (503, 14), (504, 14), (500, 2),
-    ])
+    @Test(
+        "without grpc-status the HTTP status maps as gRPC's table says",
+        arguments: [
+            (200, 13), (400, 13), (401, 16), (403, 7), (404, 12), (429, 14), (502, 14), (503, 14), (504, 14), (500, 2),
+        ]
+    )
     func httpMapping(http: Int, grpc: Int) {
         #expect(GRPCStatus.of(HTTPResponse(status: http)).code == grpc)
     }
@@ -70,11 +73,14 @@ struct ModalGRPCTests {
         #expect(GRPCStatus.retryAfter(detailsBin: "not base64!") == nil)
     }
 
-    @Test("gRPC codes map to ProviderError codes (§5.4)", arguments: [
-        (14, ProviderError.Code.unavailable), (8, .throttled), (6, .conflict), (5, .notFound), (16, .unauthorized),
-        (7, .unauthorized), (4, .unavailable), (13, .unavailable), (2, .unavailable), (1, .unavailable),
-        (3, .rejected), (9, .rejected), (12, .rejected),
-    ])
+    @Test(
+        "gRPC codes map to ProviderError codes (§5.4)",
+        arguments: [
+            (14, ProviderError.Code.unavailable), (8, .throttled), (6, .conflict), (5, .notFound), (16, .unauthorized),
+            (7, .unauthorized), (4, .unavailable), (13, .unavailable), (2, .unavailable), (1, .unavailable),
+            (3, .rejected), (9, .rejected), (12, .rejected),
+        ]
+    )
     func providerErrors(code: Int, expected: ProviderError.Code) {
         let error = GRPCStatus(code: code, message: "why", retryAfter: 2).providerError(place: "Modal SandboxCreate (x)")
         #expect(error.code == expected)
@@ -83,9 +89,12 @@ struct ModalGRPCTests {
         #expect(error.retryAfter == 2)
     }
 
-    @Test("grpc-timeout is at most 8 digits and a unit", arguments: [
-        (0.0, "1m"), (0.25, "250m"), (30.0, "30000m"), (99_999.999, "99999999m"), (200_000.0, "200000S"),
-    ])
+    @Test(
+        "grpc-timeout is at most 8 digits and a unit",
+        arguments: [
+            (0.0, "1m"), (0.25, "250m"), (30.0, "30000m"), (99_999.999, "99999999m"), (200_000.0, "200000S"),
+        ]
+    )
     func timeoutHeader(seconds: Double, expected: String) {
         #expect(GRPCTimeout.headerValue(seconds) == expected)
     }

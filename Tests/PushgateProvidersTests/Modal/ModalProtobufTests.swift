@@ -27,22 +27,25 @@ struct ModalProtobufTests {
         #expect(try ProtobufMessage(w.bytes).uint(1) == 150)
     }
 
-    @Test("known vectors for each wire type", arguments: [
-        ("string 2 \"testing\"", "120774657374696e67"),
-        ("int 1 -1 (ten-byte two's complement)", "08ffffffffffffffffff01"),
-        ("sint 1 -1 (zigzag 1)", "0801"),
-        ("sint 1 -2 (zigzag 3)", "0803"),
-        ("sint 1 1 (zigzag 2)", "0802"),
-        ("float 2 1.0", "150000803f"),
-        ("double 1 1.0", "09000000000000f03f"),
-        ("fixed32 3 1", "1d01000000"),
-        ("bool 4 true", "2001"),
-        ("packed 4 [3 270 86942]", "2206038e029ea705"),
-        ("map 5 {a: b}", "2a060a0161120162"),
-        ("message 3 {1: 150}", "1a03089601"),
-        ("varint 1 2^64-1", "08ffffffffffffffffff01"),
-        ("field 16 varint 1 (two-byte tag)", "800101"),
-    ])
+    @Test(
+        "known vectors for each wire type",
+        arguments: [
+            ("string 2 \"testing\"", "120774657374696e67"),
+            ("int 1 -1 (ten-byte two's complement)", "08ffffffffffffffffff01"),
+            ("sint 1 -1 (zigzag 1)", "0801"),
+            ("sint 1 -2 (zigzag 3)", "0803"),
+            ("sint 1 1 (zigzag 2)", "0802"),
+            ("float 2 1.0", "150000803f"),
+            ("double 1 1.0", "09000000000000f03f"),
+            ("fixed32 3 1", "1d01000000"),
+            ("bool 4 true", "2001"),
+            ("packed 4 [3 270 86942]", "2206038e029ea705"),
+            ("map 5 {a: b}", "2a060a0161120162"),
+            ("message 3 {1: 150}", "1a03089601"),
+            ("varint 1 2^64-1", "08ffffffffffffffffff01"),
+            ("field 16 varint 1 (two-byte tag)", "800101"),
+        ]
+    )
     func vectors(label: String, expected: String) {
         var w = ProtobufWriter()
         switch label {
@@ -146,16 +149,19 @@ struct ModalProtobufTests {
         #expect(try m.varints(4) == [3, 270])
     }
 
-    @Test("malformed input is rejected with a code naming the problem", arguments: [
-        ("08", ProtobufError.Code.truncated),
-        ("0a05616263", .truncated),
-        ("08ffffffffffffffffffff01", .malformedVarint),
-        ("0e00", .invalidTag),
-        ("0001", .invalidTag),
-        ("0c", .invalidTag),
-        ("0b0801", .truncated),
-        ("0d0102", .truncated),
-    ])
+    @Test(
+        "malformed input is rejected with a code naming the problem",
+        arguments: [
+            ("08", ProtobufError.Code.truncated),
+            ("0a05616263", .truncated),
+            ("08ffffffffffffffffffff01", .malformedVarint),
+            ("0e00", .invalidTag),
+            ("0001", .invalidTag),
+            ("0c", .invalidTag),
+            ("0b0801", .truncated),
+            ("0d0102", .truncated),
+        ]
+    )
     func malformed(input: String, code: ProtobufError.Code) {
         #expect(throws: ProtobufError.self) { try ProtobufMessage(Self.bytes(input)) }
         do {
@@ -189,8 +195,15 @@ struct ModalProtobufTests {
     @Test("SandboxCreateRequest with resources, gpu, secrets, name and tags decodes to the §5.3 field numbers")
     func sandboxCreateFields() throws {
         let spec = ModalSandboxSpec(
-            image: "i", command: ["python", "-c", "print(1)"], milliCPU: 250, memoryMB: 512,
-            gpu: ModalGPU(type: "H100", count: 2), timeoutSeconds: 60, tags: ["b": "2", "a": "1"], sandboxName: "pg-run-1")
+            image: "i",
+            command: ["python", "-c", "print(1)"],
+            milliCPU: 250,
+            memoryMB: 512,
+            gpu: ModalGPU(type: "H100", count: 2),
+            timeoutSeconds: 60,
+            tags: ["b": "2", "a": "1"],
+            sandboxName: "pg-run-1"
+        )
         let m = try ProtobufMessage(ModalMessages.sandboxCreate(spec: spec, appID: "ap", imageID: "im", secretIDs: ["st-1", "st-2"]))
         #expect(try m.string(1) == "ap")
         let sandbox = try #require(try m.message(2))
@@ -245,9 +258,18 @@ struct ModalProtobufTests {
             info.string(7, "pg-r-1")
         }
         let infos = try ModalMessages.sandboxes(try ProtobufMessage(w.bytes))
-        #expect(infos == [ModalSandboxInfo(
-            id: "sb-1", name: "pg-r-1", tags: ["pushgate-key": "pg-r-1"], taskID: "ta-1", startedAt: 1_700_000_000,
-            result: ModalGenericResult(status: 2, exception: "boom", exitCode: 3))])
+        #expect(
+            infos == [
+                ModalSandboxInfo(
+                    id: "sb-1",
+                    name: "pg-r-1",
+                    tags: ["pushgate-key": "pg-r-1"],
+                    taskID: "ta-1",
+                    startedAt: 1_700_000_000,
+                    result: ModalGenericResult(status: 2, exception: "boom", exitCode: 3)
+                )
+            ]
+        )
         var task = ProtobufWriter()
         task.string(1, "ta-9")
         let decoded = try ModalMessages.sandboxTask(try ProtobufMessage(task.bytes))

@@ -30,9 +30,15 @@ struct ModalRequestTests {
     @Test("a call is a POST of one frame with the gRPC and Modal metadata of docs/provider-apis.md §5.2 and §1.2")
     func requestShape() {
         let request = ModalGRPCClient.request(
-            serverURL: "https://api.modal.com", rpc: .sandboxWait, message: [0x0a, 0x01, 0x41], credentials: Self.credentials,
-            authToken: "jwt", idempotencyKey: "key-1",
-            attempt: .init(retry: 2, throttleRetry: 1, secondsSinceFirst: 0.3, throttleDelay: 1), timeout: 10)
+            serverURL: "https://api.modal.com",
+            rpc: .sandboxWait,
+            message: [0x0a, 0x01, 0x41],
+            credentials: Self.credentials,
+            authToken: "jwt",
+            idempotencyKey: "key-1",
+            attempt: .init(retry: 2, throttleRetry: 1, secondsSinceFirst: 0.3, throttleDelay: 1),
+            timeout: 10
+        )
         #expect(request.method == "POST")
         #expect(request.url == "https://api.modal.com/modal.client.ModalClient/SandboxWait")
         #expect([UInt8](request.body) == [0, 0, 0, 0, 3, 0x0a, 0x01, 0x41])
@@ -51,8 +57,15 @@ struct ModalRequestTests {
         #expect(h["x-retry-delay"] == "0.300")
         #expect(h["x-throttle-retry-delay"] == "1.000")
         let auth = ModalGRPCClient.request(
-            serverURL: "https://x", rpc: .authTokenGet, message: [], credentials: Self.credentials, authToken: "jwt",
-            idempotencyKey: "k", attempt: .init(), timeout: 1)
+            serverURL: "https://x",
+            rpc: .authTokenGet,
+            message: [],
+            credentials: Self.credentials,
+            authToken: "jwt",
+            idempotencyKey: "k",
+            attempt: .init(),
+            timeout: 1
+        )
         #expect(auth.headers["x-modal-auth-token"] == nil)
         #expect(auth.headers["x-retry-delay"] == nil)
     }
@@ -68,14 +81,21 @@ struct ModalRequestTests {
 
     @Test("dry run lists the submission's calls, hex bodies, and shows no secret or env value")
     func dryRun() async throws {
-        let provider = ModalProvider(client: ModalGRPCClient(
-            serverURL: "https://api.modal.com", credentials: Self.credentials, http: RecordingHTTPClientStub()))
+        let provider = ModalProvider(
+            client: ModalGRPCClient(
+                serverURL: "https://api.modal.com",
+                credentials: Self.credentials,
+                http: RecordingHTTPClientStub()
+            )
+        )
         let job = ModalSandboxSpecTests.job(ModalSandboxSpecTests.full)
         let requests = try await provider.dryRun(job)
-        #expect(requests.map { $0.url.split(separator: "/").last.map(String.init) ?? "" } == [
-            "AuthTokenGet", "AppGetOrCreate", "SandboxList", "ImageGetOrCreate", "SecretGetOrCreate", "SecretGetOrCreate",
-            "SandboxCreate",
-        ])
+        #expect(
+            requests.map { $0.url.split(separator: "/").last.map(String.init) ?? "" } == [
+                "AuthTokenGet", "AppGetOrCreate", "SandboxList", "ImageGetOrCreate", "SecretGetOrCreate", "SecretGetOrCreate",
+                "SandboxCreate",
+            ]
+        )
         for request in requests {
             #expect(request.headers["x-modal-token-secret"] == "<redacted>")
             #expect(request.headers[ModalProvider.dryRunBodyHeader] == "hex")
@@ -87,9 +107,13 @@ struct ModalRequestTests {
             #expect(!everything.contains("as-very-secret"))
         }
         // The env secret carries the names, never the values.
-        let env = try ProtobufMessage(GRPCFrame.decode(Data(ModalProtobufTests.bytes(String(decoding: requests[5].body, as: UTF8.self))), method: "")[0])
+        let env = try ProtobufMessage(
+            GRPCFrame.decode(Data(ModalProtobufTests.bytes(String(decoding: requests[5].body, as: UTF8.self))), method: "")[0]
+        )
         #expect(try env.stringMap(5) == ["A": "<redacted>", "N": "<redacted>"])
-        let create = try ProtobufMessage(GRPCFrame.decode(Data(ModalProtobufTests.bytes(String(decoding: requests[6].body, as: UTF8.self))), method: "")[0])
+        let create = try ProtobufMessage(
+            GRPCFrame.decode(Data(ModalProtobufTests.bytes(String(decoding: requests[6].body, as: UTF8.self))), method: "")[0]
+        )
         #expect(try create.message(2)?.strings(4) == ["<secret_id:db-creds>", "<env_secret_id>"])
         #expect(try create.message(2)?.string(30) == "pg-run-1-1")
         #expect(requests[0].headers["x-modal-auth-token"] == nil)
@@ -176,7 +200,10 @@ struct ModalRequestTests {
         let throttles = Mutex(5)
         let http = RecordingHTTPClient { request in
             if request.url.hasSuffix("/AuthTokenGet") { return Self.grpcOK(Self.token()) }
-            if throttles.withLock({ n -> Bool in defer { n -= 1 }; return n > 0 }) {
+            if throttles.withLock({ n -> Bool in
+                defer { n -= 1 }
+                return n > 0
+            }) {
                 return HTTPResponse(status: 200, headers: ["grpc-status": "8", "grpc-status-details-bin": details])
             }
             return Self.grpcOK([])

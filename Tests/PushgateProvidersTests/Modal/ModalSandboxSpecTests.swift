@@ -8,8 +8,14 @@ import Testing
 struct ModalSandboxSpecTests {
     static func job(_ configuration: JSONValue, runID: String = "RUN-1") -> SubmissionJob {
         SubmissionJob(
-            runID: runID, attempt: 1, poolName: "modal-pool", deploymentName: "dep", queueName: "default",
-            configuration: configuration, now: Date(timeIntervalSince1970: 1_767_225_600))
+            runID: runID,
+            attempt: 1,
+            poolName: "modal-pool",
+            deploymentName: "dep",
+            queueName: "default",
+            configuration: configuration,
+            now: Date(timeIntervalSince1970: 1_767_225_600)
+        )
     }
 
     static let full: JSONValue = .object([
@@ -47,21 +53,24 @@ struct ModalSandboxSpecTests {
         #expect(spec.milliCPU == nil && spec.memoryMB == nil && spec.gpu == nil && spec.timeoutSeconds == nil)
     }
 
-    @Test("bad or missing fields are rejected, each problem naming its field", arguments: [
-        (JSONValue.object(["command": "echo"]), "$.image"),
-        (.object(["image": "", "command": "echo"]), "$.image"),
-        (.object(["image": .int(3), "command": "echo"]), "$.image"),
-        (.object(["image": "a"]), "$.command"),
-        (.object(["image": "a", "command": "   "]), "$.command"),
-        (.object(["image": "a", "command": "echo 'open"]), "$.command"),
-        (.object(["image": "a", "command": .array(["echo", .int(1)])]), "$.command[1]"),
-        (.object(["image": "a", "command": "x", "cpu": .int(0)]), "$.cpu"),
-        (.object(["image": "a", "command": "x", "memory": .double(1.5)]), "$.memory"),
-        (.object(["image": "a", "command": "x", "timeout": .int(100_000)]), "$.timeout"),
-        (.object(["image": "a", "command": "x", "gpu": "A100:zero"]), "$.gpu"),
-        (.object(["image": "a", "command": "x", "secrets": "one"]), "$.secrets"),
-        (.object(["image": "a", "command": "x", "env": .object(["K": .array([])])]), "$.env.K"),
-    ])
+    @Test(
+        "bad or missing fields are rejected, each problem naming its field",
+        arguments: [
+            (JSONValue.object(["command": "echo"]), "$.image"),
+            (.object(["image": "", "command": "echo"]), "$.image"),
+            (.object(["image": .int(3), "command": "echo"]), "$.image"),
+            (.object(["image": "a"]), "$.command"),
+            (.object(["image": "a", "command": "   "]), "$.command"),
+            (.object(["image": "a", "command": "echo 'open"]), "$.command"),
+            (.object(["image": "a", "command": .array(["echo", .int(1)])]), "$.command[1]"),
+            (.object(["image": "a", "command": "x", "cpu": .int(0)]), "$.cpu"),
+            (.object(["image": "a", "command": "x", "memory": .double(1.5)]), "$.memory"),
+            (.object(["image": "a", "command": "x", "timeout": .int(100_000)]), "$.timeout"),
+            (.object(["image": "a", "command": "x", "gpu": "A100:zero"]), "$.gpu"),
+            (.object(["image": "a", "command": "x", "secrets": "one"]), "$.secrets"),
+            (.object(["image": "a", "command": "x", "env": .object(["K": .array([])])]), "$.env.K"),
+        ]
+    )
     func problems(configuration: JSONValue, path: String) {
         let parsed = ModalSandboxSpec.parse(Self.job(configuration))
         #expect(parsed.spec == nil)
@@ -71,9 +80,13 @@ struct ModalSandboxSpecTests {
 
     @Test("validate names both missing fields and the provider refuses to submit")
     func validateAndSubmit() async {
-        let provider = ModalProvider(client: ModalGRPCClient(
-            serverURL: "http://127.0.0.1:9", credentials: ModalCredentials(tokenID: "ak", tokenSecret: SecretValue("as")),
-            http: RecordingHTTPClientStub()))
+        let provider = ModalProvider(
+            client: ModalGRPCClient(
+                serverURL: "http://127.0.0.1:9",
+                credentials: ModalCredentials(tokenID: "ak", tokenSecret: SecretValue("as")),
+                http: RecordingHTTPClientStub()
+            )
+        )
         let job = Self.job(.object(["cpu": .double(1)]))
         #expect(provider.validate(job).compactMap { $0.path?.description } == ["$.image", "$.command"])
         await #expect(throws: ProviderError.self) { try await provider.submit(job) }

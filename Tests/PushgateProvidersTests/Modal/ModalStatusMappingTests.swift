@@ -22,19 +22,60 @@ struct ModalStatusMappingTests {
         Row(label: "no result, task started → Running", result: nil, started: true, cancelRequested: false, state: .running),
         Row(label: "no result after our terminate, still running → Running", result: nil, started: true, cancelRequested: true, state: .running),
         Row(label: "SUCCESS → Completed", result: .init(status: 1), started: true, cancelRequested: false, state: .completed, exitCode: 0),
-        Row(label: "SUCCESS with a non-zero exit code → Failed", result: .init(status: 1, exitCode: 2), started: true, cancelRequested: false, state: .failed, exitCode: 2),
-        Row(label: "FAILURE exit 3 → Failed", result: .init(status: 2, exception: "boom", exitCode: 3), started: true, cancelRequested: false, state: .failed, exitCode: 3),
+        Row(
+            label: "SUCCESS with a non-zero exit code → Failed",
+            result: .init(status: 1, exitCode: 2),
+            started: true,
+            cancelRequested: false,
+            state: .failed,
+            exitCode: 2
+        ),
+        Row(
+            label: "FAILURE exit 3 → Failed",
+            result: .init(status: 2, exception: "boom", exitCode: 3),
+            started: true,
+            cancelRequested: false,
+            state: .failed,
+            exitCode: 3
+        ),
         Row(label: "TIMEOUT → Failed (policy)", result: .init(status: 4), started: true, cancelRequested: false, state: .failed, exitCode: 124),
         Row(label: "IDLE_TIMEOUT → Failed (policy)", result: .init(status: 7), started: true, cancelRequested: false, state: .failed, exitCode: 124),
-        Row(label: "TERMINATED after our terminate → Cancelled", result: .init(status: 3), started: true, cancelRequested: true, state: .cancelled, exitCode: 137),
-        Row(label: "TERMINATED we did not cause → Crashed", result: .init(status: 3), started: true, cancelRequested: false, state: .crashed, exitCode: 137),
+        Row(
+            label: "TERMINATED after our terminate → Cancelled",
+            result: .init(status: 3),
+            started: true,
+            cancelRequested: true,
+            state: .cancelled,
+            exitCode: 137
+        ),
+        Row(
+            label: "TERMINATED we did not cause → Crashed",
+            result: .init(status: 3),
+            started: true,
+            cancelRequested: false,
+            state: .crashed,
+            exitCode: 137
+        ),
         Row(label: "INIT_FAILURE → Crashed", result: .init(status: 5), started: false, cancelRequested: false, state: .crashed),
         Row(label: "INTERNAL_FAILURE → Crashed", result: .init(status: 6), started: true, cancelRequested: false, state: .crashed),
         Row(label: "MEMORY_MANAGER_EVICTION → Crashed", result: .init(status: 8), started: true, cancelRequested: false, state: .crashed),
         Row(label: "MEMORY_THRASHING_EVICTION → Crashed", result: .init(status: 9), started: true, cancelRequested: false, state: .crashed),
-        Row(label: "KERNEL_OOM_KILL → Crashed", result: .init(status: 10, exitCode: 137), started: true, cancelRequested: false, state: .crashed, exitCode: 137),
+        Row(
+            label: "KERNEL_OOM_KILL → Crashed",
+            result: .init(status: 10, exitCode: 137),
+            started: true,
+            cancelRequested: false,
+            state: .crashed,
+            exitCode: 137
+        ),
         Row(label: "an unknown status 42 → Crashed", result: .init(status: 42), started: true, cancelRequested: false, state: .crashed),
-        Row(label: "INIT_FAILURE even after our terminate → Crashed", result: .init(status: 5), started: true, cancelRequested: true, state: .crashed),
+        Row(
+            label: "INIT_FAILURE even after our terminate → Crashed",
+            result: .init(status: 5),
+            started: true,
+            cancelRequested: true,
+            state: .crashed
+        ),
     ]
 
     @Test("each Modal condition maps to its run state", arguments: rows)

@@ -1,9 +1,9 @@
 import Foundation
 import PushgateCore
-import PushgateProviders
-import PushgateRegistry
 import PushgateEmulators
 import PushgateHTTP
+import PushgateProviders
+import PushgateRegistry
 import PushgateStore
 import PushgateTestSupport
 import Testing
@@ -37,19 +37,38 @@ final class EndToEndHarness: @unchecked Sendable {
     /// A pool of `kind` on the emulators, with queues (name, priority, limit) and deployments (name, queue,
     /// extra variables, limit).
     func pool(
-        _ name: String, _ kind: ProviderKind, limit: Int? = nil, queues: [(String, Int, Int?)] = [],
+        _ name: String,
+        _ kind: ProviderKind,
+        limit: Int? = nil,
+        queues: [(String, Int, Int?)] = [],
         deployments: [(String, String?, JSONValue, Int?)]
     ) async throws {
-        _ = try await store.createPool(WorkPoolSpec(name: name, type: kind.rawValue, baseJobTemplate: try Self.template(kind),
-            concurrencyLimit: limit, credentialsProfile: EmulatorSuite.profile), now: Date())
+        _ = try await store.createPool(
+            WorkPoolSpec(
+                name: name,
+                type: kind.rawValue,
+                baseJobTemplate: try Self.template(kind),
+                concurrencyLimit: limit,
+                credentialsProfile: EmulatorSuite.profile
+            ),
+            now: Date()
+        )
         for (queue, priority, queueLimit) in queues {
             _ = try await store.createQueue(pool: name, WorkQueueSpec(name: queue, priority: priority, concurrencyLimit: queueLimit), now: Date())
         }
         for (deployment, queue, extra, deploymentLimit) in deployments {
             var variables = suite.deploymentVariables(for: kind).objectValue!
             variables.merge(extra.objectValue ?? [:]) { _, new in new }
-            _ = try await store.createDeployment(DeploymentSpec(name: deployment, poolName: name, queueName: queue,
-                jobVariables: JSONValue.object(variables).serialized(), concurrencyLimit: deploymentLimit), now: Date())
+            _ = try await store.createDeployment(
+                DeploymentSpec(
+                    name: deployment,
+                    poolName: name,
+                    queueName: queue,
+                    jobVariables: JSONValue.object(variables).serialized(),
+                    concurrencyLimit: deploymentLimit
+                ),
+                now: Date()
+            )
         }
     }
 
@@ -74,11 +93,14 @@ final class EndToEndHarness: @unchecked Sendable {
         restarts += 1
         return try GatewayProcess(
             binary: binary,
-            arguments: ["--db", databasePath, "serve", "--credentials", suite.credentialsPath, "--listen", "127.0.0.1:0",
+            arguments: [
+                "--db", databasePath, "serve", "--credentials", suite.credentialsPath, "--listen", "127.0.0.1:0",
                 "--token", token, "--poll-interval", "0.2", "--claim-interval", "0.05", "--lease", "3", "--rate", "2000",
-                "--log-format", "json", "--replica", replica, "--shutdown-grace", "5"] + extra,
+                "--log-format", "json", "--replica", replica, "--shutdown-grace", "5",
+            ] + extra,
             environment: ["PUSHGATE_TEMPLATES": Fixtures.repositoryRoot().appendingPathComponent("templates").path],
-            logURL: directory.appendingPathComponent("serve-\(restarts).log"))
+            logURL: directory.appendingPathComponent("serve-\(restarts).log")
+        )
     }
 
     /// The API's base URL, read from the gateway's "API listening" log line.

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
-import PushgateProviders
 import PushgateEmulators
+import PushgateProviders
 import PushgateTestSupport
 import Testing
 
@@ -23,22 +23,29 @@ extension EndToEnd {
         @Test func sigkillAtRandomMomentsLosesAndDoublesNothing() async throws {
             let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.4))
             defer { Task { await h.close() } }
-            try await h.pool("ecs-a", .ecs, limit: 60, queues: [("critical", 1, 5), ("high", 5, 20), ("low", 10, nil)], deployments: [
-                ("a-critical", "critical", ["image": "registry.example/a:1"], nil),
-                ("a-high", "high", ["image": "registry.example/a:1"], nil),
-                ("a-low", "low", ["image": "registry.example/a:1"], nil),
-                ("a-fail", "low", ["image": "registry.example/a-fail:1"], nil),
-            ])
+            try await h.pool(
+                "ecs-a",
+                .ecs,
+                limit: 60,
+                queues: [("critical", 1, 5), ("high", 5, 20), ("low", 10, nil)],
+                deployments: [
+                    ("a-critical", "critical", ["image": "registry.example/a:1"], nil),
+                    ("a-high", "high", ["image": "registry.example/a:1"], nil),
+                    ("a-low", "low", ["image": "registry.example/a:1"], nil),
+                    ("a-fail", "low", ["image": "registry.example/a-fail:1"], nil),
+                ]
+            )
             try await h.pool("ecs-b", .ecs, deployments: [("b", nil, ["image": "registry.example/b:1"], 40)])
             try await h.pool("cr", .cloudRunV2, deployments: [("cr", nil, ["image": "us-docker.pkg.dev/p/r/j:1"], nil)])
             try await h.pool("aci", .azureContainerInstance, deployments: [("aci", nil, ["image": "registry.example/j:1"], nil)])
             var ids: [String: [String]] = [:]
-            for (deployment, count) in [("a-critical", 150), ("a-high", 350), ("a-low", 500), ("a-fail", 100), ("b", 500), ("cr", 200), ("aci", 200)] {
+            for (deployment, count) in [("a-critical", 150), ("a-high", 350), ("a-low", 500), ("a-fail", 100), ("b", 500), ("cr", 200), ("aci", 200)]
+            {
                 ids[deployment] = try await h.runs(deployment, count: count)
             }
             #expect(ids.values.map(\.count).reduce(0, +) == 2_000)
 
-            var generator = SplitMix64(seed: 20261129)
+            var generator = SplitMix64(seed: 20_261_129)
             for _ in 0..<12 {
                 try h.startGateway()
                 try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000...1_500_000_000, using: &generator))
@@ -52,7 +59,10 @@ extension EndToEnd {
             #expect(runs.count == 2_000)
             let failing = Set(ids["a-fail"]!)
             for run in runs {
-                #expect(run.state == (failing.contains(run.id) ? .failed : .completed), "\(run.id) \(run.deploymentName): \(run.state) \(run.stateReason)")
+                #expect(
+                    run.state == (failing.contains(run.id) ? .failed : .completed),
+                    "\(run.id) \(run.deploymentName): \(run.state) \(run.stateReason)"
+                )
             }
             // Exactly one workload per run at every provider.
             let ecsRuns = Set(["a-critical", "a-high", "a-low", "a-fail", "b"].flatMap { ids[$0]! })
@@ -67,8 +77,16 @@ extension EndToEnd {
         }
 
         @Test func faultyProvidersStillEndEveryRunOnceAndPacingHolds() async throws {
-            let faults = FaultConfiguration(seed: 7, serverErrorShare: 0.06, throttleShare: 0.06, retryAfterSeconds: 1, dropShare: 0.04,
-                dropAfterProcessingShare: 0.04, delayShare: 0.04, delay: 0.3)
+            let faults = FaultConfiguration(
+                seed: 7,
+                serverErrorShare: 0.06,
+                throttleShare: 0.06,
+                retryAfterSeconds: 1,
+                dropShare: 0.04,
+                dropAfterProcessingShare: 0.04,
+                delayShare: 0.04,
+                delay: 0.3
+            )
             let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.3), faults: faults)
             defer { Task { await h.close() } }
             try await h.pool("ecs", .ecs, deployments: [("e", nil, ["image": "registry.example/e:1"], nil)])
@@ -81,7 +99,10 @@ extension EndToEnd {
             try h.startGateway(extra: ["--rate", "25"])
             #expect(try await h.waitForAllTerminal(timeout: 240))
             let runs = try await h.store.runs(FlowRunFilter(limit: 1_000))
-            #expect(runs.allSatisfy { $0.state == .completed }, "\(runs.filter { $0.state != .completed }.prefix(3).map { "\($0.state) \($0.stateReason)" })")
+            #expect(
+                runs.allSatisfy { $0.state == .completed },
+                "\(runs.filter { $0.state != .completed }.prefix(3).map { "\($0.state) \($0.stateReason)" })"
+            )
             let perRun = workloadsPerRun(h)
             #expect(Set(perRun.keys) == Set(ecsIDs) && perRun.values.allSatisfy { $0 == 1 })
             #expect(h.suite.cloudRun.statistics.workloads == 60, "\(h.suite.cloudRun.statistics)")
@@ -91,7 +112,8 @@ extension EndToEnd {
             // Retry-After: after a throttled RunTask, the same key is not tried again for a second.
             let attempts = h.suite.ecs.statistics.runTaskAttempts
             var throttledRetries = 0
-            for (i, attempt) in attempts.enumerated() where attempt.fault?.contains("429") == true || attempt.fault?.lowercased().contains("throttl") == true {
+            for (i, attempt) in attempts.enumerated()
+            where attempt.fault?.contains("429") == true || attempt.fault?.lowercased().contains("throttl") == true {
                 if let next = attempts[(i + 1)...].first(where: { $0.clientToken == attempt.clientToken }) {
                     throttledRetries += 1
                     #expect(next.at.timeIntervalSince(attempt.at) >= 0.95, "retried \(next.at.timeIntervalSince(attempt.at)) s after a 429")
@@ -110,13 +132,21 @@ extension EndToEnd {
         @Test func limitsHoldUnderLoadAndTheWaterfallGoesByPriority() async throws {
             let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.5))
             defer { Task { await h.close() } }
-            try await h.pool("ecs", .ecs, limit: 6, queues: [("critical", 1, 1), ("high", 5, 3), ("low", 10, nil)], deployments: [
-                ("critical", "critical", ["image": "registry.example/c:1"], nil),
-                ("high", "high", ["image": "registry.example/h:1"], nil),
-                ("low", "low", ["image": "registry.example/l:1"], nil),
-                ("low-capped", "low", ["image": "registry.example/l:1"], 1),
-            ])
-            for (deployment, count) in [("low", 40), ("low-capped", 10), ("high", 30), ("critical", 10)] { try await h.runs(deployment, count: count) }
+            try await h.pool(
+                "ecs",
+                .ecs,
+                limit: 6,
+                queues: [("critical", 1, 1), ("high", 5, 3), ("low", 10, nil)],
+                deployments: [
+                    ("critical", "critical", ["image": "registry.example/c:1"], nil),
+                    ("high", "high", ["image": "registry.example/h:1"], nil),
+                    ("low", "low", ["image": "registry.example/l:1"], nil),
+                    ("low-capped", "low", ["image": "registry.example/l:1"], 1),
+                ]
+            )
+            for (deployment, count) in [("low", 40), ("low-capped", 10), ("high", 30), ("critical", 10)] {
+                try await h.runs(deployment, count: count)
+            }
             try h.startGateway()
             #expect(try await h.waitForAllTerminal(timeout: 180))
             #expect(h.gateway?.terminate() == 0)

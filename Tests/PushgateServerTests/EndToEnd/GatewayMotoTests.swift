@@ -30,7 +30,10 @@ extension EndToEnd {
             let databasePath = directory.appendingPathComponent("gateway.db").path
             let store = try await SQLiteStore.open(path: databasePath)
             let template = try String(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/ecs-push.json"), encoding: .utf8)
-            _ = try await store.createPool(WorkPoolSpec(name: "moto", type: "ecs:push", baseJobTemplate: template, credentialsProfile: "moto"), now: Date())
+            _ = try await store.createPool(
+                WorkPoolSpec(name: "moto", type: "ecs:push", baseJobTemplate: template, credentialsProfile: "moto"),
+                now: Date()
+            )
             let variables: JSONValue = [
                 "image": "python:3.12-slim", "cluster": "pushgate",
                 "network_configuration": [
@@ -43,10 +46,14 @@ extension EndToEnd {
             for _ in 0..<3 { ids.append(try await store.createRun(FlowRunSpec(deploymentName: "etl"), now: Date()).run.id) }
 
             let binary = try #require(GatewayProcess.binary(), "build the pushgate executable first")
-            let gateway = try GatewayProcess(binary: binary,
-                arguments: ["--db", databasePath, "serve", "--credentials", credentialsPath, "--listen", "127.0.0.1:0", "--poll-interval", "0.3",
-                    "--claim-interval", "0.1", "--log-format", "json"],
-                logURL: directory.appendingPathComponent("serve.log"))
+            let gateway = try GatewayProcess(
+                binary: binary,
+                arguments: [
+                    "--db", databasePath, "serve", "--credentials", credentialsPath, "--listen", "127.0.0.1:0", "--poll-interval", "0.3",
+                    "--claim-interval", "0.1", "--log-format", "json",
+                ],
+                logURL: directory.appendingPathComponent("serve.log")
+            )
             defer { gateway.kill() }
             // moto starts tasks RUNNING and moves them one state per DescribeTasks: each run completes.
             var runs: [FlowRun] = []

@@ -1,8 +1,8 @@
 import Foundation
 import PushgateCore
-import PushgateProviders
 import PushgateEmulators
 import PushgateHTTP
+import PushgateProviders
 import PushgateStore
 import PushgateTestSupport
 import Testing
@@ -12,12 +12,14 @@ extension EndToEnd {
     /// killed with SIGKILL and a database restart lose and double nothing, and no limit is ever exceeded.
     @Suite struct GatewayReplicaTests {
         static var enabled: Bool {
-            ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] != nil || PostgresTestServer.isAvailable || PostgresTestServer.isRequired
+            ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] != nil || PostgresTestServer.isAvailable
+                || PostgresTestServer.isRequired
         }
 
         /// A fresh database on the test cluster; its server, when it is this process's throwaway cluster.
         static func database() async throws -> (url: String, server: PostgresTestServer?) {
-            let server: PostgresTestServer? = ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] == nil ? try PostgresTestServer.shared() : nil
+            let server: PostgresTestServer? =
+                ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] == nil ? try PostgresTestServer.shared() : nil
             let base = ProcessInfo.processInfo.environment["PUSHGATE_TEST_POSTGRES_URL"] ?? server!.url()
             let name = "pushgate_replicas_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             _ = try await PostgresStore.execute("CREATE DATABASE \(name)", at: base)
@@ -31,17 +33,25 @@ extension EndToEnd {
             let (url, server) = try await Self.database()
             let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.4), database: url)
             defer { Task { await h.close() } }
-            try await h.pool("ecs", .ecs, limit: 40, queues: [("critical", 1, 4), ("high", 5, 12), ("low", 10, nil)], deployments: [
-                ("critical", "critical", ["image": "registry.example/c:1"], nil),
-                ("high", "high", ["image": "registry.example/h:1"], nil),
-                ("low", "low", ["image": "registry.example/l:1"], nil),
-                ("low-capped", "low", ["image": "registry.example/l:1"], 8),
-                ("low-fail", "low", ["image": "registry.example/l-fail:1"], nil),
-            ])
+            try await h.pool(
+                "ecs",
+                .ecs,
+                limit: 40,
+                queues: [("critical", 1, 4), ("high", 5, 12), ("low", 10, nil)],
+                deployments: [
+                    ("critical", "critical", ["image": "registry.example/c:1"], nil),
+                    ("high", "high", ["image": "registry.example/h:1"], nil),
+                    ("low", "low", ["image": "registry.example/l:1"], nil),
+                    ("low-capped", "low", ["image": "registry.example/l:1"], 8),
+                    ("low-fail", "low", ["image": "registry.example/l-fail:1"], nil),
+                ]
+            )
             try await h.pool("cr", .cloudRunV2, deployments: [("cr", nil, ["image": "us-docker.pkg.dev/p/r/j:1"], nil)])
             try await h.pool("aci", .azureContainerInstance, deployments: [("aci", nil, ["image": "registry.example/j:1"], nil)])
             var ids: [String: [String]] = [:]
-            for (deployment, count) in [("critical", 300), ("high", 800), ("low", 2_900), ("low-capped", 300), ("low-fail", 200), ("cr", 250), ("aci", 250)] {
+            for (deployment, count) in [
+                ("critical", 300), ("high", 800), ("low", 2_900), ("low-capped", 300), ("low-fail", 200), ("cr", 250), ("aci", 250),
+            ] {
                 ids[deployment] = try await h.runs(deployment, count: count)
             }
             #expect(ids.values.map(\.count).reduce(0, +) == 4_000 + 1_000)
@@ -71,7 +81,9 @@ extension EndToEnd {
             try await withCurlHTTPClient { http in
                 for replica in [replicas[0], replicas[2]] {
                     let base = try h.apiBaseURL(of: replica)
-                    let response = try await http.execute(HTTPRequest(method: "GET", url: "\(base)/metrics", headers: ["Authorization": "Bearer \(h.token)"]))
+                    let response = try await http.execute(
+                        HTTPRequest(method: "GET", url: "\(base)/metrics", headers: ["Authorization": "Bearer \(h.token)"])
+                    )
                     let text = String(decoding: response.body, as: UTF8.self)
                     let submitted = text.split(separator: "\n").filter { $0.hasPrefix("pushgate_submissions_total{") }
                         .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)

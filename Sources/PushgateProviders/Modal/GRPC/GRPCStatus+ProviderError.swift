@@ -23,7 +23,9 @@ extension GRPCStatus {
 
     /// True for the codes after which a create may have taken effect (the server may have processed it).
     package var isAmbiguous: Bool {
-        [GRPCStatusCode.cancelled, GRPCStatusCode.unknown, GRPCStatusCode.deadlineExceeded,
-         GRPCStatusCode.internalError, GRPCStatusCode.unavailable].contains(code)
+        [
+            GRPCStatusCode.cancelled, GRPCStatusCode.unknown, GRPCStatusCode.deadlineExceeded,
+            GRPCStatusCode.internalError, GRPCStatusCode.unavailable,
+        ].contains(code)
     }
 }

@@ -36,7 +36,9 @@ package struct ProtobufReader: Sendable {
                 let length = try readVarint()
                 guard length <= UInt64(bytes.count - index) else {
                     throw ProtobufError(
-                        .truncated, "field \(number) at byte \(start) declares \(length) bytes; \(bytes.count - index) remain")
+                        .truncated,
+                        "field \(number) at byte \(start) declares \(length) bytes; \(bytes.count - index) remain"
+                    )
                 }
                 let payload = Array(bytes[index..<index + Int(length)])
                 index += Int(length)
