@@ -1,6 +1,6 @@
 import CCrypto
 import Foundation
-import PushgateSigning
+@testable import PushgateSigning
 import Testing
 
 /// The signer builds the canonical request and string to sign as bytes, with ASCII fast paths; the String

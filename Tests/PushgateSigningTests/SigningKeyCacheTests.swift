@@ -1,5 +1,5 @@
 import Foundation
-import PushgateSigning
+@testable import PushgateSigning
 import Testing
 
 /// The derived-key cache (provider-apis.md §2.8 step 5) only memoises: a cached signature equals one made
