@@ -1,4 +1,7 @@
-/// The canonical-request rules of docs/provider-apis.md §2.8, one function per part so each can be tested.
+/// The canonical-request rules of docs/provider-apis.md §2.8 on Strings, one function per part so each can be
+/// tested. The signer uses the URI and query rules; the header, canonical-request and string-to-sign rules
+/// state what its byte path must equal, for the tests (internal: they reach them with `@testable import`),
+/// and the header rules are also the byte path's fallback for non-ASCII headers.
 extension AWSSigV4Signer {
     /// The pieces of a URL the signer needs. Parsed by hand: the AWS test suite has raw spaces and
     /// non-ASCII in paths and queries, which Foundation's `URL` refuses.
@@ -66,7 +69,7 @@ extension AWSSigV4Signer {
 
         /// The rules on Characters, for any URL; ``init(_:)`` uses it when the URL is not all ASCII, and the
         /// tests check that both agree on ASCII URLs.
-        package init(characters url: String) throws {
+        init(characters url: String) throws {
             guard let schemeEnd = url.range(of: "://") else {
                 throw SigningError(.invalidURL, "AWSSigV4Signer: URL has no scheme: \(url.prefix(80))")
             }
@@ -104,7 +107,7 @@ extension AWSSigV4Signer {
     /// RFC 3986 dot-segment removal and empty-segment collapsing, then one more percent-encoding of
     /// every byte outside the unreserved set (so `a%20b` on the wire is `a%2520b`, as botocore does
     /// for every service except S3). A trailing `/` is kept.
-    package static func canonicalURI(_ path: String) -> String {
+    static func canonicalURI(_ path: String) -> String {
         var stack: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for segment in segments {
@@ -122,7 +125,7 @@ extension AWSSigV4Signer {
 
     /// Each key and value percent-decoded, re-encoded with the unreserved set, sorted by key then
     /// value, joined `k=v` with `&`; `k` with no `=` becomes `k=`.
-    package static func canonicalQueryString(_ query: String?) -> String {
+    static func canonicalQueryString(_ query: String?) -> String {
         guard let query, !query.isEmpty else { return "" }
         var pairs: [(key: String, value: String)] = []
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
@@ -150,7 +153,7 @@ extension AWSSigV4Signer {
     /// Lower-cased names sorted, values trimmed with inner whitespace (and obs-fold line breaks) collapsed
     /// to one space, repeated headers joined with `,` in the order given. Unsigned headers are left out.
     /// - Returns: the canonical header block (each line ends in `\n`) and the signed-headers list.
-    package static func canonicalHeaders(
+    static func canonicalHeaders(
         _ headers: [(name: String, value: String)]
     ) -> (
         canonical: String, signed: String
@@ -167,7 +170,7 @@ extension AWSSigV4Signer {
         return (canonical, names.joined(separator: ";"))
     }
 
-    package static func canonicalRequest(
+    static func canonicalRequest(
         method: String,
         canonicalURI: String,
         canonicalQuery: String,
@@ -180,13 +183,13 @@ extension AWSSigV4Signer {
     }
 
     /// `AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n{hex(SHA256(canonicalRequest))}`.
-    package static func stringToSign(canonicalRequest: String, timestamp: String, credentialScope: String) -> String {
+    static func stringToSign(canonicalRequest: String, timestamp: String, credentialScope: String) -> String {
         "\(algorithm)\n\(timestamp)\n\(credentialScope)\n\(HexEncoding.encode(Digest.sha256(canonicalRequest)))"
     }
 
     /// Percent-encodes every UTF-8 byte outside `A-Z a-z 0-9 - _ . ~` (and `/` when `keepSlash`), with
     /// upper-case hex.
-    package static func uriEncode(_ text: some StringProtocol, keepSlash: Bool) -> String {
+    static func uriEncode(_ text: some StringProtocol, keepSlash: Bool) -> String {
         let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
@@ -208,7 +211,7 @@ extension AWSSigV4Signer {
     }
 
     /// Decodes `%XX` sequences; anything else (including a malformed `%`) stays as it is. `+` stays `+`.
-    package static func percentDecode(_ text: some StringProtocol) -> String {
+    static func percentDecode(_ text: some StringProtocol) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "%")) else { return String(text) }
         var out: [UInt8] = []

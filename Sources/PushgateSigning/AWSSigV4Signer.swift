@@ -9,7 +9,7 @@ package struct AWSSigV4Signer: Sendable {
 
     /// Headers never signed: hop-by-hop and tracing headers (botocore `SIGNED_HEADERS_BLACKLIST`) and
     /// the ones libcurl may add or change on its own (`user-agent`, `content-length`, `expect`).
-    package static let unsignedHeaders: Set<String> = Set(unsignedHeaderNames.map(\.description))
+    static let unsignedHeaders: Set<String> = Set(unsignedHeaderNames.map(\.description))
 
     /// ``unsignedHeaders`` as static text, which the byte path compares without reference counting.
     static let unsignedHeaderNames: [StaticString] = [
@@ -218,10 +218,11 @@ package struct AWSSigV4Signer: Sendable {
     }
 
     /// `YYYYMMDD/{region}/{service}/aws4_request`.
-    package func credentialScope(dateStamp: String) -> String { "\(dateStamp)/\(region)/\(service)/aws4_request" }
+    func credentialScope(dateStamp: String) -> String { "\(dateStamp)/\(region)/\(service)/aws4_request" }
 
-    /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request").
-    package func signingKey(dateStamp: String) -> [UInt8] {
+    /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"), derived
+    /// afresh: the tests' reference for ``AWSSigningKeyCache``.
+    func signingKey(dateStamp: String) -> [UInt8] {
         let kDate = Digest.hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), data: dateStamp)
         let kRegion = Digest.hmacSHA256(key: kDate, data: region)
         let kService = Digest.hmacSHA256(key: kRegion, data: service)

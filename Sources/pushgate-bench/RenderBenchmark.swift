@@ -17,7 +17,7 @@ enum RenderBenchmark {
     struct Result {
         /// Parse + merge + render: what Prefect's worker does.
         var likeForLike: Measurement
-        /// The same plus schema validation: `BaseJobTemplate.render(deploymentJSON:…)`, as `SubmissionPlan` calls it.
+        /// The same plus schema validation: `BaseJobTemplate.render(deployment:run:)` from text, as `SubmissionPlan` calls it.
         var validated: Measurement
         /// The validated render with the template parsed and validated every time.
         var withTemplateParse: Measurement
@@ -33,11 +33,14 @@ enum RenderBenchmark {
         var sink = 0
         // The entry points SubmissionPlan calls, from the variables' JSON text.
         func unvalidated(_ template: BaseJobTemplate) throws {
-            let rendered = try template.renderWithoutValidation(deploymentJSON: deploymentVariables, runJSON: runVariables)
+            let rendered = try template.renderWithoutValidation(
+                deployment: .init(json: deploymentVariables, name: "d"),
+                run: .init(json: runVariables, name: "r")
+            )
             sink &+= rendered.objectValue?.count ?? 0
         }
         func validated(_ template: BaseJobTemplate) throws {
-            let rendered = try template.render(deploymentJSON: deploymentVariables, deploymentName: "d", runJSON: runVariables, runName: "r")
+            let rendered = try template.render(deployment: .init(json: deploymentVariables, name: "d"), run: .init(json: runVariables, name: "r"))
             sink &+= rendered.objectValue?.count ?? 0
         }
         func microseconds(_ count: Int, _ body: () throws -> Void) rethrows -> Double {

@@ -87,12 +87,9 @@ enum RenderPeer {
     /// send it) and unvalidated (the like-for-like figure).
     static func pushgateRendered(root: URL) throws -> (validated: JSONValue, unvalidated: JSONValue) {
         let template = try BaseJobTemplate(data: try RenderBenchmark.templateData(root: root), file: "ecs-push.json")
-        let deployment = RenderBenchmark.deploymentVariables
-        let run = RenderBenchmark.runVariables
-        return (
-            try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r"),
-            try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run)
-        )
+        let deployment = BaseJobTemplate.VariableSource(json: RenderBenchmark.deploymentVariables, name: "d")
+        let run = BaseJobTemplate.VariableSource(json: RenderBenchmark.runVariables, name: "r")
+        return (try template.render(deployment: deployment, run: run), try template.renderWithoutValidation(deployment: deployment, run: run))
     }
 
     /// Paths where two JSON values differ (at most `limit`), for the equality check's report.

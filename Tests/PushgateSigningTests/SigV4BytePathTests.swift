@@ -1,7 +1,8 @@
 import CCrypto
 import Foundation
-import PushgateSigning
 import Testing
+
+@testable import PushgateSigning
 
 /// The signer builds the canonical request and string to sign as bytes, with ASCII fast paths; the String
 /// functions of `AWSSigV4Signer+Canonical.swift` state the rules (docs/provider-apis.md §2.8). Both must agree.

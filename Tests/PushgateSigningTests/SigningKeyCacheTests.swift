@@ -1,6 +1,7 @@
 import Foundation
-import PushgateSigning
 import Testing
+
+@testable import PushgateSigning
 
 /// The derived-key cache (docs/provider-apis.md §2.8 step 5) only memoises: a cached signature equals one made
 /// with a freshly derived key, and a new day, secret, region or service derives a new key.

@@ -33,9 +33,6 @@ package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
-    /// Set when a string parsed so far holds `{{`: job variables are checked for forbidden placeholders,
-    /// and this spares walking the (nearly always placeholder-free) values a second time.
-    private var sawDoubleBrace = false
     private let limits: JSONParserLimits
     /// Members an object's dictionary is first sized for (it grows beyond, as any dictionary).
     private static let objectCapacity = 6
@@ -269,7 +266,6 @@ package struct JSONParser {
                 return text
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
-            if b == UInt8(ascii: "{") && scan > index && bytes[scan - 1] == b { sawDoubleBrace = true }
             allBits |= b
             scan += 1
         }
@@ -322,9 +318,6 @@ package struct JSONParser {
             default:
                 throw error("invalid escape '\\\(Character(UnicodeScalar(e)))'", at: index - 2)
             }
-        }
-        if !sawDoubleBrace, out.count > 1, (1..<out.count).contains(where: { out[$0] == UInt8(ascii: "{") && out[$0 - 1] == out[$0] }) {
-            sawDoubleBrace = true
         }
         guard let s = String(validating: out, as: UTF8.self) else {
             throw error("invalid UTF-8 in string", at: start, code: .invalidUTF8)
@@ -384,12 +377,13 @@ package struct JSONParser {
 }
 
 extension JSONParser {
-    /// Reads bytes that should hold a JSON object whose keys are plain ASCII (no escapes), member by
-    /// member in document order (duplicates included), parsing each value. ``next()`` returns nil at the
-    /// end or at anything else (not an object, malformed, an escaped or non-ASCII key, over the limits);
-    /// ``succeeded`` tells which. Callers then take ``parse(_:limits:)``, which reports what is wrong.
-    /// For job variables, whose top-level object is consumed member by member and never kept.
-    package struct ObjectMemberReader {
+    /// Reads bytes that should hold one JSON object, member by member in document order (duplicates
+    /// included), parsing each value but never building the object: for callers that consume an object's
+    /// members as they come. Keys are handed over as their bytes, so only keys that are plain ASCII
+    /// without escapes are read. ``next()`` returns nil at the end or at anything else (not an object,
+    /// malformed, an escaped or non-ASCII key, over the limits); ``succeeded`` tells which. After a
+    /// failure, ``parse(_:limits:)`` reports what is wrong, if anything.
+    package struct ObjectMembers {
         private var parser: JSONParser
         private var state: State
 
@@ -403,9 +397,6 @@ extension JSONParser {
 
         /// True when the whole input was one object and every member has been read.
         package var succeeded: Bool { state == .done }
-
-        /// False when no string in the last value returned holds `{{`, so it holds no placeholder.
-        package var lastValueMayHoldPlaceholder: Bool { parser.sawDoubleBrace }
 
         package mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
             do {
@@ -456,7 +447,6 @@ extension JSONParser {
             guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { return fail() }
             parser.index += 1
             parser.skipWhitespace()
-            parser.sawDoubleBrace = false
             let value = try parser.parseValue()
             return (UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), value)
         }

@@ -19,10 +19,8 @@ package enum SubmissionPlan {
         now: Date
     ) throws(TemplateError) -> SubmissionJob {
         let rendered = try template.render(
-            deploymentJSON: deployment.jobVariables,
-            deploymentName: "deployment '\(deployment.name)' job_variables",
-            runJSON: run.jobVariables,
-            runName: "run \(run.id) job_variables"
+            deployment: .init(json: deployment.jobVariables, name: "deployment '\(deployment.name)' job_variables"),
+            run: .init(json: run.jobVariables, name: "run \(run.id) job_variables")
         )
         let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
         return SubmissionJob(

@@ -1,80 +1,50 @@
 import Foundation
 
 extension BaseJobTemplate {
-    /// Parses, validates and renders job variables given as JSON text (nil or empty: none), as every
-    /// submission does (``SubmissionPlan``). The text is read straight into slots when it can be (see
-    /// ``mergeJSON(deployment:run:validate:)``); otherwise it is parsed and goes through
-    /// ``render(deployment:run:requireAll:)``, which reports the problems. Both give the same result.
-    package func render(
-        deploymentJSON: String?,
-        deploymentName: String,
-        runJSON: String?,
-        runName: String,
-        requireAll: Bool = true
-    ) throws(TemplateError) -> JSONValue {
-        if let values = mergeJSON(deployment: deploymentJSON, run: runJSON, validate: true) {
-            if !requireAll || slots.mustHaveValue.allSatisfy({ values[$0] != nil }) { return render(slots: values) }
-        }
-        let deployment = try BaseJobTemplate.parseVariables(deploymentJSON, source: deploymentName)
-        let run = try BaseJobTemplate.parseVariables(runJSON, source: runName)
-        return try render(deployment: .init(deployment, name: deploymentName), run: .init(run, name: runName), requireAll: requireAll)
+    /// One layer of job variables read from JSON text into slots, as ``apply(_:to:validate:)`` applies a
+    /// parsed one: each top-level member straight into its slot (``JSONParser/ObjectMembers``),
+    /// without building the top-level dictionary or hashing its name. False whenever the text needs the
+    /// general path: malformed, not an object, a dotted, escaped, non-ASCII or repeated top-level key, or
+    /// (with `validate`) a forbidden placeholder or a variable that does not conform.
+    func applyJSON(_ text: String, to values: inout [JSONValue?], validate: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { applyJSON($0, to: &values, validate: validate) }
     }
 
-    /// Parse, merge and render without validating, from JSON text: what Prefect's worker does
-    /// (`json.loads`, `resolve_for_flow_run`, `apply_values`), the like-for-like figure of
-    /// `pushgate-bench render`. Only malformed JSON is refused.
-    package func renderWithoutValidation(deploymentJSON: String?, runJSON: String?) throws(TemplateError) -> JSONValue {
-        if let values = mergeJSON(deployment: deploymentJSON, run: runJSON, validate: false) { return render(slots: values) }
-        return renderWithoutValidation(
-            deployment: try BaseJobTemplate.parseVariables(deploymentJSON, source: "deployment job_variables"),
-            run: try BaseJobTemplate.parseVariables(runJSON, source: "run job_variables")
-        )
-    }
-
-    /// Job variables text as a value (nil for nil or empty text); malformed text is a problem of `source`.
-    package static func parseVariables(_ text: String?, source: String) throws(TemplateError) -> JSONValue? {
-        guard let text, !text.isEmpty else { return nil }
-        do {
-            return try JSONValue.parse(text)
-        } catch {
-            throw TemplateError([TemplateProblem(.malformedJSON, file: source, line: error.line, column: error.column, error.message)])
-        }
-    }
-
-    /// Both layers read from JSON text into slots, each top-level member straight into its slot without
-    /// building the top-level dictionary or hashing its name; nil whenever the text needs the general
-    /// path: malformed, not an object, a dotted, escaped, non-ASCII or repeated top-level key, or (with
-    /// `validate`) a forbidden placeholder or a variable that does not conform.
-    private func mergeJSON(deployment: String?, run: String?, validate: Bool) -> [JSONValue?]? {
-        var values = slots.defaults
-        guard BaseJobTemplate.withUTF8(deployment, { applyJSON($0, to: &values, validate: validate) }),
-            BaseJobTemplate.withUTF8(run, { applyJSON($0, to: &values, validate: validate) })
-        else { return nil }
-        return values
-    }
-
-    private static func withUTF8(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-        guard var text, !text.isEmpty else { return true }
-        return text.withUTF8(body)
-    }
-
-    /// One layer from JSON text, as ``apply(_:to:validate:)`` applies a parsed one.
     private func applyJSON(_ bytes: UnsafeBufferPointer<UInt8>, to values: inout [JSONValue?], validate: Bool) -> Bool {
+        // Checked for every member, declared or not, as the general path checks the whole layer; text that
+        // cannot spell `{{` (nearly all) spares walking its values for placeholders.
+        let checkPlaceholders = validate && BaseJobTemplate.mayHoldDoubleBrace(json: bytes)
         var seen = SlotSet(count: slots.names.count)
-        var reader = JSONParser.ObjectMemberReader(bytes)
-        while let (key, value) = reader.next() {
+        var members = JSONParser.ObjectMembers(bytes)
+        while let (key, value) = members.next() {
             // Dotted keys expand into nested objects (JobVariableMerge.expandDottedKeys): general path.
             if key.contains(UInt8(ascii: ".")) { return false }
-            // Checked for every member, declared or not, as the general path checks the whole layer.
-            if validate, reader.lastValueMayHoldPlaceholder, !BaseJobTemplate.forbiddenPlaceholders(in: value, file: "").isEmpty {
-                return false
-            }
+            if checkPlaceholders, !BaseJobTemplate.forbiddenPlaceholders(in: value, file: "").isEmpty { return false }
             guard let slot = slots.slot(utf8: key) else { continue }  // not a variable the render can see
             // A repeated key: the last one wins in a parsed object, so an env merge must not see both.
             guard seen.insert(slot) else { return false }
             if !apply(value, to: &values, slot: slot, validate: validate) { return false }
         }
-        return reader.succeeded
+        return members.succeeded
+    }
+
+    /// False when no string of the JSON text can hold `{{` once parsed: the text has no `{{` and no `\u`
+    /// escape (which could spell a brace); outside strings JSON never has `{{`. Each byte pair is found
+    /// by `memchr` on its first byte, which scans many bytes at a time.
+    static func mayHoldDoubleBrace(json bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 1, let base = bytes.baseAddress else { return false }
+        func holds(_ first: UInt8, then second: UInt8) -> Bool {
+            var start = base
+            let last = base + bytes.count - 1  // a pair starts before the last byte
+            while start < last, let found = memchr(start, Int32(first), last - start) {
+                let at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                if at[1] == second { return true }
+                start = at + 1
+            }
+            return false
+        }
+        return holds(UInt8(ascii: "{"), then: UInt8(ascii: "{")) || holds(UInt8(ascii: "\\"), then: UInt8(ascii: "u"))
     }
 }
 

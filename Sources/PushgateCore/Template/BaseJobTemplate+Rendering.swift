@@ -1,21 +1,72 @@
 extension BaseJobTemplate {
-    /// Which layer a job-variable object came from, and how to name it in problem reports.
+    /// One layer of job variables (a deployment's or a run's) in the form its caller has, and how to name
+    /// it in problem reports: parsed, or JSON text as stored, which the render reads straight into slots
+    /// when it can (``applyJSON(_:to:validate:)``), so callers with text keep that fast path.
     package struct VariableSource: Sendable {
-        package var values: JSONValue?
-        package var name: String
+        enum Form: Sendable {
+            case value(JSONValue?)
+            case text(String)
+        }
+
+        let form: Form
+        package let name: String
+
+        /// Parsed variables; nil: none.
         package init(_ values: JSONValue?, name: String) {
-            self.values = values
+            form = .value(values)
             self.name = name
         }
+
+        /// Variables as JSON text; nil or empty: none. Malformed text is a problem of `name`.
+        package init(json text: String?, name: String) {
+            if let text, !text.isEmpty { form = .text(text) } else { form = .value(nil) }
+            self.name = name
+        }
+
+        var isText: Bool {
+            if case .text = form { return true }
+            return false
+        }
+
+        /// The variables as a value, text parsed (malformed text is a problem of ``name``).
+        func value() throws(TemplateError) -> JSONValue? {
+            switch form {
+            case .value(let values): return values
+            case .text(let text):
+                do {
+                    return try JSONValue.parse(text)
+                } catch {
+                    throw TemplateError([TemplateProblem(.malformedJSON, file: name, line: error.line, column: error.column, error.message)])
+                }
+            }
+        }
+
+        /// The same layer parsed.
+        func parsed() throws(TemplateError) -> VariableSource { VariableSource(try value(), name: name) }
     }
 
-    /// The merged variables for a deployment and a run (no validation).
-    package func mergedVariables(deployment: JSONValue?, run: JSONValue?) -> [String: JSONValue] {
-        JobVariableMerge.merge(
-            defaults: JobVariableMerge.defaults(of: variables),
-            deployment: deployment?.objectValue ?? [:],
-            run: run?.objectValue ?? [:]
-        )
+    /// Merges the job variables, validates them and renders: what every submission sends
+    /// (``SubmissionPlan``) and `pushgate render` prints. Valid variables take the slot path (merge by
+    /// number, conformance predicate, render by number); text it cannot read straight (a dotted or
+    /// repeated key, say) is parsed and takes it again; anything else takes
+    /// ``renderByDictionaries(deployment:run:requireAll:)``, which reports every problem. Deployment
+    /// values are checked merged over the defaults with `required` ignored, run values merged over both,
+    /// with `required` enforced when `requireAll` (see ``validateJobVariables(deployment:run:requireAll:)``).
+    package func render(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
+        if let values = mergeBySlots(deployment: deployment, run: run, validate: true, requireAll: requireAll) { return render(slots: values) }
+        if deployment.isText || run.isText {
+            return try render(deployment: try deployment.parsed(), run: try run.parsed(), requireAll: requireAll)
+        }
+        return try renderByDictionaries(deployment: deployment, run: run, requireAll: requireAll)
+    }
+
+    /// Merge and render without validating: what Prefect's worker does (`json.loads`,
+    /// `resolve_for_flow_run`, then `apply_values`), and so the like-for-like figure of
+    /// `pushgate-bench render`. The same slot path as ``render(deployment:run:requireAll:)``; only
+    /// malformed JSON text is refused, and a layer that is not an object counts as empty.
+    package func renderWithoutValidation(deployment: VariableSource, run: VariableSource) throws(TemplateError) -> JSONValue {
+        if let values = mergeBySlots(deployment: deployment, run: run, validate: false, requireAll: false) { return render(slots: values) }
+        return try renderWithoutValidation(deployment: try deployment.parsed(), run: try run.parsed())
     }
 
     /// Problems with a deployment's and a run's job variables: each must be an object; deployment values
@@ -28,30 +79,40 @@ extension BaseJobTemplate {
         run: VariableSource,
         requireAll: Bool
     ) -> [TemplateProblem] {
-        if mergeAndCheck(deployment: deployment, run: run, requireAll: requireAll) != nil { return [] }
-        return mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
+        if mergeBySlots(deployment: deployment, run: run, validate: true, requireAll: requireAll) != nil { return [] }
+        do {
+            return try mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll).problems
+        } catch {
+            return error.problems
+        }
     }
 
-    /// The merged values by slot when both layers are objects without forbidden placeholders and every
-    /// check of ``mergeAndValidate(deployment:run:requireAll:)`` passes; nil when any would report a
-    /// problem (the caller then runs that to report them). The same layers, order and rules, as predicates.
-    private func mergeAndCheck(deployment: VariableSource, run: VariableSource, requireAll: Bool) -> [JSONValue?]? {
-        guard let deploymentLayer = checkedLayer(deployment), let runLayer = checkedLayer(run) else { return nil }
+    /// The merged values by slot (defaults, then each layer); with `validate`, nil when any check of
+    /// ``mergeAndValidate(deployment:run:requireAll:)`` would report a problem (the same layers, order and
+    /// rules, as predicates), and with `requireAll` when a required variable has no value. Without
+    /// `validate`, nil only for text the slot merge cannot read straight.
+    private func mergeBySlots(deployment: VariableSource, run: VariableSource, validate: Bool, requireAll: Bool) -> [JSONValue?]? {
         var values = slots.defaults
         // Each supplied variable is checked merged with what lies below it, right after its layer sets it.
-        guard apply(deploymentLayer, to: &values, validate: true) else { return nil }
-        guard apply(runLayer, to: &values, validate: true) else { return nil }
+        guard apply(deployment, to: &values, validate: validate), apply(run, to: &values, validate: validate) else { return nil }
         if requireAll {
             for slot in slots.mustHaveValue where values[slot] == nil { return nil }
         }
         return values
     }
 
-    /// A layer's values with dotted keys expanded; nil when it is not an object or holds a forbidden placeholder.
-    private func checkedLayer(_ source: VariableSource) -> [String: JSONValue]? {
-        guard let values = source.values else { return [:] }
-        guard case .object(let members) = values, BaseJobTemplate.forbiddenPlaceholders(in: values, file: source.name).isEmpty else { return nil }
-        return JobVariableMerge.expandDottedKeys(members)
+    /// One layer over `values`: text straight from its bytes, a value with dotted keys expanded. With
+    /// `validate`, false when it is not an object, holds a forbidden placeholder or a variable that does
+    /// not conform; without, a value that is not an object counts as empty.
+    private func apply(_ source: VariableSource, to values: inout [JSONValue?], validate: Bool) -> Bool {
+        switch source.form {
+        case .text(let text): return applyJSON(text, to: &values, validate: validate)
+        case .value(nil): return true
+        case .value(let layer?):
+            guard case .object(let members) = layer else { return !validate }
+            if validate, !BaseJobTemplate.forbiddenPlaceholders(in: layer, file: source.name).isEmpty { return false }
+            return apply(JobVariableMerge.expandDottedKeys(members), to: &values, validate: validate)
+        }
     }
 
     /// One merge layer over `values` (``JobVariableMerge/merge(defaults:deployment:run:)`` by slot): each
@@ -84,10 +145,12 @@ extension BaseJobTemplate {
         deployment: VariableSource,
         run: VariableSource,
         requireAll: Bool
-    ) -> (merged: [String: JSONValue]?, problems: [TemplateProblem]) {
+    ) throws(TemplateError) -> (merged: [String: JSONValue]?, problems: [TemplateProblem]) {
+        let deploymentLayer = try deployment.value()
+        let runLayer = try run.value()
         var problems: [TemplateProblem] = []
-        for source in [deployment, run] {
-            guard let values = source.values else { continue }
+        for (values, source) in [(deploymentLayer, deployment), (runLayer, run)] {
+            guard let values else { continue }
             guard values.objectValue != nil else {
                 problems.append(
                     TemplateProblem(.invalidValue, file: source.name, path: .root, "job variables must be a JSON object, got \(values.typeName)")
@@ -100,8 +163,8 @@ extension BaseJobTemplate {
         // Defaults were validated with the template; only what each layer supplies is checked here, merged
         // with what lies below it (so a partial `env` is checked as the merged env).
         let defaults = variables.defaults
-        let deploymentValues = JobVariableMerge.expandDottedKeys(deployment.values?.objectValue ?? [:])
-        let runValues = JobVariableMerge.expandDottedKeys(run.values?.objectValue ?? [:])
+        let deploymentValues = JobVariableMerge.expandDottedKeys(deploymentLayer?.objectValue ?? [:])
+        let runValues = JobVariableMerge.expandDottedKeys(runLayer?.objectValue ?? [:])
         if !deploymentValues.isEmpty {
             let withDeployment = JobVariableMerge.merge(defaults: defaults, deployment: deploymentValues, run: [:])
             problems += variables.validateVariables(
@@ -164,19 +227,10 @@ extension BaseJobTemplate {
         return problems
     }
 
-    /// Prefect's `apply_values` of `job_configuration` with the merged variables, plus the top-level
-    /// `env` rule of docs/prefect-semantics.md §2.3 (a literal `env` dict is the lowest env layer; a non-empty
-    /// default env replaces an `env` placeholder with the merged dict). No validation: see ``render(deployment:run:requireAll:)``.
-    package func render(merged: [String: JSONValue]) -> JSONValue {
-        guard case .object(var output)? = compiled.render(merged) else { return .object([:]) }
-        let literalEnv: [String: JSONValue]? = envIsLiteralObject ? output["env"]?.objectValue : nil
-        if hasDefaultEnv || literalEnv != nil, case .object(let mergedEnv)? = merged["env"] {
-            output["env"] = .object((literalEnv ?? [:]).merging(mergedEnv) { _, new in new })
-        }
-        return .object(output)
-    }
-
-    /// As ``render(merged:)`` with the values by slot (see ``JobVariableSlots``).
+    /// The render of the variables merged by slot (see ``JobVariableSlots``): Prefect's `apply_values` of
+    /// `job_configuration`, plus the top-level `env` rule of docs/prefect-semantics.md §2.3 (a literal `env`
+    /// dict is the lowest env layer; a non-empty default env replaces an `env` placeholder with the
+    /// merged dict).
     func render(slots values: [JSONValue?]) -> JSONValue {
         guard case .object(var output)? = compiled.render(slots: values) else { return .object([:]) }
         let literalEnv: [String: JSONValue]? = envIsLiteralObject ? output["env"]?.objectValue : nil
@@ -185,32 +239,36 @@ extension BaseJobTemplate {
         }
         return .object(output)
     }
+}
 
-    /// Validates the job variables and renders: what `pushgate render` prints and what every submission
-    /// sends. Valid variables take the slot path (merge by number, conformance predicate, render by
-    /// number); anything else reruns ``renderByDictionaries(deployment:run:requireAll:)``, which reports
-    /// every problem.
-    package func render(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
-        if let values = mergeAndCheck(deployment: deployment, run: run, requireAll: requireAll) { return render(slots: values) }
-        return try renderByDictionaries(deployment: deployment, run: run, requireAll: requireAll)
-    }
-
-    /// The straightforward path over name-keyed dictionaries: the reference the slot path is tested
-    /// against, and what reports problems.
-    package func renderByDictionaries(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
-        let (merged, problems) = mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll)
+/// The straightforward path over name-keyed dictionaries: what reports problems, and the reference the
+/// slot path is tested against (internal: the tests reach it with `@testable import`).
+extension BaseJobTemplate {
+    /// Validates and renders as ``render(deployment:run:requireAll:)`` does, by dictionaries.
+    func renderByDictionaries(deployment: VariableSource, run: VariableSource, requireAll: Bool = true) throws(TemplateError) -> JSONValue {
+        let (merged, problems) = try mergeAndValidate(deployment: deployment, run: run, requireAll: requireAll)
         guard let merged, problems.isEmpty else { throw TemplateError(problems) }
         return render(merged: merged)
     }
 
-    /// Merge and render without validating: what Prefect's worker does (`resolve_for_flow_run` then
-    /// `apply_values`), and so the like-for-like figure of `pushgate-bench render`. Same slot path as
-    /// ``render(deployment:run:requireAll:)``; a layer that is not an object counts as empty.
-    package func renderWithoutValidation(deployment: JSONValue?, run: JSONValue?) -> JSONValue {
-        var values = slots.defaults
-        _ = apply(JobVariableMerge.expandDottedKeys(deployment?.objectValue ?? [:]), to: &values, validate: false)
-        _ = apply(JobVariableMerge.expandDottedKeys(run?.objectValue ?? [:]), to: &values, validate: false)
-        return render(slots: values)
+    /// The merged variables for a deployment and a run (no validation; a layer that is not an object
+    /// counts as empty).
+    func mergedVariables(deployment: JSONValue?, run: JSONValue?) -> [String: JSONValue] {
+        JobVariableMerge.merge(
+            defaults: JobVariableMerge.defaults(of: variables),
+            deployment: deployment?.objectValue ?? [:],
+            run: run?.objectValue ?? [:]
+        )
+    }
+
+    /// ``render(slots:)`` with the variables by name.
+    func render(merged: [String: JSONValue]) -> JSONValue {
+        guard case .object(var output)? = compiled.render(merged) else { return .object([:]) }
+        let literalEnv: [String: JSONValue]? = envIsLiteralObject ? output["env"]?.objectValue : nil
+        if hasDefaultEnv || literalEnv != nil, case .object(let mergedEnv)? = merged["env"] {
+            output["env"] = .object((literalEnv ?? [:]).merging(mergedEnv) { _, new in new })
+        }
+        return .object(output)
     }
 }
 

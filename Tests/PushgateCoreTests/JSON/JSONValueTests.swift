@@ -77,11 +77,11 @@ import Testing
 
     /// The member reader yields an object's members in order, duplicates included, and says whether the
     /// whole input was one object with plain keys.
-    @Test func objectMemberReaderReadsMembersInOrder() {
+    @Test func objectMembersAreReadInOrder() {
         func read(_ text: String, limits: JSONParserLimits = .default) -> (members: [String], succeeded: Bool) {
             var text = text
             return text.withUTF8 { bytes in
-                var reader = JSONParser.ObjectMemberReader(bytes, limits: limits)
+                var reader = JSONParser.ObjectMembers(bytes, limits: limits)
                 var members: [String] = []
                 while let (key, value) = reader.next() { members.append(String(decoding: key, as: UTF8.self) + "=" + value.serialized()) }
                 return (members, reader.succeeded)
@@ -96,19 +96,6 @@ import Testing
         #expect(read(#"{"a": [[1]]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == false)
         #expect(read(#"{"a": [1]}"#, limits: JSONParserLimits(maxDepth: 2, maxBytes: 100)).succeeded == true)
         #expect(read(#"{"a": 1}"#, limits: JSONParserLimits(maxDepth: 64, maxBytes: 4)).succeeded == false)
-    }
-
-    /// The reader says which values may hold a placeholder (a `{{` in any string, escaped or not), so
-    /// the others are not walked again.
-    @Test func objectMemberReaderFlagsValuesWithDoubleBraces() {
-        var text = #"{"a": "x{{y", "b": "x{y{", "c": ["{", {"d": "{{"}], "e": "\u007b\u007b", "f": "{\n{", "g": 1}"#
-        let flags = text.withUTF8 { bytes in
-            var reader = JSONParser.ObjectMemberReader(bytes)
-            var flags: [String: Bool] = [:]
-            while let (key, _) = reader.next() { flags[String(decoding: key, as: UTF8.self)] = reader.lastValueMayHoldPlaceholder }
-            return flags
-        }
-        #expect(flags == ["a": true, "b": false, "c": true, "e": true, "f": false, "g": false])
     }
 
     @Test func refusesNestingBeyondTheLimit() {

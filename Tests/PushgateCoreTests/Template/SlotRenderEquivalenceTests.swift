@@ -1,7 +1,8 @@
 import Foundation
-import PushgateCore
 import PushgateTestSupport
 import Testing
+
+@testable import PushgateCore
 
 /// The slot path (merge by number, conformance predicate, render by number) that every submission takes
 /// must give exactly what the dictionary path gives: the same rendered configuration, or the same problems,
@@ -61,7 +62,7 @@ import Testing
         let fast = try template.render(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
         let reference = try template.renderByDictionaries(deployment: .init(deployment, name: "d"), run: .init(run, name: "r"))
         #expect(fast == reference)
-        #expect(template.renderWithoutValidation(deployment: deployment, run: run) == reference)
+        #expect(try template.renderWithoutValidation(deployment: .init(deployment, name: "d"), run: .init(run, name: "r")) == reference)
         #expect(fast["env"] == ["STAGE": "prod", "TEAM": "platform", "RUN_DATE": "2026-11-29"])
     }
 
@@ -97,7 +98,7 @@ import Testing
             }
             // Without validation, the slot merge equals the dictionary merge for any layers.
             #expect(
-                template.renderWithoutValidation(deployment: deployment, run: run)
+                try template.renderWithoutValidation(deployment: source.deployment, run: source.run)
                     == template.render(merged: template.mergedVariables(deployment: deployment, run: run))
             )
             // From JSON text (what SubmissionPlan hands over), the same again.
@@ -199,32 +200,41 @@ import Testing
         }
     }
 
-    /// The JSON-text entry points give what parsing and then the dictionary path give: the same render,
-    /// or the same problems (malformed JSON included).
+    /// The entry points given JSON text give what parsing and then the dictionary path give: the same
+    /// render, or the same problems (malformed JSON included).
     static func expectTextPathAgrees(_ template: BaseJobTemplate, _ deployment: String?, _ run: String?, requireAll: Bool) throws {
-        let fast = Result { () throws(TemplateError) in
-            try template.render(deploymentJSON: deployment, deploymentName: "d", runJSON: run, runName: "r", requireAll: requireAll)
+        let text = (
+            deployment: BaseJobTemplate.VariableSource(json: deployment, name: "d"), run: BaseJobTemplate.VariableSource(json: run, name: "r")
+        )
+        func parsed(_ text: String?, _ name: String) throws(TemplateError) -> JSONValue? {
+            guard let text, !text.isEmpty else { return nil }
+            do {
+                return try JSONValue.parse(text)
+            } catch {
+                throw TemplateError([TemplateProblem(.malformedJSON, file: name, line: error.line, column: error.column, error.message)])
+            }
         }
+        let fast = Result { () throws(TemplateError) in try template.render(deployment: text.deployment, run: text.run, requireAll: requireAll) }
         let reference = Result { () throws(TemplateError) in
             try template.renderByDictionaries(
-                deployment: .init(try BaseJobTemplate.parseVariables(deployment, source: "d"), name: "d"),
-                run: .init(try BaseJobTemplate.parseVariables(run, source: "r"), name: "r"),
+                deployment: .init(try parsed(deployment, "d"), name: "d"),
+                run: .init(try parsed(run, "r"), name: "r"),
                 requireAll: requireAll
             )
         }
+        let problems = template.validateJobVariables(deployment: text.deployment, run: text.run, requireAll: requireAll)
         switch (fast, reference) {
-        case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
-        case (.failure(let a), .failure(let b)): #expect(a.problems == b.problems, "\(deployment ?? "nil") / \(run ?? "nil")")
+        case (.success(let a), .success(let b)):
+            #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
+            #expect(problems.isEmpty)
+        case (.failure(let a), .failure(let b)):
+            #expect(a.problems == b.problems, "\(deployment ?? "nil") / \(run ?? "nil")")
+            #expect(problems == b.problems)
         default: Issue.record("text path and dictionary path disagree on \(deployment ?? "nil") / \(run ?? "nil")")
         }
-        let unvalidated = Result { () throws(TemplateError) in try template.renderWithoutValidation(deploymentJSON: deployment, runJSON: run) }
+        let unvalidated = Result { () throws(TemplateError) in try template.renderWithoutValidation(deployment: text.deployment, run: text.run) }
         let unvalidatedReference = Result { () throws(TemplateError) in
-            template.render(
-                merged: template.mergedVariables(
-                    deployment: try BaseJobTemplate.parseVariables(deployment, source: "deployment job_variables"),
-                    run: try BaseJobTemplate.parseVariables(run, source: "run job_variables")
-                )
-            )
+            template.render(merged: template.mergedVariables(deployment: try parsed(deployment, "d"), run: try parsed(run, "r")))
         }
         switch (unvalidated, unvalidatedReference) {
         case (.success(let a), .success(let b)): #expect(a == b, "\(deployment ?? "nil") / \(run ?? "nil")")
@@ -248,6 +258,31 @@ import Testing
         for requireAll in [true, false] {
             try Self.expectTextPathAgrees(template, text, nil, requireAll: requireAll)
             try Self.expectTextPathAgrees(template, #"{"env": {"D": "d"}, "image": "dep"}"#, text, requireAll: requireAll)
+        }
+    }
+
+    /// The text scan that spares the placeholder walk: true for `{{` in plain, nested and escaped strings
+    /// (any `\u` escape may spell a brace), false for braces apart.
+    @Test(arguments: [
+        (#""x{{y""#, true), (#""x{y{""#, false), (#"["{", {"d": "{{"}]"#, true), (#""\u007b\u007b""#, true), (#""\u0041""#, true),
+        (#""{\n{""#, false), ("1", false), (#"{"a": {"b": "{"}}"#, false), (#"{"{{": 1}"#, true), ("", false),
+    ])
+    func jsonTextThatMayHoldADoubleBrace(text: String, expected: Bool) {
+        var text = text
+        #expect(text.withUTF8(BaseJobTemplate.mayHoldDoubleBrace(json:)) == expected)
+    }
+
+    /// The memchr scan agrees with a byte-by-byte one at every offset and length.
+    @Test func doubleBraceScanAgreesWithBytes() {
+        var rng = SplitMix64(seed: 12)
+        let alphabet: [UInt8] = Array(#"{\u"a "#.utf8) + [0x7A, 0x7C, 0x5B, 0xFB, 0xDC]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let expected = bytes.indices.dropFirst().contains { i in
+                (bytes[i - 1] == UInt8(ascii: "{") && bytes[i] == UInt8(ascii: "{"))
+                    || (bytes[i - 1] == UInt8(ascii: "\\") && bytes[i] == UInt8(ascii: "u"))
+            }
+            #expect(bytes.withUnsafeBufferPointer(BaseJobTemplate.mayHoldDoubleBrace(json:)) == expected, "\(bytes)")
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import PushgateCore
 import PushgateTestSupport
 import Testing
+
+@testable import PushgateCore
 
 /// Thousands of mutated templates through parse, validate and render: nothing may crash, every
 /// rejection must carry a problem with a place.
