@@ -75,7 +75,11 @@ package struct PollTarget: Sendable, Hashable {
 package struct ProviderStatus: Sendable, Hashable {
     package enum State: String, Sendable, Hashable {
         case pending, running, completed, failed, crashed, cancelled
-        package var isTerminal: Bool { self != .pending && self != .running }
+        /// The provider cannot tell whether the workload still runs: its status read answered "not found"
+        /// and no other look-up settled it. The run stays in flight (its slot held) with the reason shown,
+        /// because a run ended while its workload runs on would break the pool's limit.
+        case unconfirmed
+        package var isTerminal: Bool { self != .pending && self != .running && self != .unconfirmed }
     }
     package var state: State
     package var exitCode: Int?

@@ -169,6 +169,9 @@ package final class Poller: Sendable {
                 await transition(run, to: .crashed, reason: "exceeded the maximum run time of \(Int(limit)) s", log)
                 await cleanUp(run, job: job, provider: provider, log)
             }
+        case .unconfirmed:
+            // The run stays in flight: its slot is held until the workload is known to have ended.
+            log.warning("workload status unconfirmed; the run stays in flight", [("reason", status.reason ?? "")])
         case .completed, .failed, .crashed, .cancelled:
             var state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
             var reason = status.reason ?? status.state.rawValue
