@@ -93,4 +93,17 @@ package protocol Store: Sendable {
         limit: Int
     )
         async throws -> [FlowRun]
+
+    // MARK: Tracking and clean-up (docs/design.md "Clean-up")
+
+    /// Records why an in-flight run's workload is unconfirmed, or clears the note (nil). No history entry:
+    /// the note is not a state change, and any state change clears it.
+    func setTrackingNote(runID: String, note: String?) async throws
+    /// Clean-ups due by `dueBy` (every one when nil), soonest first. A terminal transition of a submitted
+    /// run records its clean-up in the same transaction.
+    func pendingCleanups(dueBy: Date?, limit: Int) async throws -> [PendingCleanup]
+    /// The provider confirmed the clean-up: it is forgotten.
+    func completeCleanup(runID: String) async throws
+    /// The clean-up failed: the attempt is counted, the error kept, and the next try set.
+    func deferCleanup(runID: String, error: String, nextAttemptAt: Date) async throws
 }

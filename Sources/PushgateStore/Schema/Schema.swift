@@ -155,7 +155,31 @@ package enum Schema {
                         """
                 ),
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "tracking notes and pending clean-ups",
+            steps: [
+                // Why an in-flight run's workload is not confirmed (its status read said "not found" and no
+                // other look-up settled it); cleared when the provider answers again.
+                .init("ALTER TABLE flow_runs ADD COLUMN tracking_note TEXT"),
+                // What a finished run left at its provider, recorded with the terminal state so a crash before
+                // the clean-up call forgets nothing; retried with backoff until the provider confirms.
+                .init(
+                    """
+                    CREATE TABLE pending_cleanups (
+                        run_id TEXT PRIMARY KEY REFERENCES flow_runs (id),
+                        provider_handle TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at {BIGINT} NOT NULL,
+                        last_error TEXT,
+                        created_at {BIGINT} NOT NULL
+                    )
+                    """
+                ),
+                .init("CREATE INDEX pending_cleanups_due ON pending_cleanups (next_attempt_at)"),
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -84,6 +84,17 @@ extension SQLStore {
         if open > 0 {
             throw StoreError(.conflict, "deployment '\(name)' has \(open) unfinished run(s); it was not deleted")
         }
+        let cleanups =
+            try db.first(
+                "SELECT COUNT(*) FROM pending_cleanups c JOIN flow_runs r ON r.id = c.run_id WHERE r.deployment_id = ?",
+                [.integer(deployment.id)]
+            ) { $0.int(0) } ?? 0
+        if cleanups > 0 {
+            throw StoreError(
+                .conflict,
+                "deployment '\(name)' has \(cleanups) clean-up(s) pending at its provider (pushgate cleanup ls); it was not deleted"
+            )
+        }
         _ = try db.run("DELETE FROM flow_run_states WHERE run_id IN (SELECT id FROM flow_runs WHERE deployment_id = ?)", [.integer(deployment.id)])
         _ = try db.run("DELETE FROM flow_runs WHERE deployment_id = ?", [.integer(deployment.id)])
         _ = try db.run("DELETE FROM deployments WHERE id = ?", [.integer(deployment.id)])

@@ -61,6 +61,7 @@ extension SQLStore {
         switch RunStateMachine.decide(from: run.state, to: state) {
         case .accept:
             try setState(db, run, to: state, reason: reason, now: now, clearLease: true)
+            if state.isTerminal, let handle = run.providerHandle { try enqueueCleanup(db, runID: runID, handle: handle, now: now) }
             return try findRun(db, runID)
         case .ignore:
             return run

@@ -72,15 +72,23 @@ extension SQLStore {
         )
     }
 
-    static var runColumns: String {
+    /// The columns ``run(_:)`` decodes, in order; queries may append more after them.
+    static var runSelectList: String {
         """
-        SELECT r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
+        r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
         r.idempotency_key, r.state, r.state_reason, r.state_changed_at, r.attempt, r.provider_handle, r.lease_owner,
-        r.lease_expires_at, r.created_at
-        FROM flow_runs r JOIN deployments d ON d.id = r.deployment_id JOIN work_pools p ON p.id = r.pool_id
+        r.lease_expires_at, r.created_at, r.tracking_note
+        """
+    }
+
+    static var runJoins: String {
+        """
+        JOIN deployments d ON d.id = r.deployment_id JOIN work_pools p ON p.id = r.pool_id
         JOIN work_queues q ON q.id = r.queue_id
         """
     }
+
+    static var runColumns: String { "SELECT " + runSelectList + " FROM flow_runs r " + runJoins }
 
     static func run(_ row: some SQLRow) -> FlowRun {
         FlowRun(
@@ -101,7 +109,8 @@ extension SQLStore {
             providerHandle: row.optionalText(14),
             leaseOwner: row.optionalText(15),
             leaseExpiresAt: row.optionalDate(16),
-            createdAt: row.date(17)
+            createdAt: row.date(17),
+            trackingNote: row.optionalText(18)
         )
     }
 
