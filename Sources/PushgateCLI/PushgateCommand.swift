@@ -8,6 +8,7 @@ package enum PushgateCommand {
         QueueCommand.self,
         DeploymentCommand.self,
         RunCommand.self,
+        CleanupCommand.self,
         DryRunCommand.self,
         ServeCommand.self,
         EmulateCommand.self,

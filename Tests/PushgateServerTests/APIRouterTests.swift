@@ -134,6 +134,23 @@ import Testing
         #expect(status == 200 && body["valid"] == true)
     }
 
+    @Test func pendingCleanUpsAndTrackingNotesAreServed() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        let runs = try await h.createRuns("etl-low", count: 2)
+        await h.dispatcher().runOnce()
+        var (status, body) = await call(router(h), "GET", "/cleanups")
+        #expect(status == 200 && body == .array([]))
+        _ = try await h.store.markTerminal(runID: runs[0].id, state: .completed, reason: "exit 0", now: h.clock.now())
+        try await h.store.setTrackingNote(runID: runs[1].id, note: "status read answered 404")
+        (status, body) = await call(router(h), "GET", "/cleanups")
+        #expect(status == 200 && body.arrayValue?.count == 1)
+        #expect(body.arrayValue?.first?["run_id"] == .string(runs[0].id))
+        #expect(body.arrayValue?.first?["attempts"] == .int(0))
+        (status, body) = await call(router(h), "GET", "/flow_runs/\(runs[1].id)")
+        #expect(status == 200 && body["tracking_note"] == .string("status read answered 404"))
+    }
+
     @Test func healthAndMetrics() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }

@@ -74,11 +74,26 @@ package enum ModelJSON {
             "scheduled_time": value(run.scheduledTime),
             "attempt": .int(Int64(run.attempt)),
             "provider_handle": value(run.providerHandle),
+            "tracking_note": value(run.trackingNote),
             "lease_owner": value(run.leaseOwner),
             "lease_expires_at": value(run.leaseExpiresAt),
             "idempotency_key": value(run.idempotencyKey),
             "job_variables": document(run.jobVariables ?? "{}"),
             "created_at": value(run.createdAt),
+        ])
+    }
+
+    package static func cleanup(_ cleanup: PendingCleanup) -> JSONValue {
+        .object([
+            "run_id": .string(cleanup.run.id),
+            "pool": .string(cleanup.run.poolName),
+            "deployment": .string(cleanup.run.deploymentName),
+            "state": .string(cleanup.run.state.displayName),
+            "provider_handle": .string(cleanup.providerHandle),
+            "attempts": .int(Int64(cleanup.attempts)),
+            "next_attempt_at": value(cleanup.nextAttemptAt),
+            "last_error": value(cleanup.lastError),
+            "created_at": value(cleanup.createdAt),
         ])
     }
 
