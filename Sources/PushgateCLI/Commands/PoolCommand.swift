@@ -6,15 +6,24 @@ import PushgateStore
 /// `pushgate pool ...`: create, list, inspect, pause/resume, limit, delete and preview push work pools.
 enum PoolCommand: CLICommand {
     static let name = "pool"
-    static let summary = "manage work pools (create, ls, inspect, pause, resume, set-concurrency, delete, preview)"
+    static let summary = "manage work pools (create, ls, inspect, update, pause, resume, set-concurrency, delete, preview)"
     static let help = """
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
 
           pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
+                      [--allow-undeclared-variables]
               TYPE is one of the types below. Without --template the type's default from
               templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
+              Job variables the template does not declare are refused; --allow-undeclared-variables drops
+              them instead, as Prefect does.
           pool ls [--json]
           pool inspect NAME [--json]
+          pool update NAME [--template FILE [--force]] [--allow-undeclared-variables | --refuse-undeclared-variables] [--json]
+              A new template is validated, then every deployment of the pool and every run not yet submitted
+              is checked against it: if any would no longer fit, each is listed and nothing changes (exit 1),
+              unless --force, which applies it and marks those deployments invalid (their new runs are
+              refused until fixed). Runs already submitted keep the template version they were sent with.
+              `pushgate validate --against POOL FILE` shows the same report without changing anything.
           pool pause NAME
           pool resume NAME
           pool set-concurrency NAME N|none
@@ -36,13 +45,14 @@ enum PoolCommand: CLICommand {
             "pool",
             arguments,
             valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
-            flagOptions: ["json", "paused"],
+            flagOptions: ["json", "paused", "force", "allow-undeclared-variables", "refuse-undeclared-variables"],
             context: context
         ) { sub in
             switch sub {
             case "create": return create
             case "ls", "list": return list
             case "inspect": return inspect
+            case "update": return update
             case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
             case "set-concurrency": return setConcurrency
             case "delete", "rm": return delete
@@ -70,7 +80,8 @@ enum PoolCommand: CLICommand {
                     baseJobTemplate: template,
                     concurrencyLimit: limit,
                     isPaused: parsed.flag("paused"),
-                    credentialsProfile: parsed.option("credentials")
+                    credentialsProfile: parsed.option("credentials"),
+                    undeclaredVariables: parsed.flag("allow-undeclared-variables") ? .drop : .refuse
                 ),
                 now: Date()
             )
@@ -121,6 +132,8 @@ enum PoolCommand: CLICommand {
                 status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)
                 concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
                 credentials:  \(pool.credentialsProfile ?? "-")
+                variables:    \(pool.undeclaredVariables == .refuse ? "undeclared refused" : "undeclared dropped (as Prefect does)")
+                template:     version \(pool.templateVersion)
                 created:      \(TableOutput.time(pool.createdAt))
                 queues:
                 """
@@ -133,6 +146,64 @@ enum PoolCommand: CLICommand {
             context.print("base job template:")
             context.print(ModelJSON.document(pool.baseJobTemplate).serialized(pretty: true))
             return .success
+        }
+    }
+
+    private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        var change = WorkPoolUpdate()
+        switch (parsed.flag("allow-undeclared-variables"), parsed.flag("refuse-undeclared-variables")) {
+        case (true, true): throw UsageError("give either --allow-undeclared-variables or --refuse-undeclared-variables, not both")
+        case (true, false): change.undeclaredVariables = .drop
+        case (false, true): change.undeclaredVariables = .refuse
+        case (false, false): break
+        }
+        let file = parsed.option("template")
+        if parsed.flag("force") && file == nil { throw UsageError("--force applies only with --template FILE") }
+        if file == nil && change.undeclaredVariables == nil {
+            throw UsageError("nothing to update: give --template FILE or --allow-undeclared-variables/--refuse-undeclared-variables")
+        }
+        return await StoreAccess.withStore(command, context) { store in
+            let pool = try await store.pool(named: name)
+            if let file {
+                guard let type = ProviderRegistry.catalog.type(forPoolType: pool.type) else {
+                    throw InputError("pool '\(name)' has type '\(pool.type)', which this pushgate does not know")
+                }
+                let text = try PoolTemplate.load(file: file, type: type, context)
+                var checked = pool
+                checked.undeclaredVariables = change.undeclaredVariables ?? pool.undeclaredVariables
+                let report = try await TemplateChangeReport.check(text, file: file, for: checked, in: store)
+                if !report.isClean {
+                    printReport(report, parsed, context)
+                    if !parsed.flag("force") {
+                        throw InputError(
+                            "the template does not fit \(report.impacts.count) deployment(s) or run(s) of pool '\(name)'; nothing changed (--force applies it anyway)"
+                        )
+                    }
+                }
+                change.template = WorkPoolUpdate.TemplateChange(
+                    baseJobTemplate: text,
+                    expectedVersion: pool.templateVersion,
+                    invalidDeployments: report.invalidDeployments
+                )
+            }
+            let updated = try await store.updatePool(named: name, change, now: Date())
+            var summary = "updated pool '\(name)' (template version \(updated.templateVersion)"
+            summary += ", undeclared job variables \(updated.undeclaredVariables == .refuse ? "refused" : "dropped"))"
+            if let marked = change.template?.invalidDeployments, !marked.isEmpty {
+                summary += "; marked invalid: \(marked.keys.sorted().joined(separator: ", "))"
+            }
+            if !parsed.flag("json") { context.print(summary) }
+            return .success
+        }
+    }
+
+    /// The report of a template change: one line per problem, or `--json`'s array.
+    static func printReport(_ report: TemplateChangeReport, _ parsed: ParsedArguments, _ context: CommandContext) {
+        if parsed.flag("json") {
+            context.print(report.jsonValue.serialized(pretty: true))
+        } else {
+            for line in report.lines { context.print(line) }
         }
     }
 

@@ -138,6 +138,7 @@ enum RunCommand: CLICommand {
                 scheduled:        \(TableOutput.time(run.scheduledTime))
                 attempt:          \(run.attempt)
                 provider handle:  \(run.providerHandle ?? "-")
+                template version: \(run.templateVersion.map(String.init) ?? "-")
                 tracking:         \(run.trackingNote.map { "unconfirmed: \($0)" } ?? "-")
                 lease:            \(run.leaseOwner.map { "\($0) until \(TableOutput.time(run.leaseExpiresAt))" } ?? "-")
                 idempotency key:  \(run.idempotencyKey ?? "-")

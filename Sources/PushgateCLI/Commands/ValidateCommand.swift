@@ -8,6 +8,7 @@ enum ValidateCommand: CLICommand {
     static let summary = "check base job templates (every problem, with its place)"
     static let help = """
         usage: pushgate validate FILE... [--type TYPE] [--json]
+               pushgate [--db PATH] validate --against POOL FILE [--json]
 
         Checks that each FILE is a valid base job template: JSON well-formed (at most \(BaseJobTemplate.maxBytes) bytes,
         nesting at most \(BaseJobTemplate.maxDepth) deep), 'job_configuration' and 'variables' present, every placeholder
@@ -17,7 +18,11 @@ enum ValidateCommand: CLICommand {
         options:
           --type TYPE   also require the keys that TYPE's provider needs (\(ProviderRegistry.catalog.supportedTypes);
                         the worker types ecs, cloud-run-v2, azure-container-instance are accepted too)
+          --against POOL  check FILE as POOL's next template (its type's keys included), then list every
+                        deployment of the pool and every run not yet submitted that it would no longer fit:
+                        what `pool update POOL --template FILE` would refuse. Changes nothing.
           --json        print the problems as a JSON array of {file, path, line, column, code, message}
+                        (with --against, of {deployment, run_id, problems})
 
         Each problem prints as 'FILE: JSON.PATH: message', or 'FILE:LINE:COLUMN: message' for malformed JSON.
         exit status: 0 all valid, 1 problems found, 2 usage or I/O error
@@ -26,7 +31,7 @@ enum ValidateCommand: CLICommand {
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let parsed: ParsedArguments
         do {
-            parsed = try ParsedArguments(arguments, valueOptions: ["type"], flagOptions: ["json"])
+            parsed = try ParsedArguments(arguments, valueOptions: ["type", "against"], flagOptions: ["json"])
         } catch {
             context.error("pushgate validate: \(error)")
             return .usage
@@ -34,6 +39,13 @@ enum ValidateCommand: CLICommand {
         guard !parsed.positionals.isEmpty else {
             context.error("pushgate validate: missing FILE (see 'pushgate validate --help')")
             return .usage
+        }
+        if let pool = parsed.option("against") {
+            guard parsed.positionals.count == 1, parsed.option("type") == nil else {
+                context.error("pushgate validate: --against POOL takes one FILE and no --type (the pool's type applies)")
+                return .usage
+            }
+            return await against(pool, file: parsed.positionals[0], parsed, context)
         }
         var type: ProviderType?
         if let name = parsed.option("type") {
@@ -69,5 +81,22 @@ enum ValidateCommand: CLICommand {
         }
         if ioFailed { return .usage }
         return problems.isEmpty ? .success : .failure
+    }
+
+    /// The report of `pool update POOL --template FILE`, without the update (docs/design.md "Enforced interfaces").
+    private static func against(_ poolName: String, file: String, _ parsed: ParsedArguments, _ context: CommandContext) async -> ExitCode {
+        await StoreAccess.withStore("validate", context) { store in
+            let pool = try await store.pool(named: poolName)
+            guard let type = ProviderRegistry.catalog.type(forPoolType: pool.type) else {
+                throw InputError("pool '\(poolName)' has type '\(pool.type)', which this pushgate does not know")
+            }
+            let text = try PoolTemplate.load(file: file, type: type, context)
+            let report = try await TemplateChangeReport.check(text, file: file, for: pool, in: store)
+            PoolCommand.printReport(report, parsed, context)
+            if report.isClean && !parsed.flag("json") {
+                context.print("\(file) fits every deployment of pool '\(poolName)' and every run not yet submitted")
+            }
+            return report.isClean ? .success : .failure
+        }
     }
 }

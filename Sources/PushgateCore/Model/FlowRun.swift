@@ -29,6 +29,8 @@ package struct FlowRun: Sendable, Hashable {
     /// Why the gateway cannot confirm the workload's state (its status read said "not found" and no other
     /// look-up settled it); the run then stays in flight. Nil when the provider answers.
     package var trackingNote: String?
+    /// The pool template version the run was submitted with; nil before submission.
+    package var templateVersion: Int?
 
     package init(
         id: String,
@@ -49,7 +51,8 @@ package struct FlowRun: Sendable, Hashable {
         leaseOwner: String?,
         leaseExpiresAt: Date?,
         createdAt: Date,
-        trackingNote: String? = nil
+        trackingNote: String? = nil,
+        templateVersion: Int? = nil
     ) {
         self.id = id
         self.deploymentID = deploymentID
@@ -70,6 +73,7 @@ package struct FlowRun: Sendable, Hashable {
         self.leaseExpiresAt = leaseExpiresAt
         self.createdAt = createdAt
         self.trackingNote = trackingNote
+        self.templateVersion = templateVersion
     }
 
     /// The key a submission of this attempt carries to the provider, so a retried or recovered

@@ -33,6 +33,8 @@ package enum ModelJSON {
             "is_paused": .bool(pool.isPaused),
             "concurrency_limit": value(pool.concurrencyLimit),
             "credentials_profile": value(pool.credentialsProfile),
+            "allow_undeclared_variables": .bool(pool.undeclaredVariables == .drop),
+            "template_version": .int(Int64(pool.templateVersion)),
             "created_at": value(pool.createdAt),
             "updated_at": value(pool.updatedAt),
         ])
@@ -58,6 +60,7 @@ package enum ModelJSON {
             "queue": .string(deployment.queueName),
             "concurrency_limit": value(deployment.concurrencyLimit),
             "job_variables": document(deployment.jobVariables ?? "{}"),
+            "invalid_reason": value(deployment.invalidReason),
             "created_at": value(deployment.createdAt),
         ])
     }
@@ -75,6 +78,7 @@ package enum ModelJSON {
             "attempt": .int(Int64(run.attempt)),
             "provider_handle": value(run.providerHandle),
             "tracking_note": value(run.trackingNote),
+            "template_version": value(run.templateVersion),
             "lease_owner": value(run.leaseOwner),
             "lease_expires_at": value(run.leaseExpiresAt),
             "idempotency_key": value(run.idempotencyKey),

@@ -15,6 +15,8 @@ package protocol Store: Sendable {
     func pools() async throws -> [WorkPool]
     func updatePool(named name: String, _ update: WorkPoolUpdate, now: Date) async throws -> WorkPool
     /// Deletes a pool and its queues; refused while deployments use it.
+    /// The text of one of the pool's template versions (every version is kept).
+    func poolTemplate(pool: String, version: Int) async throws -> String
     func deletePool(named name: String) async throws
 
     // MARK: Queues
@@ -72,7 +74,7 @@ package protocol Store: Sendable {
     // MARK: Run lifecycle
 
     /// Records the provider's handle of a claimed run; the caller must hold the lease.
-    func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun
+    func markSubmitted(runID: String, owner: String, providerHandle: String, templateVersion: Int?, now: Date) async throws -> FlowRun
     func markRunning(runID: String, reason: String, now: Date) async throws -> FlowRun
     /// Moves a run to a terminal state (Completed, Failed, Crashed, Cancelled). Terminal runs never change.
     func markTerminal(runID: String, state: RunState, reason: String, now: Date) async throws -> FlowRun
@@ -106,4 +108,11 @@ package protocol Store: Sendable {
     func completeCleanup(runID: String) async throws
     /// The clean-up failed: the attempt is counted, the error kept, and the next try set.
     func deferCleanup(runID: String, error: String, nextAttemptAt: Date) async throws
+}
+
+extension Store {
+    /// A submission whose template version is not known (tests, the stress generator).
+    package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
+        try await markSubmitted(runID: runID, owner: owner, providerHandle: providerHandle, templateVersion: nil, now: now)
+    }
 }

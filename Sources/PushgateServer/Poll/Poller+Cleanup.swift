@@ -26,15 +26,13 @@ extension Poller {
                     for cleanup in cleanups { await deferCleanup(cleanup, error: error, kind: ProviderKind(rawValue: pool.type), log) }
                     continue
                 }
-                let deployments = await self.pools.deployments(of: cleanups.map(\.run), in: pool)
-                let template = try? self.pools.template(for: pool)
-                let now = clock.now()
+                let jobs = await jobs(for: cleanups.map(\.run), pool: pool, now: clock.now())
                 for cleanup in cleanups {
                     if running >= configuration.maxConcurrentCalls {
                         await group.next()
                         running -= 1
                     }
-                    let job = job(for: cleanup.run, pool: pool, template: template, deployment: deployments[cleanup.run.deploymentName], now: now)
+                    let job = jobs[cleanup.run.id]!
                     let runLog = log.with([("run_id", cleanup.run.id)])
                     group.addTask { await self.cleanUp(cleanup, job: job, provider: provider, runLog) }
                     running += 1

@@ -106,10 +106,7 @@ package final class Poller: Sendable {
         }
         let submitted = runs.filter { $0.providerHandle != nil }
         guard !submitted.isEmpty else { return 0 }
-        let deployments = await pools.deployments(of: submitted, in: pool)
-        let template = try? pools.template(for: pool)
-        var jobs: [String: SubmissionJob] = [:]
-        for run in submitted { jobs[run.id] = job(for: run, pool: pool, template: template, deployment: deployments[run.deploymentName], now: now) }
+        let jobs = await jobs(for: submitted, pool: pool, now: now)
         for run in submitted where run.state == .cancelling {
             await sendCancel(run, job: jobs[run.id]!, provider: provider, reason: run.stateReason, log.with([("run_id", run.id)]))
         }
@@ -154,9 +151,23 @@ package final class Poller: Sendable {
     /// When the run was submitted (its state changed to Pending); the poll target's grace windows use it.
     private func submittedAt(_ run: FlowRun) -> Date { run.stateChangedAt }
 
+    /// Each run's submission re-rendered with the template version it was submitted with, by run id.
+    func jobs(for runs: [FlowRun], pool: WorkPool, now: Date) async -> [String: SubmissionJob] {
+        let deployments = await pools.deployments(of: runs, in: pool)
+        var templates: [Int?: BaseJobTemplate?] = [:]
+        var jobs: [String: SubmissionJob] = [:]
+        for run in runs {
+            if templates[run.templateVersion] == nil {
+                templates[run.templateVersion] = .some(try? await pools.template(for: pool, version: run.templateVersion))
+            }
+            jobs[run.id] = job(for: run, pool: pool, template: templates[run.templateVersion]!, deployment: deployments[run.deploymentName], now: now)
+        }
+        return jobs
+    }
+
     /// The run's submission re-rendered from the store (what cancel, poll and clean-up need beyond the
     /// handle); an empty configuration when the template no longer renders.
-    func job(for run: FlowRun, pool: WorkPool, template: BaseJobTemplate?, deployment: Deployment?, now: Date) -> SubmissionJob {
+    private func job(for run: FlowRun, pool: WorkPool, template: BaseJobTemplate?, deployment: Deployment?, now: Date) -> SubmissionJob {
         if let template, let deployment,
             let job = try? SubmissionPlan.job(run: run, template: template, pool: pool, deployment: deployment, now: now)
         {

@@ -180,6 +180,36 @@ package enum Schema {
                 .init("CREATE INDEX pending_cleanups_due ON pending_cleanups (next_attempt_at)"),
             ]
         ),
+        Migration(
+            version: 3,
+            name: "enforced interfaces: template versions, undeclared variables, invalid deployments",
+            steps: [
+                .init("ALTER TABLE work_pools ADD COLUMN allow_undeclared_variables INTEGER NOT NULL DEFAULT 0"),
+                .init("ALTER TABLE work_pools ADD COLUMN template_version INTEGER NOT NULL DEFAULT 1"),
+                // Every template a pool has had, so a run in flight is tracked with the one it was submitted with.
+                .init(
+                    """
+                    CREATE TABLE pool_templates (
+                        pool_id {BIGINT} NOT NULL REFERENCES work_pools (id),
+                        version INTEGER NOT NULL,
+                        base_job_template TEXT NOT NULL,
+                        created_at {BIGINT} NOT NULL,
+                        PRIMARY KEY (pool_id, version)
+                    )
+                    """
+                ),
+                .init(
+                    """
+                    INSERT INTO pool_templates (pool_id, version, base_job_template, created_at)
+                    SELECT id, 1, base_job_template, updated_at FROM work_pools
+                    """
+                ),
+                // Why a deployment no longer fits its pool's template (set by a forced template update).
+                .init("ALTER TABLE deployments ADD COLUMN invalid_reason TEXT"),
+                // The pool template version a run was submitted with.
+                .init("ALTER TABLE flow_runs ADD COLUMN template_version INTEGER"),
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

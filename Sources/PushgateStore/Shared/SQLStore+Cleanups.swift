@@ -30,11 +30,11 @@ extension SQLStore {
             result.append(
                 PendingCleanup(
                     run: run(row),
-                    providerHandle: row.text(19),
-                    attempts: row.int(20),
-                    nextAttemptAt: row.date(21),
-                    lastError: row.optionalText(22),
-                    createdAt: row.date(23)
+                    providerHandle: row.text(20),
+                    attempts: row.int(21),
+                    nextAttemptAt: row.date(22),
+                    lastError: row.optionalText(23),
+                    createdAt: row.date(24)
                 )
             )
         }

@@ -12,7 +12,7 @@ extension SQLStore {
     static var poolColumns: String {
         """
         SELECT id, name, type, base_job_template, concurrency_limit, is_paused, credentials_profile, created_at,
-        updated_at FROM work_pools
+        updated_at, allow_undeclared_variables, template_version FROM work_pools
         """
     }
 
@@ -26,7 +26,9 @@ extension SQLStore {
             isPaused: row.bool(5),
             credentialsProfile: row.optionalText(6),
             createdAt: row.date(7),
-            updatedAt: row.date(8)
+            updatedAt: row.date(8),
+            undeclaredVariables: row.bool(9) ? .drop : .refuse,
+            templateVersion: row.int(10)
         )
     }
 
@@ -53,8 +55,8 @@ extension SQLStore {
 
     static var deploymentColumns: String {
         """
-        SELECT d.id, d.name, d.pool_id, p.name, d.queue_id, q.name, d.job_variables, d.concurrency_limit, d.created_at
-        FROM deployments d JOIN work_pools p ON p.id = d.pool_id JOIN work_queues q ON q.id = d.queue_id
+        SELECT d.id, d.name, d.pool_id, p.name, d.queue_id, q.name, d.job_variables, d.concurrency_limit, d.created_at,
+        d.invalid_reason FROM deployments d JOIN work_pools p ON p.id = d.pool_id JOIN work_queues q ON q.id = d.queue_id
         """
     }
 
@@ -68,7 +70,8 @@ extension SQLStore {
             queueName: row.text(5),
             jobVariables: row.optionalText(6),
             concurrencyLimit: row.optionalInt(7),
-            createdAt: row.date(8)
+            createdAt: row.date(8),
+            invalidReason: row.optionalText(9)
         )
     }
 
@@ -77,7 +80,7 @@ extension SQLStore {
         """
         r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
         r.idempotency_key, r.state, r.state_reason, r.state_changed_at, r.attempt, r.provider_handle, r.lease_owner,
-        r.lease_expires_at, r.created_at, r.tracking_note
+        r.lease_expires_at, r.created_at, r.tracking_note, r.template_version
         """
     }
 
@@ -110,7 +113,8 @@ extension SQLStore {
             leaseOwner: row.optionalText(15),
             leaseExpiresAt: row.optionalDate(16),
             createdAt: row.date(17),
-            trackingNote: row.optionalText(18)
+            trackingNote: row.optionalText(18),
+            templateVersion: row.optionalInt(19)
         )
     }
 

@@ -33,6 +33,12 @@ extension SQLStore {
                 deployment = try findDeployment(db, spec.deploymentName)
                 deployments[spec.deploymentName] = deployment
             }
+            if let reason = deployment.invalidReason {
+                throw StoreError(
+                    .invalidInput,
+                    "deployment '\(deployment.name)' no longer fits its pool's template (\(reason)); fix its job variables before creating runs"
+                )
+            }
             let id = UUID().uuidString.lowercased()
             let scheduled = spec.scheduledTime ?? now
             let reason = "created"
