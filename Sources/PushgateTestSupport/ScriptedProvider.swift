@@ -12,6 +12,8 @@ package final class ScriptedProvider: Provider, Sendable {
         package var status: ProviderStatus
         package var cancelled: Bool
         package var cleanedUp: Bool
+        /// The job the last cancel came with (re-rendered by the poller from the store).
+        package var cancelJob: SubmissionJob? = nil
     }
 
     private struct State {
@@ -128,7 +130,10 @@ package final class ScriptedProvider: Provider, Sendable {
 
     package func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws {
         state.withLock { s in
-            for (key, workload) in s.workloads where workload.handle == handle { s.workloads[key]!.cancelled = true }
+            for (key, workload) in s.workloads where workload.handle == handle {
+                s.workloads[key]!.cancelled = true
+                s.workloads[key]!.cancelJob = job
+            }
         }
     }
 

@@ -8,21 +8,10 @@ import PushgateTestSupport
 import Testing
 
 @Suite struct APIRouterTests {
-    func router(_ h: ServerTestHarness) -> APIRouter {
-        APIRouter(
-            store: h.store,
-            providers: ServerTestHarness.Directory(provider: h.provider),
-            catalog: ProviderRegistry.catalog,
-            clock: h.clock,
-            metrics: h.metrics,
-            templatesDirectory: Fixtures.repositoryRoot().appendingPathComponent("templates")
-        )
-    }
+    func router(_ h: ServerTestHarness) -> APIRouter { h.router() }
 
     func call(_ router: APIRouter, _ method: String, _ path: String, _ body: String = "", query: [String: String] = [:]) async -> (Int, JSONValue) {
-        let request = ServerRequest(method: method, path: path, queryItems: query.map { .init(name: $0.key, value: $0.value) }, body: Data(body.utf8))
-        let response = await router.handle(request)
-        return (response.status, (try? JSONValue.parse(response.body)) ?? .string(String(decoding: response.body, as: UTF8.self)))
+        await ServerTestHarness.call(router, method, path, body, query: query)
     }
 
     @Test func poolsQueuesDeploymentsAndRunsRoundTrip() async throws {
