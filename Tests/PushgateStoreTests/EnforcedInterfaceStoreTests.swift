@@ -3,8 +3,8 @@ import PushgateCore
 import PushgateStore
 import Testing
 
-/// Template versions, invalid deployments and deployments switching pools (docs/design.md "Enforced
-/// interfaces"), on every backend.
+/// Template versions, invalid deployments and deployments switching pools, on every backend
+/// (docs/design.md "Enforced interfaces").
 @Suite struct EnforcedInterfaceStoreTests {
     static let otherTemplate = #"{"job_configuration": {"image": "{{ image }}"}, "variables": {"properties": {"image": {"type": "string"}}}}"#
 
