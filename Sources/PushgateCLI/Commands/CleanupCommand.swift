@@ -20,7 +20,7 @@ enum CleanupCommand: CLICommand {
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         await SubcommandDispatch.run("cleanup", arguments, valueOptions: ["limit"], flagOptions: ["json"], context: context) { sub in
             switch sub {
-            case "ls", "list": return list
+            case "ls", "list": return .init(list, accepts: ["limit", "json"])
             default: return nil
             }
         }

@@ -34,11 +34,11 @@ enum DeploymentCommand: CLICommand {
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "update": return update
-            case "delete", "rm": return delete
+            case "create": return .init(create, accepts: ["pool", "queue", "vars", "concurrency"])
+            case "ls", "list": return .init(list, accepts: ["pool", "json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "update": return .init(update, accepts: ["pool", "move-scheduled", "queue", "vars", "concurrency"])
+            case "delete", "rm": return .init(delete)
             default: return nil
             }
         }

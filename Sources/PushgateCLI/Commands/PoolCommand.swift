@@ -49,14 +49,14 @@ enum PoolCommand: CLICommand {
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "update": return update
-            case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
-            case "set-concurrency": return setConcurrency
-            case "delete", "rm": return delete
-            case "preview": return preview
+            case "create": return .init(create, accepts: ["type", "template", "concurrency", "credentials", "paused", "allow-undeclared-variables"])
+            case "ls", "list": return .init(list, accepts: ["json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "update": return .init(update, accepts: ["template", "force", "allow-undeclared-variables", "refuse-undeclared-variables", "json"])
+            case "pause", "resume": return .init { try await pause($0, sub == "pause", $1, $2) }
+            case "set-concurrency": return .init(setConcurrency)
+            case "delete", "rm": return .init(delete)
+            case "preview": return .init(preview, accepts: ["upcoming", "json"])
             default: return nil
             }
         }

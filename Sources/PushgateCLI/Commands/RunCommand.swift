@@ -34,12 +34,12 @@ enum RunCommand: CLICommand {
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "cancel": return cancel
+            case "create": return .init(create, accepts: ["at", "in", "vars", "idempotency-key", "json"])
+            case "ls", "list": return .init(list, accepts: ["state", "pool", "deployment", "limit", "json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "cancel": return .init(cancel, accepts: ["reason"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
-            case "stress": return stress
+            case "stress": return .init(stress, accepts: ["deployment", "owner", "limit", "claim-batch", "lease"])
             default: return nil
             }
         }
