@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PushgateCLITests",
-            dependencies: ["PushgateCLI", "PushgateCore", "PushgateProviders", "PushgateTestSupport"]
+            dependencies: ["PushgateCLI", "PushgateCore", "PushgateHTTP", "PushgateProviders", "PushgateTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -174,5 +174,25 @@ import Testing
         #expect(!APIServer.authorized("Basic s3cr3t-token", tokens: tokens))
         #expect(!APIServer.authorized(nil, tokens: tokens))
         #expect(!APIServer.authorized("Bearer ", tokens: []))
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+        #expect(APIServer.authorized("bearer s3cr3t-token", tokens: tokens))
+        #expect(APIServer.authorized("BEARER s3cr3t-token", tokens: tokens))
+        #expect(!APIServer.authorized("bearer S3CR3T-token", tokens: tokens))
+    }
+
+    /// A known path asked with a method it does not answer: 405 with the methods it does.
+    @Test func aWrongMethodGets405WithAllow() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        for (method, path, allow) in [
+            ("DELETE", "/flow_runs", "GET, POST"), ("PUT", "/work_pools/pool", "GET, PATCH, DELETE"), ("GET", "/flow_runs/x/cancel", "POST"),
+            ("POST", "/health", "GET"), ("PUT", "/work_pools/pool/queues/low", "GET, PATCH, DELETE"),
+        ] {
+            let response = await h.router().handle(ServerRequest(method: method, path: path))
+            #expect(response.status == 405, "\(method) \(path)")
+            #expect(response.headers["Allow"] == allow, "\(method) \(path)")
+        }
+        #expect(await h.router().handle(ServerRequest(method: "GET", path: "/nowhere")).status == 404)
+        #expect(await h.router().handle(ServerRequest(method: "GET", path: "/flow_runs")).status == 200)
     }
 }

@@ -37,6 +37,11 @@ package struct APIRouter: Sendable {
 
     package func handle(_ request: ServerRequest) async -> ServerResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let allowed = Self.allowedMethods(segments)
+        if !allowed.isEmpty && !allowed.contains(request.method) {
+            return APIRouter.error(APIError(405, "\(request.path) does not answer \(request.method); it answers \(allowed.joined(separator: ", "))"))
+                .with(header: "Allow", allowed.joined(separator: ", "))
+        }
         do {
             return try await route(request, segments)
         } catch let error as APIError {
