@@ -14,8 +14,11 @@ enum DeploymentCommand: CLICommand {
               against the pool's base job template.
           deployment ls [--pool POOL] [--json]
           deployment inspect NAME [--json]
-          deployment update NAME [--pool POOL [--move-scheduled]] [--queue QUEUE] [--vars JSON|@FILE] [--concurrency N|none]
-              Changes what future runs get; runs already created keep their pool and queue. --pool switches
+          deployment update NAME [--pool POOL [--move-scheduled]] [--queue QUEUE] [--concurrency N|none]
+                            [--vars JSON|@FILE | --set KEY=JSON ... --unset KEY ...]
+              Changes what future runs get; runs already created keep their pool and queue. --vars replaces
+              all the job variables; --set sets one (its value is JSON: --set cpu=1024, --set 'image="repo/x:2"')
+              and --unset removes one, keeping the others (both repeatable). --pool switches
               the deployment to another pool, of any type (its 'default' queue unless --queue names one),
               once its job variables fit that pool's template; --move-scheduled moves its runs not yet
               claimed too, each checked first.
@@ -29,7 +32,7 @@ enum DeploymentCommand: CLICommand {
         await SubcommandDispatch.run(
             "deployment",
             arguments,
-            valueOptions: ["pool", "queue", "vars", "concurrency"],
+            valueOptions: ["pool", "queue", "vars", "concurrency", "set", "unset"],
             flagOptions: ["json", "move-scheduled"],
             context: context
         ) { sub in
@@ -37,7 +40,7 @@ enum DeploymentCommand: CLICommand {
             case "create": return .init(create, accepts: ["pool", "queue", "vars", "concurrency"])
             case "ls", "list": return .init(list, accepts: ["pool", "json"])
             case "inspect": return .init(inspect, accepts: ["json"])
-            case "update": return .init(update, accepts: ["pool", "move-scheduled", "queue", "vars", "concurrency"])
+            case "update": return .init(update, accepts: ["pool", "move-scheduled", "queue", "vars", "set", "unset", "concurrency"])
             case "delete", "rm": return .init(delete)
             default: return nil
             }
@@ -82,9 +85,15 @@ enum DeploymentCommand: CLICommand {
         )
         if change.moveScheduled && change.poolName == nil { throw UsageError("--move-scheduled applies only with --pool POOL") }
         if parsed.option("concurrency") != nil { change.concurrencyLimit = .some(try LimitArgument.option(parsed, "concurrency")) }
-        let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        var variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        let edits = try VariableEdits(set: parsed.options("set"), unset: parsed.options("unset"))
+        if variables != nil && !edits.isEmpty { throw UsageError("give either --vars (replaces them all) or --set/--unset, not both") }
         return await StoreAccess.withStore(command, context) { store in
             let existing = try await store.deployment(named: name)
+            if !edits.isEmpty {
+                let current = existing.jobVariables.flatMap { try? JSONValue.parse($0) }?.objectValue ?? [:]
+                variables = (value: .object(try edits.applied(to: current)), source: edits.source)
+            }
             let pool = try await store.pool(named: change.poolName ?? existing.poolName)
             let deploymentVariables =
                 variables.map { ($0.value, $0.source) } ?? (

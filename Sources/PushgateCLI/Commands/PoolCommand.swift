@@ -11,14 +11,16 @@ enum PoolCommand: CLICommand {
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
 
           pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
-                      [--allow-undeclared-variables]
+                      [--allow-undeclared-variables] [--credentials-file FILE]
               TYPE is one of the types below. Without --template the type's default from
               templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
               Job variables the template does not declare are refused; --allow-undeclared-variables drops
-              them instead, as Prefect does.
+              them instead, as Prefect does. With a credentials file (--credentials-file or
+              $PUSHGATE_CREDENTIALS) the profile must be in it, of the kind the type needs.
           pool ls [--json]
           pool inspect NAME [--json]
-          pool update NAME [--template FILE [--force]] [--allow-undeclared-variables | --refuse-undeclared-variables] [--json]
+          pool update NAME [--template FILE [--force]] [--allow-undeclared-variables | --refuse-undeclared-variables]
+                      [--credentials PROFILE|none [--credentials-file FILE]] [--json]
               A new template is validated, then every deployment of the pool and every run not yet submitted
               is checked against it: if any would no longer fit, each is listed and nothing changes (exit 1),
               unless --force, which applies it and marks those deployments invalid (their new runs are
@@ -44,15 +46,25 @@ enum PoolCommand: CLICommand {
         await SubcommandDispatch.run(
             "pool",
             arguments,
-            valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
+            valueOptions: ["type", "template", "concurrency", "credentials", "credentials-file", "upcoming"],
             flagOptions: ["json", "paused", "force", "allow-undeclared-variables", "refuse-undeclared-variables"],
             context: context
         ) { sub in
             switch sub {
-            case "create": return .init(create, accepts: ["type", "template", "concurrency", "credentials", "paused", "allow-undeclared-variables"])
+            case "create":
+                return .init(
+                    create,
+                    accepts: ["type", "template", "concurrency", "credentials", "credentials-file", "paused", "allow-undeclared-variables"]
+                )
             case "ls", "list": return .init(list, accepts: ["json"])
             case "inspect": return .init(inspect, accepts: ["json"])
-            case "update": return .init(update, accepts: ["template", "force", "allow-undeclared-variables", "refuse-undeclared-variables", "json"])
+            case "update":
+                return .init(
+                    update,
+                    accepts: [
+                        "template", "force", "allow-undeclared-variables", "refuse-undeclared-variables", "credentials", "credentials-file", "json",
+                    ]
+                )
             case "pause", "resume": return .init { try await pause($0, sub == "pause", $1, $2) }
             case "set-concurrency": return .init(setConcurrency)
             case "delete", "rm": return .init(delete)
@@ -72,6 +84,7 @@ enum PoolCommand: CLICommand {
         let kind = type.kind
         let limit = try LimitArgument.option(parsed, "concurrency")
         let template = try PoolTemplate.load(file: parsed.option("template"), type: type, context)
+        try ProfileCheck.check(profile: parsed.option("credentials"), type: type, parsed, context)
         return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.createPool(
                 WorkPoolSpec(
@@ -160,11 +173,18 @@ enum PoolCommand: CLICommand {
         }
         let file = parsed.option("template")
         if parsed.flag("force") && file == nil { throw UsageError("--force applies only with --template FILE") }
-        if file == nil && change.undeclaredVariables == nil {
-            throw UsageError("nothing to update: give --template FILE or --allow-undeclared-variables/--refuse-undeclared-variables")
+        if let profile = parsed.option("credentials") { change.credentialsProfile = .some(profile == "none" ? nil : profile) }
+        if parsed.option("credentials-file") != nil && change.credentialsProfile == nil {
+            throw UsageError("--credentials-file applies only with --credentials PROFILE")
+        }
+        if file == nil && change.undeclaredVariables == nil && change.credentialsProfile == nil {
+            throw UsageError("nothing to update: give --template FILE, --credentials PROFILE or --allow-/--refuse-undeclared-variables")
         }
         return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.pool(named: name)
+            if case .some(let profile) = change.credentialsProfile, let type = ProviderRegistry.catalog.type(forPoolType: pool.type) {
+                try ProfileCheck.check(profile: profile, type: type, parsed, context)
+            }
             if let file {
                 guard let type = ProviderRegistry.catalog.type(forPoolType: pool.type) else {
                     throw InputError("pool '\(name)' has type '\(pool.type)', which this pushgate does not know")
@@ -189,7 +209,8 @@ enum PoolCommand: CLICommand {
             }
             let updated = try await store.updatePool(named: name, change, now: Date())
             var summary = "updated pool '\(name)' (template version \(updated.templateVersion)"
-            summary += ", undeclared job variables \(updated.undeclaredVariables == .refuse ? "refused" : "dropped"))"
+            summary += ", undeclared job variables \(updated.undeclaredVariables == .refuse ? "refused" : "dropped")"
+            summary += ", credentials \(updated.credentialsProfile ?? "none"))"
             if let marked = change.template?.invalidDeployments, !marked.isEmpty {
                 summary += "; marked invalid: \(marked.keys.sorted().joined(separator: ", "))"
             }

@@ -83,6 +83,8 @@ package struct WorkPoolUpdate: Sendable, Hashable {
     package var concurrencyLimit: Int??
     package var undeclaredVariables: UndeclaredVariables?
     package var template: TemplateChange?
+    /// `.some(nil)` removes the profile; `nil` keeps it.
+    package var credentialsProfile: String??
 
     /// A new base job template, checked by the caller against the pool's deployments and unsubmitted runs
     /// (``TemplateChangeReport``). Applied only if the pool is still at `expectedVersion`, so two updates
@@ -105,11 +107,13 @@ package struct WorkPoolUpdate: Sendable, Hashable {
         isPaused: Bool? = nil,
         concurrencyLimit: Int?? = nil,
         undeclaredVariables: UndeclaredVariables? = nil,
-        template: TemplateChange? = nil
+        template: TemplateChange? = nil,
+        credentialsProfile: String?? = nil
     ) {
         self.isPaused = isPaused
         self.concurrencyLimit = concurrencyLimit
         self.undeclaredVariables = undeclaredVariables
         self.template = template
+        self.credentialsProfile = credentialsProfile
     }
 }

@@ -78,15 +78,16 @@ extension SQLStore {
         if let paused = update.isPaused { pool.isPaused = paused }
         if case .some(let limit) = update.concurrencyLimit { pool.concurrencyLimit = limit }
         if let undeclared = update.undeclaredVariables { pool.undeclaredVariables = undeclared }
+        if case .some(let profile) = update.credentialsProfile { pool.credentialsProfile = profile }
         if let change = update.template { try applyTemplate(db, change, to: &pool, now: now) }
         try db.run(
             """
             UPDATE work_pools SET is_paused = ?, concurrency_limit = ?, allow_undeclared_variables = ?, base_job_template = ?,
-            template_version = ?, updated_at = ? WHERE id = ?
+            template_version = ?, credentials_profile = ?, updated_at = ? WHERE id = ?
             """,
             [
                 .bool(pool.isPaused), .int(pool.concurrencyLimit), .bool(pool.undeclaredVariables == .drop), .text(pool.baseJobTemplate),
-                .integer(Int64(pool.templateVersion)), .date(now), .integer(pool.id),
+                .integer(Int64(pool.templateVersion)), .string(pool.credentialsProfile), .date(now), .integer(pool.id),
             ]
         )
         return try findPool(db, name)

@@ -1,0 +1,51 @@
+import Foundation
+import PushgateCLI
+import PushgateCore
+import Testing
+
+/// The mistakes a newcomer makes, refused where they are made (issue 15's command-line items).
+@Suite struct NewcomerCommandTests {
+    @Test func aPoolsProfileIsCheckedAgainstTheCredentialsFile() async throws {
+        let cli = PoolCLIHarness()
+        let credentials = try cli.file(
+            "credentials",
+            "[aws main]\nregion = us-east-1\naccess_key_id = AKIDEXAMPLE\nsecret_access_key = planted-secret\n\n[azure prod]\ntenant_id = t\nclient_id = c\nclient_secret = planted-secret-2\nsubscription_id = s\n"
+        )
+        let env = ["PUSHGATE_CREDENTIALS": credentials]
+        let missing = await cli.run("pool", "create", "p", "--type", "ecs:push", "--credentials", "prod", environment: env)
+        #expect(missing.status == .failure)
+        #expect(missing.err.contains("no [aws prod] profile in \(credentials); there is an [azure prod] profile"), "\(missing.err)")
+        let none = await cli.run("pool", "create", "p", "--type", "ecs:push", "--credentials-file", credentials)
+        #expect(none.status == .failure && none.err.contains("the pool has no credentials profile"), "\(none.err)")
+        #expect(try #require(await cli.run("pool", "ls", "--json").json?.arrayValue).isEmpty, "nothing stored")
+        #expect(!(missing.err + none.err).contains("planted-secret"))
+
+        #expect(await cli.run("pool", "create", "p", "--type", "ecs:push", "--credentials", "main", environment: env).status == .success)
+        // Changing the profile: checked the same way.
+        let wrong = await cli.run("pool", "update", "p", "--credentials", "prod", "--credentials-file", credentials)
+        #expect(wrong.status == .failure && wrong.err.contains("there is an [azure prod] profile"))
+        #expect(await cli.run("pool", "update", "p", "--credentials", "other").status == .success, "no file given: not checked")
+        #expect(try #require(await cli.run("pool", "inspect", "p", "--json").json)["credentials_profile"] == .string("other"))
+        #expect(await cli.run("pool", "update", "p", "--credentials", "none").status == .success)
+        #expect(try #require(await cli.run("pool", "inspect", "p", "--json").json)["credentials_profile"] == .null)
+        #expect(await cli.run("pool", "update", "p", "--credentials-file", credentials).status == .usage)
+    }
+
+    @Test func setAndUnsetChangeOneVariable() async throws {
+        let cli = PoolCLIHarness()
+        await cli.run("pool", "create", "p", "--type", "ecs:push")
+        await cli.run("deployment", "create", "d", "--pool", "p", "--vars", #"{"image": "repo/x:1", "cpu": 256, "memory": 512}"#)
+        let set = await cli.run("deployment", "update", "d", "--set", "cpu=1024", "--set", #"image="repo/x:2""#, "--unset", "memory")
+        #expect(set.status == .success, "\(set.err)")
+        let variables = try #require(await cli.run("deployment", "inspect", "d", "--json").json)["job_variables"]
+        #expect(variables == .object(["image": .string("repo/x:2"), "cpu": .int(1024)]))
+        // Checked like --vars: a typo is refused and nothing changes.
+        let typo = await cli.run("deployment", "update", "d", "--set", "cpuu=1")
+        #expect(typo.status == .failure && typo.err.contains("--set/--unset: $.cpuu") && typo.err.contains("did you mean 'cpu'?"), "\(typo.err)")
+        #expect(await cli.run("deployment", "update", "d", "--set", "cpu=lots").status == .usage)
+        #expect(await cli.run("deployment", "update", "d", "--unset", "nope").status == .failure)
+        #expect(await cli.run("deployment", "update", "d", "--vars", "{}", "--set", "cpu=1").status == .usage)
+        #expect(try #require(await cli.run("deployment", "inspect", "d", "--json").json)["job_variables"] == variables)
+        #expect(await cli.run("deployment", "--help").out.contains("--vars replaces"))
+    }
+}
