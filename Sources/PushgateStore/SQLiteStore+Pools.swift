@@ -24,6 +24,10 @@ extension SQLiteStore {
         try read { db in try Self.poolTemplate(db, pool: pool, version: version) }
     }
 
+    package func setPoolStatusReason(pool: String, reason: String?) throws {
+        try write { db in try Self.setPoolStatusReason(db, pool: pool, reason: reason) }
+    }
+
     package func deletePool(named name: String) throws {
         try write { db in try Self.deletePool(db, named: name, dialect: .sqlite) }
     }

@@ -142,7 +142,7 @@ enum PoolCommand: CLICommand {
                 """
                 name:         \(pool.name)
                 type:         \(pool.type)
-                status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)
+                status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)\(pool.statusReason.map { " (cannot submit: \($0))" } ?? "")
                 concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
                 credentials:  \(pool.credentialsProfile ?? "-")
                 variables:    \(pool.undeclaredVariables == .refuse ? "undeclared refused" : "undeclared dropped (as Prefect does)")
@@ -271,9 +271,10 @@ enum PoolCommand: CLICommand {
             let now = Date()
             let priorities = Dictionary(uniqueKeysWithValues: try await store.queues(pool: name).map { ($0.id, $0.priority) })
             let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
+            let statusReason = try await store.pool(named: name).statusReason
             if parsed.flag("json") {
                 let items: [JSONValue] = entries.map { entry in
-                    var object = ModelJSON.preview(entry).objectValue!
+                    var object = ModelJSON.preview(entry, poolStatusReason: statusReason).objectValue!
                     object["priority"] = ModelJSON.value(priorities[entry.run.queueID])
                     return .object(object)
                 }
@@ -294,7 +295,7 @@ enum PoolCommand: CLICommand {
                 return [
                     order, entry.verdict == .next ? "next" : "held", entry.run.id, entry.run.deploymentName,
                     entry.run.queueName, TableOutput.time(entry.run.scheduledTime), entry.run.state.displayName,
-                    entry.verdict.reason?.phrase ?? "",
+                    entry.verdict.reason.map { $0 == .poolCannotSubmit ? "\($0.phrase): \(statusReason ?? "")" : $0.phrase } ?? "",
                 ]
             }
             context.print(TableOutput.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))

@@ -30,6 +30,7 @@ package enum ModelJSON {
             "name": .string(pool.name),
             "type": .string(pool.type),
             "status": .string(status.rawValue),
+            "status_reason": value(pool.statusReason),
             "is_paused": .bool(pool.isPaused),
             "concurrency_limit": value(pool.concurrencyLimit),
             "credentials_profile": value(pool.credentialsProfile),
@@ -110,7 +111,8 @@ package enum ModelJSON {
         ])
     }
 
-    package static func preview(_ entry: PreviewEntry) -> JSONValue {
+    /// A preview entry; a run held because the pool cannot submit carries the pool's reason in `detail`.
+    package static func preview(_ entry: PreviewEntry, poolStatusReason: String? = nil) -> JSONValue {
         let reason: JSONValue
         let status: String
         switch entry.verdict {
@@ -121,7 +123,7 @@ package enum ModelJSON {
             status = "held"
             reason = .string(hold.rawValue)
         }
-        return .object([
+        var object: [String: JSONValue] = [
             "id": .string(entry.run.id),
             "deployment": .string(entry.run.deploymentName),
             "queue": .string(entry.run.queueName),
@@ -129,6 +131,8 @@ package enum ModelJSON {
             "state": .string(entry.run.state.displayName),
             "status": .string(status),
             "reason": reason,
-        ])
+        ]
+        if entry.verdict == .held(.poolCannotSubmit) { object["detail"] = value(poolStatusReason) }
+        return .object(object)
     }
 }

@@ -19,6 +19,9 @@ package struct WorkPool: Sendable, Hashable {
     package var undeclaredVariables: UndeclaredVariables
     /// 1 at creation; each template update adds one. Runs record the version they were submitted with.
     package var templateVersion: Int
+    /// Why `serve` cannot submit the pool's runs (its credentials profile is missing, say), as the last
+    /// gateway to try found; nil when it can.
+    package var statusReason: String?
 
     package init(
         id: Int64,
@@ -31,7 +34,8 @@ package struct WorkPool: Sendable, Hashable {
         createdAt: Date,
         updatedAt: Date,
         undeclaredVariables: UndeclaredVariables = .refuse,
-        templateVersion: Int = 1
+        templateVersion: Int = 1,
+        statusReason: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -44,6 +48,7 @@ package struct WorkPool: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.undeclaredVariables = undeclaredVariables
         self.templateVersion = templateVersion
+        self.statusReason = statusReason
     }
 }
 

@@ -17,6 +17,8 @@ package protocol Store: Sendable {
     /// Deletes a pool and its queues; refused while deployments use it.
     /// The text of one of the pool's template versions (every version is kept).
     func poolTemplate(pool: String, version: Int) async throws -> String
+    /// Records why `serve` cannot submit the pool's runs, or clears it (nil); written when it changes.
+    func setPoolStatusReason(pool: String, reason: String?) async throws
     func deletePool(named name: String) async throws
 
     // MARK: Queues

@@ -80,7 +80,8 @@ extension APIRouter {
             return ServerResponse(status: 204)
         case ("GET", 2) where path[1] == "preview":
             let entries = try await store.preview(pool: path[0], now: now, upcoming: Int(request.queryValue("upcoming") ?? "") ?? 10)
-            return APIRouter.json(200, .array(entries.map(ModelJSON.preview)))
+            let reason = try await store.pool(named: path[0]).statusReason
+            return APIRouter.json(200, .array(entries.map { ModelJSON.preview($0, poolStatusReason: reason) }))
         case ("POST", 2) where path[1] == "dry_run":
             return try await dryRun(request, pool: path[0])
         case (_, 2...) where path[1] == "queues":

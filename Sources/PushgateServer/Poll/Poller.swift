@@ -94,7 +94,12 @@ package final class Poller: Sendable {
         do {
             provider = try providers.provider(for: pool)
         } catch {
-            log.error("pool cannot be polled", [("error", "\(error)")])
+            // The dispatcher records and logs the reason once per change; repeat it here only when it differs.
+            if pool.statusReason == "\(error)" {
+                log.debug("pool cannot be polled", [("reason", "\(error)")])
+            } else {
+                log.error("pool cannot be polled", [("reason", "\(error)")])
+            }
             return 0
         }
         let now = clock.now()

@@ -24,6 +24,10 @@ extension PostgresStore {
         try await read { db in try Self.poolTemplate(db, pool: pool, version: version) }
     }
 
+    package func setPoolStatusReason(pool: String, reason: String?) async throws {
+        try await write { db in try Self.setPoolStatusReason(db, pool: pool, reason: reason) }
+    }
+
     package func deletePool(named name: String) async throws {
         try await write { db in try Self.deletePool(db, named: name, dialect: .postgres) }
     }

@@ -182,10 +182,12 @@ package enum Schema {
         ),
         Migration(
             version: 3,
-            name: "enforced interfaces: template versions, undeclared variables, invalid deployments",
+            name: "enforced interfaces: template versions, undeclared variables, invalid deployments; pool status reasons",
             steps: [
                 .init("ALTER TABLE work_pools ADD COLUMN allow_undeclared_variables INTEGER NOT NULL DEFAULT 0"),
                 .init("ALTER TABLE work_pools ADD COLUMN template_version INTEGER NOT NULL DEFAULT 1"),
+                // Why serve cannot submit the pool (a missing credentials profile), written on change.
+                .init("ALTER TABLE work_pools ADD COLUMN status_reason TEXT"),
                 // Every template a pool has had, so a run in flight is tracked with the one it was submitted with.
                 .init(
                     """

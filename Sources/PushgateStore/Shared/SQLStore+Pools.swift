@@ -121,6 +121,14 @@ extension SQLStore {
         }
     }
 
+    /// Sets or clears why the pool cannot submit. Not a change of the pool: `updated_at` stays, so the
+    /// dispatcher's parsed template stays cached.
+    static func setPoolStatusReason(_ db: some SQLQuerying, pool name: String, reason: String?) throws {
+        guard try db.run("UPDATE work_pools SET status_reason = ? WHERE name = ?", [.string(reason), .text(name)]) == 1 else {
+            throw StoreError(.notFound, "pool '\(name)' not found")
+        }
+    }
+
     /// The text of one of the pool's template versions.
     static func poolTemplate(_ db: some SQLQuerying, pool name: String, version: Int) throws -> String {
         let pool = try findPool(db, name)

@@ -12,7 +12,7 @@ extension SQLStore {
     static var poolColumns: String {
         """
         SELECT id, name, type, base_job_template, concurrency_limit, is_paused, credentials_profile, created_at,
-        updated_at, allow_undeclared_variables, template_version FROM work_pools
+        updated_at, allow_undeclared_variables, template_version, status_reason FROM work_pools
         """
     }
 
@@ -28,7 +28,8 @@ extension SQLStore {
             createdAt: row.date(7),
             updatedAt: row.date(8),
             undeclaredVariables: row.bool(9) ? .drop : .refuse,
-            templateVersion: row.int(10)
+            templateVersion: row.int(10),
+            statusReason: row.optionalText(11)
         )
     }
 
