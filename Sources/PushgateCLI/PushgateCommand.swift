@@ -13,6 +13,7 @@ package enum PushgateCommand {
         ServeCommand.self,
         EmulateCommand.self,
         DemoCommand.self,
+        CompletionCommand.self,
     ]
 
     package static var help: String {

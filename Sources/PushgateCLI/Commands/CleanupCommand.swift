@@ -6,6 +6,7 @@ import PushgateStore
 /// (a refused delete, a provider outage); each is retried with backoff by `serve` until done.
 enum CleanupCommand: CLICommand {
     static let name = "cleanup"
+    static let subcommands = ["ls"]
     static let summary = "list provider clean-ups still pending (ls)"
     static let help = """
         usage: pushgate [--db PATH] cleanup ls [--limit N] [--json]

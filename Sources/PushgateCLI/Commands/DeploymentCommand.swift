@@ -5,6 +5,7 @@ import PushgateStore
 /// `pushgate deployment ...`: deployments, the queue their runs go to, and their job variables.
 enum DeploymentCommand: CLICommand {
     static let name = "deployment"
+    static let subcommands = ["create", "ls", "inspect", "update", "delete"]
     static let summary = "manage deployments (create, ls, inspect, update, delete)"
     static let help = """
         usage: pushgate [--db PATH] deployment SUBCOMMAND ...

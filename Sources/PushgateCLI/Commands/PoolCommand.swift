@@ -6,6 +6,7 @@ import PushgateStore
 /// `pushgate pool ...`: create, list, inspect, pause/resume, limit, delete and preview push work pools.
 enum PoolCommand: CLICommand {
     static let name = "pool"
+    static let subcommands = ["create", "ls", "inspect", "update", "pause", "resume", "set-concurrency", "delete", "preview"]
     static let summary = "manage work pools (create, ls, inspect, update, pause, resume, set-concurrency, delete, preview)"
     static let help = """
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
@@ -272,6 +273,12 @@ enum PoolCommand: CLICommand {
             let priorities = Dictionary(uniqueKeysWithValues: try await store.queues(pool: name).map { ($0.id, $0.priority) })
             let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
             let statusReason = try await store.pool(named: name).statusReason
+            let waiting = try await store.countRuns(FlowRunFilter(states: [.scheduled, .late], poolName: name, limit: 0))
+            if waiting > entries.count {
+                context.error(
+                    "pushgate pool preview: showing \(entries.count) of \(waiting.formatted()) waiting runs (\(upcoming) due and \(upcoming) upcoming per queue); --upcoming N for more"
+                )
+            }
             if parsed.flag("json") {
                 let items: [JSONValue] = entries.map { entry in
                     var object = ModelJSON.preview(entry, poolStatusReason: statusReason).objectValue!

@@ -5,6 +5,7 @@ import PushgateStore
 /// `pushgate queue ...`: work queues of a pool, their priorities, limits and status.
 enum QueueCommand: CLICommand {
     static let name = "queue"
+    static let subcommands = ["create", "ls", "inspect", "update", "pause", "resume", "delete"]
     static let summary = "manage a pool's work queues (create, ls, inspect, update, pause, resume, delete)"
     static let help = """
         usage: pushgate [--db PATH] queue SUBCOMMAND ...

@@ -5,6 +5,7 @@ import PushgateStore
 /// `pushgate run ...`: create, list, inspect and cancel flow runs.
 enum RunCommand: CLICommand {
     static let name = "run"
+    static let subcommands = ["create", "ls", "inspect", "cancel"]
     static let summary = "manage flow runs (create, ls, inspect, cancel)"
     static let help = """
         usage: pushgate [--db PATH] run SUBCOMMAND ...
@@ -39,7 +40,7 @@ enum RunCommand: CLICommand {
             case "inspect": return .init(inspect, accepts: ["json"])
             case "cancel": return .init(cancel, accepts: ["reason"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
-            case "stress": return .init(stress, accepts: ["deployment", "owner", "limit", "claim-batch", "lease"])
+            case "stress": return .init(stress, accepts: ["pool", "deployment", "owner", "limit", "claim-batch", "lease"])
             default: return nil
             }
         }
@@ -99,9 +100,14 @@ enum RunCommand: CLICommand {
         let limit = try parsed.intOption("limit") ?? 200
         guard limit > 0 else { throw UsageError("--limit must be 1 or more") }
         return await StoreAccess.withStore(command, context) { store in
-            let runs = try await store.runs(
-                FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
-            )
+            let filter = FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
+            let runs = try await store.runs(filter)
+            if runs.count == limit {
+                let total = try await store.countRuns(filter)
+                if total > limit {
+                    context.error("pushgate run ls: showing \(limit) of \(total.formatted()) runs; --limit N for more")
+                }
+            }
             TableOutput.list(
                 parsed,
                 context,

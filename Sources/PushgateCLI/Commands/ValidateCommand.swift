@@ -7,7 +7,7 @@ enum ValidateCommand: CLICommand {
     static let name = "validate"
     static let summary = "check base job templates (every problem, with its place)"
     static let help = """
-        usage: pushgate validate FILE... [--type TYPE] [--json]
+        usage: pushgate validate FILE... [--type TYPE] [--json]     (FILE '-' reads standard input)
                pushgate [--db PATH] validate --against POOL FILE [--json]
 
         Checks that each FILE is a valid base job template: JSON well-formed (at most \(BaseJobTemplate.maxBytes) bytes,
@@ -24,7 +24,8 @@ enum ValidateCommand: CLICommand {
           --json        print the problems as a JSON array of {file, path, line, column, code, message}
                         (with --against, of {deployment, run_id, problems})
 
-        Each problem prints as 'FILE: JSON.PATH: message', or 'FILE:LINE:COLUMN: message' for malformed JSON.
+        Each problem prints as 'FILE: JSON.PATH: message', or 'FILE:LINE:COLUMN: message' for malformed JSON;
+        a valid file prints 'FILE: OK'.
         exit status: 0 all valid, 1 problems found, 2 usage or I/O error
         """
 
@@ -56,12 +57,24 @@ enum ValidateCommand: CLICommand {
             type = known
         }
         var problems: [TemplateProblem] = []
+        var valid: Set<String> = []
         var ioFailed = false
-        for file in parsed.positionals {
+        for argument in parsed.positionals {
+            let file = argument == "-" ? "<stdin>" : argument
             do {
-                let data = try JSONArgument.readFile(file, limit: BaseJobTemplate.maxBytes)
+                let data: Data
+                if argument == "-" {
+                    data = context.readInput()
+                    if data.count > BaseJobTemplate.maxBytes {
+                        throw TemplateError([TemplateProblem(.tooLarge, file: file, path: .root, "larger than \(BaseJobTemplate.maxBytes) bytes")])
+                    }
+                } else {
+                    data = try JSONArgument.readFile(file, limit: BaseJobTemplate.maxBytes)
+                }
                 let template = try BaseJobTemplate(data: data, file: file)
-                if let type { problems += template.problems(for: type) }
+                let found = type.map { template.problems(for: $0) } ?? []
+                problems += found
+                if found.isEmpty { valid.insert(file) }
             } catch let error as TemplateError {
                 problems += error.problems
             } catch JSONArgument.Failure.invalid(let problem) {
@@ -77,7 +90,14 @@ enum ValidateCommand: CLICommand {
         if parsed.flag("json") {
             context.print(JSONValue.array(problems.map(\.jsonValue)).serialized(pretty: true))
         } else {
-            for problem in problems { context.print(problem.description) }
+            // In argument order: each file's problems, or its OK line.
+            for argument in parsed.positionals {
+                let file = argument == "-" ? "<stdin>" : argument
+                if valid.contains(file) { context.print("\(file): OK") }
+                for problem in problems where problem.file == file { context.print(problem.description) }
+            }
+            let named = Set(parsed.positionals.map { $0 == "-" ? "<stdin>" : $0 })
+            for problem in problems where !named.contains(problem.file) { context.print(problem.description) }
         }
         if ioFailed { return .usage }
         return problems.isEmpty ? .success : .failure

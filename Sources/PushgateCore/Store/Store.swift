@@ -54,6 +54,8 @@ package protocol Store: Sendable {
     func runs(_ filter: FlowRunFilter) async throws -> [FlowRun]
     /// The run's state history, oldest first.
     func history(runID: String) async throws -> [StateTransition]
+    /// How many runs match `filter` (its limit aside): what a listing that stops at the limit reports.
+    func countRuns(_ filter: FlowRunFilter) async throws -> Int
     /// Runs in each non-terminal state per pool and queue (states with none are left out).
     func nonTerminalRunCounts() async throws -> [RunCount]
 
