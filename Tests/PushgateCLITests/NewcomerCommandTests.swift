@@ -48,4 +48,29 @@ import Testing
         #expect(try #require(await cli.run("deployment", "inspect", "d", "--json").json)["job_variables"] == variables)
         #expect(await cli.run("deployment", "--help").out.contains("--vars replaces"))
     }
+
+    @Test func namesUseADocumentedCharacterSet() async throws {
+        let cli = PoolCLIHarness()
+        for bad in ["etl/prod", "has space", ".dot-first", "caf\u{e9}", String(repeating: "a", count: 101), "a?b"] {
+            let result = await cli.run("pool", "create", bad, "--type", "ecs:push")
+            #expect(result.status == .failure, "\(bad)")
+            #expect(result.err.contains("use 1-100 letters, digits, '.', '_' or '-'"), "\(result.err)")
+        }
+        #expect(await cli.run("pool", "create", "etl_prod.v2-a", "--type", "ecs:push").status == .success)
+        #expect(await cli.run("queue", "create", "etl_prod.v2-a", "bad queue").status == .failure)
+        #expect(await cli.run("deployment", "create", "bad#dep", "--pool", "etl_prod.v2-a").status == .failure)
+    }
+
+    @Test func listingsThatStopEarlySaySo() async throws {
+        let cli = PoolCLIHarness()
+        await cli.run("pool", "create", "p", "--type", "ecs:push")
+        await cli.run("deployment", "create", "d", "--pool", "p", "--vars", #"{"image": "x"}"#)
+        for _ in 0..<5 { await cli.run("run", "create", "d") }
+        let list = await cli.run("run", "ls", "--limit", "3")
+        #expect(list.err == "pushgate run ls: showing 3 of 5 runs; --limit N for more\n", "\(list.err)")
+        #expect(await cli.run("run", "ls", "--limit", "5").err.isEmpty)
+        let preview = await cli.run("pool", "preview", "p", "--upcoming", "2")
+        #expect(preview.err.contains("showing 2 of 5 waiting runs"), "\(preview.err)")
+        #expect(await cli.run("pool", "preview", "p").err.isEmpty)
+    }
 }
