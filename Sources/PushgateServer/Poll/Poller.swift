@@ -203,7 +203,9 @@ package final class Poller: Sendable {
         case .pending, .running:
             await setNote(run, limit.map { "\($0); stop sent, the run ends when the infrastructure has stopped" }, log)
             if limit == nil, status.state == .running, run.state == .pending {
-                await transition(run, to: .running, reason: status.reason ?? "infrastructure started", log)
+                // One wording across providers; the provider's own word, when it has one, in brackets.
+                let detail = status.reason.map { " (\($0))" } ?? ""
+                await transition(run, to: .running, reason: "infrastructure started" + detail, log)
             }
         case .completed, .failed, .crashed, .cancelled:
             var state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
