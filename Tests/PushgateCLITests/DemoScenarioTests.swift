@@ -12,14 +12,14 @@ import Testing
     @Test func aChangeThatKeepsTheStateReadsWithoutASelfTransition() {
         let at = Date(timeIntervalSince1970: 0)
         #expect(
-            DemoScenario.line(StateTransition(runID: "r", from: .pending, to: .pending, at: at, reason: "submitted as arn:1"))
+            TableOutput.transition(StateTransition(runID: "r", from: .pending, to: .pending, at: at, reason: "submitted as arn:1"))
                 == "Pending: submitted as arn:1"
         )
         #expect(
-            DemoScenario.line(StateTransition(runID: "r", from: .scheduled, to: .pending, at: at, reason: "claimed"))
+            TableOutput.transition(StateTransition(runID: "r", from: .scheduled, to: .pending, at: at, reason: "claimed"))
                 == "Scheduled → Pending: claimed"
         )
-        #expect(DemoScenario.line(StateTransition(runID: "r", from: nil, to: .scheduled, at: at, reason: "created")) == "Scheduled: created")
+        #expect(TableOutput.transition(StateTransition(runID: "r", from: nil, to: .scheduled, at: at, reason: "created")) == "Scheduled: created")
     }
 
     @Test func theHelpCountsTheRunsTheDemoMakes() async throws {

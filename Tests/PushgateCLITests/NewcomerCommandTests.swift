@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCLI
 import PushgateCore
+import PushgateStore
 import Testing
 
 /// The mistakes a newcomer makes, refused where they are made (issue 15's command-line items).
@@ -72,5 +73,30 @@ import Testing
         let preview = await cli.run("pool", "preview", "p", "--upcoming", "2")
         #expect(preview.err.contains("showing 2 of 5 waiting runs"), "\(preview.err)")
         #expect(await cli.run("pool", "preview", "p").err.isEmpty)
+    }
+}
+
+@Suite struct RunWatchTests {
+    @Test func watchFollowsARunToItsEnd() async throws {
+        let cli = PoolCLIHarness()
+        await cli.run("pool", "create", "p", "--type", "ecs:push")
+        await cli.run("deployment", "create", "d", "--pool", "p", "--vars", #"{"image": "x"}"#)
+        let id = await cli.run("run", "create", "d").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let store = try await SQLiteStore.open(path: cli.database)
+        _ = try await store.claim(pool: "p", owner: "gw", limit: 1, leaseDuration: 60, now: Date())
+        _ = try await store.markSubmitted(runID: id, owner: "gw", providerHandle: "arn:1", now: Date())
+        async let watched = cli.run("run", "watch", id, "--interval", "1s", "--timeout", "30s")
+        try await Task.sleep(nanoseconds: 300_000_000)
+        _ = try await store.markRunning(runID: id, reason: "infrastructure started", now: Date())
+        _ = try await store.markTerminal(runID: id, state: .completed, reason: "exit 0", now: Date())
+        await store.close()
+        let result = await watched
+        #expect(result.status == .success, "\(result.err)")
+        #expect(result.out.contains("Pending: submitted as arn:1") && result.out.contains("Running → Completed: exit 0"), "\(result.out)")
+
+        let other = await cli.run("run", "create", "d", "--in", "1h").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        await cli.run("run", "cancel", other)
+        #expect(await cli.run("run", "watch", other).status == .failure)
+        #expect(await cli.run("run", "watch", "nope").status == .failure)
     }
 }

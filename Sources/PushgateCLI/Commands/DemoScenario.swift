@@ -106,7 +106,7 @@ enum DemoScenario {
                 start = start ?? history.first?.at
                 let label = "\(names[id]!) (\(run.deploymentName)/\(run.queueName))".padding(toLength: 34, withPad: " ", startingAt: 0)
                 for entry in history.dropFirst(seen[id] ?? 0) {
-                    lines.append((entry.at, order, "\(label)  \(line(entry))"))
+                    lines.append((entry.at, order, "\(label)  \(TableOutput.transition(entry))"))
                 }
                 seen[id] = history.count
                 if !run.state.isTerminal { allDone = false }
@@ -118,13 +118,6 @@ enum DemoScenario {
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
         return false
-    }
-
-    /// `Scheduled → Pending: claimed by …`; a change that keeps the state (a submission, a lease taken
-    /// over) reads `Pending: submitted as …`.
-    static func line(_ entry: StateTransition) -> String {
-        let from = entry.from.flatMap { $0 == entry.to ? nil : "\($0.displayName) → " } ?? ""
-        return "\(from)\(entry.to.displayName): \(entry.reason)"
     }
 
     static func summary(_ ids: [String], store: any Store, suite: EmulatorSuite, context: CommandContext) async {

@@ -5,8 +5,8 @@ import PushgateStore
 /// `pushgate run ...`: create, list, inspect and cancel flow runs.
 enum RunCommand: CLICommand {
     static let name = "run"
-    static let subcommands = ["create", "ls", "inspect", "cancel"]
-    static let summary = "manage flow runs (create, ls, inspect, cancel)"
+    static let subcommands = ["create", "ls", "inspect", "cancel", "watch"]
+    static let summary = "manage flow runs (create, ls, inspect, cancel, watch)"
     static let help = """
         usage: pushgate [--db PATH] run SUBCOMMAND ...
 
@@ -19,6 +19,9 @@ enum RunCommand: CLICommand {
               Cancelling or Cancelled (repeatable).
           run inspect ID [--json]            with the state history
           run cancel ID [--reason TEXT]      a run not yet claimed is Cancelled; a claimed or running one Cancelling
+          run watch ID [--interval SECONDS] [--timeout SECONDS]
+              Prints the run's state changes as they happen until it ends (exit 0 Completed, 1 any other
+              end or the timeout).
 
         exit status: 0 success, 1 rejected (unknown name, invalid value, final state), 2 usage or I/O error
         """
@@ -29,7 +32,7 @@ enum RunCommand: CLICommand {
             arguments,
             valueOptions: [
                 "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
-                "claim-batch", "lease",
+                "claim-batch", "lease", "interval", "timeout",
             ],
             flagOptions: ["json"],
             context: context
@@ -39,6 +42,7 @@ enum RunCommand: CLICommand {
             case "ls", "list": return .init(list, accepts: ["state", "pool", "deployment", "limit", "json"])
             case "inspect": return .init(inspect, accepts: ["json"])
             case "cancel": return .init(cancel, accepts: ["reason"])
+            case "watch": return .init(watch, accepts: ["interval", "timeout"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
             case "stress": return .init(stress, accepts: ["pool", "deployment", "owner", "limit", "claim-batch", "lease"])
             default: return nil
@@ -152,11 +156,32 @@ enum RunCommand: CLICommand {
                 history:
                 """
             )
-            for entry in history {
-                let from = entry.from.map { "\($0.displayName) → " } ?? ""
-                context.print("  \(TableOutput.time(entry.at))  \(from)\(entry.to.displayName): \(entry.reason)")
-            }
+            for entry in history { context.print("  \(TableOutput.time(entry.at))  \(TableOutput.transition(entry))") }
             return .success
+        }
+    }
+
+    /// Follows the run in the store (which `serve` updates) until it is terminal.
+    private static func watch(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let id = try SubcommandDispatch.operands(parsed, ["ID"])[0]
+        let interval = try parsed.option("interval").map(DurationArgument.parse) ?? 1
+        let timeout = try parsed.option("timeout").map(DurationArgument.parse)
+        guard interval > 0 else { throw UsageError("--interval must be more than 0") }
+        return await StoreAccess.withStore(command, context) { store in
+            let deadline = timeout.map { Date().addingTimeInterval($0) }
+            var printed = 0
+            while true {
+                let run = try await store.run(id: id)
+                let history = try await store.history(runID: id)
+                for entry in history.dropFirst(printed) { context.print("\(TableOutput.time(entry.at))  \(TableOutput.transition(entry))") }
+                printed = history.count
+                if run.state.isTerminal { return run.state == .completed ? .success : .failure }
+                if let deadline, Date() >= deadline {
+                    context.error("pushgate run watch: run \(id) is still \(run.state.displayName) after the timeout")
+                    return .failure
+                }
+                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+            }
         }
     }
 
