@@ -15,16 +15,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-completion-\(UUID().uuidString).bash")
         try Data(script.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/bash")
-        process.arguments = ["-c", body.replacingOccurrences(of: "SCRIPT", with: file.path)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runChild("/usr/bin/bash", ["-c", body.replacingOccurrences(of: "SCRIPT", with: file.path)])
     }
 
     @Test func theBashScriptParsesAndCompletes() async throws {

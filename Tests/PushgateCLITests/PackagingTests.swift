@@ -7,19 +7,6 @@ import Testing
 @Suite struct PackagingTests {
     let root = Fixtures.repositoryRoot()
 
-    func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func theSystemdUnitVerifies() throws {
         let binary = try #require(GatewayProcess.binary(), "build the pushgate executable first (swift build)")
         let unit = try String(contentsOf: root.appendingPathComponent("packaging/pushgate.service"), encoding: .utf8)
@@ -30,12 +17,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appendingPathComponent("pushgate.service")
         try Data(unit.replacingOccurrences(of: "/usr/local/bin/pushgate", with: binary.path).utf8).write(to: copy)
-        let (status, output) = try run("/usr/bin/systemd-analyze", ["verify", copy.path])
+        let (status, output) = try runChild("/usr/bin/systemd-analyze", ["verify", copy.path])
         #expect(status == 0 && output.isEmpty, "\(output)")
         // The options it passes are ones serve knows.
         let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
         let options = execStart.split(separator: " ").filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2)) }
-        let help = try run(binary.path, ["serve", "--help"]).1
+        let help = try runChild(binary.path, ["serve", "--help"]).1
         for option in options { #expect(help.contains("--\(option)"), "serve has no --\(option)") }
     }
 
