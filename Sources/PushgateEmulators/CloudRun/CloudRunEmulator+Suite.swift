@@ -6,21 +6,37 @@ import PushgateSigning
 extension EmulatorRegistration {
     /// The Cloud Run v2 emulator with project `pushgate-demo` and a service account whose key is
     /// generated now and written beside the credentials file.
-    package static let cloudRunV2 = EmulatorRegistration(deploymentVariables: ["region": "us-central1"]) { context in
-        let project = CloudRunSuiteEmulator.project
+    package static let cloudRunV2 = cloudRunV2(tuned: { _ in })
+
+    /// The same emulator with `tune` applied to its configuration: tests choose the answer shapes
+    /// (execution names, operation timing, stale reads) the real API allows.
+    package static func cloudRunV2(
+        tuned tune: @escaping @Sendable (inout CloudRunEmulatorConfiguration) -> Void
+    ) -> EmulatorRegistration {
+        EmulatorRegistration(deploymentVariables: ["region": "us-central1"]) { context in
+            try CloudRunSuiteEmulator.start(context, tune: tune)
+        }
+    }
+}
+
+extension CloudRunSuiteEmulator {
+    fileprivate static func start(
+        _ context: EmulatorRegistration.Context,
+        tune: (inout CloudRunEmulatorConfiguration) -> Void
+    ) throws -> CloudRunSuiteEmulator {
         let pem = try RSAPrivateKey.generatePEM()
         let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
         var server = HTTPServerConfiguration()
         server.port = context.port
-        let emulator = try CloudRunEmulator.start(
-            configuration: CloudRunEmulatorConfiguration(
-                serviceAccounts: [email: pem],
-                projects: [project],
-                pacing: context.pacing,
-                faults: context.faults,
-                server: server
-            )
+        var configuration = CloudRunEmulatorConfiguration(
+            serviceAccounts: [email: pem],
+            projects: [project],
+            pacing: context.pacing,
+            faults: context.faults,
+            server: server
         )
+        tune(&configuration)
+        let emulator = try CloudRunEmulator.start(configuration: configuration)
         let keyFile = context.directory.appendingPathComponent("emulator-gcp-sa.json")
         let key: JSONValue = [
             "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",

@@ -86,6 +86,19 @@ package final class CloudRunEmulator: Sendable {
         }
     }
 
+    /// Runs a job once more as someone outside the gateway would (from the console): a second execution
+    /// the gateway did not start. Returns its full name, or nil when there is no such job.
+    @discardableResult
+    package func runJobExternally(id: String) -> String? {
+        let jobName = state.withLock { state in state.jobs.first { $0.value.id == id }?.key }
+        guard let jobName, let parent = jobName.range(of: "/jobs/").map({ String(jobName[..<$0.lowerBound]) }) else { return nil }
+        let project = parent.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        let route = Route(operation: "jobs.run", project: project, parent: parent, jobName: jobName)
+        let answer = runJob(route, now: Date())
+        guard answer.status == 200 else { return nil }
+        return state.withLock { state in state.jobs[jobName]?.executions.last }
+    }
+
     /// The ids of the jobs the fake holds (created and not deleted), sorted.
     package var jobIDs: [String] { state.withLock { state in state.jobs.values.map(\.id).sorted() } }
 
