@@ -13,6 +13,8 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
     package var pacing: WorkloadPacing
     package var faults: FaultConfiguration
     package var server: HTTPServerConfiguration
+    /// GETs answering 404 for groups that exist and run on (``NotFoundWindow``); nil: never.
+    package var notFoundWindow: NotFoundWindow?
 
     package init(
         applications: [EntraTokenEndpoint.Application],
@@ -21,7 +23,8 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         tokenLifetime: TimeInterval = 3_599,
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
-        server: HTTPServerConfiguration = HTTPServerConfiguration()
+        server: HTTPServerConfiguration = HTTPServerConfiguration(),
+        notFoundWindow: NotFoundWindow? = nil
     ) {
         self.applications = applications
         self.resourceGroups = resourceGroups
@@ -30,5 +33,6 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         self.pacing = pacing
         self.faults = faults
         self.server = server
+        self.notFoundWindow = notFoundWindow
     }
 }

@@ -20,6 +20,9 @@ package struct ECSProvider: Provider {
     package let retryPolicy: RetryPolicy
     /// How long after RunTask a MISSING task still counts as Pending.
     package let missingGraceWindow: TimeInterval
+    /// How long ECS keeps a stopped task visible: a task no look-up finds sooner than this after submission
+    /// is Unconfirmed, not Crashed (docs/provider-apis.md §2.4).
+    package let stoppedTaskVisibility: TimeInterval
     /// Per-call transport timeout.
     package let requestTimeout: TimeInterval
     /// The account the calls count against, for pacing (``ECSProvider/pacingKey(for:)``).
@@ -35,6 +38,7 @@ package struct ECSProvider: Provider {
         retryPolicy: RetryPolicy = ECSProvider.defaultRetryPolicy,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         missingGraceWindow: TimeInterval = ECSStatusMapping.missingGraceWindow,
+        stoppedTaskVisibility: TimeInterval = ECSStatusMapping.stoppedTaskVisibility,
         requestTimeout: TimeInterval = 30,
         account: String = "default"
     ) {
@@ -46,6 +50,7 @@ package struct ECSProvider: Provider {
         self.clock = clock
         self.retryPolicy = retryPolicy
         self.missingGraceWindow = missingGraceWindow
+        self.stoppedTaskVisibility = stoppedTaskVisibility
         self.requestTimeout = requestTimeout
         self.account = account
         state = ECSProviderState(random: random)
