@@ -71,7 +71,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PushgateCLITests",
-            dependencies: ["PushgateCLI", "PushgateCore", "PushgateProviders", "PushgateTestSupport"]
+            dependencies: [
+                "PushgateCLI", "PushgateCore", "PushgateEmulators", "PushgateHTTP", "PushgateProviders", "PushgateRegistry", "PushgateStore",
+                "PushgateTestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

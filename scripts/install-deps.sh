@@ -4,7 +4,7 @@
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 need_apt=()
-for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libmicrohttpd-dev postgresql pkg-config; do
+for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libmicrohttpd-dev postgresql pkg-config systemd; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -7,6 +7,12 @@ package protocol CLICommand: Sendable {
     static var summary: String { get }
     /// The full `--help` text.
     static var help: String { get }
+    /// The subcommand words, for shell completion; empty for a command without subcommands.
+    static var subcommands: [String] { get }
     /// Runs the command with the arguments after its name and returns the process exit status.
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode
+}
+
+extension CLICommand {
+    package static var subcommands: [String] { [] }
 }

@@ -7,16 +7,22 @@ package struct CommandContext: Sendable {
     package var environment: [String: String]
     private let writeOut: @Sendable (String) -> Void
     private let writeErr: @Sendable (String) -> Void
+    private let readIn: @Sendable () -> Data
 
     package init(
         environment: [String: String],
         out: @escaping @Sendable (String) -> Void,
-        err: @escaping @Sendable (String) -> Void
+        err: @escaping @Sendable (String) -> Void,
+        input: @escaping @Sendable () -> Data = { Data() }
     ) {
         self.environment = environment
         self.writeOut = out
         self.writeErr = err
+        self.readIn = input
     }
+
+    /// Standard input, read to its end (a file argument of `-`).
+    package func readInput() -> Data { readIn() }
 
     /// Writes a line (a newline is appended) to standard output.
     package func print(_ line: String) { writeOut(line + "\n") }
@@ -30,17 +36,19 @@ package struct CommandContext: Sendable {
         CommandContext(
             environment: ProcessInfo.processInfo.environment,
             out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            err: { text in FileHandle.standardError.write(Data(text.utf8)) }
+            err: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            input: { FileHandle.standardInput.readDataToEndOfFile() }
         )
     }
 
     /// A context that records what is written, for tests.
-    package static func capturing(environment: [String: String] = [:]) -> (CommandContext, CapturedOutput) {
+    package static func capturing(environment: [String: String] = [:], input: Data = Data()) -> (CommandContext, CapturedOutput) {
         let captured = CapturedOutput()
         let context = CommandContext(
             environment: environment,
             out: { captured.append(out: $0) },
-            err: { captured.append(err: $0) }
+            err: { captured.append(err: $0) },
+            input: { input }
         )
         return (context, captured)
     }

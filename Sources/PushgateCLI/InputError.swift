@@ -6,9 +6,9 @@ struct InputError: Error {
 
     init(_ message: String) { self.message = message }
 
-    /// One line: the first problem, and how many more there are.
+    /// One line: up to five problems, each with its place, and how many more there are.
     init(problems: [TemplateProblem], what: String) {
-        let first = problems.first.map(\.description) ?? "unknown problem"
-        message = "\(what): \(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")
+        let shown = problems.prefix(5).map(\.description).joined(separator: "; ")
+        message = "\(what): \(shown.isEmpty ? "unknown problem" : shown)" + (problems.count > 5 ? " (and \(problems.count - 5) more)" : "")
     }
 }

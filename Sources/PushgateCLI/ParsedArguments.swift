@@ -57,6 +57,10 @@ package struct ParsedArguments: Sendable {
         }
     }
 
+    /// Every option and flag given (without `--`), `help` aside: what a subcommand checks against the
+    /// options it applies.
+    package var givenNames: Set<String> { Set(options.keys).union(flags).subtracting(["help"]) }
+
     /// The last value given for `name`, if any.
     package func option(_ name: String) -> String? { options[name]?.last }
     /// Every value given for a repeatable option.

@@ -36,7 +36,8 @@ enum PoolTemplate {
         let problems = template.validateJobVariables(
             deployment: .init(deployment.value, name: deployment.source),
             run: .init(run?.value, name: run?.source ?? "run"),
-            requireAll: run != nil
+            requireAll: run != nil,
+            undeclared: pool.undeclaredVariables
         )
         if !problems.isEmpty { throw InputError(problems: problems, what: "invalid job variables") }
     }

@@ -8,10 +8,12 @@ package enum PushgateCommand {
         QueueCommand.self,
         DeploymentCommand.self,
         RunCommand.self,
+        CleanupCommand.self,
         DryRunCommand.self,
         ServeCommand.self,
         EmulateCommand.self,
         DemoCommand.self,
+        CompletionCommand.self,
     ]
 
     package static var help: String {

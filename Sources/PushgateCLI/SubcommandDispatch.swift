@@ -4,6 +4,18 @@ enum SubcommandDispatch {
     /// One subcommand: the parsed arguments, its name for messages (`pool create`) and the context.
     typealias Subcommand = (ParsedArguments, String, CommandContext) async throws -> ExitCode
 
+    /// A subcommand and the options it applies: any other option given is refused before it runs, so
+    /// no option is ever accepted and silently ignored.
+    struct Entry {
+        var body: Subcommand
+        var accepts: Set<String>
+
+        init(_ body: @escaping Subcommand, accepts: Set<String> = []) {
+            self.body = body
+            self.accepts = accepts
+        }
+    }
+
     /// Parses `arguments` for the command `name`, runs the subcommand its first positional names, and maps
     /// every failure to one line and an exit status; a missing or unknown subcommand is a usage error.
     static func run(
@@ -12,7 +24,7 @@ enum SubcommandDispatch {
         valueOptions: Set<String>,
         flagOptions: Set<String>,
         context: CommandContext,
-        subcommand: (String) -> Subcommand?
+        subcommand: (String) -> Entry?
     ) async -> ExitCode {
         let parsed: ParsedArguments
         do {
@@ -24,13 +36,17 @@ enum SubcommandDispatch {
             context.error("pushgate \(name): missing subcommand (see 'pushgate \(name) --help')")
             return .usage
         }
-        guard let body = subcommand(sub) else {
+        guard let entry = subcommand(sub) else {
             context.error("pushgate \(name): unknown subcommand '\(sub)' (see 'pushgate \(name) --help')")
             return .usage
         }
         let command = "\(name) \(sub)"
+        if let stray = parsed.givenNames.subtracting(entry.accepts).sorted().first {
+            context.error("pushgate \(command): option '--\(stray)' does not apply to '\(command)' (see 'pushgate \(name) --help')")
+            return .usage
+        }
         do {
-            return try await body(parsed, command, context)
+            return try await entry.body(parsed, command, context)
         } catch {
             return CommandErrorReport.report(command, error, context)
         }

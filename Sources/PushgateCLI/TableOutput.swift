@@ -29,4 +29,11 @@ enum TableOutput {
 
     /// A time as the JSON output writes it, or `-` when there is none.
     static func time(_ date: Date?) -> String { date.map(ModelJSON.timestamp) ?? "-" }
+
+    /// `Scheduled → Pending: claimed by …`; a change that keeps the state (a submission, a lease taken
+    /// over) reads `Pending: submitted as …`.
+    static func transition(_ entry: StateTransition) -> String {
+        let from = entry.from.flatMap { $0 == entry.to ? nil : "\($0.displayName) → " } ?? ""
+        return "\(from)\(entry.to.displayName): \(entry.reason)"
+    }
 }

@@ -90,16 +90,26 @@ func httpServerAccessHandler(
         if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
             let declared = Int(String(cString: length)), declared > core.maxRequestBodySize
         {
-            return rejectTooLarge(connection, core: core, context: context)
+            context.rejected = true
+            // A body within the drain allowance is read and thrown away before the 413 goes out: closing a
+            // socket with unread data makes the kernel send a reset, which the client may see first.
+            if declared > core.maxRequestBodySize + HTTPServerCore.drainAllowance {
+                return rejectTooLarge(connection, core: core, context: context)
+            }
         }
         return .YES
     }
     if uploadDataSize.pointee > 0 {
         let size = uploadDataSize.pointee
         uploadDataSize.pointee = 0
-        if context.rejected { return .YES }
-        if context.body.count + size > core.maxRequestBodySize {
-            return rejectTooLarge(connection, core: core, context: context)
+        context.received += size
+        if context.answered { return .YES }
+        if context.rejected || context.received > core.maxRequestBodySize {
+            context.rejected = true
+            if context.received > core.maxRequestBodySize + HTTPServerCore.drainAllowance {
+                return rejectTooLarge(connection, core: core, context: context)
+            }
+            return .YES
         }
         if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
@@ -108,7 +118,7 @@ func httpServerAccessHandler(
         }
         return .YES
     }
-    if context.rejected { return .YES }
+    if context.rejected { return context.answered ? .YES : rejectTooLarge(connection, core: core, context: context) }
 
     let request = makeRequest(
         connection,
@@ -127,12 +137,13 @@ func httpServerAccessHandler(
     return queue(response, on: connection)
 }
 
+/// Answers 413 and closes the connection; counted once per request.
 private func rejectTooLarge(
     _ connection: OpaquePointer,
     core: HTTPServerCore,
     context: HTTPServerRequestContext
 ) -> MHD_Result {
-    context.rejected = true
+    context.answered = true
     core.statistics.withLock { $0.requestsRejectedForSize += 1 }
     let body = #"{"error":"request body larger than \#(core.maxRequestBodySize) bytes"}"#
     let response = ServerResponse.json(Int(MHD_HTTP_CONTENT_TOO_LARGE), body, headers: ["Connection": "close"])

@@ -42,8 +42,10 @@ package final class HTTPServer: Sendable {
             backlog: configuration.listenBacklog
         )
         self.port = port
+        // poll(2), not select(2): a select-based daemon closes every connection whose descriptor is past
+        // FD_SETSIZE (1024), which a busy process (the gateway, or the test runner) reaches.
         let flags =
-            MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue
+            MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL_INTERNAL_THREAD.rawValue | MHD_USE_ITC.rawValue
         let coreContext = Unmanaged.passUnretained(core).toOpaque()
         let coreArgument = OpaquePointer(coreContext)
         // MHD_start_daemon is variadic; its va_list twin takes (option, value…) pairs ending in END. Enum

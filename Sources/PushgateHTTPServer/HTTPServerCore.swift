@@ -5,6 +5,9 @@ import Synchronization
 /// until `MHD_stop_daemon` has returned, so the unretained pointer is valid in every callback.
 final class HTTPServerCore: Sendable {
     let maxRequestBodySize: Int
+    /// Bytes past the body limit still read (and discarded) so the client sees the 413 rather than a
+    /// connection reset; a body larger than that gets the 413 at once.
+    static let drainAllowance = 1024 * 1024
     let handler: HTTPServer.Handler
     /// Set when the server stops: cuts handler delays short.
     let stopping = Atomic<Bool>(false)
@@ -34,7 +37,12 @@ final class HTTPServerRequestContext {
     let target: String
     var started = false
     var body = Data()
+    /// Body bytes seen so far, kept or not.
+    var received = 0
+    /// The body is over the limit: its remaining bytes are discarded.
     var rejected = false
+    /// The 413 is queued.
+    var answered = false
 
     init(target: String) { self.target = target }
 }

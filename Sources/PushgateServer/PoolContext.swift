@@ -8,6 +8,8 @@ import Synchronization
 package final class PoolContext: Sendable {
     private let store: any Store
     private let templates = Mutex<[String: (updatedAt: Date, template: BaseJobTemplate)]>([:])
+    /// Earlier template versions, which never change, by pool name and version.
+    private let olderTemplates = Mutex<[String: [Int: BaseJobTemplate]]>([:])
 
     package init(store: any Store) { self.store = store }
 
@@ -16,6 +18,18 @@ package final class PoolContext: Sendable {
         if let cached = templates.withLock({ $0[pool.name] }), cached.updatedAt == pool.updatedAt { return cached.template }
         let template = try BaseJobTemplate(data: Data(pool.baseJobTemplate.utf8), file: "pool '\(pool.name)' template")
         templates.withLock { $0[pool.name] = (pool.updatedAt, template) }
+        return template
+    }
+
+    /// The template version a run was submitted with (docs/design.md "Enforced interfaces"): what its
+    /// cancel, status and clean-up calls re-render with, so a template update never changes where the
+    /// gateway looks for a workload already running. The current one when `version` is nil or current.
+    package func template(for pool: WorkPool, version: Int?) async throws -> BaseJobTemplate {
+        guard let version, version != pool.templateVersion else { return try template(for: pool) }
+        if let cached = olderTemplates.withLock({ $0[pool.name]?[version] }) { return cached }
+        let text = try await store.poolTemplate(pool: pool.name, version: version)
+        let template = try BaseJobTemplate(data: Data(text.utf8), file: "pool '\(pool.name)' template version \(version)")
+        olderTemplates.withLock { $0[pool.name, default: [:]][version] = template }
         return template
     }
 

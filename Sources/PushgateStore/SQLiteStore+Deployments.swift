@@ -17,7 +17,7 @@ extension SQLiteStore {
 
     package func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) throws -> Deployment {
         let variables = try Self.validated(update, of: name)
-        return try write { db in try Self.updateDeployment(db, named: name, update, variables: variables, dialect: .sqlite) }
+        return try write { db in try Self.updateDeployment(db, named: name, update, variables: variables, now: now, dialect: .sqlite) }
     }
 
     package func deleteDeployment(named name: String) throws {

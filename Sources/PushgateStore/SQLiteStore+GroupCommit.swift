@@ -45,10 +45,18 @@ extension SQLiteStore {
     }
 
     /// Records a provider handle (group-committed with concurrent writes).
-    package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
+    package func markSubmitted(runID: String, owner: String, providerHandle: String, templateVersion: Int?, now: Date) async throws -> FlowRun {
         guard !providerHandle.isEmpty else { throw StoreError(.invalidInput, "run '\(runID)': provider handle must not be empty") }
         return try await groupWrite { db in
-            try Self.recordSubmission(db, runID: runID, owner: owner, providerHandle: providerHandle, now: now, dialect: .sqlite)
+            try Self.recordSubmission(
+                db,
+                runID: runID,
+                owner: owner,
+                providerHandle: providerHandle,
+                templateVersion: templateVersion,
+                now: now,
+                dialect: .sqlite
+            )
         }
     }
 }

@@ -16,8 +16,16 @@ extension SQLiteStore {
     }
 
     package func updatePool(named name: String, _ update: WorkPoolUpdate, now: Date) throws -> WorkPool {
-        try Self.validate(update, of: name)
+        let update = try Self.validated(update, of: name)
         return try write { db in try Self.updatePool(db, named: name, update, now: now, dialect: .sqlite) }
+    }
+
+    package func poolTemplate(pool: String, version: Int) throws -> String {
+        try read { db in try Self.poolTemplate(db, pool: pool, version: version) }
+    }
+
+    package func setPoolStatusReason(pool: String, reason: String?) throws {
+        try write { db in try Self.setPoolStatusReason(db, pool: pool, reason: reason) }
     }
 
     package func deletePool(named name: String) throws {

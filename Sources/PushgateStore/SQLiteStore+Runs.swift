@@ -19,6 +19,10 @@ extension SQLiteStore {
         try read { db in try Self.listRuns(db, filter) }
     }
 
+    package func countRuns(_ filter: FlowRunFilter) throws -> Int {
+        try read { db in try Self.countRuns(db, filter) }
+    }
+
     package func history(runID: String) throws -> [StateTransition] {
         try read { db in try Self.history(db, runID: runID) }
     }

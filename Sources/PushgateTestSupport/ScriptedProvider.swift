@@ -12,6 +12,8 @@ package final class ScriptedProvider: Provider, Sendable {
         package var status: ProviderStatus
         package var cancelled: Bool
         package var cleanedUp: Bool
+        /// The job the last cancel came with (re-rendered by the poller from the store).
+        package var cancelJob: SubmissionJob? = nil
     }
 
     private struct State {
@@ -23,6 +25,9 @@ package final class ScriptedProvider: Provider, Sendable {
         var ambiguousAfterRecording = 0
         var inFlight = 0
         var maxInFlight = 0
+        var pendingCleanUpFailures: [ProviderError] = []
+        var cancelsTakeEffect = true
+        var cleanUpCalls = 0
     }
 
     package let kind: ProviderKind
@@ -39,6 +44,10 @@ package final class ScriptedProvider: Provider, Sendable {
     package func failNextSubmits(with errors: [ProviderError]) { state.withLock { $0.pendingFailures += errors } }
     /// The next `count` submits record the workload and then throw `.ambiguous` (a lost response).
     package func loseNextResponses(_ count: Int) { state.withLock { $0.ambiguousAfterRecording += count } }
+    /// The next clean-up calls throw these, in order, and clean nothing.
+    package func failNextCleanUps(with errors: [ProviderError]) { state.withLock { $0.pendingCleanUpFailures += errors } }
+    /// Cancels are recorded but the workloads keep their scripted status (a stop not yet carried out).
+    package func ignoreCancels() { state.withLock { $0.cancelsTakeEffect = false } }
     /// Sets the status of the workload of `runID`.
     package func setStatus(runID: String, _ status: ProviderStatus) {
         state.withLock { s in
@@ -54,6 +63,7 @@ package final class ScriptedProvider: Provider, Sendable {
     package var submitCalls: Int { state.withLock { $0.submitCalls } }
     package var lookUpCalls: Int { state.withLock { $0.lookUpCalls } }
     package var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+    package var cleanUpCalls: Int { state.withLock { $0.cleanUpCalls } }
 
     /// One quota per pool, so tests see pacing per pool.
     package func pacingKey(for job: SubmissionJob) -> PacingKey { PacingKey(kind: kind, account: job.poolName) }
@@ -111,7 +121,7 @@ package final class ScriptedProvider: Provider, Sendable {
             for target in targets {
                 guard let workload = s.workloads.values.first(where: { $0.handle == target.handle }) else { continue }
                 result[target.handle] =
-                    workload.cancelled && !workload.status.state.isTerminal
+                    s.cancelsTakeEffect && workload.cancelled && !workload.status.state.isTerminal
                     ? ProviderStatus(.cancelled, reason: "stopped by the gateway") : workload.status
             }
             return result
@@ -120,14 +130,21 @@ package final class ScriptedProvider: Provider, Sendable {
 
     package func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws {
         state.withLock { s in
-            for (key, workload) in s.workloads where workload.handle == handle { s.workloads[key]!.cancelled = true }
+            for (key, workload) in s.workloads where workload.handle == handle {
+                s.workloads[key]!.cancelled = true
+                s.workloads[key]!.cancelJob = job
+            }
         }
     }
 
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {
-        state.withLock { s in
+        let failure = state.withLock { s -> ProviderError? in
+            s.cleanUpCalls += 1
+            if !s.pendingCleanUpFailures.isEmpty { return s.pendingCleanUpFailures.removeFirst() }
             for (key, workload) in s.workloads where workload.handle == handle { s.workloads[key]!.cleanedUp = true }
+            return nil
         }
+        if let failure { throw failure }
     }
 
     package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {

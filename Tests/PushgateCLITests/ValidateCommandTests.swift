@@ -29,8 +29,18 @@ import Testing
         for (file, type) in zip(shipped, ["ecs:push", "cloud-run-v2:push", "azure-container-instance:push", "modal:push"]) {
             let (status, output) = await run(["validate", file, "--type", type])
             #expect(status == .success, "\(file): \(output.stdout)")
-            #expect(output.stdout.isEmpty)
+            #expect(output.stdout == "\(file): OK\n")
         }
+    }
+
+    @Test func aDashReadsStandardInput() async throws {
+        let text = try Data(contentsOf: URL(fileURLWithPath: shipped[0]))
+        let (context, output) = CommandContext.capturing(input: text)
+        #expect(await PushgateCommand.main(["validate", "-", "--type", "ecs:push"], context: context) == .success)
+        #expect(output.stdout == "<stdin>: OK\n")
+        let (bad, badOutput) = CommandContext.capturing(input: Data("{\"job_configuration\": ".utf8))
+        #expect(await PushgateCommand.main(["validate", "-"], context: bad) == .failure)
+        #expect(badOutput.stdout.hasPrefix("<stdin>:1:"), "\(badOutput.stdout)")
     }
 
     @Test func reportsEveryProblemOfEveryFileAndExitsOne() async throws {
@@ -40,6 +50,7 @@ import Testing
         #expect(status == .failure)
         #expect(
             output.stdout.split(separator: "\n") == [
+                "\(shipped[0]): OK",
                 "\(bad): $.job_configuration.a: placeholder '{{ x }}' uses undeclared variable 'x': declare it in variables.properties",
                 "\(bad): $.job_configuration.b: placeholder '{{ y }}' uses undeclared variable 'y': declare it in variables.properties",
                 "\(malformed):2:26: unexpected ',', expected a value",

@@ -8,21 +8,10 @@ import PushgateTestSupport
 import Testing
 
 @Suite struct APIRouterTests {
-    func router(_ h: ServerTestHarness) -> APIRouter {
-        APIRouter(
-            store: h.store,
-            providers: ServerTestHarness.Directory(provider: h.provider),
-            catalog: ProviderRegistry.catalog,
-            clock: h.clock,
-            metrics: h.metrics,
-            templatesDirectory: Fixtures.repositoryRoot().appendingPathComponent("templates")
-        )
-    }
+    func router(_ h: ServerTestHarness) -> APIRouter { h.router() }
 
     func call(_ router: APIRouter, _ method: String, _ path: String, _ body: String = "", query: [String: String] = [:]) async -> (Int, JSONValue) {
-        let request = ServerRequest(method: method, path: path, queryItems: query.map { .init(name: $0.key, value: $0.value) }, body: Data(body.utf8))
-        let response = await router.handle(request)
-        return (response.status, (try? JSONValue.parse(response.body)) ?? .string(String(decoding: response.body, as: UTF8.self)))
+        await ServerTestHarness.call(router, method, path, body, query: query)
     }
 
     @Test func poolsQueuesDeploymentsAndRunsRoundTrip() async throws {
@@ -134,6 +123,23 @@ import Testing
         #expect(status == 200 && body["valid"] == true)
     }
 
+    @Test func pendingCleanUpsAndTrackingNotesAreServed() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        let runs = try await h.createRuns("etl-low", count: 2)
+        await h.dispatcher().runOnce()
+        var (status, body) = await call(router(h), "GET", "/cleanups")
+        #expect(status == 200 && body == .array([]))
+        _ = try await h.store.markTerminal(runID: runs[0].id, state: .completed, reason: "exit 0", now: h.clock.now())
+        try await h.store.setTrackingNote(runID: runs[1].id, note: "status read answered 404")
+        (status, body) = await call(router(h), "GET", "/cleanups")
+        #expect(status == 200 && body.arrayValue?.count == 1)
+        #expect(body.arrayValue?.first?["run_id"] == .string(runs[0].id))
+        #expect(body.arrayValue?.first?["attempts"] == .int(0))
+        (status, body) = await call(router(h), "GET", "/flow_runs/\(runs[1].id)")
+        #expect(status == 200 && body["tracking_note"] == .string("status read answered 404"))
+    }
+
     @Test func healthAndMetrics() async throws {
         let h = try await ServerTestHarness.make()
         defer { Task { await h.close() } }
@@ -168,5 +174,25 @@ import Testing
         #expect(!APIServer.authorized("Basic s3cr3t-token", tokens: tokens))
         #expect(!APIServer.authorized(nil, tokens: tokens))
         #expect(!APIServer.authorized("Bearer ", tokens: []))
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+        #expect(APIServer.authorized("bearer s3cr3t-token", tokens: tokens))
+        #expect(APIServer.authorized("BEARER s3cr3t-token", tokens: tokens))
+        #expect(!APIServer.authorized("bearer S3CR3T-token", tokens: tokens))
+    }
+
+    /// A known path asked with a method it does not answer: 405 with the methods it does.
+    @Test func aWrongMethodGets405WithAllow() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        for (method, path, allow) in [
+            ("DELETE", "/flow_runs", "GET, POST"), ("PUT", "/work_pools/pool", "GET, PATCH, DELETE"), ("GET", "/flow_runs/x/cancel", "POST"),
+            ("POST", "/health", "GET"), ("PUT", "/work_pools/pool/queues/low", "GET, PATCH, DELETE"),
+        ] {
+            let response = await h.router().handle(ServerRequest(method: method, path: path))
+            #expect(response.status == 405, "\(method) \(path)")
+            #expect(response.headers["Allow"] == allow, "\(method) \(path)")
+        }
+        #expect(await h.router().handle(ServerRequest(method: "GET", path: "/nowhere")).status == 404)
+        #expect(await h.router().handle(ServerRequest(method: "GET", path: "/flow_runs")).status == 200)
     }
 }

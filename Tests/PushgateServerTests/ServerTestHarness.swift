@@ -53,14 +53,18 @@ struct ServerTestHarness {
         return ServerTestHarness(store: store, provider: provider, clock: clock, directory: directory)
     }
 
-    func dispatcher(owner: String = "replica-a", _ adjust: (inout DispatcherConfiguration) -> Void = { _ in }) -> Dispatcher {
+    func dispatcher(
+        owner: String = "replica-a",
+        providers: (any ProviderDirectory)? = nil,
+        _ adjust: (inout DispatcherConfiguration) -> Void = { _ in }
+    ) -> Dispatcher {
         var configuration = DispatcherConfiguration(owner: owner)
         configuration.backoffBase = 0
         configuration.backoffCap = 0
         adjust(&configuration)
         return Dispatcher(
             store: store,
-            providers: Directory(provider: provider),
+            providers: providers ?? Directory(provider: provider),
             pacer: Pacer(configuration: .uniform(perSecond: 1_000_000, burst: 1_000_000), clock: clock),
             configuration: configuration,
             clock: clock,

@@ -18,7 +18,7 @@ enum DemoCommand: CLICommand {
         Starts the loopback emulators (\(ProviderRegistry.emulators.map(\.kind.rawValue).joined(separator: ", "))),
         creates a pool of each type from the shipped templates in a SQLite store (a new file in a temporary
         directory unless --db is given), an ECS critical/high/low queue waterfall with limits, deployments
-        and over a dozen runs (one fails, one is cancelled), then runs the gateway and prints every state
+        and \(DemoScenario.runCount(emulatorCount: ProviderRegistry.emulators.count)) runs (one fails, one is cancelled), then runs the gateway and prints every state
         change until all runs have ended (or --timeout, default 90 s). With --keep-serving the gateway and
         its HTTP API keep running afterwards until Ctrl-C, so you can try `pushgate --db PATH run ls` or
         `curl` the API.

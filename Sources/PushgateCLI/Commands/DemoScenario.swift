@@ -5,6 +5,22 @@ import PushgateProviders
 
 /// The pools, queues, deployments and runs `pushgate demo` creates, and how it shows their progress.
 enum DemoScenario {
+    /// The ECS pool's deployments (name, queue, variables, runs): the priority waterfall, low-priority work
+    /// first so that critical and high visibly go ahead of it.
+    static let ecsDeployments: [(name: String, queue: String, extra: JSONValue, runs: Int)] = [
+        ("nightly-etl", "low", ["image": "registry.example/etl:7", "env": ["STAGE": "demo"]], 4),
+        ("flaky-import", "low", ["image": "registry.example/import-fail:2"], 1),
+        ("reports", "high", ["image": "registry.example/reports:3", "cpu": 512, "memory": 1024], 3),
+        ("hotfix", "critical", ["image": "registry.example/hotfix:1"], 2),
+    ]
+    static var ecsRuns: Int { ecsDeployments.map(\.runs).reduce(0, +) }
+    /// Runs of each other emulated type's deployment.
+    static let runsPerOtherType = 2
+
+    /// How many runs the demo creates with `emulatorCount` emulated types: the ECS waterfall, two per other
+    /// type, and one cancelled before it is due (what `--help` says).
+    static func runCount(emulatorCount: Int) -> Int { ecsRuns + runsPerOtherType * max(0, emulatorCount - 1) + 1 }
+
     /// Creates everything and returns the run ids in creation order: an ECS pool whose three queues show
     /// the priority waterfall and limits, and one pool with a deployment for every other emulated type.
     static func create(in store: any Store, suite: EmulatorSuite, templates: URL?, context: CommandContext) async throws -> [String] {
@@ -34,19 +50,17 @@ enum DemoScenario {
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "critical", priority: 1, concurrencyLimit: 1), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "high", priority: 5, concurrencyLimit: 3), now: now)
         _ = try await store.createQueue(pool: "ecs-demo", WorkQueueSpec(name: "low", priority: 10), now: now)
-        var deployments: [(name: String, pool: String, queue: String?, kind: ProviderKind, extra: JSONValue, runs: Int)] = [
-            ("nightly-etl", "ecs-demo", "low", .ecs, ["image": "registry.example/etl:7", "env": ["STAGE": "demo"]], 4),
-            ("flaky-import", "ecs-demo", "low", .ecs, ["image": "registry.example/import-fail:2"], 1),
-            ("reports", "ecs-demo", "high", .ecs, ["image": "registry.example/reports:3", "cpu": 512, "memory": 1024], 3),
-            ("hotfix", "ecs-demo", "critical", .ecs, ["image": "registry.example/hotfix:1"], 2),
-        ]
+        var deployments: [(name: String, pool: String, queue: String?, kind: ProviderKind, extra: JSONValue, runs: Int)] =
+            ecsDeployments.map { ($0.name, "ecs-demo", $0.queue, .ecs, $0.extra, $0.runs) }
         for kind in suite.emulators.map(\.kind) where kind != .ecs {
             let pool = "\(kind.workerType)-demo"
             _ = try await store.createPool(
                 WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: profile),
                 now: now
             )
-            deployments.append(("\(kind.workerType)-job", pool, nil, kind, ["image": .string("registry.example/\(kind.workerType)-job:1")], 2))
+            deployments.append(
+                ("\(kind.workerType)-job", pool, nil, kind, ["image": .string("registry.example/\(kind.workerType)-job:1")], runsPerOtherType)
+            )
         }
         for deployment in deployments {
             _ = try await store.createDeployment(
@@ -77,23 +91,28 @@ enum DemoScenario {
         return ids
     }
 
-    /// Prints each run's new state transitions as they happen; true when every run ended within `timeout`.
+    /// Prints the runs' state transitions as they happen, in time order across runs, with the time since
+    /// the first run was created; true when every run ended within `timeout`.
     static func watch(_ ids: [String], store: any Store, timeout: TimeInterval, context: CommandContext) async -> Bool {
         var seen: [String: Int] = [:]
-        let start = Date()
+        let deadline = Date().addingTimeInterval(timeout)
+        var start: Date?
         let names = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, "run \($0 + 1)") })
-        while Date().timeIntervalSince(start) < timeout {
+        while Date() < deadline {
             var allDone = true
-            for id in ids {
+            var lines: [(at: Date, order: Int, text: String)] = []
+            for (order, id) in ids.enumerated() {
                 guard let run = try? await store.run(id: id), let history = try? await store.history(runID: id) else { continue }
+                start = start ?? history.first?.at
+                let label = "\(names[id]!) (\(run.deploymentName)/\(run.queueName))".padding(toLength: 34, withPad: " ", startingAt: 0)
                 for entry in history.dropFirst(seen[id] ?? 0) {
-                    let from = entry.from.map { "\($0.displayName) → " } ?? ""
-                    let elapsed = String(format: "%5.1fs", entry.at.timeIntervalSince(start))
-                    let label = "\(names[id]!) (\(run.deploymentName)/\(run.queueName))".padding(toLength: 34, withPad: " ", startingAt: 0)
-                    context.print("\(elapsed)  \(label)  \(from)\(entry.to.displayName): \(entry.reason)")
+                    lines.append((entry.at, order, "\(label)  \(TableOutput.transition(entry))"))
                 }
                 seen[id] = history.count
                 if !run.state.isTerminal { allDone = false }
+            }
+            for line in lines.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) {
+                context.print(String(format: "%5.1fs", max(0, line.at.timeIntervalSince(start ?? line.at))) + "  " + line.text)
             }
             if allDone { return true }
             try? await Task.sleep(nanoseconds: 250_000_000)

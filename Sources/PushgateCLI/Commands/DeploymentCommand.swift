@@ -5,6 +5,7 @@ import PushgateStore
 /// `pushgate deployment ...`: deployments, the queue their runs go to, and their job variables.
 enum DeploymentCommand: CLICommand {
     static let name = "deployment"
+    static let subcommands = ["create", "ls", "inspect", "update", "delete"]
     static let summary = "manage deployments (create, ls, inspect, update, delete)"
     static let help = """
         usage: pushgate [--db PATH] deployment SUBCOMMAND ...
@@ -14,8 +15,14 @@ enum DeploymentCommand: CLICommand {
               against the pool's base job template.
           deployment ls [--pool POOL] [--json]
           deployment inspect NAME [--json]
-          deployment update NAME [--queue QUEUE] [--vars JSON|@FILE] [--concurrency N|none]
-              Changes what future runs get; runs already created keep their queue.
+          deployment update NAME [--pool POOL [--move-scheduled]] [--queue QUEUE] [--concurrency N|none]
+                            [--vars JSON|@FILE | --set KEY=JSON ... --unset KEY ...]
+              Changes what future runs get; runs already created keep their pool and queue. --vars replaces
+              all the job variables; --set sets one (its value is JSON: --set cpu=1024, --set 'image="repo/x:2"')
+              and --unset removes one, keeping the others (both repeatable). --pool switches
+              the deployment to another pool, of any type (its 'default' queue unless --queue names one),
+              once its job variables fit that pool's template; --move-scheduled moves its runs not yet
+              claimed too, each checked first.
           deployment delete NAME
               Refused while the deployment has unfinished runs; its finished runs' records go with it.
 
@@ -26,16 +33,16 @@ enum DeploymentCommand: CLICommand {
         await SubcommandDispatch.run(
             "deployment",
             arguments,
-            valueOptions: ["pool", "queue", "vars", "concurrency"],
-            flagOptions: ["json"],
+            valueOptions: ["pool", "queue", "vars", "concurrency", "set", "unset"],
+            flagOptions: ["json", "move-scheduled"],
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "update": return update
-            case "delete", "rm": return delete
+            case "create": return .init(create, accepts: ["pool", "queue", "vars", "concurrency"])
+            case "ls", "list": return .init(list, accepts: ["pool", "json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "update": return .init(update, accepts: ["pool", "move-scheduled", "queue", "vars", "set", "unset", "concurrency"])
+            case "delete", "rm": return .init(delete)
             default: return nil
             }
         }
@@ -72,21 +79,44 @@ enum DeploymentCommand: CLICommand {
 
     private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
         let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
-        var change = DeploymentUpdate(queueName: parsed.option("queue"))
+        var change = DeploymentUpdate(
+            queueName: parsed.option("queue"),
+            poolName: parsed.option("pool"),
+            moveScheduled: parsed.flag("move-scheduled")
+        )
+        if change.moveScheduled && change.poolName == nil { throw UsageError("--move-scheduled applies only with --pool POOL") }
         if parsed.option("concurrency") != nil { change.concurrencyLimit = .some(try LimitArgument.option(parsed, "concurrency")) }
-        let variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        var variables = try parsed.option("vars").map { try JSONArgument.load($0, option: "--vars") }
+        let edits = try VariableEdits(set: parsed.options("set"), unset: parsed.options("unset"))
+        if variables != nil && !edits.isEmpty { throw UsageError("give either --vars (replaces them all) or --set/--unset, not both") }
         return await StoreAccess.withStore(command, context) { store in
             let existing = try await store.deployment(named: name)
-            if let variables {
-                try PoolTemplate.validateJobVariables(
-                    pool: try await store.pool(named: existing.poolName),
-                    deployment: (variables.value, variables.source),
-                    run: nil
+            if !edits.isEmpty {
+                let current = existing.jobVariables.flatMap { try? JSONValue.parse($0) }?.objectValue ?? [:]
+                variables = (value: .object(try edits.applied(to: current)), source: edits.source)
+            }
+            let pool = try await store.pool(named: change.poolName ?? existing.poolName)
+            let deploymentVariables =
+                variables.map { ($0.value, $0.source) } ?? (
+                    existing.jobVariables.flatMap { try? JSONValue.parse($0) }, "deployment '\(name)' job_variables"
                 )
-                change.jobVariables = .some(variables.value.serialized())
+            if variables != nil || pool.name != existing.poolName {
+                try PoolTemplate.validateJobVariables(pool: pool, deployment: deploymentVariables, run: nil)
+            }
+            if let variables { change.jobVariables = .some(variables.value.serialized()) }
+            if change.moveScheduled, pool.name != existing.poolName {
+                // Each run to move must render in the new pool: checked before anything moves.
+                let waiting = try await store.runs(FlowRunFilter(states: [.scheduled, .late], deploymentName: name, limit: Int.max))
+                for run in waiting {
+                    try PoolTemplate.validateJobVariables(
+                        pool: pool,
+                        deployment: deploymentVariables,
+                        run: (run.jobVariables.flatMap { try? JSONValue.parse($0) }, "run \(run.id) job_variables")
+                    )
+                }
             }
             let deployment = try await store.updateDeployment(named: name, change, now: Date())
-            context.print("updated deployment '\(deployment.name)' (queue '\(deployment.queueName)')")
+            context.print("updated deployment '\(deployment.name)' (pool '\(deployment.poolName)', queue '\(deployment.queueName)')")
             return .success
         }
     }
@@ -108,8 +138,10 @@ enum DeploymentCommand: CLICommand {
                 parsed,
                 context,
                 json: deployments.map(ModelJSON.deployment),
-                header: ["NAME", "POOL", "QUEUE", "CONCURRENCY"],
-                rows: deployments.map { [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none"] }
+                header: ["NAME", "POOL", "QUEUE", "CONCURRENCY", "STATUS"],
+                rows: deployments.map {
+                    [$0.name, $0.poolName, $0.queueName, $0.concurrencyLimit.map(String.init) ?? "none", $0.invalidReason == nil ? "ok" : "INVALID"]
+                }
             )
             return .success
         }
@@ -129,6 +161,7 @@ enum DeploymentCommand: CLICommand {
                     queue:          \(deployment.queueName)
                     concurrency:    \(deployment.concurrencyLimit.map(String.init) ?? "none")
                     job variables:  \(deployment.jobVariables ?? "{}")
+                    status:         \(deployment.invalidReason.map { "INVALID \($0)" } ?? "ok")
                     created:        \(TableOutput.time(deployment.createdAt))
                     """
                 )

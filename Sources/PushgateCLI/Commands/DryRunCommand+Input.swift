@@ -23,6 +23,8 @@ extension DryRunCommand {
             let registration: ProviderRegistration
             let template: BaseJobTemplate
             let deploymentVariables: (value: JSONValue, source: String)?
+            // A stored pool's rule, or for a template file the default rule (refused) unless the flag says drop.
+            var undeclared: UndeclaredVariables = parsed.flag("allow-undeclared-variables") ? .drop : .refuse
             let poolName: String
             let deploymentName: String
             let queueName: String
@@ -56,6 +58,7 @@ extension DryRunCommand {
                 deploymentVariables = try deployment.jobVariables.flatMap { text in
                     text.isEmpty ? nil : (try JSONArgument.load(text, option: source).value, source)
                 }
+                undeclared = workPool.undeclaredVariables
                 poolName = workPool.name
                 deploymentName = deployment.name
                 queueName = deployment.queueName
@@ -97,10 +100,9 @@ extension DryRunCommand {
                 throw InputError(error.message)
             }
 
-            let rendered = try template.render(
-                deployment: .init(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars"),
-                run: .init(runVariables?.value, name: runVariables?.source ?? "--run-vars")
-            )
+            let deploymentLayer = BaseJobTemplate.VariableSource(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars")
+            let runLayer = BaseJobTemplate.VariableSource(runVariables?.value, name: runVariables?.source ?? "--run-vars")
+            let rendered = try template.render(deployment: deploymentLayer, run: runLayer, undeclared: undeclared)
             let identity = RunIdentity(runID: runID, deployment: deploymentName, pool: poolName, queue: queueName)
             let job = SubmissionJob(
                 runID: runID,

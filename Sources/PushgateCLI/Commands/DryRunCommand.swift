@@ -11,7 +11,7 @@ enum DryRunCommand: CLICommand {
     static let help = """
         usage: pushgate dry-run --template FILE --type TYPE --credentials FILE --profile NAME
                                 [--deployment-vars JSON|@FILE] [--run-vars JSON|@FILE] [--run-id UUID]
-                                [--at ISO8601] [--json]
+                                [--at ISO8601] [--allow-undeclared-variables] [--json]
                pushgate dry-run --pool NAME --deployment NAME [--credentials FILE] [--profile NAME]
                                 [--run-vars JSON|@FILE] [--run-id UUID] [--at ISO8601] [--json]
 
@@ -26,6 +26,8 @@ enum DryRunCommand: CLICommand {
                               TIME is more than 15 minutes from now, so the output cannot be replayed;
                               otherwise Signature=<redacted>
           --json              an array of {"method","url","headers","body"}
+          --allow-undeclared-variables  drop variables the template does not declare (as Prefect does)
+                              instead of refusing them; with --pool the pool's own rule applies
 
         Secrets from the credentials file never appear: session tokens and bearer tokens are redacted,
         token requests show <redacted> for client secrets and assertions.
@@ -45,7 +47,7 @@ enum DryRunCommand: CLICommand {
                 valueOptions: [
                     "template", "type", "credentials", "profile", "deployment-vars", "run-vars", "run-id", "at", "pool", "deployment",
                 ],
-                flagOptions: ["json"]
+                flagOptions: ["json", "allow-undeclared-variables"]
             )
             if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         } catch {

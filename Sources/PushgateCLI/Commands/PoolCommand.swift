@@ -6,15 +6,27 @@ import PushgateStore
 /// `pushgate pool ...`: create, list, inspect, pause/resume, limit, delete and preview push work pools.
 enum PoolCommand: CLICommand {
     static let name = "pool"
-    static let summary = "manage work pools (create, ls, inspect, pause, resume, set-concurrency, delete, preview)"
+    static let subcommands = ["create", "ls", "inspect", "update", "pause", "resume", "set-concurrency", "delete", "preview"]
+    static let summary = "manage work pools (create, ls, inspect, update, pause, resume, set-concurrency, delete, preview)"
     static let help = """
         usage: pushgate [--db PATH] pool SUBCOMMAND ...
 
           pool create NAME --type TYPE [--template FILE] [--concurrency N] [--credentials PROFILE] [--paused]
+                      [--allow-undeclared-variables] [--credentials-file FILE]
               TYPE is one of the types below. Without --template the type's default from
               templates/ (or $PUSHGATE_TEMPLATES) is used. The template is validated before anything is stored.
+              Job variables the template does not declare are refused; --allow-undeclared-variables drops
+              them instead, as Prefect does. With a credentials file (--credentials-file or
+              $PUSHGATE_CREDENTIALS) the profile must be in it, of the kind the type needs.
           pool ls [--json]
           pool inspect NAME [--json]
+          pool update NAME [--template FILE [--force]] [--allow-undeclared-variables | --refuse-undeclared-variables]
+                      [--credentials PROFILE|none [--credentials-file FILE]] [--json]
+              A new template is validated, then every deployment of the pool and every run not yet submitted
+              is checked against it: if any would no longer fit, each is listed and nothing changes (exit 1),
+              unless --force, which applies it and marks those deployments invalid (their new runs are
+              refused until fixed). Runs already submitted keep the template version they were sent with.
+              `pushgate validate --against POOL FILE` shows the same report without changing anything.
           pool pause NAME
           pool resume NAME
           pool set-concurrency NAME N|none
@@ -35,18 +47,29 @@ enum PoolCommand: CLICommand {
         await SubcommandDispatch.run(
             "pool",
             arguments,
-            valueOptions: ["type", "template", "concurrency", "credentials", "upcoming"],
-            flagOptions: ["json", "paused"],
+            valueOptions: ["type", "template", "concurrency", "credentials", "credentials-file", "upcoming"],
+            flagOptions: ["json", "paused", "force", "allow-undeclared-variables", "refuse-undeclared-variables"],
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
-            case "set-concurrency": return setConcurrency
-            case "delete", "rm": return delete
-            case "preview": return preview
+            case "create":
+                return .init(
+                    create,
+                    accepts: ["type", "template", "concurrency", "credentials", "credentials-file", "paused", "allow-undeclared-variables"]
+                )
+            case "ls", "list": return .init(list, accepts: ["json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "update":
+                return .init(
+                    update,
+                    accepts: [
+                        "template", "force", "allow-undeclared-variables", "refuse-undeclared-variables", "credentials", "credentials-file", "json",
+                    ]
+                )
+            case "pause", "resume": return .init { try await pause($0, sub == "pause", $1, $2) }
+            case "set-concurrency": return .init(setConcurrency)
+            case "delete", "rm": return .init(delete)
+            case "preview": return .init(preview, accepts: ["upcoming", "json"])
             default: return nil
             }
         }
@@ -62,6 +85,7 @@ enum PoolCommand: CLICommand {
         let kind = type.kind
         let limit = try LimitArgument.option(parsed, "concurrency")
         let template = try PoolTemplate.load(file: parsed.option("template"), type: type, context)
+        try ProfileCheck.check(profile: parsed.option("credentials"), type: type, parsed, context)
         return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.createPool(
                 WorkPoolSpec(
@@ -70,7 +94,8 @@ enum PoolCommand: CLICommand {
                     baseJobTemplate: template,
                     concurrencyLimit: limit,
                     isPaused: parsed.flag("paused"),
-                    credentialsProfile: parsed.option("credentials")
+                    credentialsProfile: parsed.option("credentials"),
+                    undeclaredVariables: parsed.flag("allow-undeclared-variables") ? .drop : .refuse
                 ),
                 now: Date()
             )
@@ -118,9 +143,11 @@ enum PoolCommand: CLICommand {
                 """
                 name:         \(pool.name)
                 type:         \(pool.type)
-                status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)
+                status:       \(ModelJSON.status(pool, queues: queues, now: now).rawValue)\(pool.statusReason.map { " (cannot submit: \($0))" } ?? "")
                 concurrency:  \(pool.concurrencyLimit.map(String.init) ?? "none") (\(inFlight) in flight)
                 credentials:  \(pool.credentialsProfile ?? "-")
+                variables:    \(pool.undeclaredVariables == .refuse ? "undeclared refused" : "undeclared dropped (as Prefect does)")
+                template:     version \(pool.templateVersion)
                 created:      \(TableOutput.time(pool.createdAt))
                 queues:
                 """
@@ -133,6 +160,72 @@ enum PoolCommand: CLICommand {
             context.print("base job template:")
             context.print(ModelJSON.document(pool.baseJobTemplate).serialized(pretty: true))
             return .success
+        }
+    }
+
+    private static func update(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let name = try SubcommandDispatch.operands(parsed, ["NAME"])[0]
+        var change = WorkPoolUpdate()
+        switch (parsed.flag("allow-undeclared-variables"), parsed.flag("refuse-undeclared-variables")) {
+        case (true, true): throw UsageError("give either --allow-undeclared-variables or --refuse-undeclared-variables, not both")
+        case (true, false): change.undeclaredVariables = .drop
+        case (false, true): change.undeclaredVariables = .refuse
+        case (false, false): break
+        }
+        let file = parsed.option("template")
+        if parsed.flag("force") && file == nil { throw UsageError("--force applies only with --template FILE") }
+        if let profile = parsed.option("credentials") { change.credentialsProfile = .some(profile == "none" ? nil : profile) }
+        if parsed.option("credentials-file") != nil && change.credentialsProfile == nil {
+            throw UsageError("--credentials-file applies only with --credentials PROFILE")
+        }
+        if file == nil && change.undeclaredVariables == nil && change.credentialsProfile == nil {
+            throw UsageError("nothing to update: give --template FILE, --credentials PROFILE or --allow-/--refuse-undeclared-variables")
+        }
+        return await StoreAccess.withStore(command, context) { store in
+            let pool = try await store.pool(named: name)
+            if case .some(let profile) = change.credentialsProfile, let type = ProviderRegistry.catalog.type(forPoolType: pool.type) {
+                try ProfileCheck.check(profile: profile, type: type, parsed, context)
+            }
+            if let file {
+                guard let type = ProviderRegistry.catalog.type(forPoolType: pool.type) else {
+                    throw InputError("pool '\(name)' has type '\(pool.type)', which this pushgate does not know")
+                }
+                let text = try PoolTemplate.load(file: file, type: type, context)
+                var checked = pool
+                checked.undeclaredVariables = change.undeclaredVariables ?? pool.undeclaredVariables
+                let report = try await TemplateChangeReport.check(text, file: file, for: checked, in: store)
+                if !report.isClean {
+                    printReport(report, parsed, context)
+                    if !parsed.flag("force") {
+                        throw InputError(
+                            "the template does not fit \(report.impacts.count) deployment(s) or run(s) of pool '\(name)'; nothing changed (--force applies it anyway)"
+                        )
+                    }
+                }
+                change.template = WorkPoolUpdate.TemplateChange(
+                    baseJobTemplate: text,
+                    expectedVersion: pool.templateVersion,
+                    invalidDeployments: report.invalidDeployments
+                )
+            }
+            let updated = try await store.updatePool(named: name, change, now: Date())
+            var summary = "updated pool '\(name)' (template version \(updated.templateVersion)"
+            summary += ", undeclared job variables \(updated.undeclaredVariables == .refuse ? "refused" : "dropped")"
+            summary += ", credentials \(updated.credentialsProfile ?? "none"))"
+            if let marked = change.template?.invalidDeployments, !marked.isEmpty {
+                summary += "; marked invalid: \(marked.keys.sorted().joined(separator: ", "))"
+            }
+            if !parsed.flag("json") { context.print(summary) }
+            return .success
+        }
+    }
+
+    /// The report of a template change: one line per problem, or `--json`'s array.
+    static func printReport(_ report: TemplateChangeReport, _ parsed: ParsedArguments, _ context: CommandContext) {
+        if parsed.flag("json") {
+            context.print(report.jsonValue.serialized(pretty: true))
+        } else {
+            for line in report.lines { context.print(line) }
         }
     }
 
@@ -179,9 +272,16 @@ enum PoolCommand: CLICommand {
             let now = Date()
             let priorities = Dictionary(uniqueKeysWithValues: try await store.queues(pool: name).map { ($0.id, $0.priority) })
             let entries = try await store.preview(pool: name, now: now, upcoming: upcoming)
+            let statusReason = try await store.pool(named: name).statusReason
+            let waiting = try await store.countRuns(FlowRunFilter(states: [.scheduled, .late], poolName: name, limit: 0))
+            if waiting > entries.count {
+                context.error(
+                    "pushgate pool preview: showing \(entries.count) of \(waiting.formatted()) waiting runs (\(upcoming) due and \(upcoming) upcoming per queue); --upcoming N for more"
+                )
+            }
             if parsed.flag("json") {
                 let items: [JSONValue] = entries.map { entry in
-                    var object = ModelJSON.preview(entry).objectValue!
+                    var object = ModelJSON.preview(entry, poolStatusReason: statusReason).objectValue!
                     object["priority"] = ModelJSON.value(priorities[entry.run.queueID])
                     return .object(object)
                 }
@@ -202,7 +302,7 @@ enum PoolCommand: CLICommand {
                 return [
                     order, entry.verdict == .next ? "next" : "held", entry.run.id, entry.run.deploymentName,
                     entry.run.queueName, TableOutput.time(entry.run.scheduledTime), entry.run.state.displayName,
-                    entry.verdict.reason?.phrase ?? "",
+                    entry.verdict.reason.map { $0 == .poolCannotSubmit ? "\($0.phrase): \(statusReason ?? "")" : $0.phrase } ?? "",
                 ]
             }
             context.print(TableOutput.table(["#", "STATUS", "RUN", "DEPLOYMENT", "QUEUE", "SCHEDULED", "STATE", "REASON"], rows))

@@ -5,6 +5,7 @@ import PushgateStore
 /// `pushgate queue ...`: work queues of a pool, their priorities, limits and status.
 enum QueueCommand: CLICommand {
     static let name = "queue"
+    static let subcommands = ["create", "ls", "inspect", "update", "pause", "resume", "delete"]
     static let summary = "manage a pool's work queues (create, ls, inspect, update, pause, resume, delete)"
     static let help = """
         usage: pushgate [--db PATH] queue SUBCOMMAND ...
@@ -32,12 +33,12 @@ enum QueueCommand: CLICommand {
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "update": return update
-            case "pause", "resume": return { try await pause($0, sub == "pause", $1, $2) }
-            case "delete", "rm": return delete
+            case "create": return .init(create, accepts: ["priority", "concurrency", "paused"])
+            case "ls", "list": return .init(list, accepts: ["json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "update": return .init(update, accepts: ["priority", "concurrency"])
+            case "pause", "resume": return .init { try await pause($0, sub == "pause", $1, $2) }
+            case "delete", "rm": return .init(delete)
             default: return nil
             }
         }

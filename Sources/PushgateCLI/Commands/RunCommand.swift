@@ -5,7 +5,8 @@ import PushgateStore
 /// `pushgate run ...`: create, list, inspect and cancel flow runs.
 enum RunCommand: CLICommand {
     static let name = "run"
-    static let summary = "manage flow runs (create, ls, inspect, cancel)"
+    static let subcommands = ["create", "ls", "inspect", "cancel", "watch"]
+    static let summary = "manage flow runs (create, ls, inspect, cancel, watch)"
     static let help = """
         usage: pushgate [--db PATH] run SUBCOMMAND ...
 
@@ -18,6 +19,9 @@ enum RunCommand: CLICommand {
               Cancelling or Cancelled (repeatable).
           run inspect ID [--json]            with the state history
           run cancel ID [--reason TEXT]      a run not yet claimed is Cancelled; a claimed or running one Cancelling
+          run watch ID [--interval SECONDS] [--timeout SECONDS]
+              Prints the run's state changes as they happen until it ends (exit 0 Completed, 1 any other
+              end or the timeout).
 
         exit status: 0 success, 1 rejected (unknown name, invalid value, final state), 2 usage or I/O error
         """
@@ -28,18 +32,19 @@ enum RunCommand: CLICommand {
             arguments,
             valueOptions: [
                 "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
-                "claim-batch", "lease",
+                "claim-batch", "lease", "interval", "timeout",
             ],
             flagOptions: ["json"],
             context: context
         ) { sub in
             switch sub {
-            case "create": return create
-            case "ls", "list": return list
-            case "inspect": return inspect
-            case "cancel": return cancel
+            case "create": return .init(create, accepts: ["at", "in", "vars", "idempotency-key", "json"])
+            case "ls", "list": return .init(list, accepts: ["state", "pool", "deployment", "limit", "json"])
+            case "inspect": return .init(inspect, accepts: ["json"])
+            case "cancel": return .init(cancel, accepts: ["reason"])
+            case "watch": return .init(watch, accepts: ["interval", "timeout"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
-            case "stress": return stress
+            case "stress": return .init(stress, accepts: ["pool", "deployment", "owner", "limit", "claim-batch", "lease"])
             default: return nil
             }
         }
@@ -99,9 +104,14 @@ enum RunCommand: CLICommand {
         let limit = try parsed.intOption("limit") ?? 200
         guard limit > 0 else { throw UsageError("--limit must be 1 or more") }
         return await StoreAccess.withStore(command, context) { store in
-            let runs = try await store.runs(
-                FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
-            )
+            let filter = FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
+            let runs = try await store.runs(filter)
+            if runs.count == limit {
+                let total = try await store.countRuns(filter)
+                if total > limit {
+                    context.error("pushgate run ls: showing \(limit) of \(total.formatted()) runs; --limit N for more")
+                }
+            }
             TableOutput.list(
                 parsed,
                 context,
@@ -138,17 +148,40 @@ enum RunCommand: CLICommand {
                 scheduled:        \(TableOutput.time(run.scheduledTime))
                 attempt:          \(run.attempt)
                 provider handle:  \(run.providerHandle ?? "-")
+                template version: \(run.templateVersion.map(String.init) ?? "-")
+                tracking:         \(run.trackingNote.map { "unconfirmed: \($0)" } ?? "-")
                 lease:            \(run.leaseOwner.map { "\($0) until \(TableOutput.time(run.leaseExpiresAt))" } ?? "-")
                 idempotency key:  \(run.idempotencyKey ?? "-")
                 job variables:    \(run.jobVariables ?? "{}")
                 history:
                 """
             )
-            for entry in history {
-                let from = entry.from.map { "\($0.displayName) → " } ?? ""
-                context.print("  \(TableOutput.time(entry.at))  \(from)\(entry.to.displayName): \(entry.reason)")
-            }
+            for entry in history { context.print("  \(TableOutput.time(entry.at))  \(TableOutput.transition(entry))") }
             return .success
+        }
+    }
+
+    /// Follows the run in the store (which `serve` updates) until it is terminal.
+    private static func watch(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        let id = try SubcommandDispatch.operands(parsed, ["ID"])[0]
+        let interval = try parsed.option("interval").map(DurationArgument.parse) ?? 1
+        let timeout = try parsed.option("timeout").map(DurationArgument.parse)
+        guard interval > 0 else { throw UsageError("--interval must be more than 0") }
+        return await StoreAccess.withStore(command, context) { store in
+            let deadline = timeout.map { Date().addingTimeInterval($0) }
+            var printed = 0
+            while true {
+                let run = try await store.run(id: id)
+                let history = try await store.history(runID: id)
+                for entry in history.dropFirst(printed) { context.print("\(TableOutput.time(entry.at))  \(TableOutput.transition(entry))") }
+                printed = history.count
+                if run.state.isTerminal { return run.state == .completed ? .success : .failure }
+                if let deadline, Date() >= deadline {
+                    context.error("pushgate run watch: run \(id) is still \(run.state.displayName) after the timeout")
+                    return .failure
+                }
+                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+            }
         }
     }
 

@@ -34,6 +34,9 @@ enum ServeCommand: CLICommand {
           --log-format text|json  log line format (default text)                PUSHGATE_LOG_FORMAT
           --log-level LEVEL       debug, info, warning or error (default info)  PUSHGATE_LOG_LEVEL
           --config FILE           read options from a JSON file                 PUSHGATE_CONFIG
+          --metrics-public        serve /metrics without a token (for Prometheus)  PUSHGATE_METRICS_PUBLIC
+
+        Without a token the API listens only on a loopback address; every route but /health then answers 401.
 
         exit status: 0 after a clean stop, 2 for usage, configuration or I/O errors
         """
@@ -46,7 +49,10 @@ enum ServeCommand: CLICommand {
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let options: ServeOptions
         do {
-            options = try ServeOptions(arguments: try ParsedArguments(arguments, valueOptions: valueOptions), context: context)
+            options = try ServeOptions(
+                arguments: try ParsedArguments(arguments, valueOptions: valueOptions, flagOptions: ["metrics-public"]),
+                context: context
+            )
         } catch {
             context.error("pushgate serve: \(error)")
             return .usage

@@ -21,6 +21,7 @@ struct ServeOptions: Sendable {
     var shutdownGrace: TimeInterval = 10
     var logFormat: Logger.Format = .text
     var logLevel: LogRecord.Level = .info
+    var metricsPublic = false
 
     init(arguments: ParsedArguments, context: CommandContext) throws {
         guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument '\(arguments.positionals[0])'") }
@@ -29,7 +30,7 @@ struct ServeOptions: Sendable {
             "templates": "PUSHGATE_TEMPLATES", "poll-interval": "PUSHGATE_POLL_INTERVAL", "claim-interval": "PUSHGATE_CLAIM_INTERVAL",
             "lease": "PUSHGATE_LEASE", "start-timeout": "PUSHGATE_START_TIMEOUT", "max-run-time": "PUSHGATE_MAX_RUN_TIME",
             "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
-            "log-level": "PUSHGATE_LOG_LEVEL",
+            "log-level": "PUSHGATE_LOG_LEVEL", "metrics-public": "PUSHGATE_METRICS_PUBLIC",
         ]
         var file: [String: JSONValue] = [:]
         if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
@@ -71,6 +72,13 @@ struct ServeOptions: Sendable {
         let flagTokens = arguments.options("token")
         tokens =
             flagTokens.isEmpty ? (value("token")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : flagTokens
+        // Without a token only loopback may listen: a reachable API nobody can authenticate to is a mistake,
+        // and the address may be opened to others later.
+        if tokens.isEmpty && !ServeOptions.isLoopback(host) {
+            throw UsageError("refusing to listen on \(host) without an API token (--token or PUSHGATE_API_TOKENS)")
+        }
+        let publicEnvironment = context.environment["PUSHGATE_METRICS_PUBLIC"].map { ["1", "true", "yes"].contains($0.lowercased()) }
+        metricsPublic = arguments.flag("metrics-public") || publicEnvironment == true || file["metrics-public"]?.boolValue == true
         replica = value("replica") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         templatesDirectory = value("templates").map { URL(fileURLWithPath: $0) } ?? ServeOptions.defaultTemplatesDirectory(context)
         pollInterval = try seconds("poll-interval") ?? pollInterval
@@ -93,6 +101,12 @@ struct ServeOptions: Sendable {
             }
             logLevel = level
         }
+    }
+
+    /// 127.0.0.0/8, `::1` and `localhost`: addresses only this machine reaches.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     /// The first of the template folders `pool create` searches that holds the shipped templates.

@@ -24,6 +24,13 @@ struct ServeRuntime: Sendable {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let credentials = try options.credentialsPath.map { try CredentialsFile.load(path: $0) }
+        if let path = options.credentialsPath, let mode = CredentialsFileMode.openToOthers(path) {
+            // As ssh does for private keys: secrets that others on the machine can read are not secret.
+            logger.warning(
+                "the credentials file is readable by group or others; chmod 600 it",
+                [("path", path), ("mode", String(mode, radix: 8))]
+            )
+        }
         let providers = CredentialsProviderDirectory(
             credentials: credentials,
             http: http,
@@ -82,6 +89,10 @@ struct ServeRuntime: Sendable {
             configuration.host = options.host
             configuration.port = options.port
             configuration.tokens = options.tokens
+            configuration.metricsPublic = options.metricsPublic
+            if options.tokens.isEmpty {
+                logger.warning("no API token: every route but /health answers 401 (--token or PUSHGATE_API_TOKENS)")
+            }
             api = try APIServer(configuration: configuration, router: router, logger: logger)
             logger.info("API listening", [("address", "\(options.host):\(api!.port)"), ("tokens", String(options.tokens.count))])
         }

@@ -38,15 +38,20 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
             throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': unknown type '\(pool.type)'")
         }
         guard let credentials else {
-            throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': no credentials file was given (--credentials)")
+            throw ProviderError(.invalidConfiguration, "no credentials file was given (serve --credentials FILE)")
         }
-        guard let profile = pool.credentialsProfile else {
-            throw ProviderError(.invalidConfiguration, "pool '\(pool.name)' names no credentials profile")
+        if let problem = credentials.problem(kind: registration.type.credentialsProfileKind, profile: pool.credentialsProfile) {
+            throw ProviderError(.invalidConfiguration, problem)
         }
         let client = registration.type.transport == .http2 ? http2 : http
-        let provider = try registration.makeProvider(
-            .init(credentials: credentials, profile: profile, http: client, clock: clock, environment: environment)
-        )
+        let provider: any Provider
+        do {
+            provider = try registration.makeProvider(
+                .init(credentials: credentials, profile: pool.credentialsProfile!, http: client, clock: clock, environment: environment)
+            )
+        } catch let error as CredentialsError {
+            throw ProviderError(.invalidConfiguration, error.message)
+        }
         cache.withLock { $0[key] = provider }
         return provider
     }

@@ -13,6 +13,9 @@ package struct Deployment: Sendable, Hashable {
     /// Maximum in-flight runs of this deployment; `nil` is unlimited.
     package var concurrencyLimit: Int?
     package var createdAt: Date
+    /// Why the deployment no longer fits its pool's template (a forced template update); its new runs
+    /// are refused with this reason until its job variables are fixed. Nil when it fits.
+    package var invalidReason: String?
 
     package init(
         id: Int64,
@@ -23,7 +26,8 @@ package struct Deployment: Sendable, Hashable {
         queueName: String,
         jobVariables: String?,
         concurrencyLimit: Int?,
-        createdAt: Date
+        createdAt: Date,
+        invalidReason: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -34,6 +38,7 @@ package struct Deployment: Sendable, Hashable {
         self.jobVariables = jobVariables
         self.concurrencyLimit = concurrencyLimit
         self.createdAt = createdAt
+        self.invalidReason = invalidReason
     }
 }
 
@@ -63,15 +68,29 @@ package struct DeploymentSpec: Sendable, Hashable {
 
 /// A partial update of a deployment; `nil` fields are left as they are.
 package struct DeploymentUpdate: Sendable, Hashable {
-    /// Moves the deployment (and its future runs) to another queue of the same pool.
+    /// Moves the deployment (and its future runs) to another queue of its pool, or of ``poolName``.
     package var queueName: String?
+    /// Switches the deployment to another pool (its default queue unless ``queueName`` names one): the
+    /// caller has checked the job variables against that pool's template (docs/design.md "Enforced interfaces").
+    package var poolName: String?
+    /// With ``poolName``: moves the deployment's Scheduled and Late runs too, in the same transaction;
+    /// runs already claimed stay where they are.
+    package var moveScheduled: Bool
     /// `.some(nil)` clears the job variables; `nil` keeps them.
     package var jobVariables: String??
     /// `.some(nil)` removes the limit; `nil` keeps it.
     package var concurrencyLimit: Int??
 
-    package init(queueName: String? = nil, jobVariables: String?? = nil, concurrencyLimit: Int?? = nil) {
+    package init(
+        queueName: String? = nil,
+        poolName: String? = nil,
+        moveScheduled: Bool = false,
+        jobVariables: String?? = nil,
+        concurrencyLimit: Int?? = nil
+    ) {
         self.queueName = queueName
+        self.poolName = poolName
+        self.moveScheduled = moveScheduled
         self.jobVariables = jobVariables
         self.concurrencyLimit = concurrencyLimit
     }

@@ -26,6 +26,11 @@ package struct FlowRun: Sendable, Hashable {
     package var leaseOwner: String?
     package var leaseExpiresAt: Date?
     package var createdAt: Date
+    /// Why the gateway cannot confirm the workload's state (its status read said "not found" and no other
+    /// look-up settled it); the run then stays in flight. Nil when the provider answers.
+    package var trackingNote: String?
+    /// The pool template version the run was submitted with; nil before submission.
+    package var templateVersion: Int?
 
     package init(
         id: String,
@@ -45,7 +50,9 @@ package struct FlowRun: Sendable, Hashable {
         providerHandle: String?,
         leaseOwner: String?,
         leaseExpiresAt: Date?,
-        createdAt: Date
+        createdAt: Date,
+        trackingNote: String? = nil,
+        templateVersion: Int? = nil
     ) {
         self.id = id
         self.deploymentID = deploymentID
@@ -65,6 +72,8 @@ package struct FlowRun: Sendable, Hashable {
         self.leaseOwner = leaseOwner
         self.leaseExpiresAt = leaseExpiresAt
         self.createdAt = createdAt
+        self.trackingNote = trackingNote
+        self.templateVersion = templateVersion
     }
 
     /// The key a submission of this attempt carries to the provider, so a retried or recovered

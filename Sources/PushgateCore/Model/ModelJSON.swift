@@ -30,9 +30,12 @@ package enum ModelJSON {
             "name": .string(pool.name),
             "type": .string(pool.type),
             "status": .string(status.rawValue),
+            "status_reason": value(pool.statusReason),
             "is_paused": .bool(pool.isPaused),
             "concurrency_limit": value(pool.concurrencyLimit),
             "credentials_profile": value(pool.credentialsProfile),
+            "allow_undeclared_variables": .bool(pool.undeclaredVariables == .drop),
+            "template_version": .int(Int64(pool.templateVersion)),
             "created_at": value(pool.createdAt),
             "updated_at": value(pool.updatedAt),
         ])
@@ -58,6 +61,7 @@ package enum ModelJSON {
             "queue": .string(deployment.queueName),
             "concurrency_limit": value(deployment.concurrencyLimit),
             "job_variables": document(deployment.jobVariables ?? "{}"),
+            "invalid_reason": value(deployment.invalidReason),
             "created_at": value(deployment.createdAt),
         ])
     }
@@ -74,11 +78,27 @@ package enum ModelJSON {
             "scheduled_time": value(run.scheduledTime),
             "attempt": .int(Int64(run.attempt)),
             "provider_handle": value(run.providerHandle),
+            "tracking_note": value(run.trackingNote),
+            "template_version": value(run.templateVersion),
             "lease_owner": value(run.leaseOwner),
             "lease_expires_at": value(run.leaseExpiresAt),
             "idempotency_key": value(run.idempotencyKey),
             "job_variables": document(run.jobVariables ?? "{}"),
             "created_at": value(run.createdAt),
+        ])
+    }
+
+    package static func cleanup(_ cleanup: PendingCleanup) -> JSONValue {
+        .object([
+            "run_id": .string(cleanup.run.id),
+            "pool": .string(cleanup.run.poolName),
+            "deployment": .string(cleanup.run.deploymentName),
+            "state": .string(cleanup.run.state.displayName),
+            "provider_handle": .string(cleanup.providerHandle),
+            "attempts": .int(Int64(cleanup.attempts)),
+            "next_attempt_at": value(cleanup.nextAttemptAt),
+            "last_error": value(cleanup.lastError),
+            "created_at": value(cleanup.createdAt),
         ])
     }
 
@@ -91,7 +111,8 @@ package enum ModelJSON {
         ])
     }
 
-    package static func preview(_ entry: PreviewEntry) -> JSONValue {
+    /// A preview entry; a run held because the pool cannot submit carries the pool's reason in `detail`.
+    package static func preview(_ entry: PreviewEntry, poolStatusReason: String? = nil) -> JSONValue {
         let reason: JSONValue
         let status: String
         switch entry.verdict {
@@ -102,7 +123,7 @@ package enum ModelJSON {
             status = "held"
             reason = .string(hold.rawValue)
         }
-        return .object([
+        var object: [String: JSONValue] = [
             "id": .string(entry.run.id),
             "deployment": .string(entry.run.deploymentName),
             "queue": .string(entry.run.queueName),
@@ -110,6 +131,8 @@ package enum ModelJSON {
             "state": .string(entry.run.state.displayName),
             "status": .string(status),
             "reason": reason,
-        ])
+        ]
+        if entry.verdict == .held(.poolCannotSubmit) { object["detail"] = value(poolStatusReason) }
+        return .object(object)
     }
 }

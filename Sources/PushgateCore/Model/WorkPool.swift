@@ -15,6 +15,13 @@ package struct WorkPool: Sendable, Hashable {
     package var credentialsProfile: String?
     package var createdAt: Date
     package var updatedAt: Date
+    /// Undeclared job variables are refused unless the pool allows them (then dropped, as Prefect does).
+    package var undeclaredVariables: UndeclaredVariables
+    /// 1 at creation; each template update adds one. Runs record the version they were submitted with.
+    package var templateVersion: Int
+    /// Why `serve` cannot submit the pool's runs (its credentials profile is missing, say), as the last
+    /// gateway to try found; nil when it can.
+    package var statusReason: String?
 
     package init(
         id: Int64,
@@ -25,7 +32,10 @@ package struct WorkPool: Sendable, Hashable {
         isPaused: Bool,
         credentialsProfile: String?,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        undeclaredVariables: UndeclaredVariables = .refuse,
+        templateVersion: Int = 1,
+        statusReason: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -36,6 +46,9 @@ package struct WorkPool: Sendable, Hashable {
         self.credentialsProfile = credentialsProfile
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.undeclaredVariables = undeclaredVariables
+        self.templateVersion = templateVersion
+        self.statusReason = statusReason
     }
 }
 
@@ -47,6 +60,7 @@ package struct WorkPoolSpec: Sendable, Hashable {
     package var concurrencyLimit: Int?
     package var isPaused: Bool
     package var credentialsProfile: String?
+    package var undeclaredVariables: UndeclaredVariables
 
     package init(
         name: String,
@@ -54,7 +68,8 @@ package struct WorkPoolSpec: Sendable, Hashable {
         baseJobTemplate: String,
         concurrencyLimit: Int? = nil,
         isPaused: Bool = false,
-        credentialsProfile: String? = nil
+        credentialsProfile: String? = nil,
+        undeclaredVariables: UndeclaredVariables = .refuse
     ) {
         self.name = name
         self.type = type
@@ -62,6 +77,7 @@ package struct WorkPoolSpec: Sendable, Hashable {
         self.concurrencyLimit = concurrencyLimit
         self.isPaused = isPaused
         self.credentialsProfile = credentialsProfile
+        self.undeclaredVariables = undeclaredVariables
     }
 }
 
@@ -70,9 +86,39 @@ package struct WorkPoolUpdate: Sendable, Hashable {
     package var isPaused: Bool?
     /// `.some(nil)` removes the limit; `nil` keeps it.
     package var concurrencyLimit: Int??
+    package var undeclaredVariables: UndeclaredVariables?
+    package var template: TemplateChange?
+    /// `.some(nil)` removes the profile; `nil` keeps it.
+    package var credentialsProfile: String??
 
-    package init(isPaused: Bool? = nil, concurrencyLimit: Int?? = nil) {
+    /// A new base job template, checked by the caller against the pool's deployments and unsubmitted runs
+    /// (``TemplateChangeReport``). Applied only if the pool is still at `expectedVersion`, so two updates
+    /// never both pass a check made against the same old template.
+    package struct TemplateChange: Sendable, Hashable {
+        package var baseJobTemplate: String
+        package var expectedVersion: Int
+        /// Deployments (by name) the new template no longer fits, with the reason (a forced update); every
+        /// other deployment of the pool is marked valid.
+        package var invalidDeployments: [String: String]
+
+        package init(baseJobTemplate: String, expectedVersion: Int, invalidDeployments: [String: String] = [:]) {
+            self.baseJobTemplate = baseJobTemplate
+            self.expectedVersion = expectedVersion
+            self.invalidDeployments = invalidDeployments
+        }
+    }
+
+    package init(
+        isPaused: Bool? = nil,
+        concurrencyLimit: Int?? = nil,
+        undeclaredVariables: UndeclaredVariables? = nil,
+        template: TemplateChange? = nil,
+        credentialsProfile: String?? = nil
+    ) {
         self.isPaused = isPaused
         self.concurrencyLimit = concurrencyLimit
+        self.undeclaredVariables = undeclaredVariables
+        self.template = template
+        self.credentialsProfile = credentialsProfile
     }
 }

@@ -39,10 +39,12 @@ package struct ProviderError: Error, Sendable, Equatable, CustomStringConvertibl
 
     package var isRetryable: Bool { code == .throttled || code == .unavailable || code == .unauthorized }
 
+    /// The message, with the HTTP status and the provider's code when the message does not say them:
+    /// words for the user, never the internal ``Code`` name.
     package var description: String {
-        var parts = [code.rawValue]
-        if let httpStatus { parts.append("HTTP \(httpStatus)") }
-        if let providerCode { parts.append(providerCode) }
-        return parts.joined(separator: " ") + ": " + message
+        var extra: [String] = []
+        if let httpStatus, !message.contains("HTTP \(httpStatus)") { extra.append("HTTP \(httpStatus)") }
+        if let providerCode, !message.contains(providerCode) { extra.append(providerCode) }
+        return extra.isEmpty ? message : "\(message) (\(extra.joined(separator: ", ")))"
     }
 }

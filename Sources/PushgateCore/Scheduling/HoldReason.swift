@@ -6,6 +6,8 @@ package enum HoldReason: String, Sendable, Hashable, CaseIterable {
     case poolFull = "pool_full"
     case queueFull = "queue_full"
     case deploymentFull = "deployment_full"
+    /// The gateway cannot build the pool's provider (a missing credentials profile); the pool's status reason says why.
+    case poolCannotSubmit = "pool_cannot_submit"
     /// The caller asked for fewer runs than are eligible; the rest wait for the next claim.
     case claimLimit = "claim_limit"
 
@@ -18,6 +20,7 @@ package enum HoldReason: String, Sendable, Hashable, CaseIterable {
         case .poolFull: return "pool full"
         case .queueFull: return "queue full"
         case .deploymentFull: return "deployment full"
+        case .poolCannotSubmit: return "pool cannot submit"
         case .claimLimit: return "claim limit reached"
         }
     }

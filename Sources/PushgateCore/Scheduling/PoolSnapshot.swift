@@ -37,6 +37,9 @@ package struct PoolSnapshot: Sendable, Hashable {
     package var queues: [Queue]
     /// Deployments by id; a deployment missing here has no limit.
     package var deployments: [Int64: Deployment]
+    /// The pool cannot submit (its credentials profile is missing, say): what a preview shows. Claims leave
+    /// it false, since another replica's credentials may have the profile.
+    package var cannotSubmit = false
 
     package init(
         concurrencyLimit: Int?,

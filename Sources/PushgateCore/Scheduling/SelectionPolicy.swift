@@ -54,6 +54,8 @@ package enum SelectionPolicy {
                     reason = .notDue
                 } else if pool.isPaused {
                     reason = .poolPaused
+                } else if pool.cannotSubmit {
+                    reason = .poolCannotSubmit
                 } else if queue.isPaused {
                     reason = .queuePaused
                 } else if poolFree == 0 {

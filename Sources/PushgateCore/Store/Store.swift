@@ -15,6 +15,10 @@ package protocol Store: Sendable {
     func pools() async throws -> [WorkPool]
     func updatePool(named name: String, _ update: WorkPoolUpdate, now: Date) async throws -> WorkPool
     /// Deletes a pool and its queues; refused while deployments use it.
+    /// The text of one of the pool's template versions (every version is kept).
+    func poolTemplate(pool: String, version: Int) async throws -> String
+    /// Records why `serve` cannot submit the pool's runs, or clears it (nil); written when it changes.
+    func setPoolStatusReason(pool: String, reason: String?) async throws
     func deletePool(named name: String) async throws
 
     // MARK: Queues
@@ -50,6 +54,8 @@ package protocol Store: Sendable {
     func runs(_ filter: FlowRunFilter) async throws -> [FlowRun]
     /// The run's state history, oldest first.
     func history(runID: String) async throws -> [StateTransition]
+    /// How many runs match `filter` (its limit aside): what a listing that stops at the limit reports.
+    func countRuns(_ filter: FlowRunFilter) async throws -> Int
     /// Runs in each non-terminal state per pool and queue (states with none are left out).
     func nonTerminalRunCounts() async throws -> [RunCount]
 
@@ -72,7 +78,7 @@ package protocol Store: Sendable {
     // MARK: Run lifecycle
 
     /// Records the provider's handle of a claimed run; the caller must hold the lease.
-    func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun
+    func markSubmitted(runID: String, owner: String, providerHandle: String, templateVersion: Int?, now: Date) async throws -> FlowRun
     func markRunning(runID: String, reason: String, now: Date) async throws -> FlowRun
     /// Moves a run to a terminal state (Completed, Failed, Crashed, Cancelled). Terminal runs never change.
     func markTerminal(runID: String, state: RunState, reason: String, now: Date) async throws -> FlowRun
@@ -93,4 +99,24 @@ package protocol Store: Sendable {
         limit: Int
     )
         async throws -> [FlowRun]
+
+    // MARK: Tracking and clean-up (docs/design.md "Clean-up")
+
+    /// Records why an in-flight run's workload is unconfirmed, or clears the note (nil). No history entry:
+    /// the note is not a state change, and any state change clears it.
+    func setTrackingNote(runID: String, note: String?) async throws
+    /// Clean-ups due by `dueBy` (every one when nil), soonest first. A terminal transition of a submitted
+    /// run records its clean-up in the same transaction.
+    func pendingCleanups(dueBy: Date?, limit: Int) async throws -> [PendingCleanup]
+    /// The provider confirmed the clean-up: it is forgotten.
+    func completeCleanup(runID: String) async throws
+    /// The clean-up failed: the attempt is counted, the error kept, and the next try set.
+    func deferCleanup(runID: String, error: String, nextAttemptAt: Date) async throws
+}
+
+extension Store {
+    /// A submission whose template version is not known (tests, the stress generator).
+    package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
+        try await markSubmitted(runID: runID, owner: owner, providerHandle: providerHandle, templateVersion: nil, now: now)
+    }
 }

@@ -2,12 +2,21 @@
 /// changes nothing.
 package enum StoreValidation {
     /// A name: non-empty, at most 200 characters, no surrounding whitespace or control characters.
+    /// Names of pools, queues and deployments: 1-100 of `A-Z a-z 0-9 . _ -`, starting with a letter or
+    /// digit, because they appear unescaped in API paths, log fields, metric labels and shell commands.
     package static func name(_ value: String, of kind: String) throws(StoreError) {
-        let trimmed = value.trimmingWhitespace()
-        guard !value.isEmpty, trimmed == value, value.count <= 200,
-            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
-            throw StoreError(.invalidInput, "invalid \(kind) name '\(value)': use 1-200 characters without surrounding spaces")
+        let allowed = value.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-")
+        }
+        let first = value.utf8.first
+        guard allowed, value.utf8.count <= 100, let first, first != UInt8(ascii: "."), first != UInt8(ascii: "_"), first != UInt8(ascii: "-") else {
+            let shown = value.unicodeScalars.contains { $0.properties.generalCategory == .control } ? value.debugDescription : "'\(value)'"
+            throw StoreError(
+                .invalidInput,
+                "invalid \(kind) name \(shown): use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
         }
     }
 

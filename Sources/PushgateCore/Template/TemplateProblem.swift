@@ -12,6 +12,7 @@ package struct TemplateProblem: Sendable, Hashable, CustomStringConvertible {
         case unknownReference
         case invalidValue
         case missingRequired
+        case undeclaredVariable
         case providerRequirement
     }
 

@@ -187,7 +187,19 @@ package struct VariableSchema: Sendable {
                 if let sub = node.properties[name] {
                     validate(members[name]!, against: sub, at: path / name, file: file, problems: &problems, depth: depth + 1)
                 } else if let extra = node.additionalProperties {
-                    validate(members[name]!, against: extra, at: path / name, file: file, problems: &problems, depth: depth + 1)
+                    if extra.constant == false {
+                        let suggestion = BaseJobTemplate.suggestion(for: name, among: node.properties.keys.sorted())
+                        problems.append(
+                            TemplateProblem(
+                                .undeclaredVariable,
+                                file: file,
+                                path: path / name,
+                                "'\(name)' is not declared here\(suggestion) (the schema sets additionalProperties to false)"
+                            )
+                        )
+                    } else {
+                        validate(members[name]!, against: extra, at: path / name, file: file, problems: &problems, depth: depth + 1)
+                    }
                 }
             }
         case .null, .bool:

@@ -2,7 +2,8 @@ import Foundation
 import PushgateCore
 import PushgateHTTPServer
 
-/// Request routing and the API calls (docs/provider-apis.md §3.2–§3.6).
+/// Request routing and the API calls (docs/provider-apis.md §3.2–§3.6), in the answer shapes the
+/// configuration picks (§3.9).
 extension CloudRunEmulator {
     /// A parsed `/v2/…` path.
     struct Route {
@@ -65,6 +66,9 @@ extension CloudRunEmulator {
             } else {
                 return nil
             }
+        case ("GET", 3) where rest[0] == "jobs" && rest[2] == "executions":
+            route.operation = "executions.list"
+            route.jobName = "\(parent)/jobs/\(rest[1])"
         case (_, 4) where rest[0] == "jobs" && rest[2] == "executions":
             route.jobName = "\(parent)/jobs/\(rest[1])"
             if request.method == "POST", rest[3].hasSuffix(":cancel") {
@@ -91,8 +95,9 @@ extension CloudRunEmulator {
         case "jobs.create": return createJob(route, request, now: now)
         case "jobs.get": return getJob(route.jobName ?? "")
         case "jobs.run": return runJob(route, now: now)
-        case "jobs.delete": return deleteJob(route)
+        case "jobs.delete": return deleteJob(route, now: now)
         case "executions.get": return getExecution(route.executionName ?? "", now: now)
+        case "executions.list": return listExecutions(route, request, now: now)
         case "executions.cancel": return cancelExecution(route)
         case "tasks.list": return listTasks(route.executionName ?? "", now: now)
         case "operations.get": return getOperation(route.operationName ?? "", now: now)
@@ -137,14 +142,26 @@ extension CloudRunEmulator {
         }
     }
 
+    /// The job as `jobs.get` answers it, `latestCreatedExecution.name` in the configured form.
+    func jobJSON(_ job: CloudRunEmulatorState.Job, _ state: CloudRunEmulatorState) -> JSONValue {
+        state.jobJSON(job, operationPolls: configuration.operationPolls, referenceName: configuration.executionReferenceName)
+    }
+
     func getJob(_ jobName: String) -> ServerResponse {
         state.withLock { state -> ServerResponse in
             guard var job = state.jobs[jobName] else { return Self.error(404, "Resource '\(jobName)' was not found") }
+            // A stale read (`jobNotFoundReads`): the job exists and has run, yet the read misses it.
+            if !job.executions.isEmpty, job.notFoundReads < configuration.jobNotFoundReads {
+                job.notFoundReads += 1
+                state.jobs[jobName] = job
+                state.statistics.staleNotFounds += 1
+                return Self.error(404, "Resource '\(jobName)' was not found")
+            }
             if !state.isReady(job, operationPolls: configuration.operationPolls) {
                 job.reads += 1
                 state.jobs[jobName] = job
             }
-            return .json(200, state.jobJSON(job, operationPolls: configuration.operationPolls).serialized())
+            return .json(200, jobJSON(job, state).serialized())
         }
     }
 
@@ -168,17 +185,30 @@ extension CloudRunEmulator {
             job.executions.append(executionName)
             state.jobs[jobName] = job
             state.statistics.executionsStarted += 1
+            state.observeAll(pacing: configuration.pacing, now: now)
+            state.statistics.peakConcurrentExecutions = max(state.statistics.peakConcurrentExecutions, state.unfinishedExecutions)
             let operation = state.newOperation(parent: route.parent, .runJob(executionName))
             return .json(200, operationJSON(operation, state: state).serialized())
         }
     }
 
-    func deleteJob(_ route: Route) -> ServerResponse {
+    /// Refused with 400 FAILED_PRECONDITION while one of the job's executions is unfinished, as the real
+    /// API does (docs/provider-apis.md §3.6): the caller must cancel it and delete once it has stopped.
+    func deleteJob(_ route: Route, now: Date) -> ServerResponse {
         state.withLock { state -> ServerResponse in
             guard let jobName = route.jobName, let job = state.jobs[jobName] else {
                 return Self.error(404, "Resource '\(route.jobName ?? "")' was not found")
             }
-            let snapshot = state.jobJSON(job, operationPolls: configuration.operationPolls)
+            state.observeAll(pacing: configuration.pacing, now: now)
+            if let running = job.executions.first(where: { state.executions[$0]?.completionTime == nil }) {
+                state.statistics.deletesRefused += 1
+                return Self.error(
+                    400,
+                    "Job \(job.id) has an execution that is still running (\(running)). Cancel it or wait for it to finish before deleting the job.",
+                    status: "FAILED_PRECONDITION"
+                )
+            }
+            let snapshot = jobJSON(job, state)
             job.executions.forEach { state.executions[$0] = nil }
             state.jobs[jobName] = nil
             state.statistics.jobsDeleted += 1
@@ -189,9 +219,48 @@ extension CloudRunEmulator {
 
     func getExecution(_ name: String, now: Date) -> ServerResponse {
         state.withLock { state -> ServerResponse in
-            guard state.executions[name] != nil else { return Self.error(404, "Resource '\(name)' was not found") }
+            guard var execution = state.executions[name] else { return Self.error(404, "Resource '\(name)' was not found") }
+            // A stale read (`executionNotFoundReads`): the execution runs on, yet this read misses it.
+            if execution.notFoundReads < configuration.executionNotFoundReads {
+                execution.notFoundReads += 1
+                state.executions[name] = execution
+                state.statistics.staleNotFounds += 1
+                return Self.error(404, "Resource '\(name)' was not found")
+            }
             state.observe(name, pacing: configuration.pacing, now: now, countRead: true)
             return .json(200, state.executionJSON(state.executions[name]!).serialized())
+        }
+    }
+
+    /// `executions.list` (docs/provider-apis.md §3.4): newest first, at most `pageSize` (capped by
+    /// `executionListPageSize`) per page, `nextPageToken` while more remain; each listed execution counts
+    /// as a status read. An empty list answers `{}` (proto3 JSON omits empty repeated fields).
+    func listExecutions(_ route: Route, _ request: ServerRequest, now: Date) -> ServerResponse {
+        let asked = request.queryValue("pageSize").flatMap { Int($0) } ?? 0
+        guard asked >= 0 else { return invalid("page_size must not be negative.") }
+        let size = min(asked == 0 ? configuration.executionListPageSize : asked, configuration.executionListPageSize)
+        var offset = 0
+        if let token = request.queryValue("pageToken"), !token.isEmpty {
+            guard token.hasPrefix("page-"), let start = Int(token.dropFirst(5)), start >= 0 else {
+                return invalid("Invalid page_token \"\(token)\".")
+            }
+            offset = start
+        }
+        return state.withLock { state -> ServerResponse in
+            guard let jobName = route.jobName, let job = state.jobs[jobName] else {
+                return Self.error(404, "Resource '\(route.jobName ?? "")' was not found")
+            }
+            let newestFirst = Array(job.executions.reversed())
+            let page = newestFirst.dropFirst(offset).prefix(size)
+            var items: [JSONValue] = []
+            for name in page where state.executions[name] != nil {
+                state.observe(name, pacing: configuration.pacing, now: now, countRead: true)
+                items.append(state.executionJSON(state.executions[name]!))
+            }
+            var object: [String: JSONValue] = [:]
+            if !items.isEmpty { object["executions"] = .array(items) }
+            if offset + page.count < newestFirst.count { object["nextPageToken"] = .string("page-\(offset + page.count)") }
+            return .json(200, JSONValue.object(object).serialized())
         }
     }
 
@@ -221,6 +290,7 @@ extension CloudRunEmulator {
     func getOperation(_ name: String, now: Date) -> ServerResponse {
         state.withLock { state -> ServerResponse in
             guard let operation = state.operations[name] else { return Self.error(404, "Operation '\(name)' was not found") }
+            state.operationReads[name, default: 0] += 1
             if case .createJob(let jobName) = operation, var job = state.jobs[jobName],
                 !state.isReady(job, operationPolls: configuration.operationPolls)
             {
@@ -242,7 +312,7 @@ extension CloudRunEmulator {
                 object["error"] = ["code": 5, "message": "The job was deleted."]
                 break
             }
-            var metadata = state.jobJSON(job, operationPolls: configuration.operationPolls).objectValue ?? [:]
+            var metadata = jobJSON(job, state).objectValue ?? [:]
             metadata["@type"] = "type.googleapis.com/google.cloud.run.v2.Job"
             object["metadata"] = .object(metadata)
             if job.notReadyReason != nil {
@@ -254,7 +324,24 @@ extension CloudRunEmulator {
             } else {
                 object["done"] = false
             }
-        case .runJob(let execution)?, .cancelExecution(let execution)?:
+        case .runJob(let execution)?:
+            guard let record = state.executions[execution] else {
+                object["done"] = true
+                object["error"] = ["code": 5, "message": "The execution was deleted."]
+                break
+            }
+            var metadata = state.executionJSON(record).objectValue ?? [:]
+            metadata["@type"] = "type.googleapis.com/google.cloud.run.v2.Execution"
+            if configuration.runOperationMetadata { object["metadata"] = .object(metadata) }
+            let done: Bool
+            if let polls = configuration.runOperationPolls {
+                done = state.operationReads[name, default: 0] >= polls
+            } else {
+                done = record.completionTime != nil
+            }
+            object["done"] = .bool(done)
+            if done { object["response"] = .object(metadata) }
+        case .cancelExecution(let execution)?:
             guard let record = state.executions[execution] else {
                 object["done"] = true
                 object["error"] = ["code": 5, "message": "The execution was deleted."]

@@ -6,7 +6,9 @@ import Synchronization
 /// A loopback fake of Cloud Run v2 jobs plus Google's token endpoint, checking credentials the way the
 /// real service does: RS256 assertions verified with the service account's public key, bearer tokens
 /// issued and expiring, URL and body shapes, Google error JSON; executions walk pending → running →
-/// completed (docs/provider-apis.md §3, §3.9). Used by tests, `pushgate emulate` and `pushgate demo`.
+/// completed, and every answer shape the real API allows can be chosen (short or full execution
+/// references, run operations with or without metadata, stale 404 reads; docs/provider-apis.md §3,
+/// §3.9). Used by tests, `pushgate emulate` and `pushgate demo`.
 ///
 /// ```swift
 /// let fake = try CloudRunEmulator.start(configuration: .init(serviceAccounts: [email: pem], projects: ["p"]))
@@ -63,7 +65,12 @@ package final class CloudRunEmulator: Sendable {
     }
 
     package var statistics: CloudRunEmulatorStatistics {
-        var statistics = state.withLock { $0.statistics }
+        var statistics = state.withLock { state -> CloudRunEmulatorStatistics in
+            state.observeAll(pacing: configuration.pacing, now: Date())
+            var statistics = state.statistics
+            statistics.concurrentExecutions = state.unfinishedExecutions
+            return statistics
+        }
         statistics.tokensIssued = tokens.count
         statistics.faultsInjected = faults.injected
         return statistics
@@ -77,6 +84,14 @@ package final class CloudRunEmulator: Sendable {
                 state.jobs[name] = nil
             }
         }
+    }
+
+    /// The ids of the jobs the fake holds (created and not deleted), sorted.
+    package var jobIDs: [String] { state.withLock { state in state.jobs.values.map(\.id).sorted() } }
+
+    /// The full names of the executions the fake holds that have not completed, sorted.
+    package var unfinishedExecutionNames: [String] {
+        state.withLock { state in state.executions.values.filter { $0.completionTime == nil }.map(\.name).sorted() }
     }
 
     /// Makes every issued token expired, so the next call gets 401 and the client must refresh.

@@ -13,7 +13,10 @@ struct CloudRunEmulatorState {
         var reads = 0
         /// Set when the image cannot be used (CONTAINER_MISSING).
         var notReadyReason: String?
+        /// Oldest first.
         var executions: [String] = []
+        /// `jobs.get` answered 404 on purpose so far (`jobNotFoundReads`).
+        var notFoundReads = 0
     }
 
     struct Execution {
@@ -27,6 +30,11 @@ struct CloudRunEmulatorState {
         var cancelRequested = false
         var cancelReads = 0
         var cancelled = false
+        /// `executions.get` answered 404 on purpose so far (`executionNotFoundReads`).
+        var notFoundReads = 0
+
+        /// The execution id, the last part of its name.
+        var id: String { name.split(separator: "/").last.map(String.init) ?? name }
     }
 
     enum Operation {
@@ -39,6 +47,8 @@ struct CloudRunEmulatorState {
     var jobs: [String: Job] = [:]
     var executions: [String: Execution] = [:]
     var operations: [String: Operation] = [:]
+    /// `operations.get` reads per operation.
+    var operationReads: [String: Int] = [:]
     var statistics = CloudRunEmulatorStatistics()
     var random: SplitMix64
     var serial = 0
@@ -83,13 +93,24 @@ struct CloudRunEmulatorState {
         executions[name] = execution
     }
 
+    /// Moves every unfinished execution on by the clock (timed pacing) without counting a read, so a
+    /// delete or a count sees what a read would.
+    mutating func observeAll(pacing: WorkloadPacing, now: Date) {
+        for (name, execution) in executions where execution.completionTime == nil {
+            observe(name, pacing: pacing, now: now, countRead: false)
+        }
+    }
+
+    /// Executions not yet completed (pending or running).
+    var unfinishedExecutions: Int { executions.values.filter { $0.completionTime == nil }.count }
+
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
 
-    func jobJSON(_ job: Job, operationPolls: Int) -> JSONValue {
+    func jobJSON(_ job: Job, operationPolls: Int, referenceName: CloudRunEmulatorConfiguration.ExecutionReferenceName = .shortID) -> JSONValue {
         var object = job.body.objectValue ?? [:]
         object["name"] = .string(job.name)
         object["uid"] = .string("uid-\(job.id)")
@@ -110,7 +131,7 @@ struct CloudRunEmulatorState {
         if !job.executions.isEmpty { object["executionCount"] = .int(Int64(job.executions.count)) }
         if let latest = job.executions.last, let execution = executions[latest] {
             var summary: [String: JSONValue] = [
-                "name": .string(latest), "createTime": .string(Self.timestamp(execution.createTime)),
+                "name": .string(referenceName == .fullName ? latest : execution.id), "createTime": .string(Self.timestamp(execution.createTime)),
                 "completionStatus": .string(completionStatus(execution)),
             ]
             if let done = execution.completionTime { summary["completionTime"] = .string(Self.timestamp(done)) }

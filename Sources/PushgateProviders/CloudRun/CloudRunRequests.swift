@@ -25,7 +25,8 @@ package struct CloudRunRequests: Sendable {
         HTTPRequest(method: "GET", url: "\(endpoint)/v2/\(name)")
     }
 
-    /// `jobs.run`: never idempotent; the caller snapshots `latestCreatedExecution` first (§3.3).
+    /// `jobs.run`: never idempotent; the caller looks for an execution first (§3.3). The answer is an
+    /// Operation whose `metadata` is the Execution, carrying its full name.
     package func runJob(_ jobName: String) -> HTTPRequest {
         HTTPRequest(
             method: "POST",
@@ -34,6 +35,18 @@ package struct CloudRunRequests: Sendable {
             body: Data("{}".utf8),
             isIdempotent: false
         )
+    }
+
+    /// `executions.list`: `GET /v2/{job}/executions`, newest first, one page of at most `pageSize`
+    /// (§3.4). It finds an execution a read missed or a handle does not name.
+    package func listExecutions(_ jobName: String, pageSize: Int = 100, pageToken: String? = nil) -> HTTPRequest {
+        var url = "\(endpoint)/v2/\(jobName)/executions?pageSize=\(pageSize)"
+        if let pageToken, !pageToken.isEmpty {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            url += "&pageToken=\(pageToken.addingPercentEncoding(withAllowedCharacters: allowed) ?? pageToken)"
+        }
+        return HTTPRequest(method: "GET", url: url)
     }
 
     /// `executions.tasks.list`, for the exit code (§3.4).
@@ -51,7 +64,8 @@ package struct CloudRunRequests: Sendable {
         )
     }
 
-    /// `jobs.delete` (§3.6): no `force` parameter exists.
+    /// `jobs.delete` (§3.6): no `force` parameter exists; refused with FAILED_PRECONDITION while an
+    /// execution still runs.
     package func deleteJob(_ jobName: String) -> HTTPRequest {
         HTTPRequest(method: "DELETE", url: "\(endpoint)/v2/\(jobName)")
     }

@@ -43,9 +43,13 @@ package enum CloudRunStatusMapping {
         return ProviderStatus(.crashed, reason: "the execution completed without a Completed condition")
     }
 
-    /// The job or execution is gone (404): ours to cancel → Cancelled, otherwise lost → Crashed.
-    package static func missing(cancelRequested: Bool, what: String) -> ProviderStatus {
-        stopped(cancelRequested: cancelRequested, what: "\(what) no longer exists", message: nil)
+    /// The job or execution is proven gone (a 404 and a second look agreeing, §3.4): ours to cancel →
+    /// Cancelled, otherwise lost → Crashed. `detail` says what was seen.
+    package static func missing(cancelRequested: Bool, what: String, detail: String? = nil) -> ProviderStatus {
+        if cancelRequested {
+            return ProviderStatus(.cancelled, reason: "cancelled by the gateway" + (detail.map { "; \(what) no longer exists: \($0)" } ?? ""))
+        }
+        return stopped(cancelRequested: false, what: "\(what) no longer exists", message: detail)
     }
 
     /// The job's Ready condition failed (for example CONTAINER_MISSING): the submission crashed.

@@ -1,17 +1,20 @@
 import Foundation
 import PushgateCore
 
-/// Submission: create (or adopt) the job, wait until it is ready, then start exactly one execution
-/// (docs/provider-apis.md §1.3, §3.2, §3.3).
+/// Submission: create (or adopt) the job, wait until it is ready, then start exactly one execution and
+/// return its full name as the handle (docs/provider-apis.md §1.3, §3.2, §3.3).
 extension CloudRunV2Provider {
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
         let spec = try spec(job)
         let purpose = "Cloud Run jobs.create \(spec.jobName)"
         var createdJob: JSONValue?
+        // Only a job this call created is known to have no execution; an adopted one is looked into.
+        var createdHere = false
         do {
             let response = try await api.send(requests.createJob(spec), purpose: purpose)
             switch response.status {
             case 200..<300:
+                createdHere = true
                 createdJob = try await waitForOperation(try json(response, purpose), purpose: purpose, spec: spec)
             case 409:
                 break  // ALREADY_EXISTS: ours from an earlier attempt; adopt it below.
@@ -33,15 +36,18 @@ extension CloudRunV2Provider {
             }
         }
         let readyJob = try await waitUntilReady(spec: spec, known: createdJob)
-        try await startExecution(spec: spec, job: readyJob)
-        return ProviderHandle(spec.jobID)
+        let execution = try await startExecution(spec: spec, job: readyJob, adopted: !createdHere)
+        return CloudRunHandle(jobName: spec.jobName, executionName: execution).handle
     }
 
+    /// The job's execution by full name (listing the job's executions when `latestCreatedExecution` is
+    /// not set). A job without an execution is not yet a workload: `submit` adopts it (409) and runs it once.
     package func lookUp(_ job: SubmissionJob) async throws -> ProviderHandle? {
         let spec = try spec(job)
-        // A job without an execution is not yet a workload: `submit` adopts it (409) and runs it once.
-        guard let found = try await fetchJob(spec.jobName), latestExecution(found) != nil else { return nil }
-        return ProviderHandle(spec.jobID)
+        guard let found = try await fetchJob(spec.jobName),
+            let execution = try await existingExecution(spec.jobName, job: found, listing: true)
+        else { return nil }
+        return CloudRunHandle(jobName: spec.jobName, executionName: execution).handle
     }
 
     /// `GET job`, nil on 404.
@@ -51,10 +57,6 @@ extension CloudRunV2Provider {
         if response.status == 404 { return nil }
         guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
         return try json(response, purpose)
-    }
-
-    func latestExecution(_ job: JSONValue) -> String? {
-        job.member(at: "latestCreatedExecution")?.nonEmptyString("name")
     }
 
     /// Polls the create operation until `done`; its `error` means the job could not be created.
@@ -111,21 +113,31 @@ extension CloudRunV2Provider {
         }
     }
 
-    /// `jobs.run` once: snapshot `latestCreatedExecution` first; after an ambiguous failure re-read the
-    /// job and adopt a new execution instead of running again (Prefect's `_begin_job_execution`, §3.3).
-    private func startExecution(spec: CloudRunJobSpec, job: JSONValue) async throws {
-        let before = latestExecution(job)
-        if before != nil { return }  // an earlier attempt already started it
+    /// `jobs.run` once and the started execution's full name (Prefect's `_begin_job_execution`, §3.3):
+    /// an adopted job's existing execution is taken instead of running again; the name comes from the
+    /// operation's `metadata`, else from listing the job's executions; after an ambiguous failure the job
+    /// is re-read (and its executions listed) and a found execution adopted. nil when the run was
+    /// accepted but no execution could be seen yet: the handle is then the job, resolved when polled.
+    private func startExecution(spec: CloudRunJobSpec, job: JSONValue, adopted: Bool) async throws -> String? {
+        // An earlier attempt already started it.
+        if let existing = try await existingExecution(spec.jobName, job: job, listing: adopted) { return existing }
         let purpose = "Cloud Run jobs.run \(spec.jobName)"
         for _ in 0..<2 {
             do {
                 let response = try await api.send(requests.runJob(spec.jobName), purpose: purpose)
                 guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
-                return
+                if let operation = try? JSONValue.parse(response.body),
+                    let name = executionName(runOperation: operation, jobName: spec.jobName)
+                {
+                    return name
+                }
+                // The operation names no execution: the newest listed one is it (one per job).
+                let listed = try? await listExecutions(spec.jobName)
+                return listed?.first?.nonEmptyString("name").map { CloudRunHandle.executionName($0, jobName: spec.jobName) }
             } catch let error as ProviderError where error.code == .ambiguous {
                 // Fail fast if the re-read fails: never risk a second execution.
                 guard let reread = try await fetchJob(spec.jobName) else { throw error }
-                if latestExecution(reread) != before { return }
+                if let started = try await existingExecution(spec.jobName, job: reread, listing: true) { return started }
             }
         }
         throw ProviderError(.ambiguous, "\(purpose): the execution could not be confirmed; look the run up before re-sending")

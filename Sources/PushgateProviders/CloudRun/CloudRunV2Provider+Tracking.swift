@@ -1,90 +1,90 @@
 import Foundation
 import PushgateCore
 
-/// Polling, cancelling and cleaning up by job name (docs/provider-apis.md §3.4–§3.6).
+/// Cancelling and cleaning up (docs/provider-apis.md §3.5, §3.6), and reading handles (§3.3).
 extension CloudRunV2Provider {
-    /// Each target costs `GET job` (for `latestCreatedExecution`) and `GET execution`, plus `tasks.list`
-    /// for a failed one's exit code. A target whose calls fail is left out; if all fail, the first error
-    /// is thrown.
-    package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
-        var out: [ProviderHandle: ProviderStatus] = [:]
-        var firstError: (any Error)?
-        for target in targets {
-            do {
-                out[target.handle] = try await status(of: target)
-            } catch {
-                firstError = firstError ?? error
-            }
-        }
-        if out.isEmpty, let firstError { throw firstError }
-        return out
-    }
-
-    func status(of target: PollTarget) async throws -> ProviderStatus {
-        let jobName = try self.jobName(target.handle, job: target.job)
-        guard let job = try await fetchJob(jobName) else {
-            return CloudRunStatusMapping.missing(cancelRequested: target.cancelRequested, what: "the job")
-        }
-        guard let executionName = latestExecution(job) else {
-            return CloudRunStatusMapping.jobNotReady(job) ?? ProviderStatus(.pending)
-        }
-        let purpose = "Cloud Run executions.get \(executionName)"
-        let response = try await api.send(requests.get(executionName), purpose: purpose)
-        if response.status == 404 {
-            return CloudRunStatusMapping.missing(cancelRequested: target.cancelRequested, what: "the execution")
-        }
-        guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
-        let execution = try json(response, purpose)
-        var status = CloudRunStatusMapping.status(execution: execution, cancelRequested: target.cancelRequested)
-        if status.state == .failed || status.state == .crashed, let code = try? await exitCode(executionName) {
-            status = CloudRunStatusMapping.status(execution: execution, cancelRequested: target.cancelRequested, exitCode: code)
-        }
-        return status
-    }
-
-    /// The first task's `lastAttemptResult.exitCode`.
-    func exitCode(_ executionName: String) async throws -> Int? {
-        let purpose = "Cloud Run tasks.list \(executionName)"
-        let response = try await api.send(requests.listTasks(executionName), purpose: purpose)
-        guard (200..<300).contains(response.status) else { return nil }
-        let tasks = try json(response, purpose)["tasks"]?.arrayValue ?? []
-        return tasks.lazy.compactMap { $0["lastAttemptResult"]?.protoInteger("exitCode") }.first
-    }
-
-    /// Cancels the latest execution; a job that never ran is deleted instead (Prefect's kill).
+    /// Cancels the run's execution; an old handle's job is looked into for it, and a job that never ran
+    /// is deleted instead (Prefect's kill).
     package func cancel(_ handle: ProviderHandle, job submission: SubmissionJob, reason: String) async throws {
-        let jobName = try self.jobName(handle, job: submission)
-        guard let job = try await fetchJob(jobName) else { return }
-        guard let executionName = latestExecution(job) else {
-            try await deleteJob(jobName)
+        let handle = try self.handle(handle, job: submission)
+        if let executionName = handle.executionName {
+            try await cancelExecution(executionName, jobName: handle.jobName)
             return
         }
+        guard let job = try await fetchJob(handle.jobName) else { return }
+        guard let executionName = try await existingExecution(handle.jobName, job: job, listing: true) else {
+            try await deleteJob(handle.jobName, knownExecution: nil)
+            return
+        }
+        try await cancelExecution(executionName, jobName: handle.jobName)
+    }
+
+    /// `executions.cancel`. FAILED_PRECONDITION means it already finished: nothing to stop. A 404 is
+    /// checked against the job's list: an execution listed unfinished throws `.unavailable`, so the cancel
+    /// is sent again rather than dropped while it runs.
+    func cancelExecution(_ executionName: String, jobName: String) async throws {
         let purpose = "Cloud Run executions.cancel \(executionName)"
         let response = try await api.send(requests.cancelExecution(executionName), purpose: purpose)
-        guard (200..<300).contains(response.status) || response.status == 404 else {
-            // Cancelling a finished execution is refused (FAILED_PRECONDITION): nothing to stop.
-            if response.status == 400, CloudRunRequests.errorStatus(response) == "FAILED_PRECONDITION" { return }
-            throw failure(response, purpose)
+        if (200..<300).contains(response.status) { return }
+        if response.status == 400, CloudRunRequests.errorStatus(response) == "FAILED_PRECONDITION" { return }
+        guard response.status == 404 else { throw failure(response, purpose) }
+        let listed = try await listExecutions(jobName) ?? []
+        let running = listed.first {
+            CloudRunHandle.executionName($0["name"]?.stringValue ?? "", jobName: jobName) == executionName
+                && $0.nonEmptyString("completionTime") == nil
+        }
+        if running != nil {
+            throw ProviderError(
+                .unavailable,
+                "\(purpose): HTTP 404, yet executions.list shows it unfinished; the cancel must be sent again",
+                httpStatus: 404,
+                providerCode: CloudRunRequests.errorStatus(response)
+            )
         }
     }
 
-    /// Deletes the job and its executions unless `keep_job`; a job already gone is fine.
+    /// Deletes the job and its executions unless `keep_job`; a job already gone is fine. While an
+    /// execution still runs the delete is refused: its unfinished executions are cancelled and the
+    /// clean-up throws `.unavailable`, to be called again once they have stopped.
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {
         if job.configuration["keep_job"]?.boolValue == true { return }
-        try await deleteJob(try jobName(handle, job: job))
+        let handle = try self.handle(handle, job: job)
+        try await deleteJob(handle.jobName, knownExecution: handle.executionName)
     }
 
-    /// The job's resource name: the handle is the job id (Prefect's `infrastructure_pid`); project and
-    /// region come from the run's configuration. A full resource name is accepted as is.
-    func jobName(_ handle: ProviderHandle, job: SubmissionJob) throws -> String {
-        if handle.value.hasPrefix("projects/") { return handle.value }
-        let (project, region) = try location(job)
-        return "projects/\(project)/locations/\(region)/jobs/\(handle.value)"
+    /// The run's handle: the full execution name, or for runs submitted before, the job id or full job
+    /// name; project and region for a bare job id come from the run's configuration.
+    func handle(_ handle: ProviderHandle, job: SubmissionJob) throws -> CloudRunHandle {
+        try CloudRunHandle.parse(handle) { try location(job) }
     }
 
-    func deleteJob(_ jobName: String) async throws {
+    /// `jobs.delete`; 404 is success. Refused with 400 FAILED_PRECONDITION while an execution runs (the
+    /// API has no `force`, §3.6): cancels every unfinished execution of the job (`knownExecution` at
+    /// least, when the list fails) and throws `.unavailable` saying the delete is deferred.
+    func deleteJob(_ jobName: String, knownExecution: String?) async throws {
         let purpose = "Cloud Run jobs.delete \(jobName)"
         let response = try await api.send(requests.deleteJob(jobName), purpose: purpose)
-        guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
+        if (200..<300).contains(response.status) || response.status == 404 { return }
+        guard response.status == 400, CloudRunRequests.errorStatus(response) == "FAILED_PRECONDITION" else {
+            throw failure(response, purpose)
+        }
+        // Without a list, the handle's own execution is the one known to run.
+        var unfinished = knownExecution.map { [$0] } ?? []
+        if let listed = try? await listExecutions(jobName) {
+            unfinished = listed.filter { $0.nonEmptyString("completionTime") == nil }
+                .compactMap { $0["name"]?.stringValue.map { CloudRunHandle.executionName($0, jobName: jobName) } }
+        }
+        var cancelled = 0
+        for executionName in unfinished where (try? await cancelExecution(executionName, jobName: jobName)) != nil {
+            cancelled += 1
+        }
+        let message = CloudRunRequests.errorMessage(response).map { " (\($0))" } ?? ""
+        throw ProviderError(
+            .unavailable,
+            "\(purpose): refused while an execution still runs\(message); cancel sent to \(cancelled) of \(unfinished.count) "
+                + "unfinished execution(s), the delete is deferred until they stop",
+            httpStatus: 400,
+            providerCode: "FAILED_PRECONDITION"
+        )
     }
 }

@@ -4,8 +4,9 @@ import PushgateCore
 /// Submits runs as Cloud Run v2 jobs, one job per run attempt, the way Prefect's Cloud Run v2 worker
 /// does: create the job (id from the idempotency key), wait for its operation, run it once, poll the
 /// execution, cancel the execution, delete the job (docs/provider-apis.md §3; docs/prefect-semantics.md §3.4).
-/// The handle is the job id (Prefect's `infrastructure_pid`); project and region come from the run's
-/// re-rendered configuration.
+/// The handle is the execution's full resource name from the `jobs.run` operation (``CloudRunHandle``,
+/// docs/provider-apis.md §3.3); handles of runs submitted before (the job id, Prefect's `infrastructure_pid`, with project and
+/// region from the run's re-rendered configuration) are still tracked.
 package struct CloudRunV2Provider: Provider {
     package let kind = ProviderKind.cloudRunV2
     package var configuration: CloudRunV2Configuration

@@ -31,7 +31,7 @@ package struct CredentialsError: Error, Sendable, Equatable, CustomStringConvert
     }
 
     package var description: String {
-        var text = "\(code.rawValue): \(message)"
+        var text = message
         if let httpStatus { text += " (HTTP \(httpStatus)" + (providerCode.map { ", \($0)" } ?? "") + ")" }
         return text
     }

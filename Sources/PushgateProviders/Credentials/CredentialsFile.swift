@@ -76,6 +76,6 @@ package struct CredentialsFile: Sendable, Equatable {
     }
 
     private func unknown(_ kind: String, _ name: String) -> CredentialsError {
-        CredentialsError(.unknownProfile, "\(path): no [\(kind) \(name)] profile")
+        CredentialsError(.unknownProfile, problem(kind: kind, profile: name) ?? "\(path): no [\(kind) \(name)] profile")
     }
 }

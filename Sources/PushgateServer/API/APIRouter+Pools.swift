@@ -15,7 +15,9 @@ extension APIRouter {
         case ("POST", 0):
             let body = try RequestBody(
                 request.body,
-                allowed: ["name", "type", "base_job_template", "concurrency_limit", "credentials_profile", "is_paused"]
+                allowed: [
+                    "name", "type", "base_job_template", "concurrency_limit", "credentials_profile", "is_paused", "allow_undeclared_variables",
+                ]
             )
             let name = try body.string("name", required: true)!
             let type = try body.string("type", required: true)!
@@ -27,13 +29,7 @@ extension APIRouter {
             } else {
                 templateText = try defaultTemplate(for: kind)
             }
-            do {
-                let template = try BaseJobTemplate(data: Data(templateText.utf8), file: "base_job_template")
-                let problems = template.problems(for: providerType)
-                if !problems.isEmpty { throw APIError.invalid("invalid base_job_template", problems) }
-            } catch let error as TemplateError {
-                throw APIError.invalid("invalid base_job_template", error.problems)
-            }
+            try checkTemplate(templateText, type: providerType)
             let pool = try await store.createPool(
                 WorkPoolSpec(
                     name: name,
@@ -41,7 +37,8 @@ extension APIRouter {
                     baseJobTemplate: templateText,
                     concurrencyLimit: try body.int("concurrency_limit"),
                     isPaused: try body.bool("is_paused") ?? false,
-                    credentialsProfile: try body.string("credentials_profile")
+                    credentialsProfile: try body.string("credentials_profile"),
+                    undeclaredVariables: try body.bool("allow_undeclared_variables") == true ? .drop : .refuse
                 ),
                 now: now
             )
@@ -52,12 +49,26 @@ extension APIRouter {
             object["base_job_template"] = ModelJSON.document(pool.baseJobTemplate)
             return APIRouter.json(200, .object(object))
         case ("PATCH", 1):
-            let body = try RequestBody(request.body, allowed: ["is_paused", "concurrency_limit"])
+            let body = try RequestBody(
+                request.body,
+                allowed: ["is_paused", "concurrency_limit", "allow_undeclared_variables", "base_job_template", "force"]
+            )
             var update = WorkPoolUpdate(isPaused: try body.bool("is_paused"))
             if body.isExplicitNull("concurrency_limit") {
                 update.concurrencyLimit = .some(nil)
             } else if let limit = try body.int("concurrency_limit") {
                 update.concurrencyLimit = .some(limit)
+            }
+            if let allow = try body.bool("allow_undeclared_variables") { update.undeclaredVariables = allow ? .drop : .refuse }
+            if let template = try body.object("base_job_template") {
+                update.template = try await templateChange(
+                    template.serialized(),
+                    pool: path[0],
+                    undeclared: update.undeclaredVariables,
+                    force: try body.bool("force") ?? false
+                )
+            } else if try body.bool("force") != nil {
+                throw APIError(422, "field 'force' applies only with 'base_job_template'")
             }
             let pool = try await store.updatePool(named: path[0], update, now: now)
             return APIRouter.json(
@@ -69,7 +80,8 @@ extension APIRouter {
             return ServerResponse(status: 204)
         case ("GET", 2) where path[1] == "preview":
             let entries = try await store.preview(pool: path[0], now: now, upcoming: Int(request.queryValue("upcoming") ?? "") ?? 10)
-            return APIRouter.json(200, .array(entries.map(ModelJSON.preview)))
+            let reason = try await store.pool(named: path[0]).statusReason
+            return APIRouter.json(200, .array(entries.map { ModelJSON.preview($0, poolStatusReason: reason) }))
         case ("POST", 2) where path[1] == "dry_run":
             return try await dryRun(request, pool: path[0])
         case (_, 2...) where path[1] == "queues":
@@ -175,6 +187,44 @@ extension APIRouter {
                     ])
                 }
             )
+        )
+    }
+
+    /// A template that parses and fits the pool type, or 422 naming every problem.
+    private func checkTemplate(_ text: String, type: ProviderType) throws {
+        do {
+            let template = try BaseJobTemplate(data: Data(text.utf8), file: "base_job_template")
+            let problems = template.problems(for: type)
+            if !problems.isEmpty { throw APIError.invalid("invalid base_job_template", problems) }
+        } catch let error as TemplateError {
+            throw APIError.invalid("invalid base_job_template", error.problems)
+        }
+    }
+
+    /// A new template for the pool, checked against its deployments and runs not yet submitted
+    /// (docs/design.md "Enforced interfaces"): 422 listing each that would break, unless `force`.
+    private func templateChange(
+        _ text: String,
+        pool name: String,
+        undeclared: UndeclaredVariables?,
+        force: Bool
+    ) async throws
+        -> WorkPoolUpdate.TemplateChange
+    {
+        var pool = try await store.pool(named: name)
+        try checkTemplate(text, type: try providerType(pool.type))
+        pool.undeclaredVariables = undeclared ?? pool.undeclaredVariables
+        let report = try await TemplateChangeReport.check(text, file: "base_job_template", for: pool, in: store)
+        if !report.isClean && !force {
+            throw APIError.invalid(
+                "the template does not fit \(report.impacts.count) deployment(s) or run(s) of pool '\(name)'; nothing changed (force applies it anyway)",
+                report.impacts.flatMap(\.problems)
+            )
+        }
+        return WorkPoolUpdate.TemplateChange(
+            baseJobTemplate: text,
+            expectedVersion: pool.templateVersion,
+            invalidDeployments: report.invalidDeployments
         )
     }
 }

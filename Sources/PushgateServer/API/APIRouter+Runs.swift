@@ -27,20 +27,40 @@ extension APIRouter {
         case ("GET", 1):
             return APIRouter.json(200, ModelJSON.deployment(try await store.deployment(named: path[0])))
         case ("PATCH", 1):
-            let body = try RequestBody(request.body, allowed: ["queue", "job_variables", "concurrency_limit"])
+            let body = try RequestBody(request.body, allowed: ["queue", "job_variables", "concurrency_limit", "pool", "move_scheduled"])
             let existing = try await store.deployment(named: path[0])
-            var update = DeploymentUpdate(queueName: try body.string("queue"))
+            var update = DeploymentUpdate(
+                queueName: try body.string("queue"),
+                poolName: try body.string("pool"),
+                moveScheduled: try body.bool("move_scheduled") ?? false
+            )
+            if update.moveScheduled && update.poolName == nil { throw APIError(422, "field 'move_scheduled' applies only with 'pool'") }
+            let pool = try await store.pool(named: update.poolName ?? existing.poolName)
+            var variables = existing.jobVariables.flatMap { try? JSONValue.parse($0) }
             if body.isExplicitNull("job_variables") {
                 update.jobVariables = .some(nil)
-            } else if let variables = try body.object("job_variables") {
-                try validate(
-                    variables,
-                    pool: try await store.pool(named: existing.poolName),
-                    deployment: nil,
-                    requireAll: false,
-                    source: "job_variables"
-                )
-                update.jobVariables = .some(variables.serialized())
+                variables = nil
+            } else if let given = try body.object("job_variables") {
+                update.jobVariables = .some(given.serialized())
+                variables = given
+            }
+            // New variables, or the deployment's own moving to another pool, must fit that pool's template.
+            if update.jobVariables != nil || pool.name != existing.poolName {
+                try validate(variables, pool: pool, deployment: nil, requireAll: false, source: "job_variables")
+            }
+            if update.moveScheduled, pool.name != existing.poolName {
+                var moving = existing
+                moving.jobVariables = variables?.serialized()
+                let waiting = try await store.runs(FlowRunFilter(states: [.scheduled, .late], deploymentName: existing.name, limit: Int.max))
+                for run in waiting {
+                    try validate(
+                        run.jobVariables.flatMap { try? JSONValue.parse($0) },
+                        pool: pool,
+                        deployment: moving,
+                        requireAll: true,
+                        source: "run \(run.id) job_variables"
+                    )
+                }
             }
             if body.isExplicitNull("concurrency_limit") {
                 update.concurrencyLimit = .some(nil)
@@ -68,7 +88,8 @@ extension APIRouter {
         let problems = template.validateJobVariables(
             deployment: .init(deployment == nil ? variables : deploymentVariables, name: deployment == nil ? source : "deployment job_variables"),
             run: .init(deployment == nil ? nil : variables, name: source),
-            requireAll: requireAll
+            requireAll: requireAll,
+            undeclared: pool.undeclaredVariables
         )
         if !problems.isEmpty { throw APIError.invalid("invalid \(source)", problems) }
     }

@@ -37,6 +37,11 @@ package struct APIRouter: Sendable {
 
     package func handle(_ request: ServerRequest) async -> ServerResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let allowed = Self.allowedMethods(segments)
+        if !allowed.isEmpty && !allowed.contains(request.method) {
+            return APIRouter.error(APIError(405, "\(request.path) does not answer \(request.method); it answers \(allowed.joined(separator: ", "))"))
+                .with(header: "Allow", allowed.joined(separator: ", "))
+        }
         do {
             return try await route(request, segments)
         } catch let error as APIError {
@@ -66,6 +71,9 @@ package struct APIRouter: Sendable {
         case (_, _, "work_pools"): return try await workPools(request, Array(path.dropFirst()))
         case (_, _, "deployments"): return try await deployments(request, Array(path.dropFirst()))
         case (_, _, "flow_runs"): return try await flowRuns(request, Array(path.dropFirst()))
+        case ("GET", 1, "cleanups"):
+            // What finished runs left at their providers, not yet removed (docs/design.md "Clean-up").
+            return APIRouter.json(200, .array(try await store.pendingCleanups(dueBy: nil, limit: 1_000).map(ModelJSON.cleanup)))
         default: throw APIError.notFound("no route for \(request.method) \(request.path)")
         }
     }

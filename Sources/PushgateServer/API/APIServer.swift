@@ -13,6 +13,8 @@ package final class APIServer: Sendable {
         package var tokens: [String] = []
         /// Largest request body accepted (413 beyond).
         package var maxBodySize: Int = 1 << 20
+        /// `/metrics` without a token, for a Prometheus that scrapes without credentials (off by default).
+        package var metricsPublic = false
         package init() {}
     }
 
@@ -26,9 +28,11 @@ package final class APIServer: Sendable {
         serverConfiguration.port = configuration.port
         serverConfiguration.maxRequestBodySize = configuration.maxBodySize
         let tokens = configuration.tokens.map { Array($0.utf8) }
+        let metricsPublic = configuration.metricsPublic
         let log = logger.with([("component", "api")])
         server = try HTTPServer(configuration: serverConfiguration) { request in
-            if request.path != "/health" && !APIServer.authorized(request.headers["Authorization"], tokens: tokens) {
+            let open = request.path == "/health" || (metricsPublic && request.path == "/metrics")
+            if !open && !APIServer.authorized(request.headers["Authorization"], tokens: tokens) {
                 log.info("unauthorized request", [("method", request.method), ("path", request.path)])
                 return APIRouter.error(APIError(401, "missing or invalid bearer token"))
                     .with(header: "WWW-Authenticate", "Bearer")
@@ -57,10 +61,11 @@ package final class APIServer: Sendable {
     }
 
     /// `Bearer <token>` compared with every configured token in constant time (no early exit on the first
-    /// differing byte, so response time does not reveal a prefix).
+    /// differing byte, so response time does not reveal a prefix). The scheme is case-insensitive
+    /// (RFC 9110 §11.1).
     package static func authorized(_ header: String?, tokens: [[UInt8]]) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
-        let presented = Array(header.dropFirst(7).utf8)
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
+        let presented = Array(header.dropFirst(7).drop { $0 == " " }.utf8)
         var matched = false
         for token in tokens {
             var difference = UInt8(token.count == presented.count ? 0 : 1)

@@ -60,7 +60,7 @@ extension Dispatcher {
                     action = attempt.record(Task.isCancelled ? .cancelled(beforeSending: false) : .leaseLost)
                 }
             case .recordSubmitted(let handle, let adopted):
-                await recordSubmitted(run, handle: handle, adopted: adopted, provider: provider, log)
+                await recordSubmitted(run, handle: handle, adopted: adopted, item: item, log)
                 return
             case .end(let state, let reason):
                 await end(run, state, reason, log)
@@ -96,9 +96,16 @@ extension Dispatcher {
         }
     }
 
-    private func recordSubmitted(_ run: FlowRun, handle: ProviderHandle, adopted: Bool, provider: any Provider, _ log: Logger) async {
+    private func recordSubmitted(_ run: FlowRun, handle: ProviderHandle, adopted: Bool, item: WorkItem, _ log: Logger) async {
+        let provider = item.provider
         do {
-            _ = try await store.markSubmitted(runID: run.id, owner: configuration.owner, providerHandle: handle.value, now: clock.now())
+            _ = try await store.markSubmitted(
+                runID: run.id,
+                owner: configuration.owner,
+                providerHandle: handle.value,
+                templateVersion: item.pool.templateVersion,
+                now: clock.now()
+            )
             metrics.submission(provider.kind, adopted: adopted)
             log.info(adopted ? "adopted existing workload" : "submitted", [("handle", handle.value)])
         } catch {

@@ -125,9 +125,10 @@ package final class Dispatcher: Sendable {
             provider = try providers.provider(for: pool)
             template = try pools.template(for: pool)
         } catch {
-            log.error("pool cannot submit", [("error", "\(error)")])
+            await noteCannotSubmit(pool, "\(error)", log)
             return []
         }
+        if pool.statusReason != nil { await noteCannotSubmit(pool, nil, log) }
         var work: [(run: FlowRun, reconcile: Bool)] = []
         do {
             let now = clock.now()

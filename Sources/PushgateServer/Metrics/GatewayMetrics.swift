@@ -63,6 +63,23 @@ package struct GatewayMetrics: Sendable {
         )
     }
 
+    func cleanupFailure(_ kind: ProviderKind) {
+        registry.increment(
+            "pushgate_cleanup_failures_total",
+            help: "Failed clean-up calls; each is retried with backoff.",
+            labels: ["provider": kind.rawValue]
+        )
+    }
+
+    /// In-flight runs whose workload the provider could not confirm in the last poll pass.
+    func unconfirmedRuns(_ count: Int) {
+        registry.replaceGauge(
+            "pushgate_runs_unconfirmed",
+            help: "In-flight runs whose workload state the provider could not confirm; they keep their slot.",
+            series: [[:]: Double(count)]
+        )
+    }
+
     func transition(to state: RunState) {
         registry.increment(
             "pushgate_run_transitions_total",

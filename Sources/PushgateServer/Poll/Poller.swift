@@ -58,25 +58,49 @@ package final class Poller: Sendable {
             logger.error("poll pass failed", [("error", "\(error)")])
             return
         }
-        let cancelling = Set(runs.lazy.filter { $0.state == .cancelling }.map(\.id))
-        cancelsSent.withLock { $0.formIntersection(cancelling) }
+        let now = clock.now()
+        // Cancels are remembered only for runs that still need one: cancelling, or past a time limit.
+        let stopping = Set(runs.lazy.filter { $0.state == .cancelling || self.exceededLimit($0, now: now) != nil }.map(\.id))
+        cancelsSent.withLock { $0.formIntersection(stopping) }
         let byPool = Dictionary(grouping: runs, by: \.poolName)
-        await withTaskGroup(of: Void.self) { group in
+        let unconfirmed = await withTaskGroup(of: Int.self) { group in
             for (poolName, poolRuns) in byPool {
                 guard let pool = pools[poolName] else { continue }
                 group.addTask { await self.track(poolRuns, pool: pool) }
             }
+            return await group.reduce(0, +)
         }
+        metrics.unconfirmedRuns(unconfirmed)
+        await cleanUpDue(pools: pools)
     }
 
-    private func track(_ runs: [FlowRun], pool: WorkPool) async {
+    /// Why the gateway stops this run, if it has outlived a limit: Pending past the start timeout, or
+    /// Running past the maximum run time. The run ends only once its provider reports the workload stopped.
+    func exceededLimit(_ run: FlowRun, now: Date) -> String? {
+        let age = now.timeIntervalSince(run.stateChangedAt)
+        if run.state == .pending, age > configuration.startTimeout {
+            return "infrastructure did not start within \(Int(configuration.startTimeout)) s"
+        }
+        if run.state == .running, let limit = configuration.maxRunTime, age > limit {
+            return "exceeded the maximum run time of \(Int(limit)) s"
+        }
+        return nil
+    }
+
+    /// Polls one pool's runs and applies what the provider says; returns how many are unconfirmed.
+    private func track(_ runs: [FlowRun], pool: WorkPool) async -> Int {
         let log = logger.with([("pool", pool.name), ("provider", pool.type)])
         let provider: any Provider
         do {
             provider = try providers.provider(for: pool)
         } catch {
-            log.error("pool cannot be polled", [("error", "\(error)")])
-            return
+            // The dispatcher records and logs the reason once per change; repeat it here only when it differs.
+            if pool.statusReason == "\(error)" {
+                log.debug("pool cannot be polled", [("reason", "\(error)")])
+            } else {
+                log.error("pool cannot be polled", [("reason", "\(error)")])
+            }
+            return 0
         }
         let now = clock.now()
         // A cancel request for a run never submitted and no longer leased ends here; one still leased is
@@ -86,11 +110,8 @@ package final class Poller: Sendable {
             await transition(run, to: .cancelled, reason: "cancelled before submission", log)
         }
         let submitted = runs.filter { $0.providerHandle != nil }
-        guard !submitted.isEmpty else { return }
-        let deployments = await pools.deployments(of: submitted, in: pool)
-        let template = try? pools.template(for: pool)
-        var jobs: [String: SubmissionJob] = [:]
-        for run in submitted { jobs[run.id] = job(for: run, pool: pool, template: template, deployment: deployments[run.deploymentName], now: now) }
+        guard !submitted.isEmpty else { return 0 }
+        let jobs = await jobs(for: submitted, pool: pool, now: now)
         for run in submitted where run.state == .cancelling {
             await sendCancel(run, job: jobs[run.id]!, provider: provider, reason: run.stateReason, log.with([("run_id", run.id)]))
         }
@@ -98,7 +119,7 @@ package final class Poller: Sendable {
             PollTarget(
                 handle: ProviderHandle($0.providerHandle!),
                 job: jobs[$0.id]!,
-                cancelRequested: $0.state == .cancelling,
+                cancelRequested: $0.state == .cancelling || exceededLimit($0, now: now) != nil,
                 submittedAt: submittedAt($0),
                 now: now
             )
@@ -110,7 +131,7 @@ package final class Poller: Sendable {
         } catch {
             metrics.pollFailure(provider.kind)
             log.warning("status poll failed", [("error", "\(error)")])
-            return
+            return 0
         }
         metrics.providerCall(provider.kind, call: "poll", monotonicNow() - start)
         // The runs' updates go out together, at most `maxConcurrentCalls` at once: their state changes then
@@ -129,10 +150,25 @@ package final class Poller: Sendable {
                 running += 1
             }
         }
+        return submitted.count { statuses[ProviderHandle($0.providerHandle!)]?.state == .unconfirmed }
     }
 
     /// When the run was submitted (its state changed to Pending); the poll target's grace windows use it.
     private func submittedAt(_ run: FlowRun) -> Date { run.stateChangedAt }
+
+    /// Each run's submission re-rendered with the template version it was submitted with, by run id.
+    func jobs(for runs: [FlowRun], pool: WorkPool, now: Date) async -> [String: SubmissionJob] {
+        let deployments = await pools.deployments(of: runs, in: pool)
+        var templates: [Int?: BaseJobTemplate?] = [:]
+        var jobs: [String: SubmissionJob] = [:]
+        for run in runs {
+            if templates[run.templateVersion] == nil {
+                templates[run.templateVersion] = .some(try? await pools.template(for: pool, version: run.templateVersion))
+            }
+            jobs[run.id] = job(for: run, pool: pool, template: templates[run.templateVersion]!, deployment: deployments[run.deploymentName], now: now)
+        }
+        return jobs
+    }
 
     /// The run's submission re-rendered from the store (what cancel, poll and clean-up need beyond the
     /// handle); an empty configuration when the template no longer renders.
@@ -153,37 +189,51 @@ package final class Poller: Sendable {
         )
     }
 
+    /// What one status means for its run. A run ends only on a terminal status: an unconfirmed workload
+    /// and one past a time limit stay in flight (the limit's stop sent) until the provider reports the end,
+    /// so the gateway never frees a slot while the workload may still run.
     private func apply(_ status: ProviderStatus, to run: FlowRun, job: SubmissionJob, provider: any Provider, now: Date, _ log: Logger) async {
+        let limit = exceededLimit(run, now: now)
+        if let limit { await sendCancel(run, job: job, provider: provider, reason: limit, log) }
         switch status.state {
-        case .pending:
-            if run.state == .pending, now.timeIntervalSince(run.stateChangedAt) > configuration.startTimeout {
-                await sendCancel(run, job: job, provider: provider, reason: "start timeout", log)
-                await transition(run, to: .crashed, reason: "infrastructure did not start within \(Int(configuration.startTimeout)) s", log)
-                await cleanUp(run, job: job, provider: provider, log)
-            }
-        case .running:
-            if run.state == .pending {
-                await transition(run, to: .running, reason: status.reason ?? "infrastructure started", log)
-            } else if run.state == .running, let limit = configuration.maxRunTime, now.timeIntervalSince(run.stateChangedAt) > limit {
-                await sendCancel(run, job: job, provider: provider, reason: "maximum run time exceeded", log)
-                await transition(run, to: .crashed, reason: "exceeded the maximum run time of \(Int(limit)) s", log)
-                await cleanUp(run, job: job, provider: provider, log)
-            }
         case .unconfirmed:
-            // The run stays in flight: its slot is held until the workload is known to have ended.
-            log.warning("workload status unconfirmed; the run stays in flight", [("reason", status.reason ?? "")])
+            let note = status.reason ?? "the provider could not confirm the workload's state"
+            if run.trackingNote != note { log.warning("workload unconfirmed; the run stays in flight", [("reason", note)]) }
+            await setNote(run, note, log)
+        case .pending, .running:
+            await setNote(run, limit.map { "\($0); stop sent, the run ends when the infrastructure has stopped" }, log)
+            if limit == nil, status.state == .running, run.state == .pending {
+                // One wording across providers; the provider's own word, when it has one, in brackets.
+                let detail = status.reason.map { " (\($0))" } ?? ""
+                await transition(run, to: .running, reason: "infrastructure started" + detail, log)
+            }
         case .completed, .failed, .crashed, .cancelled:
             var state: RunState = [.completed: .completed, .failed: .failed, .crashed: .crashed, .cancelled: .cancelled][status.state]!
             var reason = status.reason ?? status.state.rawValue
             if let code = status.exitCode { reason += " (exit code \(code))" }
+            if let limit, state == .cancelled, run.state != .cancelling {
+                // Stopped by the gateway for the limit: the run crashed (docs/design.md "Timeouts").
+                state = .crashed
+                reason = "\(limit); \(reason)"
+            }
             // A run being cancelled can only end Cancelled (docs/design.md "States"): a workload that ended on
             // its own before the stop took effect still ends the run, with what it did in the reason.
             if run.state == .cancelling && state != .cancelled {
                 reason = "cancel requested; the infrastructure ended first: \(state.displayName.lowercased()), \(reason)"
                 state = .cancelled
             }
+            // The transition records the run's clean-up; the clean-up pass that follows performs it.
             await transition(run, to: state, reason: reason, log)
-            await cleanUp(run, job: job, provider: provider, log)
+        }
+    }
+
+    /// Writes the run's tracking note when it changed.
+    private func setNote(_ run: FlowRun, _ note: String?, _ log: Logger) async {
+        guard run.trackingNote != note else { return }
+        do {
+            try await store.setTrackingNote(runID: run.id, note: note)
+        } catch {
+            log.error("could not record the tracking note", [("error", "\(error)")])
         }
     }
 
@@ -211,15 +261,6 @@ package final class Poller: Sendable {
         } catch {
             cancelsSent.withLock { _ = $0.remove(run.id) }
             log.warning("cancel failed; will retry", [("run_id", run.id), ("error", "\(error)")])
-        }
-    }
-
-    private func cleanUp(_ run: FlowRun, job: SubmissionJob, provider: any Provider, _ log: Logger) async {
-        guard let handle = run.providerHandle else { return }
-        do {
-            try await provider.cleanUp(ProviderHandle(handle), job: job)
-        } catch {
-            log.warning("clean-up failed", [("handle", handle), ("error", "\(error)")])
         }
     }
 }

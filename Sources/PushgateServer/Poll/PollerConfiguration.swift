@@ -1,4 +1,5 @@
 import Foundation
+import PushgateCore
 
 /// How the poller tracks submitted runs.
 package struct PollerConfiguration: Sendable {
@@ -13,6 +14,9 @@ package struct PollerConfiguration: Sendable {
     package var batchLimit: Int = 5_000
     /// Most provider calls in flight at once (status batches, cancels, clean-ups).
     package var maxConcurrentCalls: Int = 16
+    /// Backoff between attempts of a failed clean-up (never given up: a clean-up waits in the store until the
+    /// provider confirms it); at least one poll interval.
+    package var cleanupRetry = RetryPolicy(maxAttempts: .max, baseDelay: 5, multiplier: 2, maxDelay: 900)
 
     package init() {}
 }

@@ -17,7 +17,7 @@ extension PostgresStore {
 
     package func updateDeployment(named name: String, _ update: DeploymentUpdate, now: Date) async throws -> Deployment {
         let variables = try Self.validated(update, of: name)
-        return try await write { db in try Self.updateDeployment(db, named: name, update, variables: variables, dialect: .postgres) }
+        return try await write { db in try Self.updateDeployment(db, named: name, update, variables: variables, now: now, dialect: .postgres) }
     }
 
     package func deleteDeployment(named name: String) async throws {

@@ -3,10 +3,18 @@ import PushgateCore
 
 extension PostgresStore {
     /// One transaction per call; SQLite's store commits concurrent submissions together instead.
-    package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
+    package func markSubmitted(runID: String, owner: String, providerHandle: String, templateVersion: Int?, now: Date) async throws -> FlowRun {
         try Self.validateSubmission(runID: runID, providerHandle: providerHandle)
         return try await write { db in
-            try Self.recordSubmission(db, runID: runID, owner: owner, providerHandle: providerHandle, now: now, dialect: .postgres)
+            try Self.recordSubmission(
+                db,
+                runID: runID,
+                owner: owner,
+                providerHandle: providerHandle,
+                templateVersion: templateVersion,
+                now: now,
+                dialect: .postgres
+            )
         }
     }
 

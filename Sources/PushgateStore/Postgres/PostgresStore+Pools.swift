@@ -16,8 +16,16 @@ extension PostgresStore {
     }
 
     package func updatePool(named name: String, _ update: WorkPoolUpdate, now: Date) async throws -> WorkPool {
-        try Self.validate(update, of: name)
+        let update = try Self.validated(update, of: name)
         return try await write { db in try Self.updatePool(db, named: name, update, now: now, dialect: .postgres) }
+    }
+
+    package func poolTemplate(pool: String, version: Int) async throws -> String {
+        try await read { db in try Self.poolTemplate(db, pool: pool, version: version) }
+    }
+
+    package func setPoolStatusReason(pool: String, reason: String?) async throws {
+        try await write { db in try Self.setPoolStatusReason(db, pool: pool, reason: reason) }
     }
 
     package func deletePool(named name: String) async throws {

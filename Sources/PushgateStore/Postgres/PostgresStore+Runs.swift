@@ -23,6 +23,10 @@ extension PostgresStore {
         try await read { db in try Self.listRuns(db, filter) }
     }
 
+    package func countRuns(_ filter: FlowRunFilter) async throws -> Int {
+        try await read { db in try Self.countRuns(db, filter) }
+    }
+
     package func history(runID: String) async throws -> [StateTransition] {
         try await read { db in try Self.history(db, runID: runID) }
     }

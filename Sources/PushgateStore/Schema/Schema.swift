@@ -155,7 +155,63 @@ package enum Schema {
                         """
                 ),
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "tracking notes and pending clean-ups",
+            steps: [
+                // Why an in-flight run's workload is not confirmed (its status read said "not found" and no
+                // other look-up settled it); cleared when the provider answers again.
+                .init("ALTER TABLE flow_runs ADD COLUMN tracking_note TEXT"),
+                // What a finished run left at its provider, recorded with the terminal state so a crash before
+                // the clean-up call forgets nothing; retried with backoff until the provider confirms.
+                .init(
+                    """
+                    CREATE TABLE pending_cleanups (
+                        run_id TEXT PRIMARY KEY REFERENCES flow_runs (id),
+                        provider_handle TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at {BIGINT} NOT NULL,
+                        last_error TEXT,
+                        created_at {BIGINT} NOT NULL
+                    )
+                    """
+                ),
+                .init("CREATE INDEX pending_cleanups_due ON pending_cleanups (next_attempt_at)"),
+            ]
+        ),
+        Migration(
+            version: 3,
+            name: "enforced interfaces: template versions, undeclared variables, invalid deployments; pool status reasons",
+            steps: [
+                .init("ALTER TABLE work_pools ADD COLUMN allow_undeclared_variables INTEGER NOT NULL DEFAULT 0"),
+                .init("ALTER TABLE work_pools ADD COLUMN template_version INTEGER NOT NULL DEFAULT 1"),
+                // Why serve cannot submit the pool (a missing credentials profile), written on change.
+                .init("ALTER TABLE work_pools ADD COLUMN status_reason TEXT"),
+                // Every template a pool has had, so a run in flight is tracked with the one it was submitted with.
+                .init(
+                    """
+                    CREATE TABLE pool_templates (
+                        pool_id {BIGINT} NOT NULL REFERENCES work_pools (id),
+                        version INTEGER NOT NULL,
+                        base_job_template TEXT NOT NULL,
+                        created_at {BIGINT} NOT NULL,
+                        PRIMARY KEY (pool_id, version)
+                    )
+                    """
+                ),
+                .init(
+                    """
+                    INSERT INTO pool_templates (pool_id, version, base_job_template, created_at)
+                    SELECT id, 1, base_job_template, updated_at FROM work_pools
+                    """
+                ),
+                // Why a deployment no longer fits its pool's template (set by a forced template update).
+                .init("ALTER TABLE deployments ADD COLUMN invalid_reason TEXT"),
+                // The pool template version a run was submitted with.
+                .init("ALTER TABLE flow_runs ADD COLUMN template_version INTEGER"),
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -62,7 +62,9 @@ extension SQLStore {
             candidates += try context.upcomingCandidates(queue.id, now: now, limit: perQueue)
         }
         try context.loadDeployments(candidates.map(\.deploymentID))
-        let decisions = SelectionPolicy.select(pool: context.snapshot, candidates: candidates, now: now)
+        var snapshot = context.snapshot
+        snapshot.cannotSubmit = pool.statusReason != nil
+        let decisions = SelectionPolicy.select(pool: snapshot, candidates: candidates, now: now)
         return try decisions.map { decision in
             PreviewEntry(run: try findRun(db, decision.candidate.runID), verdict: decision.verdict)
         }

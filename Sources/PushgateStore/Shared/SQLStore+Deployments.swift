@@ -54,21 +54,65 @@ extension SQLStore {
         named name: String,
         _ update: DeploymentUpdate,
         variables: String??,
+        now: Date,
         dialect: SQLDialect
     ) throws -> Deployment {
         try lockRow(db, table: "deployments", column: "name", .text(name), dialect: dialect)
         var deployment = try findDeployment(db, name)
-        if let queueName = update.queueName {
+        let oldPoolName = deployment.poolName
+        if let poolName = update.poolName, poolName != deployment.poolName {
+            let pool = try findPool(db, poolName)
+            deployment.poolID = pool.id
+            deployment.poolName = pool.name
+            deployment.queueID = try findQueue(db, pool: pool, update.queueName ?? WorkQueue.defaultName).id
+        } else if let queueName = update.queueName {
             let pool = try findPool(db, deployment.poolName)
             deployment.queueID = try findQueue(db, pool: pool, queueName).id
         }
         if case .some(let text) = variables { deployment.jobVariables = text }
         if case .some(let limit) = update.concurrencyLimit { deployment.concurrencyLimit = limit }
+        // The caller checked the variables against the (new) pool's template, so the deployment fits again.
+        let checked = variables != nil || deployment.poolName != oldPoolName
         _ = try db.run(
-            "UPDATE deployments SET queue_id = ?, job_variables = ?, concurrency_limit = ? WHERE id = ?",
-            [.integer(deployment.queueID), .string(deployment.jobVariables), .int(deployment.concurrencyLimit), .integer(deployment.id)]
+            """
+            UPDATE deployments SET pool_id = ?, queue_id = ?, job_variables = ?, concurrency_limit = ?,
+            invalid_reason = CASE WHEN ? THEN NULL ELSE invalid_reason END WHERE id = ?
+            """,
+            [
+                .integer(deployment.poolID), .integer(deployment.queueID), .string(deployment.jobVariables),
+                .int(deployment.concurrencyLimit), .bool(checked), .integer(deployment.id),
+            ]
         )
-        return try findDeployment(db, name)
+        let updated = try findDeployment(db, name)
+        if update.moveScheduled, updated.poolName != oldPoolName { try moveScheduledRuns(db, of: updated, from: oldPoolName, now: now) }
+        return updated
+    }
+
+    /// Moves the deployment's runs still waiting to be claimed to its new pool and queue. A run a claim
+    /// took meanwhile is Pending and stays (PostgreSQL re-checks the state after the claim's lock is
+    /// released), so no run is both claimed in the old pool and moved.
+    private static func moveScheduledRuns(_ db: some SQLQuerying, of deployment: Deployment, from oldPool: String, now: Date) throws {
+        var ids: [String] = []
+        try db.query(
+            "SELECT id FROM flow_runs WHERE deployment_id = ? AND state IN ('SCHEDULED', 'LATE') ORDER BY id",
+            [.integer(deployment.id)]
+        ) { ids.append($0.text(0)) }
+        for id in ids {
+            let moved = try db.run(
+                "UPDATE flow_runs SET pool_id = ?, queue_id = ? WHERE id = ? AND state IN ('SCHEDULED', 'LATE')",
+                [.integer(deployment.poolID), .integer(deployment.queueID), .text(id)]
+            )
+            guard moved == 1, let state = try db.first("SELECT state FROM flow_runs WHERE id = ?", [.text(id)], row: { $0.text(0) }) else { continue }
+            let runState = RunState(rawValue: state) ?? .scheduled
+            try record(
+                db,
+                run: id,
+                from: runState,
+                to: runState,
+                at: now,
+                reason: "moved with deployment '\(deployment.name)' from pool '\(oldPool)' to '\(deployment.poolName)' / \(deployment.queueName)"
+            )
+        }
     }
 
     /// Deletes a deployment with its finished runs' records; refused while it has unfinished runs.
@@ -83,6 +127,17 @@ extension SQLStore {
             ) { $0.int(0) } ?? 0
         if open > 0 {
             throw StoreError(.conflict, "deployment '\(name)' has \(open) unfinished run(s); it was not deleted")
+        }
+        let cleanups =
+            try db.first(
+                "SELECT COUNT(*) FROM pending_cleanups c JOIN flow_runs r ON r.id = c.run_id WHERE r.deployment_id = ?",
+                [.integer(deployment.id)]
+            ) { $0.int(0) } ?? 0
+        if cleanups > 0 {
+            throw StoreError(
+                .conflict,
+                "deployment '\(name)' has \(cleanups) clean-up(s) pending at its provider (pushgate cleanup ls); it was not deleted"
+            )
         }
         _ = try db.run("DELETE FROM flow_run_states WHERE run_id IN (SELECT id FROM flow_runs WHERE deployment_id = ?)", [.integer(deployment.id)])
         _ = try db.run("DELETE FROM flow_runs WHERE deployment_id = ?", [.integer(deployment.id)])

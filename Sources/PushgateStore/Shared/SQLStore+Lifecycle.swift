@@ -27,6 +27,7 @@ extension SQLStore {
         runID: String,
         owner: String,
         providerHandle: String,
+        templateVersion: Int?,
         now: Date,
         dialect: SQLDialect
     ) throws -> FlowRun {
@@ -41,7 +42,10 @@ extension SQLStore {
             if existing == providerHandle { return run }
             throw StoreError(.conflict, "run '\(runID)' was already submitted as '\(existing)'")
         }
-        try db.run("UPDATE flow_runs SET provider_handle = ? WHERE id = ?", [.text(providerHandle), .text(runID)])
+        try db.run(
+            "UPDATE flow_runs SET provider_handle = ?, template_version = ? WHERE id = ?",
+            [.text(providerHandle), .int(templateVersion), .text(runID)]
+        )
         try record(db, run: runID, from: run.state, to: run.state, at: now, reason: "submitted as \(providerHandle)")
         return try findRun(db, runID)
     }
@@ -61,6 +65,7 @@ extension SQLStore {
         switch RunStateMachine.decide(from: run.state, to: state) {
         case .accept:
             try setState(db, run, to: state, reason: reason, now: now, clearLease: true)
+            if state.isTerminal, let handle = run.providerHandle { try enqueueCleanup(db, runID: runID, handle: handle, now: now) }
             return try findRun(db, runID)
         case .ignore:
             return run

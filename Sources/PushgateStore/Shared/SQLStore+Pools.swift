@@ -14,8 +14,14 @@ extension SQLStore {
         return (type, template)
     }
 
-    static func validate(_ update: WorkPoolUpdate, of name: String) throws {
+    /// An update's checked limit, and its template text made canonical.
+    static func validated(_ update: WorkPoolUpdate, of name: String) throws -> WorkPoolUpdate {
+        var update = update
         if case .some(let limit) = update.concurrencyLimit { try StoreValidation.limit(limit, of: "pool '\(name)'") }
+        if let change = update.template {
+            update.template?.baseJobTemplate = try StoreValidation.jsonObject(change.baseJobTemplate, of: "base job template of pool '\(name)'")
+        }
+        return update
     }
 
     /// Inserts a pool with its default queue.
@@ -34,12 +40,16 @@ extension SQLStore {
         let id = try db.insertReturningID(
             """
             INSERT INTO work_pools (name, type, base_job_template, concurrency_limit, is_paused, credentials_profile,
-            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            created_at, updated_at, allow_undeclared_variables, template_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """,
             [
                 .text(spec.name), .text(type), .text(template), .int(spec.concurrencyLimit), .bool(spec.isPaused),
-                .string(spec.credentialsProfile), .date(now), .date(now),
+                .string(spec.credentialsProfile), .date(now), .date(now), .bool(spec.undeclaredVariables == .drop),
             ]
+        )
+        try db.run(
+            "INSERT INTO pool_templates (pool_id, version, base_job_template, created_at) VALUES (?, 1, ?, ?)",
+            [.integer(id), .text(template), .date(now)]
         )
         try db.run(
             "INSERT INTO work_queues (pool_id, name, priority, is_paused, created_at) VALUES (?, ?, 1, 0, ?)",
@@ -67,11 +77,71 @@ extension SQLStore {
         var pool = try findPool(db, name)
         if let paused = update.isPaused { pool.isPaused = paused }
         if case .some(let limit) = update.concurrencyLimit { pool.concurrencyLimit = limit }
+        if let undeclared = update.undeclaredVariables { pool.undeclaredVariables = undeclared }
+        if case .some(let profile) = update.credentialsProfile { pool.credentialsProfile = profile }
+        if let change = update.template { try applyTemplate(db, change, to: &pool, now: now) }
         try db.run(
-            "UPDATE work_pools SET is_paused = ?, concurrency_limit = ?, updated_at = ? WHERE id = ?",
-            [.bool(pool.isPaused), .int(pool.concurrencyLimit), .date(now), .integer(pool.id)]
+            """
+            UPDATE work_pools SET is_paused = ?, concurrency_limit = ?, allow_undeclared_variables = ?, base_job_template = ?,
+            template_version = ?, credentials_profile = ?, updated_at = ? WHERE id = ?
+            """,
+            [
+                .bool(pool.isPaused), .int(pool.concurrencyLimit), .bool(pool.undeclaredVariables == .drop), .text(pool.baseJobTemplate),
+                .integer(Int64(pool.templateVersion)), .string(pool.credentialsProfile), .date(now), .integer(pool.id),
+            ]
         )
         return try findPool(db, name)
+    }
+
+    /// A new template version, kept beside the old ones (runs in flight are tracked with theirs), and the
+    /// deployments it no longer fits marked; refused when another update got there first.
+    private static func applyTemplate(_ db: some SQLQuerying, _ change: WorkPoolUpdate.TemplateChange, to pool: inout WorkPool, now: Date) throws {
+        guard pool.templateVersion == change.expectedVersion else {
+            throw StoreError(
+                .conflict,
+                "pool '\(pool.name)' is at template version \(pool.templateVersion), not \(change.expectedVersion): it changed meanwhile; check again"
+            )
+        }
+        let names = Set(try listDeployments(db, pool: pool.name).map(\.name))
+        for name in change.invalidDeployments.keys where !names.contains(name) {
+            throw StoreError(.notFound, "deployment '\(name)' is not in pool '\(pool.name)'")
+        }
+        pool.templateVersion += 1
+        pool.baseJobTemplate = change.baseJobTemplate
+        try db.run(
+            "INSERT INTO pool_templates (pool_id, version, base_job_template, created_at) VALUES (?, ?, ?, ?)",
+            [.integer(pool.id), .integer(Int64(pool.templateVersion)), .text(change.baseJobTemplate), .date(now)]
+        )
+        try db.run("UPDATE deployments SET invalid_reason = NULL WHERE pool_id = ?", [.integer(pool.id)])
+        for (name, reason) in change.invalidDeployments {
+            try db.run(
+                "UPDATE deployments SET invalid_reason = ? WHERE name = ?",
+                [.text("since template version \(pool.templateVersion): \(reason)"), .text(name)]
+            )
+        }
+    }
+
+    /// Sets or clears why the pool cannot submit. Not a change of the pool: `updated_at` stays, so the
+    /// dispatcher's parsed template stays cached.
+    static func setPoolStatusReason(_ db: some SQLQuerying, pool name: String, reason: String?) throws {
+        guard try db.run("UPDATE work_pools SET status_reason = ? WHERE name = ?", [.string(reason), .text(name)]) == 1 else {
+            throw StoreError(.notFound, "pool '\(name)' not found")
+        }
+    }
+
+    /// The text of one of the pool's template versions.
+    static func poolTemplate(_ db: some SQLQuerying, pool name: String, version: Int) throws -> String {
+        let pool = try findPool(db, name)
+        guard
+            let text = try db.first(
+                "SELECT base_job_template FROM pool_templates WHERE pool_id = ? AND version = ?",
+                [.integer(pool.id), .integer(Int64(version))],
+                row: { $0.text(0) }
+            )
+        else {
+            throw StoreError(.notFound, "pool '\(name)' has no template version \(version)")
+        }
+        return text
     }
 
     /// Deletes a pool with its queues; refused while deployments use it.
@@ -85,6 +155,7 @@ extension SQLStore {
         if deployments > 0 {
             throw StoreError(.conflict, "pool '\(name)' still has \(deployments) deployment(s); it was not deleted")
         }
+        try db.run("DELETE FROM pool_templates WHERE pool_id = ?", [.integer(pool.id)])
         try db.run("DELETE FROM work_queues WHERE pool_id = ?", [.integer(pool.id)])
         try db.run("DELETE FROM work_pools WHERE id = ?", [.integer(pool.id)])
     }

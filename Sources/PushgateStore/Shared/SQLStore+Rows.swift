@@ -12,7 +12,7 @@ extension SQLStore {
     static var poolColumns: String {
         """
         SELECT id, name, type, base_job_template, concurrency_limit, is_paused, credentials_profile, created_at,
-        updated_at FROM work_pools
+        updated_at, allow_undeclared_variables, template_version, status_reason FROM work_pools
         """
     }
 
@@ -26,7 +26,10 @@ extension SQLStore {
             isPaused: row.bool(5),
             credentialsProfile: row.optionalText(6),
             createdAt: row.date(7),
-            updatedAt: row.date(8)
+            updatedAt: row.date(8),
+            undeclaredVariables: row.bool(9) ? .drop : .refuse,
+            templateVersion: row.int(10),
+            statusReason: row.optionalText(11)
         )
     }
 
@@ -53,8 +56,8 @@ extension SQLStore {
 
     static var deploymentColumns: String {
         """
-        SELECT d.id, d.name, d.pool_id, p.name, d.queue_id, q.name, d.job_variables, d.concurrency_limit, d.created_at
-        FROM deployments d JOIN work_pools p ON p.id = d.pool_id JOIN work_queues q ON q.id = d.queue_id
+        SELECT d.id, d.name, d.pool_id, p.name, d.queue_id, q.name, d.job_variables, d.concurrency_limit, d.created_at,
+        d.invalid_reason FROM deployments d JOIN work_pools p ON p.id = d.pool_id JOIN work_queues q ON q.id = d.queue_id
         """
     }
 
@@ -68,19 +71,28 @@ extension SQLStore {
             queueName: row.text(5),
             jobVariables: row.optionalText(6),
             concurrencyLimit: row.optionalInt(7),
-            createdAt: row.date(8)
+            createdAt: row.date(8),
+            invalidReason: row.optionalText(9)
         )
     }
 
-    static var runColumns: String {
+    /// The columns ``run(_:)`` decodes, in order; queries may append more after them.
+    static var runSelectList: String {
         """
-        SELECT r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
+        r.id, r.deployment_id, d.name, r.pool_id, p.name, r.queue_id, q.name, r.scheduled_time, r.job_variables,
         r.idempotency_key, r.state, r.state_reason, r.state_changed_at, r.attempt, r.provider_handle, r.lease_owner,
-        r.lease_expires_at, r.created_at
-        FROM flow_runs r JOIN deployments d ON d.id = r.deployment_id JOIN work_pools p ON p.id = r.pool_id
+        r.lease_expires_at, r.created_at, r.tracking_note, r.template_version
+        """
+    }
+
+    static var runJoins: String {
+        """
+        JOIN deployments d ON d.id = r.deployment_id JOIN work_pools p ON p.id = r.pool_id
         JOIN work_queues q ON q.id = r.queue_id
         """
     }
+
+    static var runColumns: String { "SELECT " + runSelectList + " FROM flow_runs r " + runJoins }
 
     static func run(_ row: some SQLRow) -> FlowRun {
         FlowRun(
@@ -101,7 +113,9 @@ extension SQLStore {
             providerHandle: row.optionalText(14),
             leaseOwner: row.optionalText(15),
             leaseExpiresAt: row.optionalDate(16),
-            createdAt: row.date(17)
+            createdAt: row.date(17),
+            trackingNote: row.optionalText(18),
+            templateVersion: row.optionalInt(19)
         )
     }
 

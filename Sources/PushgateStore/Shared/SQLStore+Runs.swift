@@ -33,6 +33,12 @@ extension SQLStore {
                 deployment = try findDeployment(db, spec.deploymentName)
                 deployments[spec.deploymentName] = deployment
             }
+            if let reason = deployment.invalidReason {
+                throw StoreError(
+                    .invalidInput,
+                    "deployment '\(deployment.name)' no longer fits its pool's template (\(reason)); fix its job variables before creating runs"
+                )
+            }
             let id = UUID().uuidString.lowercased()
             let scheduled = spec.scheduledTime ?? now
             let reason = "created"
@@ -107,6 +113,23 @@ extension SQLStore {
     }
 
     static func listRuns(_ db: some SQLQuerying, _ filter: FlowRunFilter) throws -> [FlowRun] {
+        var (whereClause, values) = try filterClause(db, filter)
+        values.append(.integer(Int64(max(0, filter.limit))))
+        var result: [FlowRun] = []
+        try db.query(runColumns + whereClause + " ORDER BY r.scheduled_time, r.id LIMIT ?", values) {
+            result.append(run($0))
+        }
+        return result
+    }
+
+    /// How many runs match `filter`, its limit aside.
+    static func countRuns(_ db: some SQLQuerying, _ filter: FlowRunFilter) throws -> Int {
+        let (whereClause, values) = try filterClause(db, filter)
+        return try db.first("SELECT COUNT(*) FROM flow_runs r" + whereClause, values) { $0.int(0) } ?? 0
+    }
+
+    /// The `WHERE` clause of a run filter, with its values.
+    private static func filterClause(_ db: some SQLQuerying, _ filter: FlowRunFilter) throws -> (String, [SQLValue]) {
         var conditions: [String] = []
         var values: [SQLValue] = []
         if let poolName = filter.poolName {
@@ -121,13 +144,7 @@ extension SQLStore {
             conditions.append("r.state IN (" + filter.states.map { _ in "?" }.joined(separator: ", ") + ")")
             values += filter.states.map { .text($0.rawValue) }
         }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        values.append(.integer(Int64(max(0, filter.limit))))
-        var result: [FlowRun] = []
-        try db.query(runColumns + whereClause + " ORDER BY r.scheduled_time, r.id LIMIT ?", values) {
-            result.append(run($0))
-        }
-        return result
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), values)
     }
 
     static func nonTerminalRunCounts(_ db: some SQLQuerying) throws -> [RunCount] {

@@ -16,10 +16,10 @@ extension SQLStore {
         let sql =
             clearLease
             ? """
-            UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ?, lease_owner = NULL,
+            UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ?, tracking_note = NULL, lease_owner = NULL,
             lease_expires_at = NULL WHERE id = ?
             """
-            : "UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ? WHERE id = ?"
+            : "UPDATE flow_runs SET state = ?, state_reason = ?, state_changed_at = ?, tracking_note = NULL WHERE id = ?"
         try db.run(sql, [.text(state.rawValue), .text(reason), .date(now), .text(run.id)])
         try record(db, run: run.id, from: run.state, to: state, at: now, reason: reason)
     }

@@ -81,7 +81,7 @@ struct SubmissionAttemptTests {
         Case(
             name: "a refusal ends the run Crashed with the provider's words",
             outcomes: [.failed(ProviderError(.rejected, "bad subnet", httpStatus: 400))],
-            expected: [.submit, .end(.crashed, reason: "submission refused: rejected HTTP 400: bad subnet")]
+            expected: [.submit, .end(.crashed, reason: "submission refused: bad subnet (HTTP 400)")]
         ),
         Case(
             name: "the last retryable failure ends the run Crashed",
@@ -91,7 +91,7 @@ struct SubmissionAttemptTests {
             ],
             expected: [
                 .submit, .wait(seconds: 0, penalty: nil), .submit, .wait(seconds: 0, penalty: nil), .submit, .wait(seconds: 0, penalty: nil),
-                .submit, .end(.crashed, reason: "submission failed after 4 attempts: unavailable HTTP 503: boom"),
+                .submit, .end(.crashed, reason: "submission failed after 4 attempts: boom (HTTP 503)"),
             ]
         ),
         Case(

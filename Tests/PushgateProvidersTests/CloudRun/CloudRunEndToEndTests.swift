@@ -18,21 +18,23 @@ struct CloudRunEndToEndTests {
         return (json["client_email"]!.stringValue!, json["private_key"]!.stringValue!)
     }
 
-    /// Runs `body` with a started fake and a libcurl client; both are stopped afterwards.
+    /// Runs `body` with a started fake and a libcurl client; both are stopped afterwards. `configure`
+    /// picks the fake's answer shapes (docs/provider-apis.md §3.9).
     static func withFake(
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
+        configure: (inout CloudRunEmulatorConfiguration) -> Void = { _ in },
         _ body: (CloudRunEmulator, CurlHTTPClient) async throws -> Void
     ) async throws {
         let account = try serviceAccount()
-        let fake = try CloudRunEmulator.start(
-            configuration: CloudRunEmulatorConfiguration(
-                serviceAccounts: [account.email: account.pem],
-                projects: [project],
-                pacing: pacing,
-                faults: faults
-            )
+        var configuration = CloudRunEmulatorConfiguration(
+            serviceAccounts: [account.email: account.pem],
+            projects: [project],
+            pacing: pacing,
+            faults: faults
         )
+        configure(&configuration)
+        let fake = try CloudRunEmulator.start(configuration: configuration)
         defer { fake.stop() }
         try await withCurlHTTPClient { http in try await body(fake, http) }
     }
@@ -63,6 +65,39 @@ struct CloudRunEndToEndTests {
         )
     }
 
+    /// `projects/test-project/locations/us-central1/jobs/{id}`.
+    static func jobName(_ id: String) -> String { "projects/\(project)/locations/us-central1/jobs/\(id)" }
+
+    /// The job id the provider derives for `runID`'s first attempt.
+    static func jobID(runID: String = BearerProviderTestSupport.runID) -> String { "pg-\(runID)-1" }
+
+    /// Sends `method path` (after `/v2/`) to the fake with a valid token, as someone outside the gateway
+    /// would (running a job twice, reading an execution list); the JSON answer and its status.
+    static func raw(
+        _ fake: CloudRunEmulator,
+        _ http: any HTTPClient,
+        _ method: String,
+        _ path: String,
+        body: String? = nil
+    ) async throws -> (status: Int, json: JSONValue) {
+        let file = try CredentialsFile(
+            parsing: """
+                [gcp fake]
+                key_file = \(keyPath)
+                project = \(project)
+                token_uri = \(fake.tokenURI)
+                """,
+            path: "/tmp/pushgate-test-credentials.ini"
+        )
+        let token = try await file.gcpTokenProvider(profile: "fake", http: http, clock: RecordingSleepClock()).token()
+        var headers: HTTPHeaders = ["Authorization": token.authorizationHeader]
+        if body != nil { headers.add("Content-Type", "application/json") }
+        let response = try await http.execute(
+            HTTPRequest(method: method, url: "\(fake.baseURL)/v2/\(path)", headers: headers, body: Data((body ?? "").utf8))
+        )
+        return (response.status, (try? JSONValue.parse(response.body)) ?? .null)
+    }
+
     static func job(_ variables: JSONValue = [:], runID: String = BearerProviderTestSupport.runID) throws -> SubmissionJob {
         var merged: [String: JSONValue] = ["image": "us-docker.pkg.dev/p/repo/job:1", "region": "us-central1", "command": "python -m job"]
         merged.merge(variables.objectValue ?? [:]) { $1 }
@@ -75,11 +110,12 @@ struct CloudRunEndToEndTests {
             let provider = try Self.provider(fake, http)
             let job = try Self.job()
             let handle = try await provider.submit(job)
-            #expect(handle.value == "pg-\(BearerProviderTestSupport.runID)-1")
+            // The handle is the execution's full name; the job is the run's.
+            #expect(handle.value.hasPrefix(Self.jobName(Self.jobID()) + "/executions/"))
             let states = try await provider.pollUntilTerminal(handle, job: job).map(\.state)
             #expect(states == [.pending, .running, .completed])
             // What the fake received is what Prefect's worker would send.
-            let body = try #require(fake.jobBody(id: handle.value))
+            let body = try #require(fake.jobBody(id: Self.jobID()))
             #expect(body["template"]?["template"]?["timeout"] == "600s")
             #expect(body["labels"]?["prefect_io_work-pool-name"] == "pool-a")
 

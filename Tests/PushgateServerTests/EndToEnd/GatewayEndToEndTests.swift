@@ -18,11 +18,7 @@ extension EndToEnd {
             token: String?,
             _ body: String = ""
         ) async throws -> (Int, JSONValue, String) {
-            var headers: HTTPHeaders = ["Content-Type": "application/json"]
-            if let token { headers.add("Authorization", "Bearer \(token)") }
-            let response = try await http.execute(HTTPRequest(method: method, url: url, headers: headers, body: Data(body.utf8)))
-            let text = String(decoding: response.body, as: UTF8.self)
-            return (response.status, (try? JSONValue.parse(response.body)) ?? .string(text), text)
+            try await EndToEndHarness.call(http, method, url, token: token, body)
         }
 
         @Test func runsCreatedOverTheAPIEndAsTheProvidersDictate() async throws {
