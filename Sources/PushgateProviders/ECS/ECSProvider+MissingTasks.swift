@@ -1,6 +1,8 @@
 import Foundation
 import PushgateCore
 
+/// The second look for a task DescribeTasks did not return (docs/provider-apis.md §2.4), and the memory of
+/// how long it has been absent.
 extension ECSProvider {
     /// Looks for a task that DescribeTasks did not return after the grace window, another way than the read
     /// that missed it (docs/provider-apis.md §2.4, §2.7): ListTasks in the task's cluster by the run's
@@ -42,6 +44,29 @@ extension ECSProvider {
             search.problems.append(error.message)
         }
         return search
+    }
+
+    /// Most handles remembered as absent; past it the oldest half is forgotten (a forgotten one only starts
+    /// its confirmation again).
+    static let maxAbsentRemembered = 10_000
+
+    /// When the poller first saw no trace of the target's task late enough that it may have aged out, recorded
+    /// now if this poll is the first; nil, and forgotten, when this search found a trace of it.
+    func noteAbsence(_ target: PollTarget, search: ECSMissingTaskSearch) -> Date? {
+        let key = target.handle.value
+        let mayHaveAgedOut = target.now.timeIntervalSince(target.submittedAt) >= stoppedTaskVisibility
+        return state.absentSince.withLock { absent -> Date? in
+            guard search.showsNoTask, mayHaveAgedOut else {
+                absent[key] = nil
+                return nil
+            }
+            if let since = absent[key] { return since }
+            if absent.count >= Self.maxAbsentRemembered {
+                for (old, _) in absent.sorted(by: { $0.value < $1.value }).prefix(absent.count / 2) { absent[old] = nil }
+            }
+            absent[key] = target.now
+            return target.now
+        }
     }
 
     /// The task ARNs of one ListTasks answer.

@@ -43,7 +43,7 @@ extension ECSProvider {
     /// DescribeTasks per cluster in batches of up to 100, each task mapped with ``ECSStatusMapping``.
     /// A task DescribeTasks does not return is Pending within the grace window after RunTask; after it, one
     /// answer is no proof that the task ended, so it is looked up another way (``searchMissingTask(_:target:failureReason:)``)
-    /// and is Crashed only when ECS no longer knows it at all (docs/provider-apis.md §2.4).
+    /// and is Crashed only when ECS has not known it at all for ``absenceConfirmation`` (docs/provider-apis.md §2.4).
     /// A handle that is not `cluster::taskArn` maps to Crashed (it cannot be tracked).
     package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
         var result: [ProviderHandle: ProviderStatus] = [:]
@@ -84,9 +84,20 @@ extension ECSProvider {
                 }
             }
         }
+        // A task DescribeTasks returned is no longer absent: a later absence starts its confirmation anew.
+        state.absentSince.withLock { absent in
+            guard !absent.isEmpty else { return }
+            for handle in result.keys { absent[handle.value] = nil }
+        }
         for (target, task, reason) in missing {
-            let search = try await searchMissingTask(task, target: target, failureReason: reason)
-            result[target.handle] = ECSStatusMapping.status(search: search, target: target, visibility: stoppedTaskVisibility)
+            var search = try await searchMissingTask(task, target: target, failureReason: reason)
+            search.absentSince = noteAbsence(target, search: search)
+            result[target.handle] = ECSStatusMapping.status(
+                search: search,
+                target: target,
+                visibility: stoppedTaskVisibility,
+                confirmation: absenceConfirmation
+            )
         }
         return result
     }

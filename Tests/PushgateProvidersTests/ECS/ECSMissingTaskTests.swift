@@ -64,7 +64,7 @@ struct ECSMissingTaskTests {
     }
 
     @Test(
-        "a task ECS no longer knows (aged out, or never started): Unconfirmed within the hour, Crashed after it, Cancelled after a cancel",
+        "a task ECS no longer knows (aged out, or never started): Unconfirmed within the hour and for 60 s after it, then Crashed, or Cancelled after a cancel",
         arguments: [false, true]
     )
     func genuinelyGone(startedByIsExclusiveFilter: Bool) async throws {
@@ -89,9 +89,13 @@ struct ECSMissingTaskTests {
                 }
                 let early = try await state(after: 600)
                 #expect(early?.state == .unconfirmed && early?.reason?.contains("has not aged out") == true, "\(String(describing: early))")
-                let late = try await state(after: 7_200)
+                // Past the hour the absence must hold for the confirmation window before the run ends.
+                let first = try await state(after: 7_200)
+                #expect(first?.state == .unconfirmed && first?.reason?.contains("absent for 0 s") == true, "\(String(describing: first))")
+                #expect(try await state(after: 7_259)?.state == .unconfirmed)
+                let late = try await state(after: 7_260)
                 #expect(late?.state == .crashed && late?.reason?.contains("task lost") == true, "\(String(describing: late))")
-                #expect(try await state(after: 7_200, cancelRequested: true)?.state == .cancelled)
+                #expect(try await state(after: 7_260, cancelRequested: true)?.state == .cancelled)
             }
             #expect(fake.statistics.agedOutAnswers > 0)
             if startedByIsExclusiveFilter {
@@ -113,6 +117,32 @@ struct ECSMissingTaskTests {
             let status = try #require(try await provider.poll([target])[handle])
             #expect(status.state == .unconfirmed)
             #expect(status.reason?.contains("could not settle") == true && status.reason?.contains("ListTasks") == true, "\(status.reason ?? "")")
+        }
+    }
+
+    @Test("an absence past the hour is forgotten once the task shows up again, so a later absence is confirmed anew")
+    func absenceForgotten() async throws {
+        let window = FakeECSConfiguration.MissingWindow(after: 1, reads: 2, hidesFromListTasks: true)
+        try await withFake(FakeECSConfiguration(missingWindow: window, stoppedTaskRetention: 0)) { fake, provider in
+            let job = try ECSFixtures.job()
+            let handle = try await provider.submit(job)
+            func poll(after elapsed: TimeInterval) async throws -> ProviderStatus {
+                let target = PollTarget(handle: handle, job: job, submittedAt: job.now, now: job.now.addingTimeInterval(elapsed))
+                return try #require(try await provider.poll([target])[handle])
+            }
+            #expect(try await poll(after: 3_700).state == .pending)
+            // Both DescribeTasks answer MISSING and ListTasks hides it: the first absence past the hour.
+            let absent = try await poll(after: 3_701)
+            #expect(absent.state == .unconfirmed && absent.reason?.contains("absent for 0 s") == true, "\(absent)")
+            var states: [ProviderStatus.State] = []
+            for step in 0..<10 where states.last?.isTerminal != true { states.append(try await poll(after: 3_800 + Double(step)).state) }
+            #expect(states.last == .completed, "\(states)")
+            try await Task.sleep(nanoseconds: 20_000_000)  // past the zero retention on the server's clock
+            // Aged out 199 s after the first absence: had it been remembered, this would be Crashed at once.
+            let again = try await poll(after: 3_900)
+            #expect(again.state == .unconfirmed && again.reason?.contains("absent for 0 s") == true, "\(again)")
+            #expect(try await poll(after: 3_960).state == .crashed)
+            #expect(fake.statistics.missingAnswers == 2 && fake.statistics.agedOutAnswers > 0)
         }
     }
 

@@ -156,7 +156,9 @@ struct ECSStatusMappingTests {
 
     @Test(
         "MISSING is Pending within the grace window after RunTask; after it the answer alone settles nothing",
-        arguments: [(10.0, false, true), (59.0, false, true), (61.0, false, false), (3_600.0, false, false), (10.0, true, true), (120.0, true, false)]
+        arguments: [
+            (10.0, false, true), (59.0, false, true), (61.0, false, false), (3_600.0, false, false), (10.0, true, true), (120.0, true, false),
+        ]
     )
     func missing(_ elapsed: TimeInterval, _ cancelRequested: Bool, _ pending: Bool) throws {
         let target = try Self.target(elapsed: elapsed, cancelRequested: cancelRequested)
@@ -201,7 +203,7 @@ struct ECSStatusMappingTests {
         ),
         SearchRow(
             name: "ListTasks lists it, DescribeTasks still MISSING → Unconfirmed",
-            search: ECSMissingTaskSearch(failureReason: "MISSING", listed: ["arn:t"]),
+            search: ECSMissingTaskSearch(failureReason: "MISSING", listed: ["arn:t"], absentSince: submitted),
             elapsed: 7_200,
             state: .unconfirmed
         ),
@@ -225,27 +227,39 @@ struct ECSStatusMappingTests {
             state: .unconfirmed
         ),
         SearchRow(
-            name: "not found anywhere after the hour → Crashed",
-            search: ECSMissingTaskSearch(failureReason: "MISSING"),
+            name: "not found anywhere after the hour, for the first time → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
             elapsed: 3_601,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere after the hour, absent for 59 s → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
+            elapsed: 3_660,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere after the hour, absent for 60 s → Crashed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
+            elapsed: 3_661,
             state: .crashed
         ),
         SearchRow(
-            name: "left out of both lists (moto) and not found after the hour → Crashed",
-            search: ECSMissingTaskSearch(failureReason: nil),
+            name: "left out of both lists (moto) and absent for an hour after the hour → Crashed",
+            search: ECSMissingTaskSearch(failureReason: nil, absentSince: submitted.addingTimeInterval(3_600)),
             elapsed: 7_200,
             state: .crashed
         ),
         SearchRow(
-            name: "not found anywhere after the hour, after a cancel → Cancelled",
-            search: ECSMissingTaskSearch(failureReason: "MISSING"),
+            name: "absent for an hour after the hour, after a cancel → Cancelled",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_600)),
             elapsed: 7_200,
             cancelRequested: true,
             state: .cancelled
         ),
         SearchRow(
             name: "another failure reason, not found after the hour → Unconfirmed",
-            search: ECSMissingTaskSearch(failureReason: "ACCESS_DENIED"),
+            search: ECSMissingTaskSearch(failureReason: "ACCESS_DENIED", absentSince: submitted),
             elapsed: 7_200,
             state: .unconfirmed
         ),
