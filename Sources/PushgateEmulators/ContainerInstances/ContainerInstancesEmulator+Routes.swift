@@ -108,6 +108,13 @@ extension ContainerInstancesEmulator {
         )
         switch route.operation {
         case "resourceGroups.get":
+            let stale = state.withLock { state -> Bool in
+                guard state.resourceGroupNotFoundGiven < configuration.resourceGroupNotFoundReads else { return false }
+                state.resourceGroupNotFoundGiven += 1
+                state.statistics.notFoundAnswers += 1
+                return true
+            }
+            if stale { return resourceGroupNotFound }
             let body: JSONValue = [
                 "id": .string("/subscriptions/\(route.subscription)/resourceGroups/\(route.resourceGroup)"),
                 "name": .string(route.resourceGroup), "type": "Microsoft.Resources/resourceGroups", "location": .string(location),

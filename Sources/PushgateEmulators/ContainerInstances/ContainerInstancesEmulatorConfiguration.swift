@@ -15,6 +15,9 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
     package var server: HTTPServerConfiguration
     /// GETs answering 404 for groups that exist and run on (``NotFoundWindow``); nil: never.
     package var notFoundWindow: NotFoundWindow?
+    /// The first this many resource-group GETs answer 404 `ResourceGroupNotFound` although the resource group
+    /// exists, as ARM may while it re-reads one (docs/provider-apis.md §4.3); 0: never.
+    package var resourceGroupNotFoundReads: Int
 
     package init(
         applications: [EntraTokenEndpoint.Application],
@@ -24,7 +27,8 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
         server: HTTPServerConfiguration = HTTPServerConfiguration(),
-        notFoundWindow: NotFoundWindow? = nil
+        notFoundWindow: NotFoundWindow? = nil,
+        resourceGroupNotFoundReads: Int = 0
     ) {
         self.applications = applications
         self.resourceGroups = resourceGroups
@@ -34,5 +38,6 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         self.faults = faults
         self.server = server
         self.notFoundWindow = notFoundWindow
+        self.resourceGroupNotFoundReads = resourceGroupNotFoundReads
     }
 }

@@ -28,6 +28,8 @@ struct ContainerInstancesEmulatorState {
     var groups: [String: Group] = [:]
     /// Groups whose containers have not ended, for the peak-concurrency statistic.
     var live: Set<String> = []
+    /// Stale 404s given to resource-group GETs (``ContainerInstancesEmulatorConfiguration/resourceGroupNotFoundReads``).
+    var resourceGroupNotFoundGiven = 0
     var statistics = ContainerInstancesEmulatorStatistics()
 
     static func timestamp(_ date: Date) -> String {

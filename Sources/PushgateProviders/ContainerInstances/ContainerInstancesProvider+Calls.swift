@@ -65,19 +65,22 @@ extension ContainerInstancesProvider {
         return try json(response, purpose)
     }
 
-    /// The configured location, else the resource group's (what ARM's `resourceGroup().location` means).
+    /// The configured location, else the resource group's (what ARM's `resourceGroup().location` means). The
+    /// GET has the rules of every ARM call (429 after Retry-After and 5xx retried, errors naming the call), and
+    /// a 404 is read once more: ARM answers 404 while it re-reads a resource group (docs/provider-apis.md §4.3).
+    /// A second 404 is `unavailable`, so the submission is tried again later; nothing was created yet.
     func resolveLocation(_ spec: ContainerGroupSpec) async throws -> String {
         if let location = spec.location { return location }
         let purpose = "ARM resourceGroups.get \(spec.resourceGroup)"
-        let response = try await api.send(
-            requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup),
-            purpose: purpose
-        )
+        var response = try await getResourceGroup(spec, purpose: purpose)
+        if response.status == 404 { response = try await getResourceGroup(spec, purpose: purpose) }
         guard (200..<300).contains(response.status) else {
             if response.status == 404 {
                 throw ProviderError(
-                    .invalidConfiguration,
-                    "job_configuration: $.resource_group_name: resource group \(spec.resourceGroup) was not found",
+                    .unavailable,
+                    "\(purpose) answered 404 twice: resource group \(spec.resourceGroup) was not found (ARM answers so while it "
+                        + "re-reads a resource group, so the submission is tried again; if it persists, check "
+                        + "job_configuration $.resource_group_name)",
                     httpStatus: 404,
                     providerCode: ContainerGroupRequests.errorCode(response)
                 )
@@ -88,5 +91,9 @@ extension ContainerInstancesProvider {
             throw ProviderError(.rejected, "\(purpose): the resource group has no location")
         }
         return location
+    }
+
+    private func getResourceGroup(_ spec: ContainerGroupSpec, purpose: String) async throws -> HTTPResponse {
+        try await api.send(requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup), purpose: purpose)
     }
 }

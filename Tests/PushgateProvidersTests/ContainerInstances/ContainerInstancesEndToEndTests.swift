@@ -19,6 +19,7 @@ struct ContainerInstancesEndToEndTests {
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
         notFoundWindow: ContainerInstancesEmulatorConfiguration.NotFoundWindow? = nil,
+        resourceGroupNotFoundReads: Int = 0,
         _ body: (ContainerInstancesEmulator, CurlHTTPClient) async throws -> Void
     ) async throws {
         let fake = try ContainerInstancesEmulator.start(
@@ -27,7 +28,8 @@ struct ContainerInstancesEndToEndTests {
                 resourceGroups: [subscription: ["rg-jobs": "westeurope"]],
                 pacing: pacing,
                 faults: faults,
-                notFoundWindow: notFoundWindow
+                notFoundWindow: notFoundWindow,
+                resourceGroupNotFoundReads: resourceGroupNotFoundReads
             )
         )
         defer { fake.stop() }

@@ -39,7 +39,11 @@ struct ContainerInstancesNotFoundTests {
             let statuses = try await provider.pollUntilTerminal(handle, job: job)
             #expect(statuses.map(\.state) == [.pending, .unconfirmed, .unconfirmed, .running, .completed])
             let why = statuses[1].reason ?? ""
-            #expect(why.contains(scope == .group ? "listing shows \(Self.name)" : "ResourceGroupNotFound") || why.contains("listing the resource group failed"), "\(why)")
+            #expect(
+                why.contains(scope == .group ? "listing shows \(Self.name)" : "ResourceGroupNotFound")
+                    || why.contains("listing the resource group failed"),
+                "\(why)"
+            )
             let stats = fake.statistics
             #expect(stats.calls["containerGroups.list"] == 2)
             #expect(stats.notFoundAnswers == (scope == .group ? 4 : 5), "the first listing answered 404 too while the resource group was re-read")
@@ -108,6 +112,25 @@ struct ContainerInstancesNotFoundTests {
             #expect(clock.recordedWaits.count >= 3 && clock.recordedWaits.contains { $0 >= 2.9 }, "\(clock.recordedWaits)")
             #expect(try await provider.pollUntilTerminal(handle, job: job).last?.state == .completed)
             #expect(fake.statistics.workloads == 1)
+        }
+    }
+
+    @Test("a resource-group GET answering 404 while it is re-read is read again; 404 twice is unavailable (tried again), not a bad configuration")
+    func resourceGroupStaleNotFound() async throws {
+        try await Support.withFake(resourceGroupNotFoundReads: 3) { fake, http in
+            let provider = try Support.provider(fake, http)
+            let job = try Support.job()
+            let refused = await #expect(throws: ProviderError.self) { try await provider.submit(job) }
+            #expect(refused?.code == .unavailable && refused?.httpStatus == 404, "\(String(describing: refused))")
+            #expect(refused?.message.contains("resourceGroups.get rg-jobs answered 404 twice") == true, "\(String(describing: refused))")
+            #expect(refused?.providerCode == "ResourceGroupNotFound")
+            #expect(fake.statistics.workloads == 0)
+            // The next attempt's first read is the last stale one; the re-read finds the resource group.
+            let handle = try await provider.submit(job)
+            #expect(fake.statistics.calls["resourceGroups.get"] == 4)
+            #expect(fake.groupBody(name: Self.name)?["location"] == "westeurope")
+            #expect(try await provider.pollUntilTerminal(handle, job: job).last?.state == .completed)
+            #expect(fake.statistics.workloads == 1 && fake.statistics.notFoundAnswers == 3)
         }
     }
 
