@@ -10,8 +10,9 @@ sandbox walks pending -> running -> finished on a timer; the command decides the
 "sleep N" runs N seconds, "fake-status=NAME" ends with that GenericStatus). SandboxTerminate ends it as
 TERMINATED; a duplicate sandbox name in an app is ALREADY_EXISTS. With --status-not-found N, SandboxWait and
 SandboxGetTaskId answer NOT_FOUND for a sandbox that runs on (N answers per sandbox, -1 for good, after
---status-not-found-after normal reads), and with --list-hides-not-found SandboxList leaves it out meanwhile. Counters and every sandbox are written as
-JSON to --stats-file after each call, so tests can check exactly one workload per run.
+--status-not-found-after normal reads), and with --list-hides-not-found SandboxList leaves it out meanwhile.
+Counters and every sandbox are written as JSON to --stats-file after each call, so tests can check exactly one
+workload per run.
 
 Usage: fake_modal_server.py --port 0 --token-id ak-x --token-secret as-y --stats-file /tmp/s.json
 Prints "PORT <n>" on stdout once it serves. Needs grpcio (pip install grpcio); no generated code.
@@ -267,7 +268,7 @@ class FakeModal:
 
     def status_read(self, sb):
         """Counts one status read; raises NOT_FOUND inside the window, as Modal may for a sandbox that runs on."""
-        if self.window_open(sb) and sb["status_reads"] >= self.args.status_not_found_after:
+        if self.window_open(sb):
             sb["status_reads"] += 1
             sb["not_found_given"] += 1
             self.stats["status_not_found"] += 1

@@ -38,9 +38,10 @@ package enum ModalStatusMapping {
         }
     }
 
-    /// The lifetime Modal gives a sandbox created with `timeout_secs` 0 (unset). Assumption: Modal's SDK default
-    /// of 300 s (`Sandbox.create(timeout=300)`); §5.3 does not state the server's.
-    package static let defaultSandboxLifetime: TimeInterval = 300
+    /// The lifetime counted for a sandbox created with `timeout_secs` 0 (unset). Assumption: the longest Modal
+    /// allows a sandbox, 24 h. The server's default for 0 is not documented (the SDK sends 300 s itself), and
+    /// counting too short a lifetime would end a run whose sandbox may still run.
+    package static let defaultSandboxLifetime: TimeInterval = 86_400
 
     /// A sandbox the status reads answered NOT_FOUND for, as SandboxList by the run's tag shows it
     /// (`SandboxInfo.task_info`, docs/provider-apis.md §5.3 "Poll"): its result when it has one, else Running once

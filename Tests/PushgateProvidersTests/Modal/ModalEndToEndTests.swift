@@ -283,13 +283,34 @@ struct ModalEndToEndTests {
             let handle = ProviderHandle("sb-999999")
             func status(age: TimeInterval, cancelRequested: Bool = false) async throws -> ProviderStatus? {
                 let now = Date()
-                let target = PollTarget(handle: handle, job: job, cancelRequested: cancelRequested, submittedAt: now.addingTimeInterval(-age), now: now)
+                let target = PollTarget(
+                    handle: handle,
+                    job: job,
+                    cancelRequested: cancelRequested,
+                    submittedAt: now.addingTimeInterval(-age),
+                    now: now
+                )
                 return try await provider.poll([target])[handle]
             }
             let early = try await status(age: 30)
             #expect(early?.state == .unconfirmed && early?.reason?.contains("may run until 360 s") == true, "\(String(describing: early))")
             #expect(try await status(age: 3_600)?.state == .crashed)
             #expect(try await status(age: 3_600, cancelRequested: true)?.state == .cancelled)
+        }
+    }
+
+    @Test("a sandbox without timeout_secs that Modal does not know counts Modal's longest lifetime (24 h), not the SDK's 300 s")
+    func unknownSandboxWithoutTimeout() async throws {
+        try await withModal { provider, _ in
+            let job = ModalSandboxSpecTests.job(["image": "python:3.12-slim", "command": "echo hi"], runID: UUID().uuidString)
+            let handle = ProviderHandle("sb-999998")
+            func status(age: TimeInterval) async throws -> ProviderStatus? {
+                let now = Date()
+                return try await provider.poll([PollTarget(handle: handle, job: job, submittedAt: now.addingTimeInterval(-age), now: now)])[handle]
+            }
+            let hourOld = try await status(age: 3_600)
+            #expect(hourOld?.state == .unconfirmed && hourOld?.reason?.contains("may run until 86700 s") == true, "\(String(describing: hourOld))")
+            #expect(try await status(age: 86_700)?.state == .crashed)
         }
     }
 }
