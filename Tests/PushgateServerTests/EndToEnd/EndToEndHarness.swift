@@ -20,11 +20,17 @@ final class EndToEndHarness: @unchecked Sendable {
     var gateway: GatewayProcess?
     private var restarts = 0
 
-    init(pacing: WorkloadPacing = .timed(pending: 0.3, running: 0.5), faults: FaultConfiguration = .none, database: String? = nil) async throws {
+    init(
+        pacing: WorkloadPacing = .timed(pending: 0.3, running: 0.5),
+        faults: FaultConfiguration = .none,
+        database: String? = nil,
+        staleNotFoundReads: Int = 0
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-e2e-\(UUID().uuidString.prefix(8))")
         var options = EmulatorSuite.Options(directory: directory)
         options.pacing = pacing
         options.faults = faults
+        options.staleNotFoundReads = staleNotFoundReads
         suite = try EmulatorSuite.start(options, ProviderRegistry.emulators)
         databasePath = database ?? directory.appendingPathComponent("gateway.db").path
         store = try await StoreFactory.open(databasePath)
