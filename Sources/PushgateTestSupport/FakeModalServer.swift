@@ -29,6 +29,10 @@ package final class FakeModalServer: Sendable {
         package var unauthenticated: Int
         package var injected_faults: Int
         package var terminate_calls: Int
+        /// NOT_FOUND answers to status reads of sandboxes that exist (`--status-not-found`).
+        package var status_not_found: Int
+        /// The most sandboxes running (or waiting to) at once, measured at each SandboxCreate.
+        package var peak_running: Int
         /// `[method, x-retry-attempt, x-throttle-retry-attempt, x-idempotency-key]` per call received.
         package var attempts: [[String?]]
         package var sandboxes: [Sandbox]
@@ -62,7 +66,8 @@ package final class FakeModalServer: Sendable {
     }
 
     /// Starts the fake with the credentials it accepts and any extra flags (`--fail-first 2`,
-    /// `--create-then-unavailable 1`, `--secret NAME`, `--run-seconds 0.5`…; see the script's `--help`).
+    /// `--create-then-unavailable 1`, `--secret NAME`, `--run-seconds 0.5`, `--status-not-found 2`,
+    /// `--list-hides-not-found`…; see the script's `--help`).
     package init(tokenID: String, tokenSecret: String, arguments: [String] = [], readyTimeout: TimeInterval = 20) async throws {
         let stats = FileManager.default.temporaryDirectory.appendingPathComponent("fake-modal-\(UUID().uuidString).json")
         let process = Process()

@@ -8,8 +8,11 @@ It checks credentials the way Modal does (§5.2): `x-modal-token-id` / `x-modal-
 plus an `x-modal-auth-token` from AuthTokenGet on every other call; anything else is UNAUTHENTICATED. A
 sandbox walks pending -> running -> finished on a timer; the command decides the result ("exit N" exits N,
 "sleep N" runs N seconds, "fake-status=NAME" ends with that GenericStatus). SandboxTerminate ends it as
-TERMINATED; a duplicate sandbox name in an app is ALREADY_EXISTS. Counters and every sandbox are written as
-JSON to --stats-file after each call, so tests can check exactly one workload per run.
+TERMINATED; a duplicate sandbox name in an app is ALREADY_EXISTS. With --status-not-found N, SandboxWait and
+SandboxGetTaskId answer NOT_FOUND for a sandbox that runs on (N answers per sandbox, -1 for good, after
+--status-not-found-after normal reads), and with --list-hides-not-found SandboxList leaves it out meanwhile.
+Counters and every sandbox are written as JSON to --stats-file after each call, so tests can check exactly one
+workload per run.
 
 Usage: fake_modal_server.py --port 0 --token-id ak-x --token-secret as-y --stats-file /tmp/s.json
 Prints "PORT <n>" on stdout once it serves. Needs grpcio (pip install grpcio); no generated code.
@@ -157,7 +160,8 @@ class FakeModal:
         self.sandboxes = {}       # id -> dict
         self.names = {}           # (app id, name) -> sandbox id
         self.stats = {"sandboxes_created": 0, "sandbox_create_calls": 0, "calls": {}, "unauthenticated": 0,
-                      "injected_faults": 0, "attempts": [], "terminate_calls": 0}
+                      "injected_faults": 0, "attempts": [], "terminate_calls": 0,
+                      "status_not_found": 0, "peak_running": 0}
         self.fail_first = args.fail_first
         self.exhausted_first = args.exhausted_first
         self.create_then_unavailable = args.create_then_unavailable
@@ -171,7 +175,8 @@ class FakeModal:
             return
         snapshot = dict(self.stats)
         snapshot["sandboxes"] = [
-            {k: v for k, v in sb.items() if k not in ("created_mono",)} for sb in self.sandboxes.values()]
+            {k: v for k, v in sb.items() if k not in ("created_mono", "status_reads", "not_found_given")}
+            for sb in self.sandboxes.values()]
         snapshot["secrets"] = {sid: s for sid, s in self.secrets.items()}
         tmp = self.args.stats_file + ".tmp"
         with open(tmp, "w") as f:
@@ -253,6 +258,25 @@ class FakeModal:
         if exitcode == 0:
             return True, generic_result(STATUS["SUCCESS"], 0)
         return True, generic_result(STATUS["FAILURE"], exitcode, "process exited with status %d" % exitcode)
+
+    def window_open(self, sb):
+        """Whether the sandbox's status reads are inside their NOT_FOUND window (--status-not-found)."""
+        limit = self.args.status_not_found
+        if limit == 0 or sb["status_reads"] < self.args.status_not_found_after:
+            return False
+        return limit < 0 or sb["not_found_given"] < limit
+
+    def status_read(self, sb):
+        """Counts one status read; raises NOT_FOUND inside the window, as Modal may for a sandbox that runs on."""
+        if self.window_open(sb):
+            sb["status_reads"] += 1
+            sb["not_found_given"] += 1
+            self.stats["status_not_found"] += 1
+            raise Abort(grpc.StatusCode.NOT_FOUND, "sandbox %s not found" % sb["id"])
+        sb["status_reads"] += 1
+
+    def live_count(self):
+        return sum(1 for sb in self.sandboxes.values() if self.phase(sb)[1] is None)
 
     # -- RPCs --------------------------------------------------------------------------------------------
 
@@ -351,7 +375,9 @@ class FakeModal:
             "memory_mb": f_int(resources, 2) if resources else 0, "milli_cpu": f_int(resources, 3) if resources else 0,
             "gpu": {"count": f_int(gpu, 2), "type": f_str(gpu, 4)} if gpu else None,
             "tags": tags_of(req, 4), "created_mono": time.monotonic(), "created_at": time.time(), "terminated": False,
+            "status_reads": 0, "not_found_given": 0,
         }
+        self.stats["peak_running"] = max(self.stats["peak_running"], self.live_count())
         if name:
             self.names[(app_id, name)] = sandbox_id
         self.stats["sandboxes_created"] += 1
@@ -368,6 +394,8 @@ class FakeModal:
             if app_id and sb["app_id"] != app_id:
                 continue
             if any(sb["tags"].get(k) != v for k, v in wanted.items()):
+                continue
+            if self.args.list_hides_not_found and self.window_open(sb):
                 continue
             started, result = self.phase(sb)
             if result is not None and not include_finished:
@@ -390,6 +418,8 @@ class FakeModal:
 
     def SandboxWait(self, req, md):
         sb = self.sandbox(req)
+        with self.lock:  # SandboxWait runs without the lock (it may wait)
+            self.status_read(sb)
         deadline = time.monotonic() + min(f_float(req, 2) or 0, 50)
         while True:
             _, result = self.phase(sb)
@@ -399,6 +429,7 @@ class FakeModal:
 
     def SandboxGetTaskId(self, req, md):
         sb = self.sandbox(req)
+        self.status_read(sb)
         started, result = self.phase(sb)
         return (e_str(1, "ta-" + sb["id"]) if started else b"") + (e_msg(2, result) if result is not None else b"")
 
@@ -491,6 +522,12 @@ def main():
     parser.add_argument("--exhausted-share", type=float, default=0.0)
     parser.add_argument("--retry-after", type=float, default=1.0, help="RPCRetryPolicy.retry_after_secs")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--status-not-found", type=int, default=0,
+                        help="SandboxWait/SandboxGetTaskId answer NOT_FOUND this many times per running sandbox (-1: for good)")
+    parser.add_argument("--status-not-found-after", type=int, default=0,
+                        help="status reads per sandbox answered normally before the NOT_FOUND answers start")
+    parser.add_argument("--list-hides-not-found", action="store_true",
+                        help="SandboxList leaves a sandbox out while its status reads answer NOT_FOUND")
     args = parser.parse_args()
 
     # A parent may start us with SIGTERM blocked (the mask survives exec): unblock it and stop cleanly on it.

@@ -33,7 +33,8 @@ extension CloudRunSuiteEmulator {
             projects: [project],
             pacing: context.pacing,
             faults: context.faults,
-            server: server
+            server: server,
+            executionNotFoundReads: context.staleNotFoundReads
         )
         tune(&configuration)
         let emulator = try CloudRunEmulator.start(configuration: configuration)

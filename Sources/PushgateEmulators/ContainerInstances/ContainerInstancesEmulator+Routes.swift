@@ -72,9 +72,14 @@ extension ContainerInstancesEmulator {
             route.operation = "resourceGroups.get"
             return route
         }
-        guard parts.count >= 8, parts[4].lowercased() == "providers", parts[5].lowercased() == "microsoft.containerinstance",
+        guard parts.count >= 7, parts[4].lowercased() == "providers", parts[5].lowercased() == "microsoft.containerinstance",
             parts[6].lowercased() == "containergroups"
         else { return nil }
+        if parts.count == 7 {
+            guard request.method == "GET" else { return nil }
+            route.operation = "containerGroups.list"
+            return route
+        }
         route.name = parts[7]
         switch (request.method, parts.count) {
         case ("GET", 8): route.operation = "containerGroups.get"
@@ -91,6 +96,11 @@ extension ContainerInstancesEmulator {
         let resourceID =
             "/subscriptions/\(route.subscription)/resourceGroups/\(route.resourceGroup)/providers/Microsoft.ContainerInstance/containerGroups/\(name)"
         let key = resourceID.lowercased()
+        let resourceGroupNotFound = Self.error(
+            404,
+            "ResourceGroupNotFound",
+            "Resource group '\(route.resourceGroup)' could not be found."
+        )
         let notFound = Self.error(
             404,
             "ResourceNotFound",
@@ -98,6 +108,13 @@ extension ContainerInstancesEmulator {
         )
         switch route.operation {
         case "resourceGroups.get":
+            let stale = state.withLock { state -> Bool in
+                guard state.resourceGroupNotFoundGiven < configuration.resourceGroupNotFoundReads else { return false }
+                state.resourceGroupNotFoundGiven += 1
+                state.statistics.notFoundAnswers += 1
+                return true
+            }
+            if stale { return resourceGroupNotFound }
             let body: JSONValue = [
                 "id": .string("/subscriptions/\(route.subscription)/resourceGroups/\(route.resourceGroup)"),
                 "name": .string(route.resourceGroup), "type": "Microsoft.Resources/resourceGroups", "location": .string(location),
@@ -106,9 +123,28 @@ extension ContainerInstancesEmulator {
             return .json(200, body.serialized())
         case "containerGroups.get":
             return state.withLock { state -> ServerResponse in
-                guard state.groups[key] != nil else { return notFound }
+                guard var group = state.groups[key] else { return notFound }
+                if let scope = answersNotFound(&group, now: now) {
+                    state.groups[key] = group
+                    state.statistics.notFoundAnswers += 1
+                    return scope == .group ? notFound : resourceGroupNotFound
+                }
+                state.groups[key] = group
                 state.observe(key, pacing: configuration.pacing, now: now)
                 return .json(200, state.json(state.groups[key]!).serialized())
+            }
+        case "containerGroups.list":
+            // ARM lists without instance views (§4.1), so listing moves no group on.
+            return state.withLock { state -> ServerResponse in
+                if isBeingReread(route.resourceGroup, in: state, now: now) {
+                    state.statistics.notFoundAnswers += 1
+                    return resourceGroupNotFound
+                }
+                let prefix =
+                    "/subscriptions/\(route.subscription)/resourcegroups/\(route.resourceGroup)/providers/microsoft.containerinstance/containergroups/"
+                    .lowercased()
+                let listed = state.groups.keys.sorted().filter { $0.hasPrefix(prefix) }.map { state.json(state.groups[$0]!, listed: true) }
+                return .json(200, JSONValue.object(["value": .array(listed)]).serialized())
             }
         case "containerGroups.put":
             return put(request, key: key, resourceID: resourceID, route: route, now: now)
@@ -123,7 +159,9 @@ extension ContainerInstancesEmulator {
         case "containerGroups.delete":
             return state.withLock { state -> ServerResponse in
                 guard let group = state.groups[key] else { return ServerResponse(status: 204) }
+                if state.isLive(group, pacing: configuration.pacing, now: now) { state.statistics.deletesWhileRunning += 1 }
                 state.groups[key] = nil
+                state.live.remove(key)
                 state.statistics.deletes += 1
                 return .json(200, state.json(group).serialized())
             }
@@ -162,6 +200,7 @@ extension ContainerInstancesEmulator {
             // A PUT on an existing group is an update that restarts its containers (§1.3).
             state.groups[key] = record
             if existed { state.statistics.groupsUpdated += 1 } else { state.statistics.groupsCreated += 1 }
+            state.noteCreated(key, pacing: configuration.pacing, now: now)
             let operation =
                 "\(baseURL)/subscriptions/\(route.subscription)/providers/Microsoft.ContainerInstance/locations/\(record.location)/operations/\(UUID().uuidString.lowercased())?api-version=2023-05-01"
             return .json(existed ? 200 : 201, state.json(record, created: true).serialized(), headers: ["Azure-AsyncOperation": operation])

@@ -24,7 +24,8 @@ extension EmulatorRegistration {
                 resourceGroups: [ContainerInstancesEmulator.subscription: [ContainerInstancesEmulator.resourceGroup: "westeurope"]],
                 pacing: context.pacing,
                 faults: context.faults,
-                server: server
+                server: server,
+                notFoundWindow: context.staleNotFoundReads > 0 ? .init(after: 1, reads: context.staleNotFoundReads) : nil
             )
         )
     }

@@ -69,7 +69,10 @@ package final class ContainerInstancesEmulator: Sendable {
     /// Deletes a group as someone outside the gateway would.
     package func deleteExternally(name: String) {
         state.withLock { state in
-            for (key, group) in state.groups where group.name == name { state.groups[key] = nil }
+            for (key, group) in state.groups where group.name == name {
+                state.groups[key] = nil
+                state.live.remove(key)
+            }
         }
     }
 

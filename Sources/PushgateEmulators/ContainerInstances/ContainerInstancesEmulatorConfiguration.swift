@@ -13,6 +13,11 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
     package var pacing: WorkloadPacing
     package var faults: FaultConfiguration
     package var server: HTTPServerConfiguration
+    /// GETs answering 404 for groups that exist and run on (``NotFoundWindow``); nil: never.
+    package var notFoundWindow: NotFoundWindow?
+    /// The first this many resource-group GETs answer 404 `ResourceGroupNotFound` although the resource group
+    /// exists, as ARM may while it re-reads one (docs/provider-apis.md §4.3); 0: never.
+    package var resourceGroupNotFoundReads: Int
 
     package init(
         applications: [EntraTokenEndpoint.Application],
@@ -21,7 +26,9 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         tokenLifetime: TimeInterval = 3_599,
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
-        server: HTTPServerConfiguration = HTTPServerConfiguration()
+        server: HTTPServerConfiguration = HTTPServerConfiguration(),
+        notFoundWindow: NotFoundWindow? = nil,
+        resourceGroupNotFoundReads: Int = 0
     ) {
         self.applications = applications
         self.resourceGroups = resourceGroups
@@ -30,5 +37,7 @@ package struct ContainerInstancesEmulatorConfiguration: Sendable {
         self.pacing = pacing
         self.faults = faults
         self.server = server
+        self.notFoundWindow = notFoundWindow
+        self.resourceGroupNotFoundReads = resourceGroupNotFoundReads
     }
 }

@@ -17,9 +17,19 @@ struct ContainerInstancesEmulatorState {
         var stoppedAt: Date?
         var startTime: Date?
         var finishTime: Date?
+        /// GETs of the group, 404 answers given for it, and when the first one was
+        /// (``ContainerInstancesEmulatorConfiguration/NotFoundWindow``).
+        var gets = 0
+        var notFoundAnswers = 0
+        var notFoundSince: Date?
+        var notFoundClosed = false
     }
 
     var groups: [String: Group] = [:]
+    /// Groups whose containers have not ended, for the peak-concurrency statistic.
+    var live: Set<String> = []
+    /// Stale 404s given to resource-group GETs (``ContainerInstancesEmulatorConfiguration/resourceGroupNotFoundReads``).
+    var resourceGroupNotFoundGiven = 0
     var statistics = ContainerInstancesEmulatorStatistics()
 
     static func timestamp(_ date: Date) -> String {
@@ -44,8 +54,25 @@ struct ContainerInstancesEmulatorState {
         groups[key] = group
     }
 
-    /// The group as ARM returns it; `created` is the PUT answer (no instance view yet).
-    func json(_ group: Group, created: Bool = false) -> JSONValue {
+    /// Whether the group's containers still run or are about to: not terminated, stopped or failed to
+    /// provision (on timed pacing, by the clock even when nobody has read it since).
+    func isLive(_ group: Group, pacing: WorkloadPacing, now: Date) -> Bool {
+        if group.stoppedAt != nil || group.finishTime != nil || group.outcome == .crash { return false }
+        if case .timed = pacing { return pacing.phase(reads: group.reads, elapsed: now.timeIntervalSince(group.createTime)) != .finished }
+        return true
+    }
+
+    /// Adds a just-created group to the live set, drops the ones that ended, and raises the peak. The live
+    /// count only grows at a create, so measuring here finds the peak.
+    mutating func noteCreated(_ key: String, pacing: WorkloadPacing, now: Date) {
+        live = live.filter { groups[$0].map { isLive($0, pacing: pacing, now: now) } ?? false }
+        live.insert(key)
+        statistics.peakConcurrentGroups = max(statistics.peakConcurrentGroups, live.count)
+    }
+
+    /// The group as ARM returns it; `created` is the PUT answer (no instance view yet), `listed` an entry of
+    /// the resource group's listing (provisioning state, but no instance view: docs/provider-apis.md §4.1).
+    func json(_ group: Group, created: Bool = false, listed: Bool = false) -> JSONValue {
         var object = group.body.objectValue ?? [:]
         object["id"] = .string(group.resourceID)
         object["name"] = .string(group.name)
@@ -65,13 +92,15 @@ struct ContainerInstancesEmulatorState {
                     }
                 )
             }
-            if !created { containerProperties["instanceView"] = containerView(group) }
+            if !created && !listed { containerProperties["instanceView"] = containerView(group) }
             item["properties"] = .object(containerProperties)
             return .object(item)
         }
         properties["containers"] = .array(containers)
         if created {
             properties["provisioningState"] = "Pending"
+        } else if listed {
+            properties["provisioningState"] = .string(groupView(group).0)
         } else {
             let (provisioning, state, events) = groupView(group)
             properties["provisioningState"] = .string(provisioning)

@@ -13,6 +13,13 @@ package struct ContainerInstancesEmulatorStatistics: Sendable, Equatable {
     package var invalidRequests = 0
     package var faultsInjected = 0
     package var calls: [String: Int] = [:]
+    /// The most groups whose containers were running (or about to) at once: what a pool limit bounds. A group
+    /// counts until its container terminates, it is stopped or it is deleted (a 404 answer does not end it).
+    package var peakConcurrentGroups = 0
+    /// DELETEs of a group whose containers still ran: ARM allows it, but pushgate stops a group before deleting it.
+    package var deletesWhileRunning = 0
+    /// 404 answers for groups that exist (``ContainerInstancesEmulatorConfiguration/NotFoundWindow``).
+    package var notFoundAnswers = 0
 
     package init() {}
 
@@ -25,6 +32,8 @@ package struct ContainerInstancesEmulatorStatistics: Sendable, Equatable {
             "tokensIssued": .int(Int64(tokensIssued)), "unauthorized": .int(Int64(unauthorized)),
             "invalidRequests": .int(Int64(invalidRequests)), "faultsInjected": .int(Int64(faultsInjected)),
             "calls": .object(calls.mapValues { .int(Int64($0)) }),
+            "peakConcurrentGroups": .int(Int64(peakConcurrentGroups)), "deletesWhileRunning": .int(Int64(deletesWhileRunning)),
+            "notFoundAnswers": .int(Int64(notFoundAnswers)),
         ]
     }
 }

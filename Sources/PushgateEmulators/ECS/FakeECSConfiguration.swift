@@ -76,6 +76,15 @@ package struct FakeECSConfiguration: Sendable {
     /// False answers every request with `Connection: close`, so no client reuses a connection (a dropped
     /// answer then always hits a fresh connection, which libcurl never silently re-sends on).
     package var keepAlive: Bool
+    /// DescribeTasks answering MISSING for tasks that still run (``MissingWindow``); nil: never.
+    package var missingWindow: MissingWindow?
+    /// Seconds (server clock) a stopped task stays visible before DescribeTasks answers MISSING and ListTasks
+    /// leaves it out: ECS keeps stopped tasks for at least an hour (docs/provider-apis.md §2.4); nil: for ever.
+    package var stoppedTaskRetention: TimeInterval?
+    /// ListTasks refuses `startedBy` next to another filter (`desiredStatus`, `family`) with
+    /// InvalidParameterException, as the API reference says it must be the only filter. Whether ECS
+    /// enforces that is unchecked (docs/provider-apis.md §2.7), so it is off by default.
+    package var startedByIsExclusiveFilter: Bool
 
     package init(
         accessKeyID: String = "AKIDFAKEECS000000000",
@@ -89,7 +98,10 @@ package struct FakeECSConfiguration: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         outcome: @escaping @Sendable (_ image: String, _ command: [String]) -> Outcome = FakeECSConfiguration.defaultOutcome,
         faults: FaultConfiguration = .none,
-        keepAlive: Bool = true
+        keepAlive: Bool = true,
+        missingWindow: MissingWindow? = nil,
+        stoppedTaskRetention: TimeInterval? = 3_600,
+        startedByIsExclusiveFilter: Bool = false
     ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
@@ -103,6 +115,9 @@ package struct FakeECSConfiguration: Sendable {
         self.outcome = outcome
         self.faults = faults
         self.keepAlive = keepAlive
+        self.missingWindow = missingWindow
+        self.stoppedTaskRetention = stoppedTaskRetention
+        self.startedByIsExclusiveFilter = startedByIsExclusiveFilter
     }
 
     /// By image name: `fail` → exit 1, `crash` or `pull` → TaskFailedToStart, `oom` → no exit code with an

@@ -175,6 +175,7 @@ extension FakeECSServer {
         )
         state.tasks[task.arn] = task
         state.taskOrder.append(task.arn)
+        noteStarted(task.arn, now: now, &state)
         state.statistics.runTaskWorkloads += 1
         if let token { state.statistics.workloadsByClientToken[token, default: 0] += 1 }
         var tags: [String: String] = [:]
@@ -199,8 +200,19 @@ extension FakeECSServer {
                 continue
             }
             var task = found
+            if answersMissing(&task, now: now) {
+                state.tasks[task.arn] = task
+                state.statistics.missingAnswers += 1
+                failures.append(["arn": .string(reference), "reason": "MISSING"])
+                continue
+            }
             advance(&task, now: now, describing: true)
             state.tasks[task.arn] = task
+            if agedOut(task, now: now) {
+                state.statistics.agedOutAnswers += 1
+                failures.append(["arn": .string(reference), "reason": "MISSING"])
+                continue
+            }
             var rendered = renderTask(task, now: now)
             if !includeTags, case .object(var members) = rendered {
                 members["tags"] = nil
@@ -217,10 +229,29 @@ extension FakeECSServer {
         let desired = body["desiredStatus"]?.stringValue ?? "RUNNING"
         let startedBy = body["startedBy"]?.stringValue
         let family = body["family"]?.stringValue
-        let arns = state.taskOrder.compactMap { state.tasks[$0] }.filter { task in
-            task.cluster == cluster && desiredStatus(task) == desired && (startedBy == nil || task.startedBy == startedBy)
-                && (family == nil || task.definitionARN.contains(":task-definition/\(family!):"))
-        }.map(\.arn)
+        let otherFilters = ["desiredStatus", "family", "containerInstance", "serviceName", "launchType"].filter { body[$0] != nil }
+        if configuration.startedByIsExclusiveFilter, startedBy != nil, !otherFilters.isEmpty {
+            return FakeECSServer.error(
+                400,
+                "InvalidParameterException",
+                "startedBy must be the only filter; remove \(otherFilters.joined(separator: ", "))"
+            )
+        }
+        var arns: [String] = []
+        for arn in state.taskOrder {
+            guard var task = state.tasks[arn], task.cluster == cluster else { continue }
+            guard startedBy == nil || task.startedBy == startedBy,
+                family == nil || task.definitionARN.contains(":task-definition/\(family!):")
+            else { continue }
+            advance(&task, now: now, describing: false)
+            state.tasks[arn] = task
+            guard desiredStatus(task) == desired, !hiddenFromListTasks(task, now: now) else { continue }
+            if agedOut(task, now: now) {
+                state.statistics.agedOutAnswers += 1
+                continue
+            }
+            arns.append(arn)
+        }
         return FakeECSServer.ok(["taskArns": .array(arns.map(JSONValue.string))])
     }
 
@@ -268,13 +299,23 @@ extension FakeECSServer {
             task.stateIndex = max(task.stateIndex, target)
         }
         if task.outcome.neverRuns && task.stateIndex >= 2 { task.stateIndex = stopped }
+        // On a timeline the task started and stopped when the timeline says, not when it is looked at.
+        var startTime = now
+        var stopTime = now
+        if case .timeline(let provisioning, let pending, let running) = configuration.lifecycle, task.stopReason == nil {
+            startTime = min(now, task.createdAt.addingTimeInterval(provisioning + pending))
+            stopTime = min(now, task.createdAt.addingTimeInterval(task.outcome.neverRuns ? provisioning + pending : provisioning + pending + running))
+        }
         if task.stateIndex == 2 {
             task.wasRunning = true
-            task.startedAt = task.startedAt ?? now
+            task.startedAt = task.startedAt ?? startTime
         }
         if task.stateIndex == stopped {
-            if !task.outcome.neverRuns { task.wasRunning = true }
-            task.stoppedAt = task.stoppedAt ?? now
+            if !task.outcome.neverRuns {
+                task.wasRunning = true
+                task.startedAt = task.startedAt ?? startTime
+            }
+            task.stoppedAt = task.stoppedAt ?? stopTime
         }
     }
 

@@ -36,6 +36,12 @@ struct FakeECSState {
         var wasRunning = false
         var stoppedAt: Date?
         var startedAt: Date?
+        /// DescribeTasks reads that named the task, MISSING answers given, and when the first one was
+        /// (``FakeECSConfiguration/MissingWindow``).
+        var describeReads = 0
+        var missingAnswers = 0
+        var missingSince: Date?
+        var missingWindowClosed = false
 
         var lastStatus: String { TaskRecord.states[stateIndex] }
     }
@@ -44,6 +50,8 @@ struct FakeECSState {
     var definitions: [String: [Definition]] = [:]
     var tasks: [String: TaskRecord] = [:]
     var taskOrder: [String] = []
+    /// Tasks not yet STOPPED, for the peak-concurrency statistic.
+    var liveTasks: Set<String> = []
     var statistics = FakeECSStatistics()
     var random: SplitMix64
 

@@ -19,6 +19,13 @@ package struct FakeECSStatistics: Sendable, Equatable {
     package var authenticationFailures = 0
     /// Faults injected (status answers, throttles, drops, delays).
     package var faultsInjected = 0
+    /// The most tasks that were started and not yet STOPPED at once: what a pool limit bounds. A task
+    /// counts until the server sees it STOPPED (a MISSING answer does not end it).
+    package var peakConcurrentTasks = 0
+    /// DescribeTasks answers of MISSING for tasks that exist (``FakeECSConfiguration/MissingWindow``).
+    package var missingAnswers = 0
+    /// DescribeTasks answers of MISSING for stopped tasks past their retention, and ListTasks omissions of them.
+    package var agedOutAnswers = 0
     /// Every RunTask that passed authentication, in arrival order: when, with which clientToken, and the
     /// fault injected instead of processing it (nil when processed). Pacing tests read it.
     package var runTaskAttempts: [RunTaskAttempt] = []
@@ -51,6 +58,9 @@ package struct FakeECSStatistics: Sendable, Equatable {
             "tasksStopped": .int(Int64(tasksStopped)),
             "authenticationFailures": .int(Int64(authenticationFailures)),
             "faultsInjected": .int(Int64(faultsInjected)),
+            "peakConcurrentTasks": .int(Int64(peakConcurrentTasks)),
+            "missingAnswers": .int(Int64(missingAnswers)),
+            "agedOutAnswers": .int(Int64(agedOutAnswers)),
         ])
     }
 }

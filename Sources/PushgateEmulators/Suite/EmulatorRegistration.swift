@@ -9,6 +9,8 @@ package struct EmulatorRegistration: Sendable {
         package var directory: URL
         package var pacing: WorkloadPacing
         package var faults: FaultConfiguration
+        /// ``EmulatorSuite/Options/staleNotFoundReads``.
+        package var staleNotFoundReads = 0
         /// 0 for a free port.
         package var port: UInt16
     }

@@ -13,6 +13,10 @@ package final class EmulatorSuite: Sendable {
         package var faults: FaultConfiguration = .none
         /// Fixed ports in the order the emulators are given (missing or 0 = any free port).
         package var ports: [UInt16] = []
+        /// Status reads per workload that answer "not found" while it runs on, after its first normal read
+        /// (the stale shape of docs/provider-apis.md §4.3; Cloud Run's `executions.get` from its first read,
+        /// §3.3); 0: none. Emulators without the shape ignore it.
+        package var staleNotFoundReads = 0
         package init(directory: URL) { self.directory = directory }
     }
 
@@ -48,6 +52,7 @@ package final class EmulatorSuite: Sendable {
                     directory: options.directory,
                     pacing: options.pacing,
                     faults: options.faults,
+                    staleNotFoundReads: options.staleNotFoundReads,
                     port: index < options.ports.count ? options.ports[index] : 0
                 )
                 started.append((registration.kind, try registration.emulator.start(context)))

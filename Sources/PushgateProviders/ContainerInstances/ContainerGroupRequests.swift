@@ -40,6 +40,18 @@ package struct ContainerGroupRequests: Sendable {
     /// `DELETE {group}` → 200/202/204 (§4.4).
     package func delete(_ resourceID: String) -> HTTPRequest { HTTPRequest(method: "DELETE", url: url(resourceID)) }
 
+    /// `GET …/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups`: the resource group's
+    /// groups, without instance views (§4.1); a second look when a GET answers 404 (§4.3).
+    package func list(subscriptionID: String, resourceGroup: String) -> HTTPRequest {
+        HTTPRequest(
+            method: "GET",
+            url: url("/subscriptions/\(subscriptionID)/resourceGroups/\(resourceGroup)/providers/Microsoft.ContainerInstance/containerGroups")
+        )
+    }
+
+    /// `GET {nextLink}`: the next page of a listing, the URL as ARM gave it.
+    package func nextPage(_ link: String) -> HTTPRequest { HTTPRequest(method: "GET", url: link) }
+
     /// `GET /subscriptions/{s}/resourcegroups/{rg}`: its `location`, ARM's `resourceGroup().location`.
     package func getResourceGroup(subscriptionID: String, resourceGroup: String) -> HTTPRequest {
         HTTPRequest(

@@ -34,9 +34,17 @@ package enum ContainerGroupStatusMapping {
         }
     }
 
-    /// GET answered 404: gone after our stop/delete → Cancelled, otherwise lost → Crashed.
+    /// The group is gone: a GET answered 404, a second GET did too, and the resource group's listing does not
+    /// show it (docs/provider-apis.md §4.3). Gone after our stop or delete → Cancelled, otherwise lost → Crashed.
+    /// A deleted group's containers are killed with it, so the workload has ended.
     package static func missing(cancelRequested: Bool) -> ProviderStatus {
         stopped(cancelRequested: cancelRequested, what: "the container group no longer exists")
+    }
+
+    /// A GET answered 404 but the second look did not prove the group gone (docs/provider-apis.md §4.3): the
+    /// run stays in flight, `why` says what was seen.
+    package static func unconfirmed(_ why: String) -> ProviderStatus {
+        ProviderStatus(.unconfirmed, reason: "container group GET answered 404, but \(why)")
     }
 
     private static func stopped(cancelRequested: Bool, what: String) -> ProviderStatus {

@@ -29,26 +29,6 @@ extension ContainerInstancesProvider {
         return Self.handle(runID: job.runID, name: spec.name)
     }
 
-    /// One GET per target. A target whose call fails is left out; if all fail, the first error is thrown.
-    package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
-        var out: [ProviderHandle: ProviderStatus] = [:]
-        var firstError: (any Error)?
-        for target in targets {
-            do {
-                let resourceID = try resourceID(target.handle, job: target.job)
-                if let group = try await fetchGroup(resourceID, name: target.handle.value) {
-                    out[target.handle] = ContainerGroupStatusMapping.status(group: group, cancelRequested: target.cancelRequested)
-                } else {
-                    out[target.handle] = ContainerGroupStatusMapping.missing(cancelRequested: target.cancelRequested)
-                }
-            } catch {
-                firstError = firstError ?? error
-            }
-        }
-        if out.isEmpty, let firstError { throw firstError }
-        return out
-    }
-
     /// `POST …/stop`: the containers are terminated and the group stays, state Stopped (§4.4).
     package func cancel(_ handle: ProviderHandle, job: SubmissionJob, reason: String) async throws {
         let resourceID = try resourceID(handle, job: job)
@@ -57,10 +37,20 @@ extension ContainerInstancesProvider {
         guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
     }
 
-    /// `DELETE` unless `keep_container_group`; a group already gone is fine.
+    /// Stops a group whose containers still run, then `DELETE`s it, unless `keep_container_group`; a group
+    /// already gone is fine (docs/provider-apis.md §4.4). ARM deletes a running group too, killing its
+    /// containers, but the DELETE completes asynchronously (202), while the stop has terminated them when it
+    /// answers (204). Clean-up runs once the run is recorded as ended, also when the gateway ended it on a
+    /// timeout while it still ran, so the containers are stopped first and are not left running behind it.
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {
         if job.configuration["keep_container_group"]?.boolValue == true { return }
         let resourceID = try resourceID(handle, job: job)
+        // A failed or 404 GET skips the stop only: the DELETE still ends a group that exists.
+        if let group = try? await fetchGroup(resourceID, name: handle.value),
+            !ContainerGroupStatusMapping.status(group: group, cancelRequested: false).state.isTerminal
+        {
+            try await cancel(handle, job: job, reason: "clean-up of a group that still runs")
+        }
         let purpose = "ACI containerGroups.delete \(handle.value)"
         let response = try await api.send(requests.delete(resourceID), purpose: purpose)
         guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
@@ -75,19 +65,22 @@ extension ContainerInstancesProvider {
         return try json(response, purpose)
     }
 
-    /// The configured location, else the resource group's (what ARM's `resourceGroup().location` means).
+    /// The configured location, else the resource group's (what ARM's `resourceGroup().location` means). The
+    /// GET has the rules of every ARM call (429 after Retry-After and 5xx retried, errors naming the call), and
+    /// a 404 is read once more: ARM answers 404 while it re-reads a resource group (docs/provider-apis.md §4.3).
+    /// A second 404 is `unavailable`, so the submission is tried again later; nothing was created yet.
     func resolveLocation(_ spec: ContainerGroupSpec) async throws -> String {
         if let location = spec.location { return location }
         let purpose = "ARM resourceGroups.get \(spec.resourceGroup)"
-        let response = try await api.send(
-            requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup),
-            purpose: purpose
-        )
+        var response = try await getResourceGroup(spec, purpose: purpose)
+        if response.status == 404 { response = try await getResourceGroup(spec, purpose: purpose) }
         guard (200..<300).contains(response.status) else {
             if response.status == 404 {
                 throw ProviderError(
-                    .invalidConfiguration,
-                    "job_configuration: $.resource_group_name: resource group \(spec.resourceGroup) was not found",
+                    .unavailable,
+                    "\(purpose) answered 404 twice: resource group \(spec.resourceGroup) was not found (ARM answers so while it "
+                        + "re-reads a resource group, so the submission is tried again; if it persists, check "
+                        + "job_configuration $.resource_group_name)",
                     httpStatus: 404,
                     providerCode: ContainerGroupRequests.errorCode(response)
                 )
@@ -98,5 +91,9 @@ extension ContainerInstancesProvider {
             throw ProviderError(.rejected, "\(purpose): the resource group has no location")
         }
         return location
+    }
+
+    private func getResourceGroup(_ spec: ContainerGroupSpec, purpose: String) async throws -> HTTPResponse {
+        try await api.send(requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup), purpose: purpose)
     }
 }

@@ -41,6 +41,9 @@ extension ECSProvider {
     }
 
     /// DescribeTasks per cluster in batches of up to 100, each task mapped with ``ECSStatusMapping``.
+    /// A task DescribeTasks does not return is Pending within the grace window after RunTask; after it, one
+    /// answer is no proof that the task ended, so it is looked up another way (``searchMissingTask(_:target:failureReason:)``)
+    /// and is Crashed only when ECS has not known it at all for ``absenceConfirmation`` (docs/provider-apis.md §2.4).
     /// A handle that is not `cluster::taskArn` maps to Crashed (it cannot be tracked).
     package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
         var result: [ProviderHandle: ProviderStatus] = [:]
@@ -54,6 +57,7 @@ extension ECSProvider {
             if byCluster[task.cluster] == nil { clusterOrder.append(task.cluster) }
             byCluster[task.cluster, default: []].append((target, task))
         }
+        var missing: [(PollTarget, ECSTaskHandle, String?)] = []
         for cluster in clusterOrder {
             let entries = byCluster[cluster]!
             for start in stride(from: 0, to: entries.count, by: ECSProvider.describeBatchSize) {
@@ -64,28 +68,56 @@ extension ECSProvider {
                     .describeTasks,
                     ["cluster": .string(cluster), "tasks": .array(arns.map(JSONValue.string)), "include": ["TAGS"]]
                 )
-                var tasks: [String: JSONValue] = [:]
-                for task in answer["tasks"]?.arrayValue ?? [] {
-                    if let arn = task["taskArn"]?.stringValue { tasks[arn] = task }
-                }
-                var failures: [String: String] = [:]
-                for failure in answer["failures"]?.arrayValue ?? [] {
-                    if let arn = failure["arn"]?.stringValue { failures[arn] = failure["reason"]?.stringValue ?? "MISSING" }
-                }
+                let (tasks, failures) = ECSProvider.described(answer)
                 for (target, task) in batch {
-                    if let described = tasks[task.taskARN] ?? tasks.first(where: { $0.key.hasSuffix("/" + task.taskARN) })?.value {
+                    if let described = ECSProvider.task(task.taskARN, in: tasks) {
                         result[target.handle] = ECSStatusMapping.status(task: described, target: target)
+                    } else if let status = ECSStatusMapping.status(
+                        failureReason: failures[task.taskARN],
+                        target: target,
+                        grace: missingGraceWindow
+                    ) {
+                        result[target.handle] = status
                     } else {
-                        result[target.handle] = ECSStatusMapping.status(
-                            failureReason: failures[task.taskARN],
-                            target: target,
-                            grace: missingGraceWindow
-                        )
+                        missing.append((target, task, failures[task.taskARN]))
                     }
                 }
             }
         }
+        // A task DescribeTasks returned is no longer absent: a later absence starts its confirmation anew.
+        state.absentSince.withLock { absent in
+            guard !absent.isEmpty else { return }
+            for handle in result.keys { absent[handle.value] = nil }
+        }
+        for (target, task, reason) in missing {
+            var search = try await searchMissingTask(task, target: target, failureReason: reason)
+            search.absentSince = noteAbsence(target, search: search)
+            result[target.handle] = ECSStatusMapping.status(
+                search: search,
+                target: target,
+                visibility: stoppedTaskVisibility,
+                confirmation: absenceConfirmation
+            )
+        }
         return result
+    }
+
+    /// A DescribeTasks answer's tasks by ARN and failure reasons by ARN.
+    static func described(_ answer: JSONValue) -> (tasks: [String: JSONValue], failures: [String: String]) {
+        var tasks: [String: JSONValue] = [:]
+        for task in answer["tasks"]?.arrayValue ?? [] {
+            if let arn = task["taskArn"]?.stringValue { tasks[arn] = task }
+        }
+        var failures: [String: String] = [:]
+        for failure in answer["failures"]?.arrayValue ?? [] {
+            if let arn = failure["arn"]?.stringValue { failures[arn] = failure["reason"]?.stringValue ?? "MISSING" }
+        }
+        return (tasks, failures)
+    }
+
+    /// The task named `arn` (a full ARN or the task id the handle may carry) among described tasks.
+    static func task(_ arn: String, in tasks: [String: JSONValue]) -> JSONValue? {
+        tasks[arn] ?? tasks.first(where: { $0.key.hasSuffix("/" + arn) })?.value
     }
 
     /// StopTask (docs/provider-apis.md §2.5); a task ECS no longer knows counts as stopped.

@@ -20,6 +20,12 @@ package struct ECSProvider: Provider {
     package let retryPolicy: RetryPolicy
     /// How long after RunTask a MISSING task still counts as Pending.
     package let missingGraceWindow: TimeInterval
+    /// How long ECS keeps a stopped task visible: a task no look-up finds sooner than this after submission
+    /// is Unconfirmed, not Crashed (docs/provider-apis.md §2.4).
+    package let stoppedTaskVisibility: TimeInterval
+    /// How long no look-up may find a task past ``stoppedTaskVisibility`` before its run ends
+    /// (``ECSStatusMapping/absenceConfirmation``).
+    package let absenceConfirmation: TimeInterval
     /// Per-call transport timeout.
     package let requestTimeout: TimeInterval
     /// The account the calls count against, for pacing (``ECSProvider/pacingKey(for:)``).
@@ -35,6 +41,8 @@ package struct ECSProvider: Provider {
         retryPolicy: RetryPolicy = ECSProvider.defaultRetryPolicy,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         missingGraceWindow: TimeInterval = ECSStatusMapping.missingGraceWindow,
+        stoppedTaskVisibility: TimeInterval = ECSStatusMapping.stoppedTaskVisibility,
+        absenceConfirmation: TimeInterval = ECSStatusMapping.absenceConfirmation,
         requestTimeout: TimeInterval = 30,
         account: String = "default"
     ) {
@@ -46,6 +54,8 @@ package struct ECSProvider: Provider {
         self.clock = clock
         self.retryPolicy = retryPolicy
         self.missingGraceWindow = missingGraceWindow
+        self.stoppedTaskVisibility = stoppedTaskVisibility
+        self.absenceConfirmation = absenceConfirmation
         self.requestTimeout = requestTimeout
         self.account = account
         state = ECSProviderState(random: random)
@@ -80,8 +90,8 @@ package struct ECSProvider: Provider {
 }
 
 /// What an ``ECSProvider`` remembers between calls: the jitter source, the task definitions known to
-/// match a content hash, the clock skew learned from AWS's `Date` header, and each operation's request
-/// shape prepared for signing.
+/// match a content hash, the clock skew learned from AWS's `Date` header, each operation's request
+/// shape prepared for signing, and since when tasks have been absent from every look-up.
 final class ECSProviderState: Sendable {
     let random: Mutex<any RandomNumberGenerator & Sendable>
     /// `family#hash` → task definition ARN.
@@ -92,6 +102,9 @@ final class ECSProviderState: Sendable {
     /// frame is prepared once per set of credentials (``AWSSigV4PreparedRequest``); rotated credentials
     /// prepare it anew.
     let preparedRequests = Mutex<[ECSOperation: AWSSigV4PreparedRequest]>([:])
+    /// Handle → the poll time no look-up first found the task (``ECSMissingTaskSearch/absentSince``). Lost on
+    /// a restart, which only makes the confirmation start again.
+    let absentSince = Mutex<[String: Date]>([:])
 
     init(random: any RandomNumberGenerator & Sendable) {
         self.random = Mutex(random)

@@ -16,21 +16,83 @@ package enum ECSStatusMapping {
         "TaskFailedToStart", "SpotInterruption", "TerminationNotice", "InfrastructureHealth", "ServiceSchedulerInitiated",
     ]
 
-    /// The status of a task that DescribeTasks listed under `failures` (or did not mention at all, as moto
-    /// does for unknown ARNs: `reason` nil).
+    /// ECS keeps a stopped task visible to DescribeTasks and ListTasks for at least an hour (docs/provider-apis.md
+    /// §2.4, §2.7). A task that no look-up finds sooner than this after its submission cannot have aged out, so
+    /// "not found" then proves nothing about its end.
+    package static let stoppedTaskVisibility: TimeInterval = 3_600
+
+    /// The status of a task that DescribeTasks listed under `failures` (or did not mention at all, as moto does
+    /// for unknown ARNs: `reason` nil) when that answer alone settles it: Pending while MISSING within the
+    /// grace window after RunTask (ECS is eventually consistent). Nil otherwise: one MISSING answer is no
+    /// proof that the task ended, so the caller looks it up another way and maps what it finds with
+    /// ``status(search:target:visibility:confirmation:)`` (docs/provider-apis.md §2.4).
     package static func status(
         failureReason reason: String?,
         target: PollTarget,
         grace: TimeInterval = missingGraceWindow
-    ) -> ProviderStatus {
+    ) -> ProviderStatus? {
         let label = reason ?? "MISSING"
         if label == "MISSING" && target.now.timeIntervalSince(target.submittedAt) < grace {
             return ProviderStatus(.pending, reason: "MISSING (ECS is eventually consistent; within the \(Int(grace)) s grace window)")
         }
-        if target.cancelRequested && label == "MISSING" {
-            return ProviderStatus(.cancelled, reason: "task no longer reported (MISSING) after a cancel request")
+        return nil
+    }
+
+    /// How long a poll after poll must find no trace of a task (``ECSMissingTaskSearch/showsNoTask``) before
+    /// its run ends: one answer of an eventually consistent API proves nothing (docs/provider-apis.md §2.4).
+    package static let absenceConfirmation: TimeInterval = 60
+
+    /// The status of a task DescribeTasks did not return after the grace window, from the second look-up
+    /// (docs/provider-apis.md §2.4): the task's own status when the look-up found it. Crashed (Cancelled after
+    /// a cancel request) only for a confirmed absence: no look-up knows the task, late enough after
+    /// submission that a stopped task could have aged out (`visibility`), and so since `absentSince` for
+    /// `confirmation` seconds. Anything less is Unconfirmed, so the run keeps its slot.
+    package static func status(
+        search: ECSMissingTaskSearch,
+        target: PollTarget,
+        visibility: TimeInterval = stoppedTaskVisibility,
+        confirmation: TimeInterval = absenceConfirmation
+    ) -> ProviderStatus {
+        let label = search.failureReason ?? "MISSING"
+        if let task = search.task { return status(task: task, target: target) }
+        let age = Int(target.now.timeIntervalSince(target.submittedAt))
+        if !search.listed.isEmpty {
+            return ProviderStatus(
+                .unconfirmed,
+                reason: "DescribeTasks reports \(label), but ListTasks lists \(search.listed.count) task(s) started by this run"
+            )
         }
-        return ProviderStatus(.crashed, reason: "task lost: DescribeTasks reports \(label)")
+        guard search.settled else {
+            return ProviderStatus(
+                .unconfirmed,
+                reason: "DescribeTasks reports \(label) and the look-up could not settle it: " + search.problems.joined(separator: "; ")
+            )
+        }
+        guard search.showsNoTask else {
+            return ProviderStatus(.unconfirmed, reason: "DescribeTasks reports \(label) and ListTasks does not list the task")
+        }
+        if target.now.timeIntervalSince(target.submittedAt) < visibility {
+            return ProviderStatus(
+                .unconfirmed,
+                reason: "DescribeTasks reports MISSING and ListTasks does not list the task \(age) s after submission; "
+                    + "ECS keeps a stopped task visible for at least \(Int(visibility)) s, so it has not aged out"
+            )
+        }
+        let absent = Int(target.now.timeIntervalSince(search.absentSince ?? target.now))
+        guard Double(absent) >= confirmation else {
+            return ProviderStatus(
+                .unconfirmed,
+                reason: "no look-up finds the task \(age) s after submission (absent for \(absent) s); "
+                    + "it counts as gone once that has held for \(Int(confirmation)) s"
+            )
+        }
+        if target.cancelRequested {
+            return ProviderStatus(.cancelled, reason: "task no longer known to ECS (MISSING, not listed for \(absent) s) after a cancel request")
+        }
+        return ProviderStatus(
+            .crashed,
+            reason: "task lost: DescribeTasks reports MISSING and ListTasks does not list it for \(absent) s, \(age) s after submission"
+        )
     }
 
     /// The status of a task DescribeTasks returned.

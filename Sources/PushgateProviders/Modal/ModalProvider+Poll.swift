@@ -3,7 +3,8 @@ import PushgateCore
 
 extension ModalProvider {
     /// SandboxWait (timeout 0) per sandbox, then SandboxGetTaskId for those without a result, mapped by
-    /// ``ModalStatusMapping``; at most ``pollConcurrency`` sandboxes at once. A sandbox whose calls fail is
+    /// ``ModalStatusMapping``; a sandbox they answer NOT_FOUND for is looked up by its tag
+    /// (``statusOfUnfoundSandbox(_:)``); at most ``pollConcurrency`` sandboxes at once. A sandbox whose calls fail is
     /// left out (the poller asks again next round); if every one fails, the first error is thrown.
     package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
         var statuses: [ProviderHandle: ProviderStatus] = [:]
@@ -46,8 +47,8 @@ extension ModalProvider {
             let (taskID, taskResult) = try client.decode(.sandboxGetTaskId) { () throws(ProtobufError) in try ModalMessages.sandboxTask(task) }
             return ModalStatusMapping.status(result: taskResult, taskStarted: taskID != nil, cancelRequested: target.cancelRequested)
         } catch let error as ProviderError where error.code == .notFound {
-            let state: ProviderStatus.State = target.cancelRequested ? .cancelled : .crashed
-            return ProviderStatus(state, reason: "Modal reports no sandbox \(sandboxID) (NOT_FOUND)")
+            // One NOT_FOUND is no proof that the sandbox ended (docs/provider-apis.md §5.3 "Poll").
+            return try await statusOfUnfoundSandbox(target)
         }
     }
 }

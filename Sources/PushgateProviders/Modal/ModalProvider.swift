@@ -10,7 +10,8 @@ import PushgateCore
 ///   (+ ImageJoinStreaming while it builds) → SecretGetOrCreate per secret name and one ephemeral env secret
 ///   → SandboxCreate with `name` derived from the idempotency key; ALREADY_EXISTS or an ambiguous failure
 ///   is resolved by looking the name up (§1.3). The handle is the sandbox id.
-/// - poll: SandboxWait with timeout 0, then SandboxGetTaskId to tell Pending from Running (§5.3).
+/// - poll: SandboxWait with timeout 0, then SandboxGetTaskId to tell Pending from Running (§5.3); a NOT_FOUND
+///   is looked up by tag with SandboxList, and is Unconfirmed until the sandbox's lifetime has passed.
 /// - cancel: SandboxTerminate. cleanUp: nothing; a sandbox ends at exit or `timeout_secs` and the app is
 ///   kept for the next run (§5.3 step 8).
 package struct ModalProvider: Provider {
@@ -31,6 +32,9 @@ package struct ModalProvider: Provider {
     package let defaultEnvironmentName: String?
     /// The workspace the calls count against, for pacing: the credentials profile (one token, one workspace).
     package let workspace: String
+    /// Added to a sandbox's lifetime before a sandbox Modal no longer knows counts as ended: time it may have
+    /// waited for capacity before its lifetime started (docs/provider-apis.md §5.3 "Poll").
+    package let lostSandboxMargin: TimeInterval
 
     package init(
         client: ModalGRPCClient,
@@ -38,7 +42,8 @@ package struct ModalProvider: Provider {
         imageBuildTimeout: TimeInterval = 900,
         pollConcurrency: Int = 8,
         defaultEnvironmentName: String? = nil,
-        workspace: String = "default"
+        workspace: String = "default",
+        lostSandboxMargin: TimeInterval = 300
     ) {
         self.client = client
         self.builderVersion = builderVersion
@@ -46,6 +51,7 @@ package struct ModalProvider: Provider {
         self.pollConcurrency = max(1, pollConcurrency)
         self.defaultEnvironmentName = defaultEnvironmentName
         self.workspace = workspace
+        self.lostSandboxMargin = max(0, lostSandboxMargin)
     }
 
     /// A provider for a `[modal NAME]` credentials profile; `server_url` overrides `https://api.modal.com`.

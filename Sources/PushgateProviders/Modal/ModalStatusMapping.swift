@@ -38,6 +38,42 @@ package enum ModalStatusMapping {
         }
     }
 
+    /// The lifetime counted for a sandbox created with `timeout_secs` 0 (unset). Assumption: the longest Modal
+    /// allows a sandbox, 24 h. The server's default for 0 is not documented (the SDK sends 300 s itself), and
+    /// counting too short a lifetime would end a run whose sandbox may still run.
+    package static let defaultSandboxLifetime: TimeInterval = 86_400
+
+    /// A sandbox the status reads answered NOT_FOUND for, as SandboxList by the run's tag shows it
+    /// (`SandboxInfo.task_info`, docs/provider-apis.md §5.3 "Poll"): its result when it has one, else Running once
+    /// its task started, else Pending.
+    package static func status(listed info: ModalSandboxInfo, cancelRequested: Bool) -> ProviderStatus {
+        let started = !info.taskID.isEmpty || info.startedAt > 0
+        var status = status(result: info.result, taskStarted: started, cancelRequested: cancelRequested)
+        if !status.state.isTerminal { status.reason = "status reads answer NOT_FOUND; SandboxList shows it " + (started ? "running" : "pending") }
+        return status
+    }
+
+    /// A sandbox that neither the status reads nor SandboxList know (docs/provider-apis.md §5.3 "Poll"). Modal
+    /// ends every sandbox at its lifetime (`timeout_secs`), so once `age` is past `lifetime` (plus the
+    /// provider's margin, already in it) the workload has ended: Crashed, or Cancelled after pushgate's
+    /// SandboxTerminate. Before that nothing proves it ended: Unconfirmed, so the run keeps its slot.
+    package static func unlisted(sandboxID: String, age: TimeInterval, lifetime: TimeInterval, cancelRequested: Bool) -> ProviderStatus {
+        guard age >= lifetime else {
+            return ProviderStatus(
+                .unconfirmed,
+                reason: "Modal answers NOT_FOUND for sandbox \(sandboxID) and SandboxList does not show it, \(Int(age)) s after "
+                    + "submission; it may run until \(Int(lifetime)) s"
+            )
+        }
+        if cancelRequested {
+            return ProviderStatus(.cancelled, reason: "sandbox \(sandboxID) no longer known to Modal after SandboxTerminate")
+        }
+        return ProviderStatus(
+            .crashed,
+            reason: "sandbox \(sandboxID) lost: Modal does not know it \(Int(age)) s after submission, past its \(Int(lifetime)) s lifetime"
+        )
+    }
+
     /// The status name plus the start of Modal's exception text (user output, never a credential).
     private static func reason(_ head: String, _ exception: String) -> String {
         let trimmed = exception.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -18,6 +18,8 @@ struct ContainerInstancesEndToEndTests {
     static func withFake(
         pacing: WorkloadPacing = .perPoll(pending: 1, running: 1),
         faults: FaultConfiguration = .none,
+        notFoundWindow: ContainerInstancesEmulatorConfiguration.NotFoundWindow? = nil,
+        resourceGroupNotFoundReads: Int = 0,
         _ body: (ContainerInstancesEmulator, CurlHTTPClient) async throws -> Void
     ) async throws {
         let fake = try ContainerInstancesEmulator.start(
@@ -25,7 +27,9 @@ struct ContainerInstancesEndToEndTests {
                 applications: [.init(tenantID: tenant, clientID: clientID, clientSecret: secret)],
                 resourceGroups: [subscription: ["rg-jobs": "westeurope"]],
                 pacing: pacing,
-                faults: faults
+                faults: faults,
+                notFoundWindow: notFoundWindow,
+                resourceGroupNotFoundReads: resourceGroupNotFoundReads
             )
         )
         defer { fake.stop() }

@@ -81,6 +81,34 @@ struct ECSMotoTests {
         }
     }
 
+    @Test(
+        "a task DescribeTasks does not return is found by ListTasks on its startedBy; one no look-up finds is Crashed only once absent for 60 s past the hour"
+    )
+    func missingTasks() async throws {
+        try await withMoto { _, _, provider, network in
+            let job = try job(network, runID: "c0000000-0000-0000-0000-000000000006")
+            let task = try #require(ECSTaskHandle(try await provider.submit(job)))
+            // moto leaves an unknown ARN out of both lists; ListTasks{startedBy} (RUNNING, then STOPPED) finds the run's task.
+            let unknownARN = task.taskARN.split(separator: "/").dropLast().joined(separator: "/") + "/00000000000000000000000000000000"
+            let misnamed = ECSTaskHandle(cluster: task.cluster, taskARN: unknownARN).handle
+            let found = try #require(
+                try await provider.poll([PollTarget(handle: misnamed, job: job, submittedAt: job.now, now: job.now.addingTimeInterval(7_200))])[
+                    misnamed
+                ]
+            )
+            #expect(found.state == .running || found.state == .completed, "\(found)")
+
+            let stranger = try self.job(network, runID: "c0000000-0000-0000-0000-00000000eeee")
+            func state(after elapsed: TimeInterval) async throws -> ProviderStatus.State? {
+                let target = PollTarget(handle: misnamed, job: stranger, submittedAt: stranger.now, now: stranger.now.addingTimeInterval(elapsed))
+                return try await provider.poll([target])[misnamed]?.state
+            }
+            #expect(try await state(after: 600) == .unconfirmed)
+            #expect(try await state(after: 7_200) == .unconfirmed, "the first absence past the hour is not yet confirmed")
+            #expect(try await state(after: 7_260) == .crashed)
+        }
+    }
+
     @Test("a wrong secret is unauthorized (moto's XML SignatureDoesNotMatch); an unknown cluster is notFound")
     func refusals() async throws {
         try await withMoto { moto, http, provider, network in

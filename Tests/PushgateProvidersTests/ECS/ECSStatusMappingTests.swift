@@ -155,22 +155,123 @@ struct ECSStatusMappingTests {
     }
 
     @Test(
-        "MISSING is Pending within the grace window after RunTask and Crashed after it",
+        "MISSING is Pending within the grace window after RunTask; after it the answer alone settles nothing",
         arguments: [
-            (10.0, false, ProviderStatus.State.pending), (59.0, false, .pending), (61.0, false, .crashed), (3_600.0, false, .crashed),
-            (10.0, true, .pending), (120.0, true, .cancelled),
+            (10.0, false, true), (59.0, false, true), (61.0, false, false), (3_600.0, false, false), (10.0, true, true), (120.0, true, false),
         ]
     )
-    func missing(_ elapsed: TimeInterval, _ cancelRequested: Bool, _ state: ProviderStatus.State) throws {
-        let target = PollTarget(
+    func missing(_ elapsed: TimeInterval, _ cancelRequested: Bool, _ pending: Bool) throws {
+        let target = try Self.target(elapsed: elapsed, cancelRequested: cancelRequested)
+        #expect(ECSStatusMapping.status(failureReason: "MISSING", target: target)?.state == (pending ? ProviderStatus.State.pending : nil))
+        // moto omits unknown tasks from both lists: the same rule applies.
+        #expect(ECSStatusMapping.status(failureReason: nil, target: target)?.state == (pending ? ProviderStatus.State.pending : nil))
+        // Another failure reason is never Pending, and never settled by itself either.
+        #expect(ECSStatusMapping.status(failureReason: "ACCESS_DENIED", target: target) == nil)
+    }
+
+    static func target(elapsed: TimeInterval, cancelRequested: Bool = false) throws -> PollTarget {
+        PollTarget(
             handle: ProviderHandle("c::t"),
             job: try ECSFixtures.job(),
             cancelRequested: cancelRequested,
             submittedAt: Self.submitted,
             now: Self.submitted.addingTimeInterval(elapsed)
         )
-        #expect(ECSStatusMapping.status(failureReason: "MISSING", target: target).state == state)
-        // moto omits unknown tasks from both lists: the same rule applies.
-        #expect(ECSStatusMapping.status(failureReason: nil, target: target).state == state)
+    }
+
+    struct SearchRow: Sendable, CustomTestStringConvertible {
+        var name: String
+        var search: ECSMissingTaskSearch
+        var elapsed: TimeInterval
+        var cancelRequested = false
+        var state: ProviderStatus.State
+        var testDescription: String { name }
+    }
+
+    static let searchRows: [SearchRow] = [
+        SearchRow(
+            name: "the second DescribeTasks finds it running → Running",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", task: task("RUNNING")),
+            elapsed: 120,
+            state: .running
+        ),
+        SearchRow(
+            name: "the second DescribeTasks finds it stopped with exit 0 → Completed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", task: task("STOPPED", stopCode: "EssentialContainerExited", exitCode: 0)),
+            elapsed: 120,
+            state: .completed
+        ),
+        SearchRow(
+            name: "ListTasks lists it, DescribeTasks still MISSING → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", listed: ["arn:t"], absentSince: submitted),
+            elapsed: 7_200,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "a look-up failed → Unconfirmed, however late",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", settled: false, problems: ["ECS ListTasks: Rate exceeded"]),
+            elapsed: 7_200,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere within the hour a stopped task stays visible → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING"),
+            elapsed: 3_000,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere within the hour, after a cancel → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING"),
+            elapsed: 3_000,
+            cancelRequested: true,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere after the hour, for the first time → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
+            elapsed: 3_601,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere after the hour, absent for 59 s → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
+            elapsed: 3_660,
+            state: .unconfirmed
+        ),
+        SearchRow(
+            name: "not found anywhere after the hour, absent for 60 s → Crashed",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_601)),
+            elapsed: 3_661,
+            state: .crashed
+        ),
+        SearchRow(
+            name: "left out of both lists (moto) and absent for an hour after the hour → Crashed",
+            search: ECSMissingTaskSearch(failureReason: nil, absentSince: submitted.addingTimeInterval(3_600)),
+            elapsed: 7_200,
+            state: .crashed
+        ),
+        SearchRow(
+            name: "absent for an hour after the hour, after a cancel → Cancelled",
+            search: ECSMissingTaskSearch(failureReason: "MISSING", absentSince: submitted.addingTimeInterval(3_600)),
+            elapsed: 7_200,
+            cancelRequested: true,
+            state: .cancelled
+        ),
+        SearchRow(
+            name: "another failure reason, not found after the hour → Unconfirmed",
+            search: ECSMissingTaskSearch(failureReason: "ACCESS_DENIED", absentSince: submitted),
+            elapsed: 7_200,
+            state: .unconfirmed
+        ),
+    ]
+
+    @Test("a task DescribeTasks did not return, mapped from the second look-up", arguments: searchRows)
+    func search(_ row: SearchRow) throws {
+        let status = ECSStatusMapping.status(
+            search: row.search,
+            target: try Self.target(elapsed: row.elapsed, cancelRequested: row.cancelRequested)
+        )
+        #expect(status.state == row.state, "\(status.reason ?? "")")
+        #expect(status.reason?.isEmpty == false)
     }
 }

@@ -248,4 +248,69 @@ struct ModalEndToEndTests {
             #expect(try server.stats().sandboxes_created == 0)
         }
     }
+
+    @Test("status reads answering NOT_FOUND for a running sandbox: SandboxList by its tag reports it; never terminal until it ends")
+    func notFoundButListed() async throws {
+        try await withModal(serverArguments: ["--status-not-found", "2", "--run-seconds", "1"]) { provider, server in
+            let job = Self.job("echo hi")
+            let handle = try await provider.submit(job)
+            let (status, seen) = try await waitFor(provider, handle, job: job)
+            #expect(status.state == .completed, "\(seen)")
+            #expect(!seen.contains(.unconfirmed) && !seen.contains(.crashed), "\(seen)")
+            let stats = try server.stats()
+            #expect(stats.status_not_found == 2)
+            #expect(stats.calls["SandboxList"] == 3, "once before the create, once per NOT_FOUND")
+            #expect(stats.peak_running == 1)
+        }
+    }
+
+    @Test("NOT_FOUND and left out of SandboxList while it runs: Unconfirmed, then its true states")
+    func notFoundAndUnlisted() async throws {
+        try await withModal(serverArguments: ["--status-not-found", "4", "--list-hides-not-found", "--run-seconds", "1"]) { provider, server in
+            let job = Self.job("echo hi")
+            let handle = try await provider.submit(job)
+            let (status, seen) = try await waitFor(provider, handle, job: job)
+            #expect(status.state == .completed, "\(seen)")
+            #expect(seen.first == .unconfirmed && !seen.contains(.crashed), "\(seen)")
+            #expect(try server.stats().status_not_found == 4)
+        }
+    }
+
+    @Test("a sandbox Modal does not know at all: Unconfirmed within its lifetime, Crashed after it, Cancelled after a terminate")
+    func unknownSandbox() async throws {
+        try await withModal { provider, _ in
+            let job = Self.job("echo hi")  // timeout 60 s, plus the provider's 300 s margin
+            let handle = ProviderHandle("sb-999999")
+            func status(age: TimeInterval, cancelRequested: Bool = false) async throws -> ProviderStatus? {
+                let now = Date()
+                let target = PollTarget(
+                    handle: handle,
+                    job: job,
+                    cancelRequested: cancelRequested,
+                    submittedAt: now.addingTimeInterval(-age),
+                    now: now
+                )
+                return try await provider.poll([target])[handle]
+            }
+            let early = try await status(age: 30)
+            #expect(early?.state == .unconfirmed && early?.reason?.contains("may run until 360 s") == true, "\(String(describing: early))")
+            #expect(try await status(age: 3_600)?.state == .crashed)
+            #expect(try await status(age: 3_600, cancelRequested: true)?.state == .cancelled)
+        }
+    }
+
+    @Test("a sandbox without timeout_secs that Modal does not know counts Modal's longest lifetime (24 h), not the SDK's 300 s")
+    func unknownSandboxWithoutTimeout() async throws {
+        try await withModal { provider, _ in
+            let job = ModalSandboxSpecTests.job(["image": "python:3.12-slim", "command": "echo hi"], runID: UUID().uuidString)
+            let handle = ProviderHandle("sb-999998")
+            func status(age: TimeInterval) async throws -> ProviderStatus? {
+                let now = Date()
+                return try await provider.poll([PollTarget(handle: handle, job: job, submittedAt: now.addingTimeInterval(-age), now: now)])[handle]
+            }
+            let hourOld = try await status(age: 3_600)
+            #expect(hourOld?.state == .unconfirmed && hourOld?.reason?.contains("may run until 86700 s") == true, "\(String(describing: hourOld))")
+            #expect(try await status(age: 86_700)?.state == .crashed)
+        }
+    }
 }

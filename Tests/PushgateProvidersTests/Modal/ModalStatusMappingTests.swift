@@ -95,4 +95,27 @@ struct ModalStatusMappingTests {
         #expect(status.reason?.hasPrefix("GENERIC_STATUS_FAILURE: exit code 1: xxx") == true)
         #expect((status.reason?.count ?? 0) < 400)
     }
+
+    @Test("a sandbox the status reads answer NOT_FOUND for, as SandboxList shows it: its result, else Running or Pending")
+    func listed() {
+        let running = ModalStatusMapping.status(listed: ModalSandboxInfo(id: "sb-1", taskID: "ta-1"), cancelRequested: false)
+        #expect(running.state == .running && running.reason?.contains("SandboxList") == true)
+        #expect(ModalStatusMapping.status(listed: ModalSandboxInfo(id: "sb-1"), cancelRequested: false).state == .pending)
+        let done = ModalSandboxInfo(id: "sb-1", taskID: "ta-1", result: .init(status: 1))
+        #expect(ModalStatusMapping.status(listed: done, cancelRequested: false).state == .completed)
+        let terminated = ModalSandboxInfo(id: "sb-1", taskID: "ta-1", result: .init(status: 3))
+        #expect(ModalStatusMapping.status(listed: terminated, cancelRequested: true).state == .cancelled)
+    }
+
+    @Test(
+        "a sandbox no look-up finds: Unconfirmed within its lifetime, Crashed (Cancelled after a terminate) past it",
+        arguments: [
+            (10.0, false, ProviderStatus.State.unconfirmed), (359.0, true, .unconfirmed), (360.0, false, .crashed), (7_200.0, true, .cancelled),
+        ]
+    )
+    func unlisted(_ age: Double, _ cancelRequested: Bool, _ state: ProviderStatus.State) {
+        let status = ModalStatusMapping.unlisted(sandboxID: "sb-1", age: age, lifetime: 360, cancelRequested: cancelRequested)
+        #expect(status.state == state)
+        #expect(status.reason?.contains("sb-1") == true)
+    }
 }

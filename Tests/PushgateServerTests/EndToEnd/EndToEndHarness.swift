@@ -20,17 +20,20 @@ final class EndToEndHarness: @unchecked Sendable {
     var gateway: GatewayProcess?
     private var restarts = 0
 
-    /// `registrations` replaces the registry's emulators (a test that tunes one passes its own list).
+    /// `registrations` replaces the registry's emulators (a test that tunes one passes its own list);
+    /// `staleNotFoundReads` makes every emulator that can answer its first reads of a workload 404.
     init(
         pacing: WorkloadPacing = .timed(pending: 0.3, running: 0.5),
         faults: FaultConfiguration = .none,
         database: String? = nil,
+        staleNotFoundReads: Int = 0,
         registrations: [(kind: ProviderKind, emulator: EmulatorRegistration)] = ProviderRegistry.emulators
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-e2e-\(UUID().uuidString.prefix(8))")
         var options = EmulatorSuite.Options(directory: directory)
         options.pacing = pacing
         options.faults = faults
+        options.staleNotFoundReads = staleNotFoundReads
         suite = try EmulatorSuite.start(options, registrations)
         databasePath = database ?? directory.appendingPathComponent("gateway.db").path
         store = try await StoreFactory.open(databasePath)
