@@ -8,7 +8,7 @@ import PushgateHTTPServer
 package struct UIRouter: Sendable {
     static let sessionCookie = "pushgate_session"
     static let loginCookie = "pushgate_login"
-    static let pageSize = 50
+    package static let pageSize = 50
 
     let api: APIRouter
     let sessions: UISessionStore
