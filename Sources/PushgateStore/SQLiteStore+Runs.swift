@@ -23,6 +23,10 @@ extension SQLiteStore {
         try read { db in try Self.countRuns(db, filter) }
     }
 
+    package func runActivity(pool: String, since: Date) throws -> [RunActivity] {
+        try read { db in try Self.runActivity(db, pool: pool, since: since) }
+    }
+
     package func history(runID: String) throws -> [StateTransition] {
         try read { db in try Self.history(db, runID: runID) }
     }

@@ -69,6 +69,7 @@ enum DemoCommand: CLICommand {
             let runtime = try await ServeRuntime.make(options: options, store: store, http: http, context: context)
             if let api = runtime.api {
                 context.print("HTTP API: \(api.baseURL)  (Authorization: Bearer \(token))")
+                context.print("Web page: \(api.baseURL)/ui/  (log in with the token above)")
             }
             context.print("")
             let keepServing = parsed.flag("keep-serving")

@@ -114,15 +114,56 @@ package struct FlowRunCreation: Sendable, Hashable {
 
 /// Which runs a listing returns.
 package struct FlowRunFilter: Sendable, Hashable {
+    /// The order of a listing: by scheduled time, then id, so a page boundary is one row's key.
+    package enum Order: Sendable, Hashable {
+        case oldestFirst
+        case newestFirst
+    }
+
+    /// The last row of the previous page: the next page starts after it in the listing's order (keyset
+    /// paging, so a deep page costs what the first one does).
+    package struct Cursor: Sendable, Hashable {
+        package var scheduledTime: Date
+        package var id: String
+
+        package init(scheduledTime: Date, id: String) {
+            self.scheduledTime = scheduledTime
+            self.id = id
+        }
+    }
+
     package var states: [RunState]
     package var poolName: String?
     package var deploymentName: String?
+    /// A queue name; with `poolName` that pool's queue, else the queues of that name in every pool.
+    package var queueName: String?
+    /// Runs scheduled at or after this time.
+    package var scheduledFrom: Date?
+    /// Runs scheduled before this time.
+    package var scheduledUntil: Date?
+    package var order: Order
+    package var after: Cursor?
     package var limit: Int
 
-    package init(states: [RunState] = [], poolName: String? = nil, deploymentName: String? = nil, limit: Int = 200) {
+    package init(
+        states: [RunState] = [],
+        poolName: String? = nil,
+        deploymentName: String? = nil,
+        queueName: String? = nil,
+        scheduledFrom: Date? = nil,
+        scheduledUntil: Date? = nil,
+        order: Order = .oldestFirst,
+        after: Cursor? = nil,
+        limit: Int = 200
+    ) {
         self.states = states
         self.poolName = poolName
         self.deploymentName = deploymentName
+        self.queueName = queueName
+        self.scheduledFrom = scheduledFrom
+        self.scheduledUntil = scheduledUntil
+        self.order = order
+        self.after = after
         self.limit = limit
     }
 }

@@ -58,6 +58,8 @@ package protocol Store: Sendable {
     func countRuns(_ filter: FlowRunFilter) async throws -> Int
     /// Runs in each non-terminal state per pool and queue (states with none are left out).
     func nonTerminalRunCounts() async throws -> [RunCount]
+    /// Per minute since `since`, the pool's submissions and terminal states (the pool page's chart).
+    func runActivity(pool: String, since: Date) async throws -> [RunActivity]
 
     // MARK: Scheduling
 

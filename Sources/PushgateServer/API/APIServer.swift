@@ -4,7 +4,8 @@ import PushgateHTTPServer
 import Synchronization
 
 /// The HTTP API on libmicrohttpd: bearer-token authentication (every route but `/health`), body size
-/// limits, and a bridge from the server's connection threads to the async ``APIRouter``.
+/// limits, and a bridge from the server's connection threads to the async ``APIRouter``. The web pages
+/// under `/ui/` go to the ``UIRouter``, which authenticates by session cookie instead.
 package final class APIServer: Sendable {
     package struct Configuration: Sendable {
         package var host: String = "127.0.0.1"
@@ -15,6 +16,8 @@ package final class APIServer: Sendable {
         package var maxBodySize: Int = 1 << 20
         /// `/metrics` without a token, for a Prometheus that scrapes without credentials (off by default).
         package var metricsPublic = false
+        /// Hides secrets in the dry-run requests the run pages show (the CLI passes the providers' redaction).
+        package var redact: @Sendable (HTTPRequest) -> HTTPRequest = UIRouter.redactHeaders
         package init() {}
     }
 
@@ -30,14 +33,25 @@ package final class APIServer: Sendable {
         let tokens = configuration.tokens.map { Array($0.utf8) }
         let metricsPublic = configuration.metricsPublic
         let log = logger.with([("component", "api")])
+        let pages = UIRouter(
+            api: router,
+            tokens: configuration.tokens,
+            secureCookies: !APIServer.isLoopback(configuration.host),
+            redact: configuration.redact
+        )
         server = try HTTPServer(configuration: serverConfiguration) { request in
+            if UIRouter.owns(request.path) {
+                let response = APIServer.blockingHandle { await pages.handle(request) }
+                log.debug("page", [("method", request.method), ("path", request.path), ("status", String(response.status))])
+                return response
+            }
             let open = request.path == "/health" || (metricsPublic && request.path == "/metrics")
             if !open && !APIServer.authorized(request.headers["Authorization"], tokens: tokens) {
                 log.info("unauthorized request", [("method", request.method), ("path", request.path)])
                 return APIRouter.error(APIError(401, "missing or invalid bearer token"))
                     .with(header: "WWW-Authenticate", "Bearer")
             }
-            let response = APIServer.blockingHandle(request, router: router)
+            let response = APIServer.blockingHandle { await router.handle(request) }
             log.debug("request", [("method", request.method), ("path", request.path), ("status", String(response.status))])
             return response
         }
@@ -48,16 +62,21 @@ package final class APIServer: Sendable {
     /// Runs the async router from libmicrohttpd's connection thread, which must block until the answer is
     /// ready (one thread per connection, so only that connection waits). The task is unstructured because
     /// a C callback thread has no task to be a child of; it is awaited right here.
-    static func blockingHandle(_ request: ServerRequest, router: APIRouter) -> ServerResponse {
+    static func blockingHandle(_ handler: @escaping @Sendable () async -> ServerResponse) -> ServerResponse {
         let box = Mutex<ServerResponse?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            let response = await router.handle(request)
+            let response = await handler()
             box.withLock { $0 = response }
             done.signal()
         }
         done.wait()
         return box.withLock { $0 }!
+    }
+
+    /// 127.0.0.0/8, `::1` and `localhost`: where plain HTTP is the norm, so cookies go without `Secure`.
+    package static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// `Bearer <token>` compared with every configured token in constant time (no early exit on the first

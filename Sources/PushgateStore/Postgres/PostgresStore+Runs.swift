@@ -27,6 +27,10 @@ extension PostgresStore {
         try await read { db in try Self.countRuns(db, filter) }
     }
 
+    package func runActivity(pool: String, since: Date) async throws -> [RunActivity] {
+        try await read { db in try Self.runActivity(db, pool: pool, since: since) }
+    }
+
     package func history(runID: String) async throws -> [StateTransition] {
         try await read { db in try Self.history(db, runID: runID) }
     }

@@ -212,6 +212,18 @@ package enum Schema {
                 .init("ALTER TABLE flow_runs ADD COLUMN template_version INTEGER"),
             ]
         ),
+        Migration(
+            version: 4,
+            name: "indexes for paged run listings, newest first, and recent transitions",
+            steps: [
+                // The web page's runs list reads one page in scheduled-time order, by pool (flow_runs_pool_time),
+                // by queue (flow_runs_due), by deployment or over all runs, never every row.
+                .init("CREATE INDEX flow_runs_time ON flow_runs (scheduled_time, id)"),
+                .init("CREATE INDEX flow_runs_deployment_time ON flow_runs (deployment_id, scheduled_time, id)"),
+                // The pool chart counts the last hour's transitions.
+                .init("CREATE INDEX flow_run_states_at ON flow_run_states (at)"),
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -114,9 +114,17 @@ extension SQLStore {
 
     static func listRuns(_ db: some SQLQuerying, _ filter: FlowRunFilter) throws -> [FlowRun] {
         var (whereClause, values) = try filterClause(db, filter)
+        if let cursor = filter.after {
+            let comparison = filter.order == .newestFirst ? "<" : ">"
+            whereClause +=
+                (whereClause.isEmpty ? " WHERE " : " AND ")
+                + "(r.scheduled_time \(comparison) ? OR (r.scheduled_time = ? AND r.id \(comparison) ?))"
+            values += [.date(cursor.scheduledTime), .date(cursor.scheduledTime), .text(cursor.id)]
+        }
         values.append(.integer(Int64(max(0, filter.limit))))
+        let order = filter.order == .newestFirst ? " ORDER BY r.scheduled_time DESC, r.id DESC" : " ORDER BY r.scheduled_time, r.id"
         var result: [FlowRun] = []
-        try db.query(runColumns + whereClause + " ORDER BY r.scheduled_time, r.id LIMIT ?", values) {
+        try db.query(runColumns + whereClause + order + " LIMIT ?", values) {
             result.append(run($0))
         }
         return result
@@ -140,6 +148,23 @@ extension SQLStore {
             conditions.append("r.deployment_id = ?")
             values.append(.integer(try findDeployment(db, deploymentName).id))
         }
+        if let queueName = filter.queueName {
+            if let poolName = filter.poolName {
+                conditions.append("r.queue_id = ?")
+                values.append(.integer(try findQueue(db, pool: try findPool(db, poolName), queueName).id))
+            } else {
+                conditions.append("r.queue_id IN (SELECT id FROM work_queues WHERE name = ?)")
+                values.append(.text(queueName))
+            }
+        }
+        if let from = filter.scheduledFrom {
+            conditions.append("r.scheduled_time >= ?")
+            values.append(.date(from))
+        }
+        if let until = filter.scheduledUntil {
+            conditions.append("r.scheduled_time < ?")
+            values.append(.date(until))
+        }
         if !filter.states.isEmpty {
             conditions.append("r.state IN (" + filter.states.map { _ in "?" }.joined(separator: ", ") + ")")
             values += filter.states.map { .text($0.rawValue) }
@@ -162,6 +187,27 @@ extension SQLStore {
             counts.append(RunCount(poolName: row.text(0), queueName: row.text(1), state: state, count: row.int(3)))
         }
         return counts
+    }
+
+    static func runActivity(_ db: some SQLQuerying, pool: String, since: Date) throws -> [RunActivity] {
+        let poolID = try findPool(db, pool).id
+        let terminal = RunState.allCases.filter(\.isTerminal)
+        var result: [RunActivity] = []
+        try db.query(
+            """
+            SELECT s.at / 60000, s.to_state, CASE WHEN s.reason LIKE 'submitted as %' THEN 1 ELSE 0 END, COUNT(*) FROM flow_run_states s
+            JOIN flow_runs r ON r.id = s.run_id
+            WHERE s.at >= ? AND r.pool_id = ? AND (s.reason LIKE 'submitted as %' OR s.to_state IN (\(terminal.map { _ in "?" }.joined(separator: ", "))))
+            GROUP BY 1, 2, 3
+            """,
+            [.date(since), .integer(poolID)] + terminal.map { .text($0.rawValue) }
+        ) { row in
+            guard let state = RunState(rawValue: row.text(1)) else { return }
+            let minute = Date(timeIntervalSince1970: Double(row.int(0)) * 60)
+            let event: RunActivity.Event = row.int(2) != 0 ? .submitted : .ended(state)
+            result.append(RunActivity(minute: minute, event: event, count: row.int(3)))
+        }
+        return result
     }
 
     static func history(_ db: some SQLQuerying, runID: String) throws -> [StateTransition] {
