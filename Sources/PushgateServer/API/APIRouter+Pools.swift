@@ -146,25 +146,12 @@ extension APIRouter {
             throw APIError(422, "deployment '\(deployment.name)' belongs to pool '\(deployment.poolName)'")
         }
         let now = clock.now()
-        let run = FlowRun(
+        let run = FlowRun.dryRun(
             id: UUID().uuidString.lowercased(),
-            deploymentID: deployment.id,
-            deploymentName: deployment.name,
-            poolID: pool.id,
-            poolName: pool.name,
-            queueID: deployment.queueID,
-            queueName: deployment.queueName,
-            scheduledTime: now,
+            deployment: deployment,
+            pool: pool,
             jobVariables: try body.object("job_variables")?.serialized(),
-            idempotencyKey: nil,
-            state: .pending,
-            stateReason: "dry run",
-            stateChangedAt: now,
-            attempt: 1,
-            providerHandle: nil,
-            leaseOwner: nil,
-            leaseExpiresAt: nil,
-            createdAt: now
+            now: now
         )
         let job: SubmissionJob
         do {

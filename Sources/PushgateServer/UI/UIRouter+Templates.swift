@@ -58,26 +58,7 @@ extension UIRouter {
                 return out + "<p class=\"problem\">deployment '\(deployment.name)' is on a \(pool.type) pool, not \(type.kind.rawValue)</p>"
             }
             pool.baseJobTemplate = text
-            let run = FlowRun(
-                id: "00000000-0000-0000-0000-000000000000",
-                deploymentID: deployment.id,
-                deploymentName: deployment.name,
-                poolID: pool.id,
-                poolName: pool.name,
-                queueID: deployment.queueID,
-                queueName: deployment.queueName,
-                scheduledTime: now,
-                jobVariables: nil,
-                idempotencyKey: nil,
-                state: .pending,
-                stateReason: "dry run",
-                stateChangedAt: now,
-                attempt: 1,
-                providerHandle: nil,
-                leaseOwner: nil,
-                leaseExpiresAt: nil,
-                createdAt: now
-            )
+            let run = FlowRun.dryRun(id: "00000000-0000-0000-0000-000000000000", deployment: deployment, pool: pool, jobVariables: nil, now: now)
             do {
                 let job = try SubmissionPlan.job(run: run, template: template, pool: pool, deployment: deployment, now: now)
                 problems = api.providers.map { (try? $0.provider(for: pool).validate(job)) ?? [] } ?? []
