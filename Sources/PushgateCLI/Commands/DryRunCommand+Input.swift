@@ -111,6 +111,7 @@ extension DryRunCommand {
                 deploymentName: deploymentName,
                 queueName: queueName,
                 configuration: rendered.injecting(identity),
+                secretValues: template.secretValues(deployment: deploymentLayer, run: runLayer),
                 now: now
             )
             return Input(registration: registration, job: job, credentials: credentials, profile: profile)

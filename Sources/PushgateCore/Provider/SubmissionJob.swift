@@ -12,6 +12,9 @@ package struct SubmissionJob: Sendable, Hashable {
     /// Derived from run id and attempt; stable across retries, crashes and replicas.
     package var idempotencyKey: String
     package var configuration: JSONValue
+    /// Values the template's schema marks secret (`format: password`, `writeOnly`): a dry run hides them
+    /// wherever they appear, since the configuration may carry them anywhere (URL, env, command).
+    package var secretValues: Set<String>
     /// When the submission is made (SigV4 date, JWT iat); injected for determinism.
     package var now: Date
 
@@ -23,6 +26,7 @@ package struct SubmissionJob: Sendable, Hashable {
         queueName: String,
         idempotencyKey: String? = nil,
         configuration: JSONValue,
+        secretValues: Set<String> = [],
         now: Date
     ) {
         self.runID = runID
@@ -32,6 +36,7 @@ package struct SubmissionJob: Sendable, Hashable {
         self.queueName = queueName
         self.idempotencyKey = idempotencyKey ?? SubmissionJob.idempotencyKey(runID: runID, attempt: attempt)
         self.configuration = configuration
+        self.secretValues = secretValues
         self.now = now
     }
 

@@ -18,10 +18,9 @@ package enum SubmissionPlan {
         deployment: Deployment,
         now: Date
     ) throws(TemplateError) -> SubmissionJob {
-        let rendered = try template.render(
-            deployment: .init(json: deployment.jobVariables, name: "deployment '\(deployment.name)' job_variables"),
-            run: .init(json: run.jobVariables, name: "run \(run.id) job_variables")
-        )
+        let deploymentLayer = BaseJobTemplate.VariableSource(json: deployment.jobVariables, name: "deployment '\(deployment.name)' job_variables")
+        let runLayer = BaseJobTemplate.VariableSource(json: run.jobVariables, name: "run \(run.id) job_variables")
+        let rendered = try template.render(deployment: deploymentLayer, run: runLayer)
         let identity = RunIdentity(runID: run.id, deployment: deployment.name, pool: pool.name, queue: run.queueName)
         return SubmissionJob(
             runID: run.id,
@@ -31,6 +30,7 @@ package enum SubmissionPlan {
             queueName: run.queueName,
             idempotencyKey: run.submissionKey,
             configuration: rendered.injecting(identity),
+            secretValues: template.secretValues(deployment: deploymentLayer, run: runLayer),
             now: now
         )
     }

@@ -16,6 +16,8 @@ package struct VariableSchema: Sendable {
     package let defaults: [String: JSONValue]
     let compiledProperties: [String: SchemaNode]
     let compiledDefinitions: [String: SchemaNode]
+    /// Some node is marked secret (``secretStrings(in:)``), so templates without one skip that walk.
+    let marksSecrets: Bool
 
     static let knownTypes: Set<String> = ["null", "boolean", "integer", "number", "string", "array", "object"]
     /// `$ref` chains deeper than this are reported instead of followed (guards against cycles).
@@ -37,6 +39,7 @@ package struct VariableSchema: Sendable {
             if let value = property["default"], value != .null { defaults[name] = value }
         }
         self.defaults = defaults
+        marksSecrets = VariableSchema.marksSecret(schema)
         let declared = properties
         blockVariables = Set(declared.keys.filter { VariableSchema.referencesBlock(declared[$0]!, definitions, depth: 0) })
     }

@@ -51,9 +51,9 @@ package struct CloudRunV2Provider: Provider {
         let spec = try spec(job)
         var out: [HTTPRequest] = []
         if let tokenPreview { out.append(try tokenPreview.request(at: job.now)) }
-        out.append(DryRunRedaction.apiRequest(requests.createJob(spec)))
-        out.append(DryRunRedaction.apiRequest(requests.get(spec.jobName)))
-        out.append(DryRunRedaction.apiRequest(requests.runJob(spec.jobName)))
+        out.append(DryRunRedaction.apiRequest(requests.createJob(spec), secretValues: job.secretValues))
+        out.append(DryRunRedaction.apiRequest(requests.get(spec.jobName), secretValues: job.secretValues))
+        out.append(DryRunRedaction.apiRequest(requests.runJob(spec.jobName), secretValues: job.secretValues))
         return out
     }
 

@@ -21,17 +21,8 @@ package struct ContainerGroupSpec: Sendable, Equatable {
         "/subscriptions/\(subscriptionID)/resourceGroups/\(resourceGroup)/providers/Microsoft.ContainerInstance/containerGroups/\(name)"
     }
 
-    /// Env names sent as `secureValue` (never echoed by ARM): Prefect's two, plus any name that says it
-    /// holds a secret.
-    package static let secureNames: Set<String> = ["PREFECT_API_KEY", "PREFECT_API_AUTH_STRING"]
-    static let secureSuffixes = ["_SECRET", "_PASSWORD", "_TOKEN", "_API_KEY", "_ACCESS_KEY", "_PRIVATE_KEY"]
     static let resourceType = "Microsoft.ContainerInstance/containerGroups"
     static let source = "job_configuration"
-
-    package static func isSecure(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return secureNames.contains(upper) || secureSuffixes.contains { upper.hasSuffix($0) }
-    }
 
     /// The spec, or every problem that makes the configuration unsubmittable, each naming its field.
     package static func make(_ job: SubmissionJob, defaultSubscription: String?) -> Result<ContainerGroupSpec, TemplateError> {
@@ -94,7 +85,7 @@ package struct ContainerGroupSpec: Sendable, Equatable {
         var environment = containerProperties["environmentVariables"]?.arrayValue ?? []
         for (key, value) in (configuration["env"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where !value.isNull {
             let text = value.stringValue ?? value.pythonText
-            environment.append(["name": .string(key), (isSecure(key) ? "secureValue" : "value"): .string(text)])
+            environment.append(["name": .string(key), (SecretName.isSecret(key) ? "secureValue" : "value"): .string(text)])
         }
         containerProperties["environmentVariables"] = .array(environment)
 

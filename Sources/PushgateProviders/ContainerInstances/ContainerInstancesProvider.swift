@@ -70,13 +70,14 @@ package struct ContainerInstancesProvider: Provider {
         if spec.location == nil {
             out.append(
                 DryRunRedaction.apiRequest(
-                    requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup)
+                    requests.getResourceGroup(subscriptionID: spec.subscriptionID, resourceGroup: spec.resourceGroup),
+                    secretValues: job.secretValues
                 )
             )
         }
-        out.append(DryRunRedaction.apiRequest(requests.get(spec.resourceID)))
+        out.append(DryRunRedaction.apiRequest(requests.get(spec.resourceID), secretValues: job.secretValues))
         let location = spec.location ?? "<location of resource group \(spec.resourceGroup)>"
-        out.append(DryRunRedaction.apiRequest(requests.put(spec.resourceID, body: spec.body(location: location))))
+        out.append(DryRunRedaction.apiRequest(requests.put(spec.resourceID, body: spec.body(location: location)), secretValues: job.secretValues))
         return out
     }
 

@@ -4,7 +4,7 @@ import PushgateSigning
 
 extension ECSProvider {
     /// The calls a submission makes, in order, signed at `job.now` when credentials need no network,
-    /// tokens redacted: the content-hash look-up (DescribeTaskDefinition of the family), the
+    /// tokens and secret env values redacted (the signature covers the body as sent): the content-hash look-up (DescribeTaskDefinition of the family), the
     /// RegisterTaskDefinition, and the RunTask, which names the family (its latest ACTIVE revision) where a
     /// real submission names the ARN the first two calls produced. With an existing task definition only
     /// RunTask (after a DescribeTaskDefinition when the container name must be read from it).
@@ -24,8 +24,11 @@ extension ECSProvider {
         let signingCredentials = try? await credentials.credentials()
         return try calls.map { operation, body in
             let payload = body.data()
-            guard let signingCredentials else { return unsignedRequest(operation, payload: payload, at: job.now) }
-            return Redaction.redact(try signedRequest(operation, payload: payload, credentials: signingCredentials, at: job.now), keepSignature: true)
+            guard let signingCredentials else {
+                return DryRunRedaction.secrets(unsignedRequest(operation, payload: payload, at: job.now), values: job.secretValues)
+            }
+            let signed = try signedRequest(operation, payload: payload, credentials: signingCredentials, at: job.now)
+            return DryRunRedaction.secrets(Redaction.redact(signed, keepSignature: true), values: job.secretValues)
         }
     }
 

@@ -12,7 +12,7 @@ extension ModalProvider {
     /// gRPC bodies are binary, so each `body` holds the **lower-case hex text of the whole gRPC frame**
     /// (5-byte prefix + protobuf) and the request carries `x-pushgate-dry-run-body: hex` to say so. Ids only
     /// known at run time are written as `<app_id>`, `<image_id>`, `<secret_id:NAME>`, `<env_secret_id>`;
-    /// env values are `<redacted>` inside the encoded message, as are the token secret and auth token headers.
+    /// env values with a secret name (``SecretName``) or holding a configured secret are `<redacted>` inside the encoded message, as are the token secret and auth token headers.
     /// ImageJoinStreaming is left out: it is only called while Modal builds the image.
     package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {
         let spec = try spec(job)
@@ -45,7 +45,11 @@ extension ModalProvider {
             secretIDs.append("<secret_id:\(name)>")
         }
         if !spec.env.isEmpty {
-            let redactedEnv = spec.env.mapValues { _ in "<redacted>" }
+            let redactedEnv = Dictionary(
+                uniqueKeysWithValues: spec.env.map { name, value in
+                    (name, DryRunRedaction.environmentValue(name: name, value: value, secretValues: job.secretValues))
+                }
+            )
             calls.append(
                 (
                     .secretGetOrCreate, ModalMessages.ephemeralSecret(env: redactedEnv, appID: appID, environmentName: spec.environmentName),

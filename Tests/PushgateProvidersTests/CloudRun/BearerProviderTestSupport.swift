@@ -14,11 +14,9 @@ enum BearerProviderTestSupport {
     static func job(template file: String, variables: JSONValue, runID: String = runID, attempt: Int = 1) throws -> SubmissionJob {
         let data = try Data(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/\(file)"))
         let template = try BaseJobTemplate(data: data, file: file)
-        let rendered = try template.render(
-            deployment: .init(variables, name: "deployment"),
-            run: .init(nil, name: "run"),
-            requireAll: true
-        )
+        let deployment = BaseJobTemplate.VariableSource(variables, name: "deployment")
+        let run = BaseJobTemplate.VariableSource(nil, name: "run")
+        let rendered = try template.render(deployment: deployment, run: run, requireAll: true)
         let configuration = rendered.injecting(RunIdentity(runID: runID, deployment: "etl/daily", pool: "pool-a", queue: "default"))
         return SubmissionJob(
             runID: runID,
@@ -27,6 +25,7 @@ enum BearerProviderTestSupport {
             deploymentName: "etl/daily",
             queueName: "default",
             configuration: configuration,
+            secretValues: template.secretValues(deployment: deployment, run: run),
             now: Date(timeIntervalSince1970: 1_767_225_600)
         )
     }
