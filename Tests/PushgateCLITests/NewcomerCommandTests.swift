@@ -2,6 +2,7 @@ import Foundation
 import PushgateCLI
 import PushgateCore
 import PushgateStore
+import PushgateTestSupport
 import Testing
 
 /// The mistakes a newcomer makes, refused where they are made (issue 15's command-line items).
@@ -60,6 +61,15 @@ import Testing
         #expect(await cli.run("pool", "create", "etl_prod.v2-a", "--type", "ecs:push").status == .success)
         #expect(await cli.run("queue", "create", "etl_prod.v2-a", "bad queue").status == .failure)
         #expect(await cli.run("deployment", "create", "bad#dep", "--pool", "etl_prod.v2-a").status == .failure)
+    }
+
+    @Test func aMissingRequiredVariableBlamesTheInputThatWasGiven() async throws {
+        let cli = PoolCLIHarness()
+        let template = Fixtures.repositoryRoot().appendingPathComponent("templates/azure-container-instance-push.json").path
+        let result = await cli.run("render", "--template", template, "--deployment-vars", #"{"image": "x/y:1"}"#)
+        #expect(result.status == .failure)
+        #expect(result.out.contains("job variables (no --run-vars given): $.subscription_id: required variable"), "\(result.out)")
+        #expect(!result.out.contains("--run-vars:"), "no --run-vars was given, so it is not blamed")
     }
 
     @Test func listingsThatStopEarlySaySo() async throws {

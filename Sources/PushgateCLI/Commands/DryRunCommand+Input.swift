@@ -101,7 +101,7 @@ extension DryRunCommand {
             }
 
             let deploymentLayer = BaseJobTemplate.VariableSource(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars")
-            let runLayer = BaseJobTemplate.VariableSource(runVariables?.value, name: runVariables?.source ?? "--run-vars")
+            let runLayer = BaseJobTemplate.VariableSource(runVariables?.value, name: runVariables?.source ?? "job variables (no --run-vars given)")
             let rendered = try template.render(deployment: deploymentLayer, run: runLayer, undeclared: undeclared)
             let identity = RunIdentity(runID: runID, deployment: deploymentName, pool: poolName, queue: queueName)
             let job = SubmissionJob(

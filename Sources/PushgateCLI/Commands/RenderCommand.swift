@@ -44,7 +44,7 @@ enum RenderCommand: CLICommand {
             let deployment = try parsed.option("deployment-vars").map { try JSONArgument.load($0, option: "--deployment-vars") }
             let run = try parsed.option("run-vars").map { try JSONArgument.load($0, option: "--run-vars") }
             let deploymentLayer = BaseJobTemplate.VariableSource(deployment?.value, name: deployment?.source ?? "--deployment-vars")
-            let runLayer = BaseJobTemplate.VariableSource(run?.value, name: run?.source ?? "--run-vars")
+            let runLayer = BaseJobTemplate.VariableSource(run?.value, name: run?.source ?? "job variables (no --run-vars given)")
             let rendered = try template.render(
                 deployment: deploymentLayer,
                 run: runLayer,
