@@ -6,6 +6,9 @@ extension MotoServer {
     package struct ECSNetwork: Sendable, Decodable {
         package var subnets: [String]
         package var securityGroups: [String]
+        /// The default VPC and every subnet of it (what discovery of the default network must find).
+        package var vpc: String
+        package var allSubnets: [String]
     }
 
     /// The default VPC's subnets and security group, read with boto3 signed by the bootstrap key. The calls
@@ -21,7 +24,7 @@ extension MotoServer {
             vpc = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]
             subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
             groups = [g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]]
-            print(json.dumps({"subnets": subnets[:2], "securityGroups": groups[:1]}))
+            print(json.dumps({"subnets": subnets[:2], "securityGroups": groups[:1], "vpc": vpc, "allSubnets": subnets}))
             """#
         let output = try PythonScript.run(script, arguments: [endpoint, bootstrap.accessKeyID, bootstrap.secretAccessKey])
         return try JSONDecoder().decode(ECSNetwork.self, from: Data(output.utf8))

@@ -4,7 +4,8 @@ import PushgateSigning
 
 extension ECSProvider {
     /// The calls a submission makes, in order, signed at `job.now` when credentials need no network,
-    /// tokens and secret env values redacted (the signature covers the body as sent): the content-hash look-up (DescribeTaskDefinition of the family), the
+    /// tokens and secret env values redacted (the signature covers the body as sent): for an awsvpc task
+    /// without a network, the EC2 look-up of the default one (``ECSNetworkDiscovery``); the content-hash look-up (DescribeTaskDefinition of the family), the
     /// RegisterTaskDefinition, and the RunTask, which names the family (its latest ACTIVE revision) where a
     /// real submission names the ARN the first two calls produced. With an existing task definition only
     /// RunTask (after a DescribeTaskDefinition when the container name must be read from it).
@@ -22,15 +23,41 @@ extension ECSProvider {
             calls.append((.runTask, plan.runTaskBody(taskDefinition: family)))
         }
         let signingCredentials = try? await credentials.credentials()
-        return try calls.map { operation, body in
+        var requests: [HTTPRequest] = []
+        if let discovery = plan.networkDiscovery {
+            // The look-up of the default network; the subnets it finds are shown as a placeholder.
+            let vpcBody = discovery.describeVpcsBody
+            let subnetsBody = ECSNetworkDiscovery.describeSubnetsBody(vpcID: discovery.vpcID ?? "<id of the default VPC>")
+            for body in [vpcBody, subnetsBody] {
+                if let signingCredentials {
+                    requests.append(Redaction.redact(try ec2Request(body, credentials: signingCredentials, at: job.now), keepSignature: true))
+                } else {
+                    var request = try ec2Request(body, credentials: AWSCredentials(accessKeyID: "", secretAccessKey: ""), at: job.now)
+                    request.headers.replace("Authorization", ECSProvider.signedWhenSent)
+                    requests.append(request)
+                }
+            }
+            calls = calls.map { operation, body in
+                guard operation == .runTask, case .object(var members) = body else { return (operation, body) }
+                members["networkConfiguration"] = discovery.placeholderNetworkConfiguration
+                return (operation, .object(members))
+            }
+        }
+        for (operation, body) in calls {
             let payload = body.data()
             guard let signingCredentials else {
-                return DryRunRedaction.secrets(unsignedRequest(operation, payload: payload, at: job.now), values: job.secretValues)
+                requests.append(unsignedRequest(operation, payload: payload, at: job.now))
+                continue
             }
-            let signed = try signedRequest(operation, payload: payload, credentials: signingCredentials, at: job.now)
-            return DryRunRedaction.secrets(Redaction.redact(signed, keepSignature: true), values: job.secretValues)
+            requests.append(
+                Redaction.redact(try signedRequest(operation, payload: payload, credentials: signingCredentials, at: job.now), keepSignature: true)
+            )
         }
+        return requests.map { DryRunRedaction.secrets($0, values: job.secretValues) }
     }
+
+    /// The `Authorization` a dry run shows when the credentials would come over the network.
+    static let signedWhenSent = "AWS4-HMAC-SHA256 <signed when sent, with credentials fetched over the network>"
 
     /// A request whose credentials would come over the network (STS, container, IMDS): everything but the
     /// signature, which is computed when it is sent.
@@ -43,7 +70,7 @@ extension ECSProvider {
             headers: [
                 "Host": host, "Content-Type": ECSOperation.contentType, "X-Amz-Target": operation.target,
                 "X-Amz-Date": AWSSigV4Signer.timestamp(date),
-                "Authorization": "AWS4-HMAC-SHA256 <signed when sent, with credentials fetched over the network>",
+                "Authorization": ECSProvider.signedWhenSent,
             ],
             body: payload,
             timeout: requestTimeout,

@@ -2,14 +2,16 @@ import Foundation
 import PushgateCore
 
 extension ECSProvider {
-    /// Registers or reuses the task definition, then RunTask once with `clientToken` = the idempotency key
+    /// Finds the default network when the plan needs it, registers or reuses the task definition, then RunTask once with `clientToken` = the idempotency key
     /// (docs/provider-apis.md §1.3, §2.2, §2.3). A ConflictException (same token, other parameters) names the
     /// task the token already started, which is returned; an ambiguous RunTask failure throws
     /// ``ProviderError/Code/ambiguous`` and is never re-sent here.
     package func submit(_ job: SubmissionJob) async throws -> ProviderHandle {
         let plan = try plan(for: job)
+        var network: JSONValue?
+        if let discovery = plan.networkDiscovery { network = try await self.network(for: discovery, at: job.now) }
         let (taskDefinition, containerName) = try await resolveTaskDefinition(plan)
-        let body = plan.runTaskBody(taskDefinition: taskDefinition, containerName: containerName)
+        let body = plan.runTaskBody(taskDefinition: taskDefinition, containerName: containerName, network: network)
         switch try await send(.runTask, body) {
         case .success(let answer):
             return try ECSProvider.handle(fromRunTask: answer, cluster: plan.cluster)

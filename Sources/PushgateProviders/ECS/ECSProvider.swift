@@ -13,6 +13,9 @@ package struct ECSProvider: Provider {
     package let region: String
     /// The base URL without a trailing `/` (`https://ecs.{region}.amazonaws.com`, or a profile's override).
     package let endpoint: String
+    /// EC2's base URL for the default-network look-up (``ECSNetworkDiscovery``): the profile's override
+    /// (one endpoint serves every service there), else `https://ec2.{region}.amazonaws.com`.
+    package let ec2Endpoint: String
     package let credentials: any AWSCredentialProvider
     package let http: any HTTPClient
     package let clock: any WallClock
@@ -49,6 +52,7 @@ package struct ECSProvider: Provider {
         self.region = region
         let base = endpoint ?? ECSProvider.defaultEndpoint(region: region)
         self.endpoint = base.hasSuffix("/") ? String(base.dropLast()) : base
+        ec2Endpoint = endpoint == nil ? "https://ec2.\(region).amazonaws.com" + (region.hasPrefix("cn-") ? ".cn" : "") : self.endpoint
         self.credentials = credentials
         self.http = http
         self.clock = clock
@@ -105,6 +109,9 @@ final class ECSProviderState: Sendable {
     /// Handle → the poll time no look-up first found the task (``ECSMissingTaskSearch/absentSince``). Lost on
     /// a restart, which only makes the confirmation start again.
     let absentSince = Mutex<[String: Date]>([:])
+    /// ``ECSNetworkDiscovery/cacheKey`` → the `networkConfiguration` found: VPCs and subnets change rarely,
+    /// and the provider serves one account and region. Lost on a restart.
+    let networks = Mutex<[String: JSONValue]>([:])
 
     init(random: any RandomNumberGenerator & Sendable) {
         self.random = Mutex(random)

@@ -84,6 +84,7 @@ private struct Builder {
     let region: String
     let config: [String: JSONValue]
     var problems: [TemplateProblem] = []
+    var networkDiscovery: ECSNetworkDiscovery?
 
     init(job: SubmissionJob, region: String) {
         self.job = job
@@ -183,7 +184,8 @@ private struct Builder {
             definitionHash: hash,
             existingTaskDefinition: existing,
             runTask: runTask,
-            autoDeregister: autoDeregister
+            autoDeregister: autoDeregister,
+            networkDiscovery: networkDiscovery
         )
     }
 
@@ -319,12 +321,7 @@ private struct Builder {
             if let network = ECSSubmissionPlan.droppingEmpty(.object(given)) {
                 request["networkConfiguration"] = given["awsvpcConfiguration"] != nil ? network : ["awsvpcConfiguration": network]
             } else if networkMode == "awsvpc" {
-                problem(
-                    .root / "network_configuration",
-                    "awsvpc tasks need network_configuration {\"subnets\": [...], \"securityGroups\": [...], "
-                        + "\"assignPublicIp\": \"ENABLED\"|\"DISABLED\"}; pushgate does not discover the default VPC",
-                    .missingRequired
-                )
+                networkDiscovery = ECSNetworkDiscovery(vpcID: text(config["vpc_id"]))
             }
         }
 

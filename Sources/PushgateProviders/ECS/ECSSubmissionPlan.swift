@@ -25,6 +25,9 @@ package struct ECSSubmissionPlan: Sendable, Equatable {
     /// `auto_deregister_task_definition`: register a revision for this run only and deregister it in
     /// clean-up (otherwise identical definitions are reused and never deregistered per run).
     package var autoDeregister: Bool
+    /// An awsvpc task without `network_configuration`: its network is found with EC2 calls before RunTask,
+    /// as Prefect's worker does (``ECSNetworkDiscovery``).
+    package var networkDiscovery: ECSNetworkDiscovery?
 
     package init(
         containerName: String?,
@@ -34,7 +37,8 @@ package struct ECSSubmissionPlan: Sendable, Equatable {
         definitionHash: String?,
         existingTaskDefinition: String?,
         runTask: [String: JSONValue],
-        autoDeregister: Bool
+        autoDeregister: Bool,
+        networkDiscovery: ECSNetworkDiscovery? = nil
     ) {
         self.containerName = containerName
         self.cluster = cluster
@@ -44,13 +48,16 @@ package struct ECSSubmissionPlan: Sendable, Equatable {
         self.existingTaskDefinition = existingTaskDefinition
         self.runTask = runTask
         self.autoDeregister = autoDeregister
+        self.networkDiscovery = networkDiscovery
     }
 
     /// The RunTask body for `taskDefinition` (ARN or `family:revision`); `containerName` fills in the
-    /// orchestration container's override name when the plan did not know it.
-    package func runTaskBody(taskDefinition: String, containerName: String? = nil) -> JSONValue {
+    /// orchestration container's override name when the plan did not know it; `network` is the
+    /// discovered `networkConfiguration` (``networkDiscovery``).
+    package func runTaskBody(taskDefinition: String, containerName: String? = nil, network: JSONValue? = nil) -> JSONValue {
         var body = runTask
         body["taskDefinition"] = .string(taskDefinition)
+        if let network { body["networkConfiguration"] = network }
         if let name = self.containerName ?? containerName, case .object(var overrides)? = body["overrides"],
             case .array(var containers)? = overrides["containerOverrides"]
         {

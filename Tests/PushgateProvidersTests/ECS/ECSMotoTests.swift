@@ -65,6 +65,36 @@ struct ECSMotoTests {
         }
     }
 
+    @Test("no network_configuration: the default VPC's subnets, found with signed EC2 calls, carry the task; a missing vpc_id is named")
+    func defaultNetwork() async throws {
+        try await withMoto { _, _, provider, network in
+            let job = try ECSFixtures.job(
+                ["cluster": "pushgate", "network_configuration": [:]],
+                runID: "c0000000-0000-0000-0000-000000000011",
+                now: Date()
+            )
+            let dry = try await provider.dryRun(job)
+            #expect(String(decoding: dry[0].body, as: UTF8.self).contains("Filter.1.Name=isDefault"))
+            let handle = try await provider.submit(job)
+            let states = try await provider.pollUntilTerminal(handle, job: job, now: job.now).map(\.state)
+            #expect(states.last == .completed, "\(states)")
+            let task = try #require(ECSTaskHandle(handle))
+            let described = try await provider.call(.describeTasks, ["cluster": "pushgate", "tasks": [.string(task.taskARN)]])
+            let details = described["tasks"]?.arrayValue?.first?["attachments"]?.arrayValue?.first?["details"]?.arrayValue ?? []
+            let subnet = details.first { $0["name"] == "subnetId" }?["value"]?.stringValue
+            #expect(subnet.map(network.allSubnets.contains) == true, "the task's ENI is in a subnet of \(network.vpc): \(details)")
+
+            let missing = try ECSFixtures.job(
+                ["cluster": "pushgate", "network_configuration": [:], "vpc_id": "vpc-00000000000000000"],
+                runID: "c0000000-0000-0000-0000-000000000012",
+                now: Date()
+            )
+            let error = await #expect(throws: ProviderError.self) { try await provider.submit(missing) }
+            #expect(error?.message.contains("EC2 DescribeVpcs") == true, "\(error?.message ?? "")")
+            #expect(error?.code == .invalidConfiguration || error?.code == .rejected, "\(String(describing: error?.code))")
+        }
+    }
+
     @Test("StopTask then Cancelled; per-run definition deregistered in clean-up")
     func cancelAndCleanUp() async throws {
         try await withMoto { _, _, provider, network in

@@ -84,11 +84,16 @@ struct ECSSubmissionPlanTests {
         #expect(plan.runTask["overrides"]?["cpu"] == "512", "task-level overrides are strings")
     }
 
-    @Test("awsvpc without network_configuration is refused before any call, naming the field")
-    func networkRequired() throws {
-        let job = try ECSFixtures.job(["network_configuration": [:]])
-        let problems = ECSSubmissionPlan.build(job: job, region: "us-east-1").problems
-        #expect(problems.map { $0.path?.description } == ["$.network_configuration"])
+    @Test("awsvpc without network_configuration: the plan asks for the default VPC (or vpc_id) instead of refusing")
+    func networkDiscovered() throws {
+        let plan = try #require(ECSFixtures.plan(try ECSFixtures.job(["network_configuration": [:]])))
+        #expect(plan.networkDiscovery == ECSNetworkDiscovery(vpcID: nil))
+        #expect(plan.runTask["networkConfiguration"] == nil)
+        let named = try #require(ECSFixtures.plan(try ECSFixtures.job(["network_configuration": [:], "vpc_id": "vpc-0abc"])))
+        #expect(named.networkDiscovery?.vpcID == "vpc-0abc")
+        #expect(try #require(ECSFixtures.plan(try ECSFixtures.job())).networkDiscovery == nil, "a given network is used as is")
+        let body = plan.runTaskBody(taskDefinition: "td:1", network: ["awsvpcConfiguration": ["subnets": ["subnet-9"]]])
+        #expect(body["networkConfiguration"]?["awsvpcConfiguration"]?["subnets"] == ["subnet-9"])
     }
 
     @Test("cloudwatch logs add an awslogs configuration and need an execution role")
