@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCore
 import PushgateProviders
+import PushgateRegistry
 
 /// The credentials-profile check `pool create` and `pool update` make when a credentials file is given
 /// (`--credentials-file FILE` or `PUSHGATE_CREDENTIALS`): a pool named after a profile the file lacks is
@@ -12,9 +13,11 @@ enum ProfileCheck {
     }
 
     /// Refuses `profile` for a pool of `type` when a credentials file is given and lacks it; an unreadable
-    /// or invalid file is an I/O or input error naming the file.
-    static func check(profile: String?, type: ProviderType, _ parsed: ParsedArguments, _ context: CommandContext) throws {
-        guard let path = file(parsed, context) else { return }
+    /// or invalid file is an I/O or input error naming the file. Returns the job variables the profile
+    /// supplies (``ProviderRegistration/variableDefaults(credentials:profile:)``); none without a file.
+    @discardableResult
+    static func check(profile: String?, type: ProviderType, _ parsed: ParsedArguments, _ context: CommandContext) throws -> [String: JSONValue] {
+        guard let path = file(parsed, context) else { return [:] }
         guard FileManager.default.isReadableFile(atPath: path) else { throw JSONArgument.Failure.io("\(path): cannot read the credentials file") }
         let credentials: CredentialsFile
         do {
@@ -25,5 +28,7 @@ enum ProfileCheck {
         if let problem = credentials.problem(kind: type.credentialsProfileKind, profile: profile) {
             throw InputError("\(type.kind.rawValue) pool cannot submit: \(problem)")
         }
+        guard let profile, let registration = ProviderRegistry.registration(forPoolType: type.kind.rawValue) else { return [:] }
+        return registration.variableDefaults(credentials: credentials, profile: profile)
     }
 }

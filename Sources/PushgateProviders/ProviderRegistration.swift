@@ -32,10 +32,23 @@ package struct ProviderRegistration: Sendable {
 
     package var type: ProviderType
     private let build: @Sendable (Context) throws -> any Provider
+    private let profileDefaults: @Sendable (CredentialsFile, String) -> [String: JSONValue]
 
-    package init(type: ProviderType, build: @escaping @Sendable (Context) throws -> any Provider) {
+    /// - Parameter profileDefaults: job variables a credentials profile holds (ACI's subscription and
+    ///   resource group), which `pool create/update` writes into the template's defaults where it has none.
+    package init(
+        type: ProviderType,
+        profileDefaults: @escaping @Sendable (CredentialsFile, String) -> [String: JSONValue] = { _, _ in [:] },
+        build: @escaping @Sendable (Context) throws -> any Provider
+    ) {
         self.type = type
+        self.profileDefaults = profileDefaults
         self.build = build
+    }
+
+    /// The job variables `profile` of `credentials` supplies (empty when the profile is missing).
+    package func variableDefaults(credentials: CredentialsFile, profile: String) -> [String: JSONValue] {
+        profileDefaults(credentials, profile)
     }
 
     package var kind: ProviderKind { type.kind }

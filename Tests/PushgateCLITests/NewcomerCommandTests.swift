@@ -63,6 +63,39 @@ import Testing
         #expect(await cli.run("deployment", "create", "bad#dep", "--pool", "etl_prod.v2-a").status == .failure)
     }
 
+    @Test func anAzurePoolTakesItsSubscriptionAndResourceGroupFromTheProfile() async throws {
+        let cli = PoolCLIHarness()
+        let credentials = try cli.file(
+            "credentials",
+            "[azure prod]\ntenant_id = t\nclient_id = c\nclient_secret = planted-secret\nsubscription_id = sub-0001\nresource_group = rg-jobs\n\n"
+                + "[azure other]\ntenant_id = t\nclient_id = c\nclient_secret = planted-secret\nsubscription_id = sub-0002\n"
+        )
+        let env = ["PUSHGATE_CREDENTIALS": credentials]
+        let type = "azure-container-instance:push"
+        // Without the profile's values, Prefect's template requires both variables of every run.
+        await cli.run("pool", "create", "bare", "--type", type)
+        await cli.run("deployment", "create", "bare-d", "--pool", "bare", "--vars", #"{"image": "x/y:1"}"#)
+        let refused = await cli.run("run", "create", "bare-d")
+        #expect(refused.status != .success && (refused.out + refused.err).contains("subscription_id"), "\(refused.out)\(refused.err)")
+
+        let created = await cli.run("pool", "create", "p", "--type", type, "--credentials", "prod", environment: env)
+        #expect(created.status == .success, "\(created.err)")
+        #expect(created.out.contains("template defaults from profile 'prod': resource_group_name, subscription_id"), "\(created.out)")
+        await cli.run("deployment", "create", "d", "--pool", "p", "--vars", #"{"image": "x/y:1"}"#)
+        let run = await cli.run("run", "create", "d")
+        #expect(run.status == .success, "\(run.out)\(run.err)")
+        let overridden = await cli.run("run", "create", "d", "--vars", #"{"subscription_id": "sub-run"}"#)
+        #expect(overridden.status == .success, "job variables still override the profile's defaults: \(overridden.err)")
+
+        // A template default already set is kept; an unset one is filled on a profile change.
+        let updated = await cli.run("pool", "update", "bare", "--credentials", "other", environment: env)
+        #expect(updated.out.contains("template defaults from the profile: subscription_id"), "\(updated.out)")
+        let template = try #require(await cli.run("pool", "inspect", "bare", "--json").json?["base_job_template"])
+        #expect(template["variables"]?["properties"]?["subscription_id"]?["default"] == "sub-0002")
+        #expect(template["variables"]?["properties"]?["resource_group_name"]?["default"] == nil, "the other profile names no group")
+        #expect(!(created.out + created.err + updated.out + updated.err).contains("planted-secret"))
+    }
+
     @Test func aMissingRequiredVariableBlamesTheInputThatWasGiven() async throws {
         let cli = PoolCLIHarness()
         let template = Fixtures.repositoryRoot().appendingPathComponent("templates/azure-container-instance-push.json").path

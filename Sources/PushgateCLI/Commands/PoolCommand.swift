@@ -84,8 +84,9 @@ enum PoolCommand: CLICommand {
         }
         let kind = type.kind
         let limit = try LimitArgument.option(parsed, "concurrency")
-        let template = try PoolTemplate.load(file: parsed.option("template"), type: type, context)
-        try ProfileCheck.check(profile: parsed.option("credentials"), type: type, parsed, context)
+        let loaded = try PoolTemplate.load(file: parsed.option("template"), type: type, context)
+        let profileDefaults = try ProfileCheck.check(profile: parsed.option("credentials"), type: type, parsed, context)
+        let (template, filled) = PoolTemplate.supplying(profileDefaults, to: loaded)
         return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.createPool(
                 WorkPoolSpec(
@@ -100,6 +101,9 @@ enum PoolCommand: CLICommand {
                 now: Date()
             )
             context.print("created pool '\(pool.name)' (\(pool.type)) with queue 'default'")
+            if !filled.isEmpty {
+                context.print("template defaults from profile '\(parsed.option("credentials") ?? "")': \(filled.joined(separator: ", "))")
+            }
             return .success
         }
     }
@@ -183,14 +187,17 @@ enum PoolCommand: CLICommand {
         }
         return await StoreAccess.withStore(command, context) { store in
             let pool = try await store.pool(named: name)
+            var profileDefaults: [String: JSONValue] = [:]
             if case .some(let profile) = change.credentialsProfile, let type = ProviderRegistry.catalog.type(forPoolType: pool.type) {
-                try ProfileCheck.check(profile: profile, type: type, parsed, context)
+                profileDefaults = try ProfileCheck.check(profile: profile, type: type, parsed, context)
             }
+            var filled: [String] = []
             if let file {
                 guard let type = ProviderRegistry.catalog.type(forPoolType: pool.type) else {
                     throw InputError("pool '\(name)' has type '\(pool.type)', which this pushgate does not know")
                 }
-                let text = try PoolTemplate.load(file: file, type: type, context)
+                let text: String
+                (text, filled) = PoolTemplate.supplying(profileDefaults, to: try PoolTemplate.load(file: file, type: type, context))
                 var checked = pool
                 checked.undeclaredVariables = change.undeclaredVariables ?? pool.undeclaredVariables
                 let report = try await TemplateChangeReport.check(text, file: file, for: checked, in: store)
@@ -207,6 +214,16 @@ enum PoolCommand: CLICommand {
                     expectedVersion: pool.templateVersion,
                     invalidDeployments: report.invalidDeployments
                 )
+            } else {
+                let text: String
+                (text, filled) = PoolTemplate.supplying(profileDefaults, to: pool.baseJobTemplate)
+                if !filled.isEmpty {
+                    change.template = WorkPoolUpdate.TemplateChange(
+                        baseJobTemplate: text,
+                        expectedVersion: pool.templateVersion,
+                        invalidDeployments: [:]
+                    )
+                }
             }
             let updated = try await store.updatePool(named: name, change, now: Date())
             var summary = "updated pool '\(name)' (template version \(updated.templateVersion)"
@@ -215,6 +232,7 @@ enum PoolCommand: CLICommand {
             if let marked = change.template?.invalidDeployments, !marked.isEmpty {
                 summary += "; marked invalid: \(marked.keys.sorted().joined(separator: ", "))"
             }
+            if !filled.isEmpty { summary += "; template defaults from the profile: \(filled.joined(separator: ", "))" }
             if !parsed.flag("json") { context.print(summary) }
             return .success
         }

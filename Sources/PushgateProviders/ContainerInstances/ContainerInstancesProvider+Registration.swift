@@ -14,7 +14,15 @@ extension ProviderRegistration {
             credentialsProfileKind: "azure",
             requiredConfigurationKeys: ["arm_template", "resource_group_name", "subscription_id"],
             pacing: PacingRate(perSecond: 300.0 / 3600, burst: 100)
-        )
+        ),
+        profileDefaults: { credentials, name in
+            // Prefect's template requires both; the profile holds them (docs/provider-apis.md §4.5).
+            guard let profile = try? credentials.azureProfile(name) else { return [:] }
+            var defaults: [String: JSONValue] = [:]
+            if let subscription = profile.subscriptionID, !subscription.isEmpty { defaults["subscription_id"] = .string(subscription) }
+            if let group = profile.resourceGroup, !group.isEmpty { defaults["resource_group_name"] = .string(group) }
+            return defaults
+        }
     ) { context in
         try ContainerInstancesProvider.make(
             credentials: context.credentials,

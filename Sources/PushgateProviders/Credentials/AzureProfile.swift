@@ -9,6 +9,8 @@ package struct AzureProfile: Sendable, Equatable {
     package var name: String
     package var source: Source
     package var subscriptionID: String?
+    /// `resource_group`: the group a pool's container groups go to when its template names none.
+    package var resourceGroup: String? = nil
     /// Overrides `https://login.microsoftonline.com`.
     package var authority: String?
     /// Overrides `https://management.azure.com`.

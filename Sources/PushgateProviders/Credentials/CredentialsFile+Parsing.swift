@@ -236,6 +236,7 @@ extension CredentialsFile {
             name: section.name,
             source: kind,
             subscriptionID: r.string("subscription_id"),
+            resourceGroup: r.string("resource_group"),
             authority: try r.endpoint("authority"),
             managementEndpoint: try r.endpoint("management_endpoint"),
             imdsEndpoint: try r.endpoint("imds_endpoint", metadata: true),
