@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "PushgateSigning", dependencies: ["CCrypto"]),
         .target(name: "PushgateHTTP", dependencies: ["PushgateCore", "CCurl"]),
         .target(name: "PushgateProviders", dependencies: ["PushgateCore", "PushgateSigning"]),
+        // Process IO of `process` pools: posix_spawn, /proc and the `exec-run` supervisor (Glibc only).
+        .target(name: "PushgateProcess", dependencies: ["PushgateCore"]),
         .target(name: "PushgateStore", dependencies: ["PushgateCore", "CSQLite3", "CLibPQ"]),
         // The libmicrohttpd wrapper: the production API and the emulators both run on it.
         .target(name: "PushgateHTTPServer", dependencies: ["PushgateCore", "CMicroHTTPD"]),
@@ -34,7 +36,7 @@ let package = Package(
             name: "PushgateCLI",
             dependencies: [
                 "PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateProviders", "PushgateStore",
-                "PushgateEmulators", "PushgateRegistry", "PushgateServer",
+                "PushgateEmulators", "PushgateRegistry", "PushgateServer", "PushgateProcess",
             ]
         ),
         .executableTarget(name: "pushgate", dependencies: ["PushgateCLI"]),

@@ -14,7 +14,7 @@ enum ProfileCheck {
     /// Refuses `profile` for a pool of `type` when a credentials file is given and lacks it; an unreadable
     /// or invalid file is an I/O or input error naming the file.
     static func check(profile: String?, type: ProviderType, _ parsed: ParsedArguments, _ context: CommandContext) throws {
-        guard let path = file(parsed, context) else { return }
+        guard type.usesCredentials, let path = file(parsed, context) else { return }
         guard FileManager.default.isReadableFile(atPath: path) else { throw JSONArgument.Failure.io("\(path): cannot read the credentials file") }
         let credentials: CredentialsFile
         do {
