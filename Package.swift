@@ -64,7 +64,7 @@ let package = Package(
             name: "PushgateServerTests",
             dependencies: [
                 "PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateHTTP", "PushgateHTTPServer",
-                "PushgateRegistry", "PushgateTestSupport",
+                "PushgateRegistry", "PushgateTestSupport", "PushgateProcess",
             ]
         ),
         .testTarget(

@@ -36,7 +36,7 @@ package enum ExecRunSupervisor {
 
     /// Stage one: start stage two with the same fds, then exit.
     static func detach(_ directory: String) throws {
-        closeDescriptors(above: lockDescriptor)
+        closeOnExec(above: lockDescriptor)
         guard let executable = PosixProcessSupervisorClient.currentExecutable() else { throw PosixError("readlink", "/proc/self/exe") }
         let spawn = Spawn(
             arguments: [executable, "exec-run", "--supervise", directory],
@@ -48,9 +48,8 @@ package enum ExecRunSupervisor {
 
     /// Stage two: run the command to its end and record it.
     static func supervise(_ directory: String) throws {
-        closeDescriptors(above: lockDescriptor)
-        // The command must not inherit the lock: a free lock means "the supervisor is gone".
-        _ = fcntl(lockDescriptor, F_SETFD, FD_CLOEXEC)
+        // The command must not inherit the lock (a free lock means "the supervisor is gone"), nor anything else.
+        closeOnExec(above: 2)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { Glibc.signal(signal, SIG_IGN) }
         let specPath = directory + "/" + AttemptFiles.spec
         guard let data = try FileIO.read(specPath), let json = try? JSONValue.parse(data), let spec = ProcessLaunchSpec(json: json) else {
@@ -132,9 +131,13 @@ package enum ExecRunSupervisor {
         try FileIO.writeAtomically(outcome.json.data(), to: directory + "/" + AttemptFiles.outcome)
     }
 
-    /// Closes every fd above `keep` (the gateway's sockets and database must not live on in a supervisor).
-    static func closeDescriptors(above keep: Int32) {
+    /// Marks every fd above `keep` close-on-exec, so the gateway's sockets and database do not live on in
+    /// the next stage or the command. Not closed here: the Swift runtime's own fds (libdispatch) are among them.
+    static func closeOnExec(above keep: Int32) {
         let open = ((try? FileIO.names(in: "/proc/self/fd")) ?? []).compactMap(Int32.init)
-        for fd in open where fd > keep { close(fd) }
+        for fd in open where fd > keep {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 }
