@@ -59,6 +59,7 @@ let package = Package(
             name: "PushgateProvidersTests",
             dependencies: ["PushgateProviders", "PushgateHTTP", "PushgateHTTPServer", "PushgateEmulators", "PushgateTestSupport"]
         ),
+        .testTarget(name: "PushgateProcessTests", dependencies: ["PushgateProcess", "PushgateCore"]),
         .testTarget(name: "PushgateStoreTests", dependencies: ["PushgateStore", "PushgateTestSupport"]),
         .testTarget(
             name: "PushgateServerTests",

@@ -19,7 +19,10 @@ extension ProcessProvider {
         let read = try io("read output of \(handle.value)") {
             try client.readOutput(directory, from: max(0, total - query.maxBytes), maxBytes: query.maxBytes)
         }
-        let tail = LogTail.lastLines(read.bytes, count: query.maxLines)
+        // A read that starts mid-output starts mid-line: drop that partial line when a whole one follows.
+        var bytes = read.bytes
+        if read.start > 0, let newline = bytes.firstIndex(of: 0x0A), newline + 1 < bytes.endIndex { bytes = bytes[(newline + 1)...] }
+        let tail = LogTail.lastLines(Data(bytes), count: query.maxLines)
         return ProviderLogChunk(
             text: String(decoding: tail, as: UTF8.self),
             start: read.end - tail.count,
