@@ -62,7 +62,9 @@ package struct PosixProcessSupervisorClient: ProcessSupervisorClient {
         }
         // The lock first: once it is free, the outcome (written before it is released) is final.
         let held = try AttemptLock.isHeld(directory + "/" + AttemptFiles.lock)
-        let started = try FileIO.read(directory + "/" + AttemptFiles.started).flatMap { try? JSONValue.parse($0) }.flatMap(ProcessStartRecord.init(json:))
+        let started = try FileIO.read(directory + "/" + AttemptFiles.started).flatMap { try? JSONValue.parse($0) }.flatMap(
+            ProcessStartRecord.init(json:)
+        )
         let outcome = try FileIO.read(directory + "/" + AttemptFiles.outcome).flatMap { try? JSONValue.parse($0) }.flatMap(ProcessOutcome.init(json:))
         return ProcessAttemptObservation(
             lockHeld: held,
@@ -90,7 +92,8 @@ package struct PosixProcessSupervisorClient: ProcessSupervisorClient {
     }
 
     package func readOutput(_ directory: String, from offset: Int, maxBytes: Int) throws -> ProcessOutputRead {
-        let policy = try FileIO.read(directory + "/" + AttemptFiles.spec).flatMap { try? JSONValue.parse($0) }
+        let policy =
+            try FileIO.read(directory + "/" + AttemptFiles.spec).flatMap { try? JSONValue.parse($0) }
             .flatMap(ProcessLaunchSpec.init(json:))?.logs ?? .standard
         let segments = try FileIO.names(in: directory).compactMap(LogRotationPolicy.segmentIndex).sorted()
         guard let oldest = segments.first, let newest = segments.last else {

@@ -89,7 +89,8 @@ extension DryRunCommand {
                     throw UsageError("missing --profile NAME (the credentials profile the pool submits with)")
                 }
                 guard
-                    let credentialsPath = parsed.option("credentials") ?? context.environment["PUSHGATE_CREDENTIALS"].flatMap({ $0.isEmpty ? nil : $0 })
+                    let credentialsPath = parsed.option("credentials")
+                        ?? context.environment["PUSHGATE_CREDENTIALS"].flatMap({ $0.isEmpty ? nil : $0 })
                 else {
                     throw UsageError("missing --credentials FILE (or PUSHGATE_CREDENTIALS)")
                 }

@@ -124,7 +124,9 @@ enum DryRunCommand: CLICommand {
 
     /// The command line shell-quoted, then the working directory, the environment and the notes.
     static func text(_ command: DryRunStep.CommandPreview) -> String {
-        var lines = ["$ " + command.arguments.map(ShellQuoting.quote).joined(separator: " "), "working directory: \(command.workingDirectory)", "environment:"]
+        var lines = [
+            "$ " + command.arguments.map(ShellQuoting.quote).joined(separator: " "), "working directory: \(command.workingDirectory)", "environment:",
+        ]
         lines += command.environment.map { "  " + $0 }
         lines += command.notes.map { "# " + $0 }
         lines.append("")

@@ -10,7 +10,9 @@ extension RunCommand {
         let id = try SubcommandDispatch.operands(parsed, ["ID"])[0]
         func count(_ name: String, minimum: Int) throws -> Int? {
             guard let text = parsed.option(name) else { return nil }
-            guard let value = Int(text), value >= minimum else { throw UsageError("--\(name) expects an integer of at least \(minimum), got '\(text)'") }
+            guard let value = Int(text), value >= minimum else {
+                throw UsageError("--\(name) expects an integer of at least \(minimum), got '\(text)'")
+            }
             return value
         }
         let lines = try count("lines", minimum: 0) ?? 200

@@ -12,7 +12,12 @@ extension ProcessProvider {
         let ended = ProcessStatusMapping.status(observation, cancelRequested: false).state.isTerminal
         if let offset = query.offset {
             let read = try io("read output of \(handle.value)") { try client.readOutput(directory, from: offset, maxBytes: query.maxBytes) }
-            return ProviderLogChunk(text: String(decoding: read.bytes, as: UTF8.self), start: read.start, next: read.end, finished: ended && read.end >= read.total)
+            return ProviderLogChunk(
+                text: String(decoding: read.bytes, as: UTF8.self),
+                start: read.start,
+                next: read.end,
+                finished: ended && read.end >= read.total
+            )
         }
         // The tail: the last maxBytes, cut to the last maxLines lines.
         let total = try io("read output of \(handle.value)") { try client.readOutput(directory, from: Int.max / 2, maxBytes: 0) }.total

@@ -49,7 +49,9 @@ package enum ProcessStatusMapping {
     package static func status(_ outcome: ProcessOutcome, cancelled: Bool) -> ProviderStatus {
         let how = describe(outcome)
         if cancelled { return ProviderStatus(.cancelled, exitCode: outcome.exitCode, reason: "cancelled; the command \(how)") }
-        if let signal = outcome.signal { return ProviderStatus(.crashed, reason: "the command was killed by \(SignalName.name(signal)) (signal \(signal))") }
+        if let signal = outcome.signal {
+            return ProviderStatus(.crashed, reason: "the command was killed by \(SignalName.name(signal)) (signal \(signal))")
+        }
         let code = outcome.exitCode ?? -1
         return code == 0 ? ProviderStatus(.completed, exitCode: 0) : ProviderStatus(.failed, exitCode: code, reason: "the command exited non-zero")
     }

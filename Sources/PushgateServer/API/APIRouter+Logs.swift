@@ -10,7 +10,9 @@ extension APIRouter {
         guard let providers else { throw APIError(503, "no providers are configured") }
         func number(_ name: String, minimum: Int) throws(APIError) -> Int? {
             guard let text = request.queryValue(name) else { return nil }
-            guard let value = Int(text), value >= minimum else { throw APIError(422, "\(name) must be an integer of at least \(minimum), got '\(text)'") }
+            guard let value = Int(text), value >= minimum else {
+                throw APIError(422, "\(name) must be an integer of at least \(minimum), got '\(text)'")
+            }
             return value
         }
         let offset = try number("offset", minimum: 0)

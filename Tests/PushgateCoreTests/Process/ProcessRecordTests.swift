@@ -6,7 +6,8 @@ import Testing
 @Suite("Process records: stat lines, identities, wait statuses")
 struct ProcessRecordTests {
     /// A real line's shape, with a command name holding spaces and parentheses.
-    static let stat = "4242 (sh (evil) x) S 4200 4242 4242 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 5749358 2600960 250 "
+    static let stat =
+        "4242 (sh (evil) x) S 4200 4242 4242 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 5749358 2600960 250 "
         + "18446744073709551615 1 1 0 0 0 0 0 0 65538 0 0 0 17 1 0 0 0 0 0"
 
     @Test func startTimeIsField22CountedAfterTheCommandName() {

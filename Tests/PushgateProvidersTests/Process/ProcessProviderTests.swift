@@ -26,7 +26,15 @@ struct ProcessProviderTests {
         let template = try BaseJobTemplate(data: data, file: "process.json")
         let rendered = try template.render(deployment: .init(configuration, name: "d"), run: .init(nil, name: "r"))
         let identity = RunIdentity(runID: runID, deployment: "d", pool: "p", queue: "q")
-        return SubmissionJob(runID: runID, attempt: 1, poolName: "p", deploymentName: "d", queueName: "q", configuration: rendered.injecting(identity), now: Date())
+        return SubmissionJob(
+            runID: runID,
+            attempt: 1,
+            poolName: "p",
+            deploymentName: "d",
+            queueName: "q",
+            configuration: rendered.injecting(identity),
+            now: Date()
+        )
     }
 
     @Test func submitStartsOnceAndAResubmissionAdopts() async throws {
@@ -87,7 +95,9 @@ struct ProcessProviderTests {
         ])
         #expect(statuses[okHandle]?.state == .completed)
         #expect(statuses[badHandle] == ProviderStatus(.failed, exitCode: 3, reason: "the command exited non-zero"))
-        await #expect(throws: ProviderError.self) { try await provider.poll([PollTarget(handle: ProviderHandle("../x"), job: ok, submittedAt: Date(), now: Date())]) }
+        await #expect(throws: ProviderError.self) {
+            try await provider.poll([PollTarget(handle: ProviderHandle("../x"), job: ok, submittedAt: Date(), now: Date())])
+        }
     }
 
     @Test func logsTailWholeLinesAndFollowFromAnOffset() async throws {

@@ -107,7 +107,9 @@ final class EndToEndHarness: @unchecked Sendable {
                 "--token", token, "--poll-interval", "0.2", "--claim-interval", "0.05", "--lease", "3", "--rate", "2000",
                 "--log-format", "json", "--replica", replica, "--shutdown-grace", "5",
             ] + extra,
-            environment: ["PUSHGATE_TEMPLATES": Fixtures.repositoryRoot().appendingPathComponent("templates").path].merging(environment) { _, new in new },
+            environment: ["PUSHGATE_TEMPLATES": Fixtures.repositoryRoot().appendingPathComponent("templates").path].merging(environment) { _, new in
+                new
+            },
             logURL: directory.appendingPathComponent("serve-\(restarts).log")
         )
     }

@@ -23,7 +23,9 @@ extension EndToEnd {
                 limit: 40,
                 deployments: codes.map { code in
                     let script = "echo $PREFECT__FLOW_RUN_ID >> \(ledger); sleep 0.\(3 + code % 5); exit \(code)"
-                    return ("exit-\(code)", nil, ["command": .string("sh -c " + ShellQuoting.quote(script)), "env": ["MARKER": .string(marker)]], nil)
+                    return (
+                        "exit-\(code)", nil, ["command": .string("sh -c " + ShellQuoting.quote(script)), "env": ["MARKER": .string(marker)]], nil
+                    )
                 }
             )
             var expected: [String: Int] = [:]
