@@ -91,6 +91,27 @@ extension EndToEnd {
             #expect(h.gateway?.terminate() == 0)
         }
 
+        /// A supervisor SIGKILLed while its command runs: the command lives on and is tracked by its recorded
+        /// pid and start time, and once it ends the run is Crashed, since its exit status was never recorded.
+        @Test func aVanishedSupervisorEndsTheRunCrashedOnceItsCommandIsGone() async throws {
+            let h = try await EndToEndHarness()
+            defer { Task { await h.close() } }
+            try await h.pool("local", .process, deployments: [("slow", nil, Self.shell("sleep 2; exit 0"), nil)])
+            let id = try await h.runs("slow", count: 1)[0]
+            try h.startGateway()
+            let running = try await waitFor(h, id) { $0.state == .running }
+            let record = try Self.started(h, run: running)
+            #expect(kill(record.supervisor.pid, SIGKILL) == 0)
+            // Still running while the command runs, with the reason shown.
+            try await Task.sleep(nanoseconds: 700_000_000)
+            let orphaned = try await h.store.run(id: id)
+            #expect(orphaned.state == .running, "\(orphaned.state): \(orphaned.stateReason)")
+            #expect(ProcTable.startTime(record.command.pid) == record.command.startTime, "the command must outlive its supervisor")
+            let ended = try await waitFor(h, id) { $0.state.isTerminal }
+            #expect(ended.state == .crashed && ended.stateReason.contains("supervisor vanished"), "\(ended.state): \(ended.stateReason)")
+            #expect(h.gateway?.terminate() == 0)
+        }
+
         /// Runs the built `pushgate` to its end.
         static func pushgate(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             let process = Process()
