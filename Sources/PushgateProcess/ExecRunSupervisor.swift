@@ -30,8 +30,11 @@ package enum ExecRunSupervisor {
         }
     }
 
+    /// Arguments the gateway never passes: `exec-run` is started by process pools, not by hand.
     struct UsageFailure: Error, CustomStringConvertible {
-        var description: String { "usage: pushgate exec-run DIR (started by a process pool, not by hand)" }
+        var code = "usage"
+        var message = "exec-run: usage: pushgate exec-run DIR (started by a process pool, not by hand)"
+        var description: String { message }
     }
 
     /// Stage one: start stage two with the same fds, then exit.

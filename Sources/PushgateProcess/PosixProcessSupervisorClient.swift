@@ -114,6 +114,4 @@ package struct PosixProcessSupervisorClient: ProcessSupervisorClient {
         }
         return ProcessOutputRead(bytes: bytes, start: start, end: start + bytes.count, total: total)
     }
-
-    package func attempts(under root: String) throws -> [String] { try FileIO.names(in: root) }
 }

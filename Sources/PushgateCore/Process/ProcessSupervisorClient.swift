@@ -22,7 +22,4 @@ package protocol ProcessSupervisorClient: Sendable {
 
     /// Up to `maxBytes` of the attempt's output from absolute `offset` (see ``LogRotationPolicy``).
     func readOutput(_ directory: String, from offset: Int, maxBytes: Int) throws -> ProcessOutputRead
-
-    /// The names of the attempt directories under `root`.
-    func attempts(under root: String) throws -> [String]
 }

@@ -13,10 +13,8 @@ extension ProcessProvider {
             let observation = try io("read attempt \(handle.value)") { try client.observe(directory) }
             if let observation, ProcessStatusMapping.adoption(observation) == .adopt { return handle }
         }
-        if try io("start supervisor for \(handle.value)", { try client.launch(launchSpec(spec, directory: directory), in: directory) }) {
-            return handle
-        }
-        // Someone else holds the lock or a command was started meanwhile: track that one.
+        // False when another holds the lock or a command was started meanwhile: that one is tracked instead.
+        _ = try io("start supervisor for \(handle.value)") { try client.launch(launchSpec(spec, directory: directory), in: directory) }
         return handle
     }
 

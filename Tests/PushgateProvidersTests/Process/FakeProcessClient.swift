@@ -27,7 +27,7 @@ final class FakeProcessClient: ProcessSupervisorClient {
 
     func launch(_ spec: ProcessLaunchSpec, in directory: String) throws -> Bool {
         state.withLock { state in
-            guard let current = state.attempts[directory], ProcessAttemptObservationDecision.launchable(current) else { return false }
+            guard let current = state.attempts[directory], Self.launchable(current) else { return false }
             state.launches.append(directory)
             state.attempts[directory] = ProcessAttemptObservation(lockHeld: true, starting: true)
             return true
@@ -64,14 +64,7 @@ final class FakeProcessClient: ProcessSupervisorClient {
         return ProcessOutputRead(bytes: data.subdata(in: start..<end), start: start, end: end, total: data.count)
     }
 
-    func attempts(under root: String) throws -> [String] {
-        state.withLock { Array($0.attempts.keys) }.filter { $0.hasPrefix(root + "/") }.map { String($0.dropFirst(root.count + 1)) }
-    }
-}
-
-/// The fake's own rule for a launch, the real client's: not while the lock is held, never where a command
-/// was started.
-enum ProcessAttemptObservationDecision {
+    /// The real client's rule for a launch: not while the lock is held, never where a command was started.
     static func launchable(_ observation: ProcessAttemptObservation) -> Bool {
         !observation.lockHeld && !observation.starting && observation.started == nil && observation.outcome == nil
     }
