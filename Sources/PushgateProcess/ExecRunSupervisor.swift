@@ -33,7 +33,7 @@ package enum ExecRunSupervisor {
     /// Arguments the gateway never passes: `exec-run` is started by process pools, not by hand.
     struct UsageFailure: Error, CustomStringConvertible {
         var code = "usage"
-        var message = "exec-run: usage: pushgate exec-run DIR (started by a process pool, not by hand)"
+        var message = "usage: pushgate exec-run DIR (started by a process pool, not by hand)"
         var description: String { message }
     }
 
