@@ -112,6 +112,22 @@ extension EndToEnd {
             #expect(h.gateway?.terminate() == 0)
         }
 
+        /// `run logs --follow` started while the command still writes: it prints each line as it comes and
+        /// returns once the run has ended and its output is read to the end.
+        @Test func followingPrintsOutputUntilTheRunEnds() async throws {
+            let h = try await EndToEndHarness()
+            defer { Task { await h.close() } }
+            try await h.pool("local", .process, deployments: [("talk", nil, Self.shell("echo first; sleep 1.5; echo second; exit 0"), nil)])
+            let id = try await h.runs("talk", count: 1)[0]
+            try h.startGateway()
+            let running = try await waitFor(h, id) { $0.state == .running }
+            #expect(running.state == .running)
+            let followed = try Self.pushgate(["--db", h.databasePath, "run", "logs", id, "--follow"])
+            #expect(followed.status == 0 && followed.stdout == "first\nsecond\n", "\(followed)")
+            #expect(try await waitFor(h, id) { $0.state.isTerminal }.state == .completed)
+            #expect(h.gateway?.terminate() == 0)
+        }
+
         /// Runs the built `pushgate` to its end.
         static func pushgate(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             let process = Process()
