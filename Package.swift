@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "PushgateSigning", dependencies: ["CCrypto"]),
         .target(name: "PushgateHTTP", dependencies: ["PushgateCore", "CCurl"]),
         .target(name: "PushgateProviders", dependencies: ["PushgateCore", "PushgateSigning"]),
+        // Process IO of `process` pools: posix_spawn, /proc and the `exec-run` supervisor (Glibc only).
+        .target(name: "PushgateProcess", dependencies: ["PushgateCore"]),
         .target(name: "PushgateStore", dependencies: ["PushgateCore", "CSQLite3", "CLibPQ"]),
         // The libmicrohttpd wrapper: the production API and the emulators both run on it.
         .target(name: "PushgateHTTPServer", dependencies: ["PushgateCore", "CMicroHTTPD"]),
@@ -34,7 +36,7 @@ let package = Package(
             name: "PushgateCLI",
             dependencies: [
                 "PushgateCore", "PushgateSigning", "PushgateHTTP", "PushgateProviders", "PushgateStore",
-                "PushgateEmulators", "PushgateRegistry", "PushgateServer",
+                "PushgateEmulators", "PushgateRegistry", "PushgateServer", "PushgateProcess",
             ]
         ),
         .executableTarget(name: "pushgate", dependencies: ["PushgateCLI"]),
@@ -57,12 +59,13 @@ let package = Package(
             name: "PushgateProvidersTests",
             dependencies: ["PushgateProviders", "PushgateHTTP", "PushgateHTTPServer", "PushgateEmulators", "PushgateTestSupport"]
         ),
+        .testTarget(name: "PushgateProcessTests", dependencies: ["PushgateProcess", "PushgateCore"]),
         .testTarget(name: "PushgateStoreTests", dependencies: ["PushgateStore", "PushgateTestSupport"]),
         .testTarget(
             name: "PushgateServerTests",
             dependencies: [
                 "PushgateServer", "PushgateStore", "PushgateEmulators", "PushgateProviders", "PushgateHTTP", "PushgateHTTPServer",
-                "PushgateRegistry", "PushgateTestSupport",
+                "PushgateRegistry", "PushgateTestSupport", "PushgateProcess",
             ]
         ),
         .testTarget(

@@ -17,7 +17,7 @@ enum ProfileCheck {
     /// supplies (``ProviderRegistration/variableDefaults(credentials:profile:)``); none without a file.
     @discardableResult
     static func check(profile: String?, type: ProviderType, _ parsed: ParsedArguments, _ context: CommandContext) throws -> [String: JSONValue] {
-        guard let path = file(parsed, context) else { return [:] }
+        guard type.usesCredentials, let path = file(parsed, context) else { return [:] }
         guard FileManager.default.isReadableFile(atPath: path) else { throw JSONArgument.Failure.io("\(path): cannot read the credentials file") }
         let credentials: CredentialsFile
         do {

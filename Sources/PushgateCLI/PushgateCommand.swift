@@ -1,3 +1,5 @@
+import PushgateProcess
+
 /// The `pushgate` entry point: picks a subcommand and maps its outcome to an exit status.
 package enum PushgateCommand {
     /// Every subcommand, in the order `--help` lists them.
@@ -60,6 +62,8 @@ package enum PushgateCommand {
             context.print(help)
             return .success
         }
+        // Not in the help: the supervisor `process` pools start (PushgateProcess/ExecRunSupervisor.swift).
+        if name == "exec-run" { return ExitCode(rawValue: ExecRunSupervisor.main(Array(arguments.dropFirst()))) ?? .failure }
         if name == "--version" {
             context.print("pushgate 0.1.0")
             return .success

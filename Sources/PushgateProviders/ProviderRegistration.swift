@@ -14,19 +14,23 @@ package struct ProviderRegistration: Sendable {
         package var clock: any WallClock
         /// What the AWS standard chain reads (`AWS_ACCESS_KEY_ID`, container credentials…).
         package var environment: [String: String]
+        /// For types that run on the gateway's host (`process`); nil where the caller runs nothing locally.
+        package var local: LocalExecution?
 
         package init(
             credentials: CredentialsFile,
             profile: String,
             http: any HTTPClient,
             clock: any WallClock,
-            environment: [String: String] = ProcessInfo.processInfo.environment
+            environment: [String: String] = ProcessInfo.processInfo.environment,
+            local: LocalExecution? = nil
         ) {
             self.credentials = credentials
             self.profile = profile
             self.http = http
             self.clock = clock
             self.environment = environment
+            self.local = local
         }
     }
 

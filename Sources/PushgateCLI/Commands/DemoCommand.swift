@@ -18,8 +18,9 @@ enum DemoCommand: CLICommand {
         Starts the loopback emulators (\(ProviderRegistry.emulators.map(\.kind.rawValue).joined(separator: ", "))),
         creates a pool of each type from the shipped templates in a SQLite store (a new file in a temporary
         directory unless --db is given), an ECS critical/high/low queue waterfall with limits, deployments
-        and \(DemoScenario.runCount(emulatorCount: ProviderRegistry.emulators.count)) runs (one fails, one is cancelled), then runs the gateway and prints every state
-        change until all runs have ended (or --timeout, default 90 s). With --keep-serving the gateway and
+        and \(DemoScenario.runCount(emulatorCount: ProviderRegistry.emulators.count)) runs (one fails, one is cancelled), plus a process pool whose two runs really
+        execute a short shell command on this machine (one exits 0, one exits 1; their output is printed
+        at the end), then runs the gateway and prints every state change until all runs have ended (or --timeout, default 90 s). With --keep-serving the gateway and
         its HTTP API keep running afterwards until Ctrl-C, so you can try `pushgate --db PATH run ls` or
         `curl` the API.
         """
@@ -77,6 +78,16 @@ enum DemoCommand: CLICommand {
             await runtime.gateway.run(until: {
                 let finished = await DemoScenario.watch(runs, store: store, timeout: timeout, context: context)
                 if !finished { context.print("timed out after \(Int(timeout)) s") }
+                let http = RefusingHTTPClient()
+                let providers = CredentialsProviderDirectory(
+                    credentials: nil,
+                    http: http,
+                    http2: http,
+                    clock: SystemClock(),
+                    environment: context.environment,
+                    local: DataDirectory.local(context, path: DataDirectory.path(context))
+                )
+                await DemoScenario.processOutput(runs, store: store, providers: providers, context: context)
                 await DemoScenario.summary(runs, store: store, suite: suite, context: context)
                 if keepServing {
                     context.print("\ngateway still serving; Ctrl-C to stop")

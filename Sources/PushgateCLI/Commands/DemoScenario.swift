@@ -2,6 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateEmulators
 import PushgateProviders
+import PushgateServer
 
 /// The pools, queues, deployments and runs `pushgate demo` creates, and how it shows their progress.
 enum DemoScenario {
@@ -16,10 +17,18 @@ enum DemoScenario {
     static var ecsRuns: Int { ecsDeployments.map(\.runs).reduce(0, +) }
     /// Runs of each other emulated type's deployment.
     static let runsPerOtherType = 2
+    /// The `process` pool's deployments: real commands on this machine, one that succeeds and one that fails,
+    /// one run each (docs/provider-apis.md §6).
+    static let processDeployments: [(name: String, script: String)] = [
+        ("hello-process", "echo \"hello from $PREFECT__FLOW_RUN_ID in $(pwd)\"; exit 0"),
+        ("failing-process", "echo 'this one fails on purpose' >&2; exit 1"),
+    ]
 
     /// How many runs the demo creates with `emulatorCount` emulated types: the ECS waterfall, two per other
     /// type, and one cancelled before it is due (what `--help` says).
-    static func runCount(emulatorCount: Int) -> Int { ecsRuns + runsPerOtherType * max(0, emulatorCount - 1) + 1 }
+    static func runCount(emulatorCount: Int) -> Int {
+        ecsRuns + runsPerOtherType * max(0, emulatorCount - 1) + processDeployments.count + 1
+    }
 
     /// Creates everything and returns the run ids in creation order: an ECS pool whose three queues show
     /// the priority waterfall and limits, and one pool with a deployment for every other emulated type.
@@ -62,6 +71,13 @@ enum DemoScenario {
                 ("\(kind.workerType)-job", pool, nil, kind, ["image": .string("registry.example/\(kind.workerType)-job:1")], runsPerOtherType)
             )
         }
+        _ = try await store.createPool(
+            WorkPoolSpec(name: "process-demo", type: ProviderKind.process.rawValue, baseJobTemplate: try template(.process)),
+            now: now
+        )
+        for (name, script) in processDeployments {
+            deployments.append((name, "process-demo", nil, .process, ["command": .string("sh -c " + ShellQuoting.quote(script))], 1))
+        }
         for deployment in deployments {
             _ = try await store.createDeployment(
                 DeploymentSpec(
@@ -85,7 +101,7 @@ enum DemoScenario {
         _ = try await store.requestCancel(runID: later.id, reason: "cancelled by the demo before it was due", now: now)
         ids.append(later.id)
         context.print(
-            "created \(suite.emulators.count) pools (ECS with queues critical/1 limit 1, high/5 limit 3, low/10; pool limit 4), "
+            "created \(suite.emulators.count + 1) pools (ECS with queues critical/1 limit 1, high/5 limit 3, low/10; pool limit 4), "
                 + "\(deployments.count) deployments and \(ids.count) runs"
         )
         return ids
@@ -118,6 +134,19 @@ enum DemoScenario {
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
         return false
+    }
+
+    /// The output of the demo's `process` runs, read as `pushgate run logs` reads it.
+    static func processOutput(_ ids: [String], store: any Store, providers: any ProviderDirectory, context: CommandContext) async {
+        for (index, id) in ids.enumerated() {
+            guard let answer = try? await RunLogs.read(runID: id, query: ProviderLogQuery(), store: store, providers: providers, now: Date()),
+                case .output(let run, let chunk) = answer
+            else { continue }
+            context.print("\noutput of run \(index + 1) (\(run.deploymentName), \(run.state.displayName)):")
+            for line in chunk.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(chunk.text.hasSuffix("\n") ? 1 : 0) {
+                context.print("  | " + line)
+            }
+        }
     }
 
     static func summary(_ ids: [String], store: any Store, suite: EmulatorSuite, context: CommandContext) async {

@@ -83,21 +83,28 @@ extension DryRunCommand {
             }
             let problems = template.problems(for: registration.type)
             if !problems.isEmpty { throw TemplateError(problems) }
-            guard let profile else {
-                throw UsageError("missing --profile NAME (the credentials profile the pool submits with)")
-            }
-            guard let credentialsPath = parsed.option("credentials") ?? context.environment["PUSHGATE_CREDENTIALS"].flatMap({ $0.isEmpty ? nil : $0 })
-            else {
-                throw UsageError("missing --credentials FILE (or PUSHGATE_CREDENTIALS)")
-            }
-            guard FileManager.default.isReadableFile(atPath: credentialsPath) else {
-                throw JSONArgument.Failure.io("\(credentialsPath): cannot read the credentials file")
-            }
             let credentials: CredentialsFile
-            do {
-                credentials = try CredentialsFile.load(path: credentialsPath)
-            } catch let error as CredentialsError {
-                throw InputError(error.message)
+            if registration.type.usesCredentials {
+                guard profile != nil else {
+                    throw UsageError("missing --profile NAME (the credentials profile the pool submits with)")
+                }
+                guard
+                    let credentialsPath = parsed.option("credentials")
+                        ?? context.environment["PUSHGATE_CREDENTIALS"].flatMap({ $0.isEmpty ? nil : $0 })
+                else {
+                    throw UsageError("missing --credentials FILE (or PUSHGATE_CREDENTIALS)")
+                }
+                guard FileManager.default.isReadableFile(atPath: credentialsPath) else {
+                    throw JSONArgument.Failure.io("\(credentialsPath): cannot read the credentials file")
+                }
+                do {
+                    credentials = try CredentialsFile.load(path: credentialsPath)
+                } catch let error as CredentialsError {
+                    throw InputError(error.message)
+                }
+            } else {
+                // A type that needs no credentials (process) builds its provider from none.
+                credentials = try CredentialsFile(parsing: "", path: "(no credentials file)")
             }
 
             let deploymentLayer = BaseJobTemplate.VariableSource(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars")
@@ -114,7 +121,7 @@ extension DryRunCommand {
                 secretValues: template.secretValues(deployment: deploymentLayer, run: runLayer),
                 now: now
             )
-            return Input(registration: registration, job: job, credentials: credentials, profile: profile)
+            return Input(registration: registration, job: job, credentials: credentials, profile: profile ?? "")
         }
     }
 }

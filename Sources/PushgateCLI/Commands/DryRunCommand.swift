@@ -76,7 +76,8 @@ enum DryRunCommand: CLICommand {
                 profile: input.profile,
                 http: http,
                 clock: StoppedClock(time: input.job.now),
-                environment: context.environment
+                environment: context.environment,
+                local: DataDirectory.local(context, path: DataDirectory.path(context))
             )
         )
         let problems = provider.validate(input.job)
@@ -85,17 +86,51 @@ enum DryRunCommand: CLICommand {
             return .failure
         }
         let keepSignature = parsed.option("at") != nil && abs(input.job.now.timeIntervalSinceNow) > replayWindow
-        let requests = try await provider.dryRun(input.job).map { Redaction.redact($0, keepSignature: keepSignature) }
+        let steps = try await provider.dryRunSteps(input.job).map { step -> DryRunStep in
+            guard case .request(let request) = step else { return step }
+            return .request(Redaction.redact(request, keepSignature: keepSignature))
+        }
         if parsed.flag("json") {
-            context.print(JSONValue.array(requests.map(json)).serialized(pretty: true))
+            context.print(JSONValue.array(steps.map(json)).serialized(pretty: true))
         } else {
-            for (index, request) in requests.enumerated() {
-                context.print("# request \(index + 1) of \(requests.count)")
-                context.print(text(request))
+            let requests = steps.compactMap(\.request)
+            for (index, step) in steps.enumerated() {
+                switch step {
+                case .request(let request):
+                    context.print("# request \(index + 1) of \(steps.count)")
+                    context.print(text(request))
+                case .command(let command):
+                    context.print("# command \(index + 1) of \(steps.count)")
+                    context.print(text(command))
+                }
             }
-            context.print("# \(input.registration.kind.rawValue) run \(input.job.runID): \(requests.count) request(s) shown; nothing was sent")
+            let shown = requests.count == steps.count ? "\(requests.count) request(s)" : "\(steps.count) step(s)"
+            context.print("# \(input.registration.kind.rawValue) run \(input.job.runID): \(shown) shown; nothing was sent")
         }
         return .success
+    }
+
+    /// A request as below; a command as `{"command": [words], "working_dir", "env": ["NAME=value"], "notes"}`.
+    static func json(_ step: DryRunStep) -> JSONValue {
+        switch step {
+        case .request(let request): return json(request)
+        case .command(let command):
+            return [
+                "command": .array(command.arguments.map { .string($0) }), "working_dir": .string(command.workingDirectory),
+                "env": .array(command.environment.map { .string($0) }), "notes": .array(command.notes.map { .string($0) }),
+            ]
+        }
+    }
+
+    /// The command line shell-quoted, then the working directory, the environment and the notes.
+    static func text(_ command: DryRunStep.CommandPreview) -> String {
+        var lines = [
+            "$ " + command.arguments.map(ShellQuoting.quote).joined(separator: " "), "working directory: \(command.workingDirectory)", "environment:",
+        ]
+        lines += command.environment.map { "  " + $0 }
+        lines += command.notes.map { "# " + $0 }
+        lines.append("")
+        return lines.joined(separator: "\n")
     }
 
     /// `{"method","url","headers","body"}`; a body that is not UTF-8 is base64 with `"bodyEncoding":"base64"`.

@@ -5,8 +5,8 @@ import PushgateStore
 /// `pushgate run ...`: create, list, inspect and cancel flow runs.
 enum RunCommand: CLICommand {
     static let name = "run"
-    static let subcommands = ["create", "ls", "inspect", "cancel", "watch"]
-    static let summary = "manage flow runs (create, ls, inspect, cancel, watch)"
+    static let subcommands = ["create", "ls", "inspect", "cancel", "watch", "logs"]
+    static let summary = "manage flow runs (create, ls, inspect, cancel, watch, logs)"
     static let help = """
         usage: pushgate [--db PATH] run SUBCOMMAND ...
 
@@ -22,6 +22,11 @@ enum RunCommand: CLICommand {
           run watch ID [--interval SECONDS] [--timeout SECONDS]
               Prints the run's state changes as they happen until it ends (exit 0 Completed, 1 any other
               end or the timeout).
+          run logs ID [--follow] [--lines N] [--max-bytes N] [--data-dir DIR] [--credentials FILE]
+              The run's output as its provider keeps it (process pools: the command's stdout and stderr,
+              from the gateway's data directory, default <db>.data or PUSHGATE_DATA_DIR): the last N lines
+              (default 200) within N bytes (default 65536), or with --follow everything, then new output
+              until the run ends. Exit 1 when the pool's type offers no logs.
 
         exit status: 0 success, 1 rejected (unknown name, invalid value, final state), 2 usage or I/O error
         """
@@ -32,9 +37,9 @@ enum RunCommand: CLICommand {
             arguments,
             valueOptions: [
                 "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
-                "claim-batch", "lease", "interval", "timeout",
+                "claim-batch", "lease", "interval", "timeout", "lines", "max-bytes", "data-dir", "credentials",
             ],
-            flagOptions: ["json"],
+            flagOptions: ["json", "follow"],
             context: context
         ) { sub in
             switch sub {
@@ -43,6 +48,7 @@ enum RunCommand: CLICommand {
             case "inspect": return .init(inspect, accepts: ["json"])
             case "cancel": return .init(cancel, accepts: ["reason"])
             case "watch": return .init(watch, accepts: ["interval", "timeout"])
+            case "logs": return .init(logs, accepts: ["follow", "lines", "max-bytes", "data-dir", "credentials", "interval"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
             case "stress": return .init(stress, accepts: ["pool", "deployment", "owner", "limit", "claim-batch", "lease"])
             default: return nil

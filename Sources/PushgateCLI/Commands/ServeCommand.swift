@@ -19,6 +19,7 @@ enum ServeCommand: CLICommand {
         options (each also read from the environment variable shown, and from --config FILE, a JSON object
         whose keys are the option names; flags win over the environment, which wins over the file):
           --credentials FILE      credentials file with the pools' profiles     PUSHGATE_CREDENTIALS
+          --data-dir DIR          process pools' records and output (<db>.data) PUSHGATE_DATA_DIR
           --listen HOST:PORT      HTTP API address (default 127.0.0.1:4200)     PUSHGATE_LISTEN
           --token TOKEN           accepted API bearer token (repeatable)        PUSHGATE_API_TOKENS (comma-separated)
           --replica NAME          this replica's name, the owner of its leases  PUSHGATE_REPLICA
@@ -42,7 +43,7 @@ enum ServeCommand: CLICommand {
         """
 
     static let valueOptions: Set<String> = [
-        "credentials", "listen", "token", "replica", "templates", "poll-interval", "claim-interval", "lease", "start-timeout",
+        "credentials", "data-dir", "listen", "token", "replica", "templates", "poll-interval", "claim-interval", "lease", "start-timeout",
         "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config",
     ]
 

@@ -7,6 +7,8 @@ import PushgateServer
 /// precedence (hummingbird's configuration-reader habit: one Sendable value, read once at start).
 struct ServeOptions: Sendable {
     var credentialsPath: String?
+    /// Where `process` pools keep attempt records and output (``DataDirectory``).
+    var dataDirectory: String
     var host = "127.0.0.1"
     var port: UInt16 = 4200
     var tokens: [String] = []
@@ -31,6 +33,7 @@ struct ServeOptions: Sendable {
             "lease": "PUSHGATE_LEASE", "start-timeout": "PUSHGATE_START_TIMEOUT", "max-run-time": "PUSHGATE_MAX_RUN_TIME",
             "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
             "log-level": "PUSHGATE_LOG_LEVEL", "metrics-public": "PUSHGATE_METRICS_PUBLIC",
+            "data-dir": "PUSHGATE_DATA_DIR",
         ]
         var file: [String: JSONValue] = [:]
         if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
@@ -62,6 +65,7 @@ struct ServeOptions: Sendable {
             return number
         }
         credentialsPath = value("credentials")
+        dataDirectory = DataDirectory.path(context, option: value("data-dir"))
         if let listen = value("listen") {
             guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
                 throw UsageError("option '--listen' expects HOST:PORT, got '\(listen)'")

@@ -36,7 +36,8 @@ struct ServeRuntime: Sendable {
             http: http,
             http2: CurlHTTP2Client(base: http),
             clock: clock,
-            environment: context.environment
+            environment: context.environment,
+            local: DataDirectory.local(context, path: options.dataDirectory)
         )
         let pools = PoolContext(store: store)
         let metrics = MetricsRegistry(constantLabels: ["replica": options.replica])

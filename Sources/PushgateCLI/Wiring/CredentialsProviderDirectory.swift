@@ -14,6 +14,7 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
     private let http2: any HTTPClient
     private let clock: any WallClock
     private let environment: [String: String]
+    private let local: LocalExecution?
     private let cache = Mutex<[String: any Provider]>([:])
 
     package init(
@@ -21,13 +22,15 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
         http: any HTTPClient,
         http2: any HTTPClient,
         clock: any WallClock,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        local: LocalExecution? = nil
     ) {
         self.credentials = credentials
         self.http = http
         self.http2 = http2
         self.clock = clock
         self.environment = environment
+        self.local = local
     }
 
     package func provider(for pool: WorkPool) throws -> any Provider {
@@ -37,17 +40,25 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
         guard let registration = ProviderRegistry.registration(forPoolType: pool.type) else {
             throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': unknown type '\(pool.type)'")
         }
-        guard let credentials else {
+        let usesCredentials = registration.type.usesCredentials
+        guard let credentials = try credentials ?? (usesCredentials ? nil : try CredentialsFile(parsing: "", path: "(no credentials file)")) else {
             throw ProviderError(.invalidConfiguration, "no credentials file was given (serve --credentials FILE)")
         }
-        if let problem = credentials.problem(kind: registration.type.credentialsProfileKind, profile: pool.credentialsProfile) {
+        if usesCredentials, let problem = credentials.problem(kind: registration.type.credentialsProfileKind, profile: pool.credentialsProfile) {
             throw ProviderError(.invalidConfiguration, problem)
         }
         let client = registration.type.transport == .http2 ? http2 : http
         let provider: any Provider
         do {
             provider = try registration.makeProvider(
-                .init(credentials: credentials, profile: pool.credentialsProfile!, http: client, clock: clock, environment: environment)
+                .init(
+                    credentials: credentials,
+                    profile: pool.credentialsProfile ?? "",
+                    http: client,
+                    clock: clock,
+                    environment: environment,
+                    local: local
+                )
             )
         } catch let error as CredentialsError {
             throw ProviderError(.invalidConfiguration, error.message)

@@ -42,4 +42,12 @@ package protocol Provider: Sendable {
     /// Every request a submission would send, in order, fully signed where signing needs no network,
     /// with secrets redacted; sends nothing (`pushgate dry-run`).
     func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest]
+
+    /// The run's output as the provider keeps it, tail or from an offset; nil when the provider offers no
+    /// logs (the default in ``Provider`` extension: the cloud providers' output is in the cloud's logs).
+    func logs(_ handle: ProviderHandle, job: SubmissionJob, query: ProviderLogQuery) async throws -> ProviderLogChunk?
+
+    /// What a submission would do, for providers whose plan is not only HTTP (the `process` type's
+    /// command line); by default the requests of ``dryRun(_:)``.
+    func dryRunSteps(_ job: SubmissionJob) async throws -> [DryRunStep]
 }

@@ -13,8 +13,11 @@ package struct ProviderType: Sendable {
     package var kind: ProviderKind
     /// One line for `--help` and `pushgate emulate`.
     package var summary: String
-    /// The credentials-file section a pool's profile names (`aws`, `gcp`, `azure`, `modal`).
+    /// The credentials-file section a pool's profile names (`aws`, `gcp`, `azure`, `modal`); empty for a
+    /// type that needs no credentials (`process`).
     package var credentialsProfileKind: String
+    /// Whether a pool of this type needs a credentials profile.
+    package var usesCredentials: Bool { !credentialsProfileKind.isEmpty }
     /// `job_configuration` keys the provider builds its requests from; `pushgate validate --type` requires
     /// them, since a template without them cannot produce a submission.
     package var requiredConfigurationKeys: [String]

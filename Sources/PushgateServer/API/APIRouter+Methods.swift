@@ -10,6 +10,7 @@ extension APIRouter {
         case ("work_pools"?, 2), ("deployments"?, 2): return ["GET", "PATCH", "DELETE"]
         case ("flow_runs"?, 2): return ["GET"]
         case ("flow_runs"?, 3) where segments[2] == "cancel": return ["POST"]
+        case ("flow_runs"?, 3) where segments[2] == "logs": return ["GET"]
         case ("work_pools"?, 3) where segments[2] == "preview": return ["GET"]
         case ("work_pools"?, 3) where segments[2] == "dry_run": return ["POST"]
         case ("work_pools"?, 3) where segments[2] == "queues": return ["GET", "POST"]

@@ -162,16 +162,24 @@ extension APIRouter {
         let provider = try providers.provider(for: pool)
         let problems = provider.validate(job)
         if !problems.isEmpty { throw APIError.invalid("the rendered configuration cannot be submitted", problems) }
-        let requests = try await provider.dryRun(job)
+        let steps = try await provider.dryRunSteps(job)
         return APIRouter.json(
             200,
             .array(
-                requests.map { request in
-                    .object([
-                        "method": .string(request.method), "url": .string(request.url),
-                        "headers": .array(request.headers.fields.map { .array([.string($0.name), .string($0.value)]) }),
-                        "body": .string(String(decoding: request.body, as: UTF8.self)),
-                    ])
+                steps.map { step in
+                    switch step {
+                    case .request(let request):
+                        return .object([
+                            "method": .string(request.method), "url": .string(request.url),
+                            "headers": .array(request.headers.fields.map { .array([.string($0.name), .string($0.value)]) }),
+                            "body": .string(String(decoding: request.body, as: UTF8.self)),
+                        ])
+                    case .command(let command):
+                        return .object([
+                            "command": .array(command.arguments.map { .string($0) }), "working_dir": .string(command.workingDirectory),
+                            "env": .array(command.environment.map { .string($0) }), "notes": .array(command.notes.map { .string($0) }),
+                        ])
+                    }
                 }
             )
         )

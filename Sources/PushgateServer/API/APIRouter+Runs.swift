@@ -153,6 +153,8 @@ extension APIRouter {
             var object = ModelJSON.run(run).objectValue!
             object["history"] = .array(try await store.history(runID: run.id).map(ModelJSON.transition))
             return APIRouter.json(200, .object(object))
+        case ("GET", 2) where path[1] == "logs":
+            return try await logs(request, runID: path[0], now: now)
         case ("POST", 2) where path[1] == "cancel":
             let body = try RequestBody(request.body, allowed: ["reason"])
             let run = try await store.requestCancel(runID: path[0], reason: try body.string("reason") ?? "cancelled through the API", now: now)

@@ -129,13 +129,21 @@ extension UIRouter {
             var requests: HTML = ""
             if let providers = api.providers {
                 do {
-                    let sent = try await providers.provider(for: pool).dryRun(job).map(redact)
+                    let steps = try await providers.provider(for: pool).dryRunSteps(job)
                     requests = HTML.join(
-                        sent.map { request in
-                            let headers = request.headers.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
-                            let body = String(decoding: request.body, as: UTF8.self)
-                            let shown = (try? JSONValue.parse(request.body).serialized(pretty: true)) ?? body
-                            return "<pre class=\"request\">\(request.method) \(request.url)\n\(headers)\n\n\(shown)</pre>"
+                        steps.map { step -> HTML in
+                            switch step {
+                            case .request(let sent):
+                                let request = redact(sent)
+                                let headers = request.headers.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+                                let body = String(decoding: request.body, as: UTF8.self)
+                                let shown = (try? JSONValue.parse(request.body).serialized(pretty: true)) ?? body
+                                return "<pre class=\"request\">\(request.method) \(request.url)\n\(headers)\n\n\(shown)</pre>"
+                            case .command(let command):
+                                let words = command.arguments.joined(separator: " ")
+                                let environment = command.environment.joined(separator: "\n")
+                                return "<pre class=\"request\">$ \(words)\n(in \(command.workingDirectory))\n\n\(environment)</pre>"
+                            }
                         }
                     )
                 } catch {

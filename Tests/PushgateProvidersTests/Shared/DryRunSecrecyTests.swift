@@ -92,6 +92,20 @@ struct DryRunSecrecyTests {
         Self.check(requests, runID: "pg-run-1-1", "Modal")
     }
 
+    @Test("Process: secret env and a configured secret in the command hidden, plain env and the run id shown")
+    func process() async throws {
+        var job = try ProcessProviderTests.job(["command": "sh -c 'echo conf-secret-77'", "env": Self.env])
+        job.secretValues = [Self.configuredSecret]
+        let steps = try await ProcessProviderTests().provider.dryRunSteps(job)
+        guard case .command(let preview)? = steps.first else {
+            Issue.record("a process dry run shows a command, got \(steps)")
+            return
+        }
+        let all = (preview.arguments + preview.environment).joined(separator: "\n")
+        for secret in Self.hidden { #expect(!all.contains(secret), "process: \(secret) is shown") }
+        for plain in ["hello-world", "postgres://app:<redacted>@db:5432/x", job.runID] { #expect(all.contains(plain), "process: \(plain)\n\(all)") }
+    }
+
     @Test("secret names: whole words of the name, not substrings")
     func secretNames() {
         for name in ["DB_PASSWORD", "password", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "PREFECT_API_KEY", "PREFECT_API_AUTH_STRING", "TOKEN_FILE"] {

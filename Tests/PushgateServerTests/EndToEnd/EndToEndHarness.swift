@@ -92,12 +92,12 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// Starts (or restarts) `pushgate serve`.
-    func startGateway(extra: [String] = [], replica: String = "e2e") throws {
-        gateway = try startReplica(replica, extra: extra)
+    func startGateway(extra: [String] = [], replica: String = "e2e", environment: [String: String] = [:]) throws {
+        gateway = try startReplica(replica, extra: extra, environment: environment)
     }
 
     /// Starts one more `pushgate serve` on the same store (one of several replicas).
-    func startReplica(_ replica: String, extra: [String] = []) throws -> GatewayProcess {
+    func startReplica(_ replica: String, extra: [String] = [], environment: [String: String] = [:]) throws -> GatewayProcess {
         let binary = try #require(GatewayProcess.binary(), "build the pushgate executable first (swift build)")
         restarts += 1
         return try GatewayProcess(
@@ -107,7 +107,9 @@ final class EndToEndHarness: @unchecked Sendable {
                 "--token", token, "--poll-interval", "0.2", "--claim-interval", "0.05", "--lease", "3", "--rate", "2000",
                 "--log-format", "json", "--replica", replica, "--shutdown-grace", "5",
             ] + extra,
-            environment: ["PUSHGATE_TEMPLATES": Fixtures.repositoryRoot().appendingPathComponent("templates").path],
+            environment: ["PUSHGATE_TEMPLATES": Fixtures.repositoryRoot().appendingPathComponent("templates").path].merging(environment) { _, new in
+                new
+            },
             logURL: directory.appendingPathComponent("serve-\(restarts).log")
         )
     }
