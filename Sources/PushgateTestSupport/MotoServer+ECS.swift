@@ -29,4 +29,28 @@ extension MotoServer {
         let output = try PythonScript.run(script, arguments: [endpoint, bootstrap.accessKeyID, bootstrap.secretAccessKey])
         return try JSONDecoder().decode(ECSNetwork.self, from: Data(output.utf8))
     }
+
+    /// Writes `messages` to a CloudWatch Logs stream (creating group and stream), one event a millisecond
+    /// from `startMillis`, with boto3: what the awslogs driver of a real task would have written.
+    package func putLogEvents(group: String, stream: String, messages: [String], startMillis: Int64) throws {
+        let script = #"""
+            import json, sys, boto3
+            url, key, secret, group, stream, start = sys.argv[1:7]
+            logs = boto3.client("logs", endpoint_url=url, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+            try:
+                logs.create_log_group(logGroupName=group)
+            except logs.exceptions.ResourceAlreadyExistsException:
+                pass
+            logs.create_log_stream(logGroupName=group, logStreamName=stream)
+            messages = json.loads(sys.stdin.read())
+            events = [{"timestamp": int(start) + i, "message": m} for i, m in enumerate(messages)]
+            logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+            print("ok")
+            """#
+        _ = try PythonScript.run(
+            script,
+            arguments: [endpoint, bootstrap.accessKeyID, bootstrap.secretAccessKey, group, stream, String(startMillis)],
+            standardInput: try JSONEncoder().encode(messages)
+        )
+    }
 }

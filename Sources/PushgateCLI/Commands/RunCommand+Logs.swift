@@ -1,5 +1,6 @@
 import Foundation
 import PushgateCore
+import PushgateHTTP
 import PushgateProviders
 import PushgateServer
 
@@ -26,7 +27,14 @@ extension RunCommand {
         } catch let error as CredentialsError {
             throw JSONArgument.Failure.io(error.message)
         }
-        let http = RefusingHTTPClient()
+        // Cloud types read their output over the network (CloudWatch Logs, ARM); the process type reads files.
+        let http: CurlHTTPClient
+        do {
+            http = try CurlHTTPClient()
+        } catch {
+            throw JSONArgument.Failure.io("cannot start the HTTP client: \(error)")
+        }
+        defer { http.shutdown() }
         let providers = CredentialsProviderDirectory(
             credentials: credentials,
             http: http,

@@ -44,7 +44,7 @@ package protocol Provider: Sendable {
     func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest]
 
     /// The run's output as the provider keeps it, tail or from an offset; nil when the provider offers no
-    /// logs (the default in ``Provider`` extension: the cloud providers' output is in the cloud's logs).
+    /// logs for this run (the default in the ``Provider`` extension; ECS without awslogs, Modal).
     func logs(_ handle: ProviderHandle, job: SubmissionJob, query: ProviderLogQuery) async throws -> ProviderLogChunk?
 
     /// What a submission would do, for providers whose plan is not only HTTP (the `process` type's

@@ -9,6 +9,7 @@ extension ContainerInstancesEmulator {
         var subscription: String
         var resourceGroup: String
         var name: String?
+        var container: String?
     }
 
     func handle(_ request: ServerRequest) -> ServerResponse {
@@ -86,6 +87,9 @@ extension ContainerInstancesEmulator {
         case ("PUT", 8): route.operation = "containerGroups.put"
         case ("DELETE", 8): route.operation = "containerGroups.delete"
         case ("POST", 9) where parts[8].lowercased() == "stop": route.operation = "containerGroups.stop"
+        case ("GET", 11) where parts[8].lowercased() == "containers" && parts[10].lowercased() == "logs":
+            route.operation = "containers.listLogs"
+            route.container = parts[9].removingPercentEncoding ?? parts[9]
         default: return nil
         }
         return route
@@ -148,6 +152,31 @@ extension ContainerInstancesEmulator {
             }
         case "containerGroups.put":
             return put(request, key: key, resourceID: resourceID, route: route, now: now)
+        case "containers.listLogs":
+            // The emulated container's output: what it runs, and how it ended once it has (§4.3).
+            return state.withLock { state -> ServerResponse in
+                guard let group = state.groups[key] else { return notFound }
+                let containers = group.body.member(at: "properties")?["containers"]?.arrayValue ?? []
+                guard let container = containers.first(where: { $0["name"]?.stringValue == route.container }) else {
+                    return Self.error(
+                        404,
+                        "ContainerNotFound",
+                        "The container '\(route.container ?? "")' in container group '\(name)' was not found."
+                    )
+                }
+                var lines: [String] = []
+                if group.startTime != nil {
+                    let command = (container.member(at: "properties", "command")?.arrayValue ?? []).compactMap(\.stringValue)
+                    lines.append("emulated container \(route.container ?? "") running: \(command.joined(separator: " "))")
+                }
+                if group.finishTime != nil, case .exit(let code) = group.outcome { lines.append("exited with code \(code)") }
+                var content = lines.joined(separator: "\n")
+                if !lines.isEmpty { content += "\n" }
+                if let tail = request.queryValue("tail").flatMap(Int.init), tail >= 0 {
+                    content = lines.suffix(tail).map { $0 + "\n" }.joined()
+                }
+                return .json(200, JSONValue.object(["content": .string(content)]).serialized())
+            }
         case "containerGroups.stop":
             return state.withLock { state -> ServerResponse in
                 guard var group = state.groups[key] else { return notFound }

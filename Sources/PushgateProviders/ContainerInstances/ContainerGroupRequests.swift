@@ -37,6 +37,13 @@ package struct ContainerGroupRequests: Sendable {
         HTTPRequest(method: "POST", url: url(resourceID, "/stop"))
     }
 
+    /// `GET {group}/containers/{container}/logs[?tail=N]` → `{"content": "…"}`: the container's output as
+    /// ACI keeps it (§4.3); without `tail`, all of it.
+    package func logs(_ resourceID: String, container: String, tail: Int?) -> HTTPRequest {
+        let path = "/containers/" + (container.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? container) + "/logs"
+        return HTTPRequest(method: "GET", url: url(resourceID, path) + (tail.map { "&tail=\($0)" } ?? ""))
+    }
+
     /// `DELETE {group}` → 200/202/204 (§4.4).
     package func delete(_ resourceID: String) -> HTTPRequest { HTTPRequest(method: "DELETE", url: url(resourceID)) }
 

@@ -74,12 +74,6 @@ package struct ECSNetworkDiscovery: Sendable, Hashable {
         ]
     }
 
-    /// `(Code, Message)` of an EC2 error answer (`<Response><Errors><Error>…`), if it is one.
-    package static func error(in xml: String) -> (code: String, message: String)? {
-        guard let code = elements("Code", in: xml).first else { return nil }
-        return (code, elements("Message", in: xml).first ?? "")
-    }
-
     /// The text of `<section>…</section>` (empty when absent): EC2 answers nest ids of other kinds too.
     static func section(_ name: String, in xml: String) -> Substring {
         guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else {

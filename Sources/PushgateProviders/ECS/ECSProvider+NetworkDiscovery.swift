@@ -17,83 +17,26 @@ extension ECSProvider {
 
     /// An EC2 Query call signed with `credentials` at `date` (service `ec2`, the provider's region).
     func ec2Request(_ body: String, credentials: AWSCredentials, at date: Date) throws -> HTTPRequest {
-        let url = ec2Endpoint + "/"
-        let payload = Data(body.utf8)
-        let signer = AWSSigV4Signer(credentials: credentials, service: "ec2", region: region)
-        let signed: AWSSignedRequest
-        do {
-            signed = try signer.sign(
-                method: "POST",
-                url: url,
-                headers: [(name: "Content-Type", value: ECSNetworkDiscovery.contentType)],
-                body: payload,
-                date: date
-            )
-        } catch let error as SigningError {
-            throw ProviderError(.invalidConfiguration, "EC2: cannot sign for \(url): \(error.message)")
-        }
-        return HTTPRequest(
-            method: "POST",
-            url: url,
-            headers: HTTPHeaders(signed.headers),
-            body: payload,
-            timeout: requestTimeout,
-            isIdempotent: true
+        try awsRequest(
+            AWSCall(action: "EC2", service: "ec2", url: ec2Endpoint + "/", headers: [(name: "Content-Type", value: ECSNetworkDiscovery.contentType)]),
+            body: Data(body.utf8),
+            credentials: credentials,
+            at: date
         )
     }
 
-    /// Sends an EC2 read with the provider's retry rules (both calls are reads, so any failure may be
-    /// retried) and returns the XML answer; an error answer names the action and EC2's code.
     private func ec2Call(_ action: String, _ body: String, at date: Date) async throws -> String {
-        let current: AWSCredentials
+        let call = AWSCall(
+            action: "EC2 \(action)",
+            service: "ec2",
+            url: ec2Endpoint + "/",
+            headers: [(name: "Content-Type", value: ECSNetworkDiscovery.contentType)]
+        )
         do {
-            current = try await credentials.credentials()
-        } catch let error as CredentialsError {
-            throw ProviderError(.unauthorized, "EC2 \(action): no AWS credentials: \(error.message)", httpStatus: error.httpStatus)
-        }
-        var attempt = 1
-        while true {
-            let request = try ec2Request(body, credentials: current, at: clock.now().addingTimeInterval(state.skew.withLock { $0 }))
-            let failure: RetryFailure
-            var answer: (status: Int, code: String, message: String)?
-            do {
-                let response = try await http.execute(request)
-                let text = String(decoding: response.body, as: UTF8.self)
-                if (200..<300).contains(response.status) { return text }
-                let error = ECSNetworkDiscovery.error(in: text)
-                answer = (response.status, error?.code ?? "", error?.message ?? "")
-                failure = .response(status: response.status, headers: response.headers, errorCode: error?.code)
-            } catch let error as HTTPClientError {
-                failure = .transport(error)
-            }
-            let now = clock.now()
-            let decision = state.random.withLock { random in
-                retryPolicy.decide(after: failure, attempt: attempt, method: "POST", isIdempotent: true, now: now, using: &random)
-            }
-            switch decision {
-            case .retry(let delay):
-                try await clock.sleep(until: now.addingTimeInterval(delay))
-                attempt += 1
-            case .lookUpBeforeResend, .giveUp:
-                if case .giveUp(.cancelled) = decision { throw CancellationError() }
-                guard let answer else {
-                    let what = if case .transport(let error) = failure { error.description } else { "no answer" }
-                    throw ProviderError(.unavailable, "EC2 \(action): \(what) (after \(attempt) attempts)")
-                }
-                let code: ProviderError.Code =
-                    switch answer.status {
-                    case 401, 403: .unauthorized
-                    case 429: .throttled
-                    case 500...: .unavailable
-                    default: answer.code.hasSuffix(".NotFound") || answer.code.hasSuffix(".Malformed") ? .invalidConfiguration : .rejected
-                    }
-                throw ProviderError(
-                    code,
-                    "EC2 \(action): HTTP \(answer.status) \(answer.code): \(answer.message)",
-                    httpStatus: answer.status,
-                    providerCode: answer.code
-                )
-            }
+            return String(decoding: try await awsRead(call, body: Data(body.utf8)), as: UTF8.self)
+        } catch var error as ProviderError where error.code == .notFound {
+            error.code = .invalidConfiguration  // a vpc_id that does not exist is the configuration's fault
+            throw error
         }
     }
 }

@@ -13,9 +13,11 @@ package struct ECSProvider: Provider {
     package let region: String
     /// The base URL without a trailing `/` (`https://ecs.{region}.amazonaws.com`, or a profile's override).
     package let endpoint: String
-    /// EC2's base URL for the default-network look-up (``ECSNetworkDiscovery``): the profile's override
-    /// (one endpoint serves every service there), else `https://ec2.{region}.amazonaws.com`.
+    /// EC2's base URL for the default-network look-up (``ECSNetworkDiscovery``) and CloudWatch Logs' for a
+    /// task's output: the profile's override (one endpoint serves every service there), else
+    /// `https://{ec2|logs}.{region}.amazonaws.com`.
     package let ec2Endpoint: String
+    package let logsEndpoint: String
     package let credentials: any AWSCredentialProvider
     package let http: any HTTPClient
     package let clock: any WallClock
@@ -52,7 +54,9 @@ package struct ECSProvider: Provider {
         self.region = region
         let base = endpoint ?? ECSProvider.defaultEndpoint(region: region)
         self.endpoint = base.hasSuffix("/") ? String(base.dropLast()) : base
-        ec2Endpoint = endpoint == nil ? "https://ec2.\(region).amazonaws.com" + (region.hasPrefix("cn-") ? ".cn" : "") : self.endpoint
+        let suffix = region.hasPrefix("cn-") ? ".cn" : ""
+        ec2Endpoint = endpoint == nil ? "https://ec2.\(region).amazonaws.com" + suffix : self.endpoint
+        logsEndpoint = endpoint == nil ? "https://logs.\(region).amazonaws.com" + suffix : self.endpoint
         self.credentials = credentials
         self.http = http
         self.clock = clock

@@ -7,7 +7,7 @@ package enum RunLogs {
     package enum Answer: Sendable {
         /// The run has no workload yet (not submitted), or none any more to read from.
         case noWorkload(FlowRun)
-        /// The pool's provider offers no logs (the cloud types: their output is in the cloud's logs).
+        /// The pool's provider offers no logs for this run (Modal; ECS without awslogs).
         case unsupported(FlowRun, poolType: String)
         case output(FlowRun, ProviderLogChunk)
     }
@@ -40,9 +40,11 @@ package enum RunLogs {
             )
         }
         let provider = try providers.provider(for: pool)
-        guard let chunk = try await provider.logs(ProviderHandle(handle), job: job, query: query) else {
+        guard var chunk = try await provider.logs(ProviderHandle(handle), job: job, query: query) else {
             return .unsupported(run, poolType: pool.type)
         }
+        // A cloud log service cannot tell that a stream is complete: an ended run with nothing new is.
+        if run.state.isTerminal && chunk.text.isEmpty && query.offset != nil { chunk.finished = true }
         return .output(run, chunk)
     }
 }

@@ -118,6 +118,10 @@ struct CloudRunEndToEndTests {
             let body = try #require(fake.jobBody(id: Self.jobID()))
             #expect(body["template"]?["template"]?["timeout"] == "600s")
             #expect(body["labels"]?["prefect_io_work-pool-name"] == "pool-a")
+            // run logs: Cloud Run's output is in Cloud Logging; the execution's logUri says where.
+            let logs = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery()))
+            #expect(logs.text.hasPrefix("Cloud Run keeps this run's output in Cloud Logging: https://") && logs.finished, "\(logs.text)")
+            #expect(logs.text.contains(handle.value), "the emulator's logUri names the execution")
 
             try await provider.cleanUp(handle, job: job)
             try await provider.cleanUp(handle, job: job)  // harmless twice

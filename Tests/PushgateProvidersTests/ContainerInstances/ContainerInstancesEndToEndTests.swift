@@ -93,6 +93,30 @@ struct ContainerInstancesEndToEndTests {
         }
     }
 
+    @Test("run logs: the container's output from containers/{name}/logs, tail and follow; nothing before the group exists")
+    func logs() async throws {
+        try await Self.withFake { fake, http in
+            let provider = try Self.provider(fake, http)
+            let job = try Self.job(["command": "sh -c exit 3"], runID: "run-logs")
+            let handle = ProviderHandle("run-logs:pg-run-logs-1")
+            let before = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery()))
+            #expect(before.text.isEmpty, "no group yet: no output, no error")
+            #expect(try await provider.submit(job) == handle)
+            _ = try await provider.pollUntilTerminal(handle, job: job)
+            let all = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(offset: 0)))
+            #expect(
+                all.text.hasPrefix("emulated container ")
+                    && all.text.hasSuffix("running: /opt/prefect/entrypoint.sh sh -c exit 3\nexited with code 3\n"),
+                "\(all.text)"
+            )
+            let tail = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(maxLines: 1)))
+            #expect(tail.text == "exited with code 3\n" && tail.next == all.next)
+            let rest = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(offset: all.next - 5)))
+            #expect(rest.text == "de 3\n" && rest.start == all.next - 5, "following from an offset returns what lies past it: \(rest.text)")
+            #expect(fake.statistics.invalidRequests == 0)
+        }
+    }
+
     @Test("exit codes: non-zero is Failed; a failed provision is Crashed; an outside stop is Crashed")
     func failures() async throws {
         try await Self.withFake { fake, http in

@@ -95,6 +95,39 @@ struct ECSMotoTests {
         }
     }
 
+    @Test("run logs: the awslogs stream of the task read with signed GetLogEvents, tail and follow; no awslogs means no logs")
+    func cloudWatchLogs() async throws {
+        try await withMoto { moto, _, provider, network in
+            let job = try job(
+                network,
+                runID: "c0000000-0000-0000-0000-000000000021",
+                [
+                    "configure_cloudwatch_logs": true, "execution_role_arn": "arn:aws:iam::123456789012:role/exec",
+                    "cloudwatch_logs_options": ["awslogs-group": "/pushgate/runs"], "cloudwatch_logs_prefix": "etl",
+                ]
+            )
+            let handle = try await provider.submit(job)
+            let taskID = try #require(ECSTaskHandle(handle)?.taskARN.split(separator: "/").last)
+            let tailBefore = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery()))
+            #expect(tailBefore.text.isEmpty, "no stream yet: empty, not an error")
+            try moto.putLogEvents(
+                group: "/pushgate/runs",
+                stream: "etl/prefect/\(taskID)",
+                messages: (1...5).map { "line \($0)" },
+                startMillis: Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+            )
+            let tail = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(maxLines: 2)))
+            #expect(tail.text == "line 4\nline 5\n", "\(tail.text)")
+            let all = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(offset: 0)))
+            #expect(all.text == (1...5).map { "line \($0)\n" }.joined())
+            let after = try #require(try await provider.logs(handle, job: job, query: ProviderLogQuery(offset: all.next)))
+            #expect(after.text.isEmpty && after.next == all.next, "following from the end reads nothing new")
+
+            let plain = try self.job(network, runID: "c0000000-0000-0000-0000-000000000022")
+            #expect(try await provider.logs(try await provider.submit(plain), job: plain, query: ProviderLogQuery()) == nil)
+        }
+    }
+
     @Test("StopTask then Cancelled; per-run definition deregistered in clean-up")
     func cancelAndCleanUp() async throws {
         try await withMoto { _, _, provider, network in

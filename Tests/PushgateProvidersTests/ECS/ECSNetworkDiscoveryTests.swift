@@ -50,10 +50,6 @@ struct ECSNetworkDiscoveryTests {
             try ECSNetworkDiscovery(vpcID: nil).networkConfiguration(fromDescribeSubnets: "<DescribeSubnetsResponse/>", vpc: "vpc-1")
         }
         #expect(noSubnet?.message.contains("DescribeSubnets found no subnet") == true)
-        let error = ECSNetworkDiscovery.error(
-            in: "<Response><Errors><Error><Code>InvalidVpcID.NotFound</Code><Message>nope</Message></Error></Errors></Response>"
-        )
-        #expect(error?.code == "InvalidVpcID.NotFound" && error?.message == "nope")
     }
 
     @Test("the provider looks the network up once per VPC choice and puts it in RunTask; a dry run shows the look-up")
