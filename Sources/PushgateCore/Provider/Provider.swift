@@ -47,6 +47,10 @@ package protocol Provider: Sendable {
     /// logs for this run (the default in the ``Provider`` extension; ECS without awslogs, Modal).
     func logs(_ handle: ProviderHandle, job: SubmissionJob, query: ProviderLogQuery) async throws -> ProviderLogChunk?
 
+    /// The workload's page in the provider's own console (ECS task, Cloud Run execution, ACI group), for
+    /// the run page; nil where there is none (the default in the ``Provider`` extension).
+    func consoleURL(_ handle: ProviderHandle, job: SubmissionJob) -> String?
+
     /// What a submission would do, for providers whose plan is not only HTTP (the `process` type's
     /// command line); by default the requests of ``dryRun(_:)``.
     func dryRunSteps(_ job: SubmissionJob) async throws -> [DryRunStep]

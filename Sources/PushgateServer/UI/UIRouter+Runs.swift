@@ -89,9 +89,10 @@ extension UIRouter {
         let cancel: HTML =
             run.state.isTerminal || run.state == .cancelling
             ? "" : UIPage.button("Cancel run", action: UIPage.path("runs", run.id, "cancel"), csrf: csrf, id: "cancel")
+        let rendered = await renderedJob(run, now: now)
         let handle: HTML =
             run.providerHandle.map { handle in
-                UIConsoleLink.url(handle: handle).map { "\(handle) (<a href=\"\($0)\" rel=\"noreferrer\">console</a>)" } ?? "\(handle)"
+                rendered.consoleURL.map { "\(handle) (<a id=\"console\" href=\"\($0)\" rel=\"noreferrer\">console</a>)" } ?? "\(handle)"
             } ?? "—"
         return UIPage.render(
             "Run \(run.id)",
@@ -106,14 +107,15 @@ extension UIRouter {
             <dt>template version</dt><dd>\(run.templateVersion.map(String.init) ?? "—")</dd></dl></section>
             <h2>State history</h2><table id="history"><thead><tr><th>at</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody>\(history)</tbody></table>
             <h2>Job variables</h2><pre id="job-variables">\(ModelJSON.document(run.jobVariables ?? "{}").serialized(pretty: true))</pre>
-            \(await renderedJob(run, now: now))
+            \(rendered.html)
             """
         )
     }
 
     /// What the run was (or will be) sent as: the rendered configuration, and the provider's requests as
-    /// `pushgate dry-run` shows them, secrets redacted. Rendering problems are shown instead of failing the page.
-    func renderedJob(_ run: FlowRun, now: Date) async -> HTML {
+    /// `pushgate dry-run` shows them, secrets redacted; and the workload's page in the provider's console,
+    /// which needs the same rendered job. Rendering problems are shown instead of failing the page.
+    func renderedJob(_ run: FlowRun, now: Date) async -> (html: HTML, consoleURL: String?) {
         do {
             var pool = try await api.store.pool(named: run.poolName)
             if let version = run.templateVersion { pool.baseJobTemplate = try await api.store.poolTemplate(pool: pool.name, version: version) }
@@ -124,12 +126,15 @@ extension UIRouter {
             do {
                 job = try SubmissionPlan.job(run: attempt, pool: pool, deployment: deployment, now: now)
             } catch {
-                return "<h2>Rendered job</h2><ul class=\"problem\">\(error.problems.map { "<li>\($0.description)</li>" as HTML })</ul>"
+                return ("<h2>Rendered job</h2><ul class=\"problem\">\(error.problems.map { "<li>\($0.description)</li>" as HTML })</ul>", nil)
             }
             var requests: HTML = ""
+            var consoleURL: String?
             if let providers = api.providers {
                 do {
-                    let steps = try await providers.provider(for: pool).dryRunSteps(job)
+                    let provider = try providers.provider(for: pool)
+                    consoleURL = run.providerHandle.flatMap { provider.consoleURL(ProviderHandle($0), job: job) }
+                    let steps = try await provider.dryRunSteps(job)
                     requests = HTML.join(
                         steps.map { step -> HTML in
                             switch step {
@@ -150,12 +155,13 @@ extension UIRouter {
                     requests = "<p class=\"problem\">the requests cannot be shown: \(String(describing: error))</p>"
                 }
             }
-            return """
+            let html: HTML = """
                 <h2>Rendered job</h2><pre id="rendered-job">\(job.configuration.serialized(pretty: true))</pre>
                 <h2>Requests (dry run, secrets redacted)</h2>\(requests)
                 """
+            return (html, consoleURL)
         } catch {
-            return "<h2>Rendered job</h2><p class=\"problem\">\(String(describing: error))</p>"
+            return ("<h2>Rendered job</h2><p class=\"problem\">\(String(describing: error))</p>", nil)
         }
     }
 }
