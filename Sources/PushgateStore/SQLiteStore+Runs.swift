@@ -34,4 +34,8 @@ extension SQLiteStore {
     package func nonTerminalRunCounts() throws -> [RunCount] {
         try read { db in try Self.nonTerminalRunCounts(db) }
     }
+
+    package func liveRunCounts() throws -> [RunCount] {
+        try read { db in try Self.liveRunCounts(db) }
+    }
 }

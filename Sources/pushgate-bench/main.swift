@@ -3,7 +3,7 @@ import Foundation
 // pushgate-bench [WORKLOAD...]: runs the named workloads (all but the slow 1M claim store by default) in
 // this process and prints one table. Build with `swift build -c release` and run from the repository root.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "replicas"]
+let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "ui-1m", "replicas"]
 if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
     print(
         """
@@ -22,6 +22,8 @@ if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
           http      libcurl requests per second to a loopback server, beside Python urllib3
           claim     claims per second and latency with 10k and 100k runs in SQLite
           claim-1m  the same with 1M runs (slow: builds a 350 MB store)
+          ui-1m     the web pages (pools, pool detail, runs first page, a run) over loopback HTTP, logged in
+                    by session cookie, with 1M runs in SQLite (2,000 due, the rest scheduled later)
           replicas  claims per second with 1, 2 and 3 replicas on one PostgreSQL server, beside SQLite
                     (needs PUSHGATE_BENCH_POSTGRES_URL; scripts/bench.sh starts a throwaway cluster)
 
@@ -284,6 +286,22 @@ do {
                     pushgate: Measurement(samples: [last.p50 / first.p50]),
                     lowerIsBetter: true,
                     note: "goal ≤ 1.5 (1M vs 10k)"
+                )
+            )
+        }
+    }
+    if selected.contains("ui-1m") {
+        progress("ui-1m")
+        let size = ProcessInfo.processInfo.environment["PUSHGATE_BENCH_UI_RUNS"].flatMap(Int.init) ?? 1_000_000
+        let result = try await UIBenchmark.run(runs: size, due: min(2_000, size))
+        for page in result.pages {
+            rows.append(
+                BenchRow(
+                    workload: "web page: \(page.name), \(result.runs) runs in SQLite",
+                    unit: "ms/page",
+                    pushgate: page.ms,
+                    lowerIsBetter: true,
+                    note: page.name.hasPrefix("pools") || page.name.hasPrefix("runs") ? "goal < 50 ms" : ""
                 )
             )
         }

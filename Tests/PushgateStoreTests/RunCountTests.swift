@@ -31,4 +31,18 @@ import Testing
             ]
         )
     }
+
+    /// What the pools page counts: Late and in-flight runs only, the Scheduled backlog left out.
+    @Test(arguments: StoreBackend.allCases)
+    func liveRunsLeaveTheScheduledBacklogOut(_ backend: StoreBackend) async throws {
+        let f = try await StoreFixture(backend)
+        try await f.pool("p")
+        try await f.deployment("d", pool: "p")
+        for offset in [-3.0, -2, -1, 600, 700] { try await f.run("d", at: offset) }
+        #expect(try await f.store.liveRunCounts().isEmpty, "five Scheduled runs are no live run")
+        let claimed = try await f.claim("p", limit: 2)
+        try await f.complete(claimed[0].id)
+        #expect(Set(try await f.store.liveRunCounts()) == [RunCount(poolName: "p", queueName: "default", state: .pending, count: 1)])
+        #expect(Set(try await f.store.nonTerminalRunCounts()).contains(RunCount(poolName: "p", queueName: "default", state: .scheduled, count: 3)))
+    }
 }

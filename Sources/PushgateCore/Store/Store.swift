@@ -58,6 +58,9 @@ package protocol Store: Sendable {
     func countRuns(_ filter: FlowRunFilter) async throws -> Int
     /// Runs in each non-terminal state per pool and queue (states with none are left out).
     func nonTerminalRunCounts() async throws -> [RunCount]
+    /// Late, Pending, Running and Cancelling runs per pool and queue: what the web pages show, read through
+    /// a partial index of those states, never the Scheduled backlog (a million rows on a big store).
+    func liveRunCounts() async throws -> [RunCount]
     /// Per minute since `since`, the pool's submissions and terminal states (the pool page's chart).
     func runActivity(pool: String, since: Date) async throws -> [RunActivity]
 

@@ -13,7 +13,7 @@ extension UIRouter {
     }
 
     func poolsPage(csrf: String, now: Date) async throws -> ServerResponse {
-        let counts = try await api.store.nonTerminalRunCounts()
+        let counts = try await api.store.liveRunCounts()
         var sections: [HTML] = []
         for pool in try await api.store.pools() {
             let queues = try await api.store.queues(pool: pool.name)
@@ -76,7 +76,7 @@ extension UIRouter {
     func poolPage(_ name: String, csrf: String, now: Date) async throws -> ServerResponse {
         let pool = try await api.store.pool(named: name)
         let queues = try await api.store.queues(pool: name)
-        let counts = try await api.store.nonTerminalRunCounts()
+        let counts = try await api.store.liveRunCounts()
         let status = ModelJSON.status(pool, queues: queues, now: now)
         let deployments = try await api.store.deployments(pool: name).map { deployment -> HTML in
             """

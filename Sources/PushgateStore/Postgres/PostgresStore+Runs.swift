@@ -38,4 +38,8 @@ extension PostgresStore {
     package func nonTerminalRunCounts() async throws -> [RunCount] {
         try await read { db in try Self.nonTerminalRunCounts(db) }
     }
+
+    package func liveRunCounts() async throws -> [RunCount] {
+        try await read { db in try Self.liveRunCounts(db) }
+    }
 }

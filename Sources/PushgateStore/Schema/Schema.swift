@@ -224,6 +224,14 @@ package enum Schema {
                 .init("CREATE INDEX flow_run_states_at ON flow_run_states (at)"),
             ]
         ),
+        Migration(
+            version: 5,
+            name: "a partial index of live runs for the pages' counts",
+            steps: [
+                // The pools page counts Late and in-flight runs per queue: a few rows, not the Scheduled backlog.
+                .init("CREATE INDEX flow_runs_live ON flow_runs (queue_id, state) WHERE state IN ('LATE', 'PENDING', 'RUNNING', 'CANCELLING')")
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -189,6 +189,26 @@ extension SQLStore {
         return counts
     }
 
+    /// The states of the `flow_runs_live` partial index, written out as literals so both SQLite's and
+    /// PostgreSQL's planners see that the query's condition is the index's.
+    static var liveStates: String { "('LATE', 'PENDING', 'RUNNING', 'CANCELLING')" }
+
+    static func liveRunCounts(_ db: some SQLQuerying) throws -> [RunCount] {
+        var counts: [RunCount] = []
+        try db.query(
+            """
+            SELECT p.name, q.name, r.state, COUNT(*) FROM flow_runs r
+            JOIN work_pools p ON p.id = r.pool_id JOIN work_queues q ON q.id = r.queue_id
+            WHERE r.state IN \(liveStates) GROUP BY p.name, q.name, r.state
+            """,
+            []
+        ) { row in
+            guard let state = RunState(rawValue: row.text(2)) else { return }
+            counts.append(RunCount(poolName: row.text(0), queueName: row.text(1), state: state, count: row.int(3)))
+        }
+        return counts
+    }
+
     static func runActivity(_ db: some SQLQuerying, pool: String, since: Date) throws -> [RunActivity] {
         let poolID = try findPool(db, pool).id
         let terminal = RunState.allCases.filter(\.isTerminal)
