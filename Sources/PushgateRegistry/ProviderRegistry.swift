@@ -18,6 +18,7 @@ package enum ProviderRegistry {
         Entry(provider: .cloudRunV2, emulator: .cloudRunV2),
         Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
         Entry(provider: .modal, emulator: nil),
+        Entry(provider: .docker, emulator: nil),
     ]
 
     package static let catalog = ProviderCatalog(entries.map(\.provider.type))

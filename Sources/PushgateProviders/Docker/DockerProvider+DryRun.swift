@@ -1,0 +1,34 @@
+import Foundation
+import PushgateCore
+
+extension DockerProvider {
+    /// The Engine API calls a submission makes, in order: the image check (IfNotPresent), the pull when the
+    /// policy always pulls, the create and the start (named by the container name, where a real submission
+    /// uses the id the create returns). `X-Registry-Auth` is redacted, and so are env values whose names say
+    /// they hold a secret.
+    package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {
+        let spec = try spec(job)
+        var out: [HTTPRequest] = []
+        switch spec.pullPolicy {
+        case .ifNotPresent: out.append(requests.inspectImage(spec.imageReference))
+        case .always, .ifPossible: out.append(requests.pullImage(spec.image, auth: spec.registryAuth ?? configuration.registryAuth))
+        case .never: break
+        }
+        var body = spec.body.objectValue ?? [:]
+        body["Env"] = .array(
+            (body["Env"]?.arrayValue ?? []).map { item in
+                guard let text = item.stringValue, let equals = text.firstIndex(of: "="),
+                    ContainerGroupSpec.isSecure(String(text[..<equals]))
+                else { return item }
+                return .string(text[...equals] + Redaction.placeholder)
+            }
+        )
+        out.append(requests.createContainer(name: spec.name, body: .object(body)))
+        out.append(requests.startContainer(spec.name))
+        return out.map { request in
+            var copy = request
+            if copy.headers["X-Registry-Auth"] != nil { copy.headers.replace("X-Registry-Auth", Redaction.placeholder) }
+            return copy
+        }
+    }
+}
