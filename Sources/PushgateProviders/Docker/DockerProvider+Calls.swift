@@ -30,7 +30,7 @@ extension DockerProvider {
                 throw ProviderError(.unavailable, "\(purpose): the engine answered 201 without an Id")
             }
             try await start(id, name: spec.name)
-        case 409:
+        case _ where Self.isNameConflict(response):
             guard let existing = try await inspect(spec.name) else {
                 throw ProviderError(.ambiguous, "\(purpose): HTTP 409 but no container \(spec.name) is found; look the run up again")
             }
@@ -64,6 +64,12 @@ extension DockerProvider {
         let purpose = "docker containers.remove \(handle.value)"
         let response = try await send(requests.removeContainer(handle.value), purpose: purpose)
         guard (200..<300).contains(response.status) || response.status == 404 else { throw failure(response, purpose) }
+    }
+
+    /// Docker answers a taken name with 409; podman 4.3's compatibility API answers 500 with "is already in
+    /// use" (docs/provider-apis.md §6.2), which means the same.
+    static func isNameConflict(_ response: HTTPResponse) -> Bool {
+        response.status == 409 || (response.status == 500 && (DockerRequests.errorMessage(response) ?? "").contains("is already in use"))
     }
 
     /// `GET /containers/{name}/json`; nil on 404.

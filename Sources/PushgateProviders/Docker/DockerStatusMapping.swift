@@ -24,6 +24,14 @@ package enum DockerStatusMapping {
             }
             guard let exitCode else { return ProviderStatus(.crashed, reason: "the container exited without an exit code" + detail(state)) }
             if exitCode == 0 { return ProviderStatus(.completed, exitCode: 0) }
+            if exitCode == 137, let limit = inspect.member(at: "HostConfig", "Memory")?.intValue, limit > 0 {
+                // Some engines (podman 4.3 with runc on cgroup v1) do not set OOMKilled: say what it may have been.
+                return ProviderStatus(
+                    .failed,
+                    exitCode: exitCode,
+                    reason: "exit code 137: killed by SIGKILL, possibly for exceeding its memory limit of \(limit) bytes"
+                )
+            }
             return ProviderStatus(.failed, exitCode: exitCode, reason: "exit code \(exitCode)" + detail(state))
         default:
             return ProviderStatus(.unconfirmed, reason: "the engine reports an unknown container state '\(status)'")
