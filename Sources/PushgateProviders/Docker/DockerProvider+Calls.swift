@@ -41,9 +41,12 @@ extension DockerProvider {
         return ProviderHandle(spec.name)
     }
 
+    /// The container of this attempt, by name. One still `created` is started here: a gateway killed between
+    /// create and start left the submission half done, and the dispatcher adopts what this finds as submitted.
     package func lookUp(_ job: SubmissionJob) async throws -> ProviderHandle? {
         let spec = try spec(job)
-        guard try await inspect(spec.name) != nil else { return nil }
+        guard let container = try await inspect(spec.name) else { return nil }
+        try await startIfCreated(container, name: spec.name)
         return ProviderHandle(spec.name)
     }
 
