@@ -4,7 +4,7 @@ import Synchronization
 /// A real Docker-compatible engine for tests: Debian's `podman system service` serving the Docker Engine API
 /// on a unix socket in a temporary folder, with a private storage root, run root and `containers.conf`
 /// (runc, cgroupfs, vfs storage, host network), so nothing of the machine's own podman setup is read or
-/// changed (docs/build-notes.md §7). The image is imported from a busybox-static root filesystem the tests
+/// changed (docs/build-notes.md §6). The image is imported from a busybox-static root filesystem the tests
 /// make; nothing is pulled. ``stop()`` removes every container, ends the service and deletes the folder.
 package final class PodmanEngine: Sendable {
     /// The local image every test container runs: `/bin/sh`, `echo`, `sleep`, `dd`… from busybox-static.
@@ -110,7 +110,9 @@ package final class PodmanEngine: Sendable {
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         child.waitUntilExit()
         guard child.terminationStatus == 0 else {
-            throw EngineError("podman \(arguments.joined(separator: " ")) exited \(child.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+            throw EngineError(
+                "podman \(arguments.joined(separator: " ")) exited \(child.terminationStatus): \(String(decoding: errorData, as: UTF8.self))"
+            )
         }
         return String(decoding: data, as: UTF8.self)
     }

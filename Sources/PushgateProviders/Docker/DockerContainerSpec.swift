@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// One container to create, built purely from a prepared job configuration the way Prefect's docker worker
-/// fills `containers.create` (docs/provider-apis.md §6.2): image, shell-split command, env, labels with the
+/// fills `containers.create` (docs/provider-apis.md §7.2): image, shell-split command, env, labels with the
 /// run identity, network mode or networks, volumes as binds, memory and cpu limits, privileged.
 package struct DockerContainerSpec: Sendable, Equatable {
     /// Deterministic from the idempotency key: a repeated create answers 409 and the container is adopted.

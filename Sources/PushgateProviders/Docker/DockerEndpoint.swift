@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Where the Docker Engine API answers and how to connect to it, resolved the way the docker CLI reads
-/// `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` (docs/provider-apis.md §6.1).
+/// `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` (docs/provider-apis.md §7.1).
 package struct DockerEndpoint: Sendable, Equatable {
     /// `http://localhost` for a unix socket, else `http(s)://host:port`; the versioned path follows.
     package var baseURL: String

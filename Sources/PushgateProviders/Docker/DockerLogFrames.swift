@@ -2,10 +2,14 @@ import Foundation
 
 /// The Engine API's multiplexed log stream (`/containers/{id}/logs` of a container without a TTY): frames of
 /// an 8-byte header (stream 0 stdin, 1 stdout, 2 stderr; three zero bytes; a big-endian UInt32 length) and
-/// that many bytes of payload (docs/provider-apis.md §6.4).
+/// that many bytes of payload (docs/provider-apis.md §7.4).
 package enum DockerLogFrames {
     package struct Chunk: Sendable, Equatable {
-        package enum Stream: UInt8, Sendable, Equatable { case stdin = 0, stdout = 1, stderr = 2 }
+        package enum Stream: UInt8, Sendable, Equatable {
+            case stdin = 0
+            case stdout = 1
+            case stderr = 2
+        }
         package var stream: Stream
         package var data: Data
     }

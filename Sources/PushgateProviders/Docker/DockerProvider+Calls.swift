@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Submit, look up, cancel and clean up (docs/provider-apis.md §1.3, §6.2, §6.4).
+/// Submit, look up, cancel and clean up (docs/provider-apis.md §1.3, §7.2, §7.4).
 extension DockerProvider {
     /// Pulls the image when the policy says so, creates the container under its deterministic name (a 409 means
     /// an earlier attempt of this submission created it: adopt it), and starts it unless it already ran: a
@@ -70,7 +70,7 @@ extension DockerProvider {
     }
 
     /// Docker answers a taken name with 409; podman 4.3's compatibility API answers 500 with "is already in
-    /// use" (docs/provider-apis.md §6.2), which means the same.
+    /// use" (docs/provider-apis.md §7.2), which means the same.
     static func isNameConflict(_ response: HTTPResponse) -> Bool {
         response.status == 409 || (response.status == 500 && (DockerRequests.errorMessage(response) ?? "").contains("is already in use"))
     }

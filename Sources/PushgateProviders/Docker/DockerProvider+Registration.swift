@@ -28,7 +28,7 @@ extension ProviderRegistration {
 
 extension DockerProvider {
     /// The profile's keys, else `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` from `environment`
-    /// (docs/provider-apis.md §6.1).
+    /// (docs/provider-apis.md §7.1).
     package static func make(
         credentials: CredentialsFile,
         profile name: String,

@@ -1,7 +1,7 @@
 import Foundation
 import PushgateCore
 
-/// Polling (docs/provider-apis.md §6.3): one listing of every gateway container by label, then an inspect only
+/// Polling (docs/provider-apis.md §7.3): one listing of every gateway container by label, then an inspect only
 /// for those whose exit code or OOM flag is needed, or that the listing does not show.
 extension DockerProvider {
     package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {

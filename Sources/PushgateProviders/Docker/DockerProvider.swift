@@ -3,7 +3,7 @@ import PushgateCore
 
 /// Runs flow runs as containers on a Docker-compatible engine through its Engine API, one container per run
 /// attempt named from the idempotency key: create (409 → adopt by name), start, poll by label, stop to cancel,
-/// remove when `auto_remove` (docs/provider-apis.md §6; Prefect's docker worker). The handle is the
+/// remove when `auto_remove` (docs/provider-apis.md §7; Prefect's docker worker). The handle is the
 /// container's name.
 package struct DockerProvider: Provider {
     package let kind = ProviderKind.docker

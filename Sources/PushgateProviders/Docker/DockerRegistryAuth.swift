@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// Registry credentials sent with an image pull as `X-Registry-Auth`: base64url JSON of username,
-/// password and server (docs/provider-apis.md §6.2). The password stays a ``SecretValue``.
+/// password and server (docs/provider-apis.md §7.2). The password stays a ``SecretValue``.
 package struct DockerRegistryAuth: Sendable, Equatable {
     package var username: String
     package var password: SecretValue

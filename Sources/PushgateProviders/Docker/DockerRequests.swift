@@ -2,7 +2,7 @@ import Foundation
 import PushgateCore
 
 /// The Engine API calls the provider makes, as pure request values on versioned paths
-/// (docs/provider-apis.md §6.2–§6.4).
+/// (docs/provider-apis.md §7.2–§7.4).
 package struct DockerRequests: Sendable {
     package var configuration: DockerConfiguration
 

@@ -1,6 +1,6 @@
 import PushgateCore
 
-/// Maps a container's `State` (from `GET /containers/{id}/json`) to a run state (docs/provider-apis.md §6.3).
+/// Maps a container's `State` (from `GET /containers/{id}/json`) to a run state (docs/provider-apis.md §7.3).
 /// Pure: whether the gateway asked to stop the container is an input, since the engine reports our stop and
 /// an outside kill alike (exit 137 or 143).
 package enum DockerStatusMapping {

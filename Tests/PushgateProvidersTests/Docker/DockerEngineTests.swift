@@ -24,7 +24,12 @@ struct DockerEngineTests {
         }
     }
 
-    static func job(_ command: String, runID: String = UUID().uuidString.lowercased(), attempt: Int = 1, extra: [String: JSONValue] = [:]) -> SubmissionJob {
+    static func job(
+        _ command: String,
+        runID: String = UUID().uuidString.lowercased(),
+        attempt: Int = 1,
+        extra: [String: JSONValue] = [:]
+    ) -> SubmissionJob {
         var configuration: [String: JSONValue] = [
             "image": .string(PodmanEngine.image), "command": .string(command), "image_pull_policy": "Never", "auto_remove": true,
             "env": ["GREETING": "hello from the run"], "labels": ["team": "data"],
@@ -170,7 +175,7 @@ struct DockerEngineTests {
                 #expect(status.reason?.contains("OOM-killed") == true)
             } else {
                 // podman 4.3 with runc on cgroup v1 kills the process (SIGKILL, 137) but reports OOMKilled false
-                // (docs/provider-apis.md §6.3); the run then fails with that exit code, never completes.
+                // (docs/provider-apis.md §7.3); the run then fails with that exit code, never completes.
                 #expect(status.state == .failed)
                 #expect(status.exitCode == 137)
                 #expect(status.reason?.contains("memory limit of 8388608 bytes") == true)

@@ -35,7 +35,10 @@ import Testing
     }
 
     @Test func problemsNameTheirFields() {
-        let bad: JSONValue = ["command": "echo 'open", "network_mode": "host", "networks": ["n"], "mem_limit": "12q", "volumes": ["novolume"], "image_pull_policy": "Sometimes"]
+        let bad: JSONValue = [
+            "command": "echo 'open", "network_mode": "host", "networks": ["n"], "mem_limit": "12q", "volumes": ["novolume"],
+            "image_pull_policy": "Sometimes",
+        ]
         guard case .failure(let error) = DockerContainerSpec.make(Self.job(bad)) else {
             Issue.record("expected problems")
             return
@@ -73,19 +76,35 @@ import Testing
         #expect(plain.connection == nil)
         let tls = try DockerEndpoint.resolve(host: "tcp://docker.example:2376", tlsVerify: true, certPath: "/certs", place: "t")
         #expect(tls.baseURL == "https://docker.example:2376")
-        #expect(tls.connection == HTTPConnectionOptions(clientCertificatePath: "/certs/cert.pem", clientKeyPath: "/certs/key.pem", caBundlePath: "/certs/ca.pem"))
+        #expect(
+            tls.connection
+                == HTTPConnectionOptions(clientCertificatePath: "/certs/cert.pem", clientKeyPath: "/certs/key.pem", caBundlePath: "/certs/ca.pem")
+        )
         #expect(throws: ProviderError.self) { try DockerEndpoint.resolve(host: "ssh://h", tlsVerify: false, certPath: nil, place: "t") }
         #expect(DockerEndpoint.tlsVerify(environmentValue: "1"))
         #expect(!DockerEndpoint.tlsVerify(environmentValue: nil))
     }
 
     @Test func theProfileWinsOverTheEnvironment() throws {
-        let file = try CredentialsFile(parsing: "[docker remote]\nhost = tcp://h:2376\ntls_verify = true\ncert_path = /c\n\n[docker env]\n", path: "f")
+        let file = try CredentialsFile(
+            parsing: "[docker remote]\nhost = tcp://h:2376\ntls_verify = true\ncert_path = /c\n\n[docker env]\n",
+            path: "f"
+        )
         let environment = ["DOCKER_HOST": "unix:///tmp/x.sock", "DOCKER_TLS_VERIFY": "", "DOCKER_CERT_PATH": "/other"]
-        let remote = try DockerProvider.make(credentials: file, profile: "remote", environment: environment, http: RecordingHTTPClient { _ in .init(status: 200) })
+        let remote = try DockerProvider.make(
+            credentials: file,
+            profile: "remote",
+            environment: environment,
+            http: RecordingHTTPClient { _ in .init(status: 200) }
+        )
         #expect(remote.configuration.endpoint.baseURL == "https://h:2376")
         #expect(remote.configuration.endpoint.connection?.caBundlePath == "/c/ca.pem")
-        let fromEnvironment = try DockerProvider.make(credentials: file, profile: "env", environment: environment, http: RecordingHTTPClient { _ in .init(status: 200) })
+        let fromEnvironment = try DockerProvider.make(
+            credentials: file,
+            profile: "env",
+            environment: environment,
+            http: RecordingHTTPClient { _ in .init(status: 200) }
+        )
         #expect(fromEnvironment.configuration.endpoint.connection?.unixSocketPath == "/tmp/x.sock")
     }
 
@@ -117,7 +136,9 @@ import Testing
         #expect(DockerStatusMapping.status(inspect: stopped, cancelRequested: false).state == .failed)
         #expect(DockerStatusMapping.status(inspect: try inspect(#"{"State":{"Status":"running"}}"#), cancelRequested: false).state == .running)
         #expect(DockerStatusMapping.status(inspect: try inspect(#"{"State":{"Status":"created"}}"#), cancelRequested: false).state == .pending)
-        #expect(DockerStatusMapping.status(inspect: try inspect(#"{"State":{"Status":"dead","ExitCode":0}}"#), cancelRequested: false).state == .crashed)
+        #expect(
+            DockerStatusMapping.status(inspect: try inspect(#"{"State":{"Status":"dead","ExitCode":0}}"#), cancelRequested: false).state == .crashed
+        )
         #expect(DockerStatusMapping.missing(cancelRequested: false).state == .crashed)
     }
 
@@ -152,7 +173,11 @@ import Testing
         let body = String(decoding: calls[1].body, as: UTF8.self)
         #expect(body.contains("PREFECT_API_KEY=<redacted>"))
         #expect(body.contains("PLAIN=shown"))
-        #expect(!calls.contains { String(decoding: $0.body, as: UTF8.self).contains("pnu_secret_key") || $0.headers.contains { $0.value.contains("pnu") } })
+        #expect(
+            !calls.contains {
+                String(decoding: $0.body, as: UTF8.self).contains("pnu_secret_key") || $0.headers.contains { $0.value.contains("pnu") }
+            }
+        )
     }
 
     @Test func theRegistryAuthHeaderIsBase64URLJSON() throws {

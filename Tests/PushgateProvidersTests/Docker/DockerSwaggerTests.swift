@@ -8,7 +8,11 @@ import Testing
 /// Every request the provider sends is one the Engine API v1.41 document declares (path, method, query
 /// parameters), and every body is valid against its schema (Tests/Fixtures/docker-engine-api).
 @Suite struct DockerSwaggerTests {
-    static let endpoint = DockerEndpoint(baseURL: "http://localhost", connection: HTTPConnectionOptions(unixSocketPath: "/run/d.sock"), host: "unix:///run/d.sock")
+    static let endpoint = DockerEndpoint(
+        baseURL: "http://localhost",
+        connection: HTTPConnectionOptions(unixSocketPath: "/run/d.sock"),
+        host: "unix:///run/d.sock"
+    )
     static let requests = DockerRequests(configuration: DockerConfiguration(endpoint: endpoint))
 
     static let configurations: [JSONValue] = [
@@ -24,7 +28,15 @@ import Testing
     ]
 
     static func job(_ configuration: JSONValue) -> SubmissionJob {
-        SubmissionJob(runID: "3f0c1a2b-run", attempt: 2, poolName: "p", deploymentName: "d", queueName: "q", configuration: configuration, now: Date())
+        SubmissionJob(
+            runID: "3f0c1a2b-run",
+            attempt: 2,
+            poolName: "p",
+            deploymentName: "d",
+            queueName: "q",
+            configuration: configuration,
+            now: Date()
+        )
     }
 
     @Test func theDocumentIsTheEngineAPI141() throws {
