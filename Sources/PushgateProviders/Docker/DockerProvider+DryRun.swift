@@ -4,8 +4,8 @@ import PushgateCore
 extension DockerProvider {
     /// The Engine API calls a submission makes, in order: the image check (IfNotPresent), the pull when the
     /// policy always pulls, the create and the start (named by the container name, where a real submission
-    /// uses the id the create returns). `X-Registry-Auth` is redacted, and so are env values whose names say
-    /// they hold a secret.
+    /// uses the id the create returns), redacted like every shown request (`X-Registry-Auth` is a secret
+    /// header), and env values whose names say they hold a secret.
     package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {
         let spec = try spec(job)
         var out: [HTTPRequest] = []
@@ -25,10 +25,6 @@ extension DockerProvider {
         )
         out.append(requests.createContainer(name: spec.name, body: .object(body)))
         out.append(requests.startContainer(spec.name))
-        return out.map { request in
-            var copy = request
-            if copy.headers["X-Registry-Auth"] != nil { copy.headers.replace("X-Registry-Auth", Redaction.placeholder) }
-            return copy
-        }
+        return out.map { Redaction.redact($0) }
     }
 }
