@@ -104,6 +104,22 @@ package struct DockerRequests: Sendable {
         return request("GET", "/containers/\(Self.escape(id))/logs", query: query)
     }
 
+    /// `GET /_ping` → 200 `OK` when the engine answers.
+    package func ping() -> HTTPRequest { request("GET", "/_ping", timeout: 5) }
+
+    /// `POST /images/create?fromSrc=-&repo=…&tag=…` with a root filesystem tarball as the body: a local image
+    /// made without a registry (the demo's).
+    package func importImage(tarball: Data, repository: String, tag: String) -> HTTPRequest {
+        request(
+            "POST",
+            "/images/create",
+            query: [("fromSrc", "-"), ("repo", repository), ("tag", tag)],
+            headers: ["Content-Type": "application/x-tar"],
+            body: tarball,
+            timeout: configuration.pullTimeout
+        )
+    }
+
     /// The engine's error body `{"message": "…"}`.
     package static func errorMessage(_ response: HTTPResponse) -> String? {
         guard let json = try? JSONValue.parse(response.body) else { return nil }
