@@ -13,6 +13,18 @@ package final class PodmanEngine: Sendable {
     package let directory: URL
     private let process: Mutex<Process?>
 
+    /// What rootful podman and runc create on the machine whatever their private roots: runc's state folder,
+    /// the network state file and the `libpod_parent` cgroups (with one cgroup per container under it). Those that did not exist when the first engine
+    /// of this process started are removed when the last one stops (folders only when empty), so the tests
+    /// leave the machine as they found it.
+    static let machinePaths: [String] =
+        ["/run/runc", "/run/containers/networks/ipam.db", "/run/containers/networks", "/run/containers"]
+        + ["blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids", "systemd", "unified"].flatMap {
+            ["/sys/fs/cgroup/\($0)/libpod_parent/conmon", "/sys/fs/cgroup/\($0)/libpod_parent"]
+        }
+    /// Live engines in this process, and the machine paths that existed before the first one started.
+    static let machineState = Mutex<(engines: Int, existing: Set<String>)>((0, []))
+
     /// `unix://…/api.sock`, as `DOCKER_HOST` or a `[docker NAME]` profile's `host` names it.
     package var host: String { "unix://" + socketPath }
     package var socketPath: String { directory.appendingPathComponent("api.sock").path }
@@ -47,6 +59,10 @@ package final class PodmanEngine: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-podman-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Mutex(nil)
+        Self.machineState.withLock { state in
+            if state.engines == 0 { state.existing = Set(Self.machinePaths.filter { FileManager.default.fileExists(atPath: $0) }) }
+            state.engines += 1
+        }
         do {
             try Self.containersConf.write(to: directory.appendingPathComponent("containers.conf"), atomically: true, encoding: .utf8)
             try makeImage()
@@ -91,6 +107,23 @@ package final class PodmanEngine: Sendable {
             running.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
+        Self.machineState.withLock { state in
+            state.engines -= 1
+            guard state.engines == 0 else { return }
+            for path in Self.machinePaths where !state.existing.contains(path) {
+                if path.hasSuffix(".db") {
+                    unlink(path)
+                    continue
+                }
+                // A cgroup folder the tests' engines made also holds one empty cgroup per container they ran.
+                if path.hasSuffix("/libpod_parent") {
+                    for child in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where child.hasPrefix("libpod-") {
+                        rmdir(path + "/" + child)
+                    }
+                }
+                rmdir(path)
+            }
+        }
     }
 
     /// Runs `podman ARGS` against this engine's storage and returns its standard output.
@@ -127,6 +160,8 @@ package final class PodmanEngine: Sendable {
         [
             "--root", directory.appendingPathComponent("root").path, "--runroot", directory.appendingPathComponent("run").path,
             "--storage-driver", "vfs", "--tmpdir", directory.appendingPathComponent("tmp").path,
+            "--runtime-flag", "root=" + directory.appendingPathComponent("runc").path,
+            "--network-config-dir", directory.appendingPathComponent("networks").path,
         ] + arguments
     }
 
