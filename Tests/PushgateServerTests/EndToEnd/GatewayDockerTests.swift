@@ -70,7 +70,7 @@ extension EndToEnd {
             #expect(h.gateway?.terminate() == 0)
 
             let adoptions = h.allLogs.components(separatedBy: "adopted existing workload").count - 1
-            print("docker end to end: \(adoptions) containers adopted after a SIGKILL")
+            print("docker end to end: \(adoptions) look-ups adopted a container a killed gateway had submitted")
             let runs = try await h.store.runs(FlowRunFilter(limit: 100))
             #expect(runs.count == ok.count + failing.count)
             for run in runs {
