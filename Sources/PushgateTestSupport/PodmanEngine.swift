@@ -70,6 +70,9 @@ package final class PodmanEngine: Sendable {
             service.executableURL = URL(fileURLWithPath: "/usr/bin/podman")
             service.arguments = podmanArguments(["system", "service", "--time=0", host])
             service.environment = environment
+            // conmon writes its `oom` marker into its working folder (podman 4.3 then does not find it, so
+            // OOMKilled stays false): keep that folder the engine's own, never the checkout.
+            service.currentDirectoryURL = directory
             service.standardOutput = FileHandle.nullDevice
             service.standardError = try FileHandle(forWritingTo: touch("service.log"))
             service.standardInput = FileHandle.nullDevice
@@ -133,6 +136,7 @@ package final class PodmanEngine: Sendable {
         child.executableURL = URL(fileURLWithPath: "/usr/bin/podman")
         child.arguments = podmanArguments(arguments)
         child.environment = environment
+        child.currentDirectoryURL = directory
         let output = Pipe()
         let errors = Pipe()
         child.standardOutput = output
