@@ -81,9 +81,15 @@ enum DemoDockerPool {
         }
     }
 
-    /// A tarball of a root filesystem holding busybox and the applets the demo's commands use.
+    /// A tarball of a root filesystem holding busybox and the applets the demo's commands use; the files it is
+    /// made from are removed once it is read.
     static func rootFilesystem(in directory: URL) throws -> Data {
         let root = directory.appendingPathComponent("docker-rootfs")
+        let tarball = directory.appendingPathComponent("docker-rootfs.tar")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: tarball)
+        }
         let bin = root.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: bin.appendingPathComponent("busybox"))
@@ -91,7 +97,6 @@ enum DemoDockerPool {
         for applet in ["sh", "echo", "sleep"] where !FileManager.default.fileExists(atPath: bin.appendingPathComponent(applet).path) {
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
-        let tarball = directory.appendingPathComponent("docker-rootfs.tar")
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/bin/tar")
         tar.arguments = ["-C", root.path, "-cf", tarball.path, "."]
