@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what pushgate needs on a fresh Debian 12 machine: the C libraries it wraps, PostgreSQL
 # (for the store tests), Chromium and chromedriver (the browser tests of the web pages) and the Python
-# peers the tests start (moto for AWS, grpcio for the Modal fake).
+# peers the tests start (moto for AWS, grpcio for the Modal fake), and podman, runc and busybox-static for
+# the Docker provider's tests against a real engine (docs/build-notes.md §6).
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 need_apt=()
-for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libmicrohttpd-dev postgresql pkg-config systemd chromium chromium-driver; do
+for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libmicrohttpd-dev postgresql pkg-config systemd chromium chromium-driver \
+    podman runc busybox-static; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -80,7 +80,10 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let ca = configuration.caBundlePath { try set(CURLOPT_CAINFO, ca) }
+        if let ca = request.connection?.caBundlePath ?? configuration.caBundlePath { try set(CURLOPT_CAINFO, ca) }
+        if let socket = request.connection?.unixSocketPath { try set(CURLOPT_UNIX_SOCKET_PATH, socket) }
+        if let certificate = request.connection?.clientCertificatePath { try set(CURLOPT_SSLCERT, certificate) }
+        if let key = request.connection?.clientKeyPath { try set(CURLOPT_SSLKEY, key) }
         if let proxy = configuration.proxy { try set(CURLOPT_PROXY, proxy) }
         let version = options.httpVersion ?? configuration.httpVersion
         try set(CURLOPT_HTTP_VERSION, version.curlValue)

@@ -9,7 +9,7 @@ package enum Redaction {
     /// Headers whose whole value is a secret.
     package static let secretHeaders: Set<String> = [
         "x-amz-security-token", "x-modal-token-secret", "x-modal-auth-token", "x-aws-ec2-metadata-token",
-        "x-goog-api-key", "x-api-key", "cookie", "proxy-authorization",
+        "x-goog-api-key", "x-api-key", "cookie", "proxy-authorization", "x-registry-auth",
     ]
 
     /// Form fields and JSON members whose value is a secret.

@@ -19,6 +19,7 @@ package enum ProviderRegistry {
         Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
         Entry(provider: .modal, emulator: nil),
         Entry(provider: .process, emulator: nil),
+        Entry(provider: .docker, emulator: nil),
     ]
 
     package static let catalog = ProviderCatalog(entries.map(\.provider.type))

@@ -22,7 +22,8 @@ enum DemoCommand: CLICommand {
         execute a short shell command on this machine (one exits 0, one exits 1; their output is printed
         at the end), then runs the gateway and prints every state change until all runs have ended (or --timeout, default 90 s). With --keep-serving the gateway and
         its HTTP API keep running afterwards until Ctrl-C, so you can try `pushgate --db PATH run ls` or
-        `curl` the API.
+        `curl` the API. When a Docker-compatible engine answers at DOCKER_HOST (or /var/run/docker.sock), a
+        docker pool is added too: an image made from the machine's busybox, and two runs that really execute.
         """
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
@@ -50,12 +51,21 @@ enum DemoCommand: CLICommand {
             let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory), ProviderRegistry.emulators)
             defer { suite.stop() }
             let store = try await StoreAccess.open(context)
-            let runs = try await DemoScenario.create(
+            let emulatedRuns = try await DemoScenario.create(
                 in: store,
                 suite: suite,
                 templates: ServeOptions.defaultTemplatesDirectory(context),
                 context: context
             )
+            let runs =
+                await emulatedRuns
+                + DemoDockerPool.create(
+                    in: store,
+                    credentialsPath: suite.credentialsPath,
+                    templates: ServeOptions.defaultTemplatesDirectory(context),
+                    directory: directory,
+                    context: context
+                )
             context.print("store: \(StoreAccess.databasePath(context))   credentials: \(suite.credentialsPath)")
             let token = UUID().uuidString.lowercased()
             var options = try ServeOptions(arguments: try ParsedArguments([], valueOptions: []), context: context)

@@ -140,6 +140,7 @@ enum DryRunCommand: CLICommand {
         var members: [String: JSONValue] = [
             "method": .string(request.method), "url": .string(request.url), "headers": .object(headers),
         ]
+        if let socket = request.connection?.unixSocketPath { members["unixSocket"] = .string(socket) }
         if let text = String(data: request.body, encoding: .utf8) {
             members["body"] = .string(text)
         } else {
@@ -150,9 +151,10 @@ enum DryRunCommand: CLICommand {
     }
 
     /// The request as HTTP/1.1 text; JSON bodies pretty-printed (the signature covers the compact bytes
-    /// that `--json` shows).
+    /// that `--json` shows). A request sent over a unix socket (the Docker Engine API) names it first.
     static func text(_ request: HTTPRequest) -> String {
-        var lines = ["\(request.method) \(request.url)"]
+        var lines = request.connection?.unixSocketPath.map { ["# over unix socket \($0)"] } ?? []
+        lines.append("\(request.method) \(request.url)")
         for field in request.headers { lines.append("\(field.name): \(field.value)") }
         lines.append("")
         if request.body.isEmpty {

@@ -16,6 +16,8 @@ package struct HTTPRequest: Sendable, Equatable {
     /// Such a request may use a kept-alive connection even when it is not idempotent; the retry policy
     /// still looks its key up before sending it again.
     package var carriesIdempotencyToken: Bool
+    /// A unix socket or TLS client certificate to connect with; nil connects to the URL's host as usual.
+    package var connection: HTTPConnectionOptions?
 
     package init(
         method: String,
@@ -24,7 +26,8 @@ package struct HTTPRequest: Sendable, Equatable {
         body: Data = Data(),
         timeout: TimeInterval? = nil,
         isIdempotent: Bool = true,
-        carriesIdempotencyToken: Bool = false
+        carriesIdempotencyToken: Bool = false,
+        connection: HTTPConnectionOptions? = nil
     ) {
         self.method = method
         self.url = url
@@ -33,6 +36,7 @@ package struct HTTPRequest: Sendable, Equatable {
         self.timeout = timeout
         self.isIdempotent = isIdempotent
         self.carriesIdempotencyToken = carriesIdempotencyToken
+        self.connection = connection
     }
 }
 

@@ -6,7 +6,7 @@ extension CredentialsFile {
         guard let name, !name.isEmpty else { return "the pool has no credentials profile (pool update NAME --credentials PROFILE)" }
         if names(of: kind).contains(name) { return nil }
         var message = "no [\(kind) \(name)] profile in \(path)"
-        if let other = ["aws", "gcp", "azure", "modal"].first(where: { $0 != kind && names(of: $0).contains(name) }) {
+        if let other = ["aws", "gcp", "azure", "modal", "docker"].first(where: { $0 != kind && names(of: $0).contains(name) }) {
             message += "; there is an [\(other) \(name)] profile"
         }
         return message
@@ -19,6 +19,7 @@ extension CredentialsFile {
         case "gcp": return Set(gcp.keys)
         case "azure": return Set(azure.keys)
         case "modal": return Set(modal.keys)
+        case "docker": return Set(docker.keys)
         default: return []
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import PushgateSigning
 
 /// The gateway's credentials file: INI sections `[aws NAME]`, `[gcp NAME]`, `[azure NAME]`,
-/// `[modal NAME]` with `key = value` lines (every key is documented in `credentials.example`).
+/// `[modal NAME]`, `[docker NAME]` with `key = value` lines (every key is documented in `credentials.example`).
 /// Parsing is strict: an unknown kind or key, a duplicate, a missing value or a refused endpoint is an
 /// error naming `FILE:LINE` and the key, and never quoting a secret value.
 package struct CredentialsFile: Sendable, Equatable {
@@ -11,6 +11,7 @@ package struct CredentialsFile: Sendable, Equatable {
     package var gcp: [String: GCPProfile] = [:]
     package var azure: [String: AzureProfile] = [:]
     package var modal: [String: ModalProfile] = [:]
+    package var docker: [String: DockerProfile] = [:]
 
     /// Reads and parses the file at `path`.
     package static func load(path: String) throws -> CredentialsFile {
@@ -32,10 +33,11 @@ package struct CredentialsFile: Sendable, Equatable {
             case "gcp": gcp[section.name] = try CredentialsFile.gcpProfile(section, path: path)
             case "azure": azure[section.name] = try CredentialsFile.azureProfile(section, path: path)
             case "modal": modal[section.name] = try CredentialsFile.modalProfile(section, path: path)
+            case "docker": docker[section.name] = try CredentialsFile.dockerProfile(section, path: path)
             default:
                 throw CredentialsError(
                     .invalidFile,
-                    "\(place): unknown section kind \"\(section.kind)\" (expected aws, gcp, azure or modal)"
+                    "\(place): unknown section kind \"\(section.kind)\" (expected aws, gcp, azure, modal or docker)"
                 )
             }
         }

@@ -106,6 +106,17 @@ struct DryRunSecrecyTests {
         for plain in ["hello-world", "postgres://app:<redacted>@db:5432/x", job.runID] { #expect(all.contains(plain), "process: \(plain)\n\(all)") }
     }
 
+    @Test("Docker: secret env hidden in the create body, plain env and the container name shown")
+    func docker() async throws {
+        var job = DockerSwaggerTests.job(["image": "busybox:1", "command": "sh -c 'echo conf-secret-77'", "env": Self.env])
+        job.secretValues = [Self.configuredSecret]
+        let provider = DockerProvider(
+            configuration: DockerConfiguration(endpoint: DockerSwaggerTests.endpoint),
+            http: RecordingHTTPClient { _ in HTTPResponse(status: 500) }
+        )
+        Self.check(try await provider.dryRun(job), runID: job.idempotencyKey, "Docker")
+    }
+
     @Test("secret names: whole words of the name, not substrings")
     func secretNames() {
         for name in ["DB_PASSWORD", "password", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "PREFECT_API_KEY", "PREFECT_API_AUTH_STRING", "TOKEN_FILE"] {
