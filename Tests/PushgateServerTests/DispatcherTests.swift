@@ -154,6 +154,32 @@ import Testing
         #expect(provider.maxInFlight <= 4 && provider.maxInFlight >= 2)
     }
 
+    /// One flooded pool does not starve the others (issue 22's fairness scenario): every pool is claimed
+    /// for on each pass within its own submission slots, so nine small pools' runs all go in the first pass
+    /// while the flooded pool gets only its slots' worth.
+    @Test func aFloodedPoolDoesNotStarveSmallPools() async throws {
+        let h = try await ServerTestHarness.make()
+        defer { Task { await h.close() } }
+        let template = try String(contentsOf: Fixtures.repositoryRoot().appendingPathComponent("templates/ecs-push.json"), encoding: .utf8)
+        try await h.createRuns("etl-low", count: 500)
+        for index in 1...9 {
+            _ = try await h.store.createPool(
+                WorkPoolSpec(name: "small-\(index)", type: "ecs:push", baseJobTemplate: template, credentialsProfile: "test"),
+                now: h.clock.now()
+            )
+            _ = try await h.store.createDeployment(
+                DeploymentSpec(name: "small-\(index)-d", poolName: "small-\(index)", jobVariables: #"{"image": "repo/etl:1"}"#),
+                now: h.clock.now()
+            )
+            try await h.createRuns("small-\(index)-d", count: 3)
+        }
+        let dispatcher = h.dispatcher { $0.maxConcurrentSubmissionsPerPool = 16 }
+        await dispatcher.runOnce()
+        let byPool = Dictionary(grouping: h.provider.workloads, by: \.job.poolName).mapValues(\.count)
+        for index in 1...9 { #expect(byPool["small-\(index)"] == 3, "small-\(index) in the first pass: \(byPool)") }
+        #expect(byPool["pool"] == 16, "the flooded pool takes its slots' worth, not the pass: \(byPool)")
+    }
+
     /// A pool with every submission slot busy is refilled as soon as half of them free up, not after the
     /// claim interval: the manual clock never moves here, so only the wake-up can start the later batches.
     @Test func freedSlotsAreRefilledWithoutWaitingTheInterval() async throws {
