@@ -19,6 +19,19 @@ package struct ProviderError: Error, Sendable, Equatable, CustomStringConvertibl
         case rejected
         /// The outcome is unknown: the request may have taken effect (timeout, reset, 5xx on a create).
         case ambiguous
+
+        /// What an unexpected HTTP status means when the provider's own error code says no more: the
+        /// mapping the REST providers (Cloud Run, ACI, Docker) share.
+        package init(httpStatus status: Int) {
+            switch status {
+            case 404: self = .notFound
+            case 409: self = .conflict
+            case 401, 403: self = .unauthorized
+            case 429: self = .throttled
+            case 500...: self = .unavailable
+            default: self = .rejected
+            }
+        }
     }
 
     package var code: Code

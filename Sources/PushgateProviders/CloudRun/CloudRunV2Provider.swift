@@ -80,15 +80,7 @@ package struct CloudRunV2Provider: Provider {
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
         let status = CloudRunRequests.errorStatus(response)
         let message = CloudRunRequests.errorMessage(response).map { ": \($0)" } ?? ""
-        let code: ProviderError.Code
-        switch response.status {
-        case 404: code = .notFound
-        case 409: code = .conflict
-        case 401, 403: code = .unauthorized
-        case 429: code = .throttled
-        case 500...: code = .unavailable
-        default: code = .rejected
-        }
+        let code = ProviderError.Code(httpStatus: response.status)
         return ProviderError(code, "\(purpose): HTTP \(response.status)\(message)", httpStatus: response.status, providerCode: status)
     }
 

@@ -14,18 +14,7 @@ extension ContainerInstancesProvider {
         let response = try await api.send(requests.logs(resourceID, container: container, tail: nil), purpose: purpose)
         if response.status == 404 { return ProviderLogChunk(text: "", start: query.offset ?? 0, next: query.offset ?? 0, finished: false) }
         guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
-        let content = Array((try json(response, purpose)["content"]?.stringValue ?? "").utf8)
-        guard let offset = query.offset else {
-            let tail = LogTail.lastLines(Data(content.suffix(query.maxBytes)), count: query.maxLines)
-            return ProviderLogChunk(
-                text: String(decoding: tail, as: UTF8.self),
-                start: content.count - tail.count,
-                next: content.count,
-                finished: false
-            )
-        }
-        let start = min(max(0, offset), content.count)
-        let end = min(content.count, start + query.maxBytes)
-        return ProviderLogChunk(text: String(decoding: content[start..<end], as: UTF8.self), start: start, next: end, finished: false)
+        let content = try json(response, purpose)["content"]?.stringValue ?? ""
+        return LogTail.chunk(of: Data(content.utf8), query: query)
     }
 }

@@ -83,15 +83,7 @@ package struct ContainerInstancesProvider: Provider {
 
     /// An unexpected response as a ``ProviderError`` naming the call, with ARM's error code.
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
-        let code: ProviderError.Code
-        switch response.status {
-        case 404: code = .notFound
-        case 409: code = .conflict
-        case 401, 403: code = .unauthorized
-        case 429: code = .throttled
-        case 500...: code = .unavailable
-        default: code = .rejected
-        }
+        let code = ProviderError.Code(httpStatus: response.status)
         let message = ContainerGroupRequests.errorMessage(response).map { ": \($0)" } ?? ""
         return ProviderError(
             code,

@@ -26,23 +26,6 @@ extension DockerProvider {
         } catch let error as ProviderError where error.code == .notFound {
             return ProviderLogChunk(text: "", start: query.offset ?? 0, next: query.offset ?? 0, finished: false)
         }
-        let content = frames.reduce(into: Data()) { $0.append($1.data) }
-        guard let offset = query.offset else {
-            let tail = LogTail.lastLines(Data(content.suffix(query.maxBytes)), count: query.maxLines)
-            return ProviderLogChunk(
-                text: String(decoding: tail, as: UTF8.self),
-                start: content.count - tail.count,
-                next: content.count,
-                finished: false
-            )
-        }
-        let start = min(max(0, offset), content.count)
-        let end = min(content.count, start + query.maxBytes)
-        return ProviderLogChunk(
-            text: String(decoding: content[content.startIndex + start..<content.startIndex + end], as: UTF8.self),
-            start: start,
-            next: end,
-            finished: false
-        )
+        return LogTail.chunk(of: frames.reduce(into: Data()) { $0.append($1.data) }, query: query)
     }
 }

@@ -49,15 +49,7 @@ package struct DockerProvider: Provider {
 
     /// An unexpected response as a ``ProviderError`` naming the call, with the engine's message.
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
-        let code: ProviderError.Code
-        switch response.status {
-        case 404: code = .notFound
-        case 409: code = .conflict
-        case 401, 403: code = .unauthorized
-        case 429: code = .throttled
-        case 500...: code = .unavailable
-        default: code = .rejected
-        }
+        let code = ProviderError.Code(httpStatus: response.status)
         let message = DockerRequests.errorMessage(response).map { ": \($0)" } ?? ""
         return ProviderError(code, "\(purpose): HTTP \(response.status)\(message)", httpStatus: response.status)
     }

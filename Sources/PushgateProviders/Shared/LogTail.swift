@@ -1,4 +1,5 @@
 import Foundation
+import PushgateCore
 
 /// Cutting output to its last lines, so a tail of a long log shows whole lines.
 package enum LogTail {
@@ -20,5 +21,19 @@ package enum LogTail {
             }
         }
         return bytes
+    }
+
+    /// `query` answered from a provider's whole output (`content`), for APIs that return the text without
+    /// offsets (ACI, the Docker Engine): a tail is its last lines; following returns what lies past the byte
+    /// offset. Offsets count from the start of `content`; nothing is known to be finished.
+    package static func chunk(of content: Data, query: ProviderLogQuery) -> ProviderLogChunk {
+        let bytes = [UInt8](content)
+        guard let offset = query.offset else {
+            let tail = lastLines(Data(bytes.suffix(query.maxBytes)), count: query.maxLines)
+            return ProviderLogChunk(text: String(decoding: tail, as: UTF8.self), start: bytes.count - tail.count, next: bytes.count, finished: false)
+        }
+        let start = min(max(0, offset), bytes.count)
+        let end = min(bytes.count, start + query.maxBytes)
+        return ProviderLogChunk(text: String(decoding: bytes[start..<end], as: UTF8.self), start: start, next: end, finished: false)
     }
 }
