@@ -21,7 +21,7 @@ enum ProfileCheck {
         guard FileManager.default.isReadableFile(atPath: path) else { throw JSONArgument.Failure.io("\(path): cannot read the credentials file") }
         let credentials: CredentialsFile
         do {
-            credentials = try CredentialsFile.load(path: path)
+            credentials = try CredentialsFile.load(path: path, kinds: ProviderRegistry.profileKinds)
         } catch let error as CredentialsError {
             throw InputError(error.message)
         }

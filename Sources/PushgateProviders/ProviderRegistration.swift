@@ -35,6 +35,8 @@ package struct ProviderRegistration: Sendable {
     }
 
     package var type: ProviderType
+    /// How the credentials-file section its pools name is parsed; nil for a type that needs none (`process`).
+    package var profileKind: CredentialProfileKind?
     private let build: @Sendable (Context) throws -> any Provider
     private let profileDefaults: @Sendable (CredentialsFile, String) -> [String: JSONValue]
 
@@ -42,10 +44,13 @@ package struct ProviderRegistration: Sendable {
     ///   resource group), which `pool create/update` writes into the template's defaults where it has none.
     package init(
         type: ProviderType,
+        profileKind: CredentialProfileKind?,
         profileDefaults: @escaping @Sendable (CredentialsFile, String) -> [String: JSONValue] = { _, _ in [:] },
         build: @escaping @Sendable (Context) throws -> any Provider
     ) {
+        precondition(type.credentialsProfileKind == (profileKind?.name ?? ""), "\(type.kind): profile kind mismatch")
         self.type = type
+        self.profileKind = profileKind
         self.profileDefaults = profileDefaults
         self.build = build
     }

@@ -24,6 +24,11 @@ package enum ProviderRegistry {
 
     package static let catalog = ProviderCatalog(entries.map(\.provider.type))
 
+    /// The credentials-file section kinds the registered types read, each once, in registration order.
+    package static let profileKinds: [CredentialProfileKind] = entries.reduce(into: []) { kinds, entry in
+        if let kind = entry.provider.profileKind, !kinds.contains(where: { $0.name == kind.name }) { kinds.append(kind) }
+    }
+
     /// The registration of a pool type (`ecs:push` or `ecs`).
     package static func registration(forPoolType poolType: String) -> ProviderRegistration? {
         guard let type = catalog.type(forPoolType: poolType) else { return nil }

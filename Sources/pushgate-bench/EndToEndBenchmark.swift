@@ -3,6 +3,7 @@ import PushgateCore
 import PushgateEmulators
 import PushgateHTTP
 import PushgateProviders
+import PushgateRegistry
 import PushgateServer
 import PushgateStore
 import PushgateTestSupport
@@ -167,7 +168,12 @@ enum EndToEndBenchmark {
         let http = try CurlHTTPClient(configuration: CurlHTTPClientConfiguration(maxConnectionsPerHost: 64))
         defer { http.shutdown() }
         let provider = try ProviderRegistration.ecs.makeProvider(
-            .init(credentials: try CredentialsFile.load(path: credentials), profile: "emulator", http: http, clock: clock)
+            .init(
+                credentials: try CredentialsFile.load(path: credentials, kinds: ProviderRegistry.profileKinds),
+                profile: "emulator",
+                http: http,
+                clock: clock
+            )
         )
         let providers = SingleProviderDirectory(provider: provider)
         let logger = Logger(level: .error) { line in FileHandle.standardError.write(Data(line.utf8)) }

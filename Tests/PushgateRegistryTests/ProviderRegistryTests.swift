@@ -34,6 +34,17 @@ struct ProviderRegistryTests {
         #expect(Set(files.filter { $0.hasSuffix(".json") }) == Set(Self.kinds.map(\.defaultTemplateFileName)))
     }
 
+    @Test func everyProfileKindATypeNamesIsParsedOnce() throws {
+        let names = ProviderRegistry.profileKinds.map(\.name)
+        #expect(Set(names).count == names.count)
+        let needed = Set(ProviderRegistry.catalog.types.map(\.credentialsProfileKind).filter { !$0.isEmpty })
+        #expect(Set(names) == needed)
+        // credentials.example holds a profile of every kind, and the registry's kinds read all of it.
+        let example = Fixtures.repositoryRoot().appendingPathComponent("credentials.example").path
+        let file = try CredentialsFile.load(path: example, kinds: ProviderRegistry.profileKinds)
+        #expect(Set(file.kindsPresent) == needed)
+    }
+
     @Test func poolTypesAreFoundByPushOrWorkerName() {
         #expect(ProviderRegistry.catalog.type(forPoolType: "ecs:push")?.kind == .ecs)
         #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run-v2")?.kind == .cloudRunV2)
@@ -59,7 +70,7 @@ struct ProviderRegistryTests {
         let suite = try EmulatorSuite.start(EmulatorSuite.Options(directory: directory), ProviderRegistry.emulators)
         defer { suite.stop() }
         #expect(suite.emulators.map(\.kind) == ProviderRegistry.entries.filter { $0.emulator != nil }.map(\.provider.kind))
-        let credentials = try CredentialsFile.load(path: suite.credentialsPath)
+        let credentials = try CredentialsFile.load(path: suite.credentialsPath, kinds: ProviderRegistry.profileKinds)
         let text = try String(contentsOfFile: suite.credentialsPath, encoding: .utf8)
         let secrets = text.split(separator: "\n").compactMap { line -> Substring? in
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -89,7 +100,11 @@ struct ProviderRegistryTests {
     }
 
     @Test func anUnknownProfileIsAConfigurationErrorNamingIt() throws {
-        let credentials = try CredentialsFile(parsing: "[aws other]\nregion = us-east-1\nsource = chain\n", path: "creds")
+        let credentials = try CredentialsFile(
+            parsing: "[aws other]\nregion = us-east-1\nsource = chain\n",
+            path: "creds",
+            kinds: ProviderRegistry.profileKinds
+        )
         #expect {
             try ProviderRegistration.ecs.makeProvider(.init(credentials: credentials, profile: "missing", http: Self.refusing, clock: SystemClock()))
         } throws: { error in

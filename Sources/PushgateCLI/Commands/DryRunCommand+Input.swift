@@ -98,13 +98,13 @@ extension DryRunCommand {
                     throw JSONArgument.Failure.io("\(credentialsPath): cannot read the credentials file")
                 }
                 do {
-                    credentials = try CredentialsFile.load(path: credentialsPath)
+                    credentials = try CredentialsFile.load(path: credentialsPath, kinds: ProviderRegistry.profileKinds)
                 } catch let error as CredentialsError {
                     throw InputError(error.message)
                 }
             } else {
                 // A type that needs no credentials (process) builds its provider from none.
-                credentials = try CredentialsFile(parsing: "", path: "(no credentials file)")
+                credentials = CredentialsFile.empty()
             }
 
             let deploymentLayer = BaseJobTemplate.VariableSource(deploymentVariables?.value, name: deploymentVariables?.source ?? "--deployment-vars")

@@ -2,6 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateHTTP
 import PushgateProviders
+import PushgateRegistry
 import PushgateServer
 
 /// `pushgate run logs ID [--follow]`: the run's output read where its provider keeps it, through the same
@@ -23,7 +24,7 @@ extension RunCommand {
         let credentialsPath = parsed.option("credentials") ?? context.environment["PUSHGATE_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
         let credentials: CredentialsFile?
         do {
-            credentials = try credentialsPath.map { try CredentialsFile.load(path: $0) }
+            credentials = try credentialsPath.map { try CredentialsFile.load(path: $0, kinds: ProviderRegistry.profileKinds) }
         } catch let error as CredentialsError {
             throw JSONArgument.Failure.io(error.message)
         }

@@ -23,7 +23,7 @@ struct ServeRuntime: Sendable {
         let logger = Logger(level: options.logLevel, format: options.logFormat) { line in
             FileHandle.standardError.write(Data(line.utf8))
         }
-        let credentials = try options.credentialsPath.map { try CredentialsFile.load(path: $0) }
+        let credentials = try options.credentialsPath.map { try CredentialsFile.load(path: $0, kinds: ProviderRegistry.profileKinds) }
         if let path = options.credentialsPath, let mode = CredentialsFileMode.openToOthers(path) {
             // As ssh does for private keys: secrets that others on the machine can read are not secret.
             logger.warning(

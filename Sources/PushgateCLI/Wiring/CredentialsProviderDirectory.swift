@@ -41,7 +41,7 @@ package final class CredentialsProviderDirectory: ProviderDirectory {
             throw ProviderError(.invalidConfiguration, "pool '\(pool.name)': unknown type '\(pool.type)'")
         }
         let usesCredentials = registration.type.usesCredentials
-        guard let credentials = try credentials ?? (usesCredentials ? nil : try CredentialsFile(parsing: "", path: "(no credentials file)")) else {
+        guard let credentials = credentials ?? (usesCredentials ? nil : CredentialsFile.empty()) else {
             throw ProviderError(.invalidConfiguration, "no credentials file was given (serve --credentials FILE)")
         }
         if usesCredentials, let problem = credentials.problem(kind: registration.type.credentialsProfileKind, profile: pool.credentialsProfile) {

@@ -16,7 +16,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "gcp",
             requiredConfigurationKeys: ["job_body", "region"],
             pacing: PacingRate(perSecond: 3, burst: 10)
-        )
+        ),
+        profileKind: .gcp
     ) { context in
         try CloudRunV2Provider.make(credentials: context.credentials, profile: context.profile, http: context.http, clock: context.clock)
     }

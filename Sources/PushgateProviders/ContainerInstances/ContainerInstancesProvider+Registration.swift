@@ -15,6 +15,7 @@ extension ProviderRegistration {
             requiredConfigurationKeys: ["arm_template", "resource_group_name", "subscription_id"],
             pacing: PacingRate(perSecond: 300.0 / 3600, burst: 100)
         ),
+        profileKind: .azure,
         profileDefaults: { credentials, name in
             // Prefect's template requires both; the profile holds them (docs/provider-apis.md §4.5).
             guard let profile = try? credentials.azureProfile(name) else { return [:] }

@@ -1,83 +1,72 @@
 import Foundation
-import PushgateSigning
 
-/// The gateway's credentials file: INI sections `[aws NAME]`, `[gcp NAME]`, `[azure NAME]`,
-/// `[modal NAME]`, `[docker NAME]` with `key = value` lines (every key is documented in `credentials.example`).
-/// Parsing is strict: an unknown kind or key, a duplicate, a missing value or a refused endpoint is an
-/// error naming `FILE:LINE` and the key, and never quoting a secret value.
-package struct CredentialsFile: Sendable, Equatable {
+/// The gateway's credentials file: INI sections `[KIND NAME]` with `key = value` lines, one kind per
+/// ``CredentialProfileKind`` the registry lists (`aws`, `gcp`, `azure`, `modal`, `docker`; every key is
+/// documented in `credentials.example`). Parsing is strict: an unknown kind or key, a duplicate, a missing
+/// value or a refused endpoint is an error naming `FILE:LINE` and the key, and never quoting a secret value.
+package struct CredentialsFile: Sendable {
     package var path: String
-    package var aws: [String: AWSProfile] = [:]
-    package var gcp: [String: GCPProfile] = [:]
-    package var azure: [String: AzureProfile] = [:]
-    package var modal: [String: ModalProfile] = [:]
-    package var docker: [String: DockerProfile] = [:]
+    /// Profiles by kind, then by name.
+    private var profiles: [String: [String: any CredentialProfile]] = [:]
 
-    /// Reads and parses the file at `path`.
-    package static func load(path: String) throws -> CredentialsFile {
+    /// Reads and parses the file at `path` with the section kinds `kinds`.
+    package static func load(path: String, kinds: [CredentialProfileKind]) throws -> CredentialsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CredentialsError(.invalidFile, "\(path): cannot read the credentials file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CredentialsError(.invalidFile, "\(path): the credentials file is not UTF-8")
         }
-        return try CredentialsFile(parsing: text, path: path)
+        return try CredentialsFile(parsing: text, path: path, kinds: kinds)
     }
 
-    package init(parsing text: String, path: String) throws {
+    /// A file with no profiles, for pool types that need none (`process`).
+    package static func empty(path: String = "(no credentials file)") -> CredentialsFile {
+        CredentialsFile(path: path)
+    }
+
+    private init(path: String) {
         self.path = path
+    }
+
+    package init(parsing text: String, path: String, kinds: [CredentialProfileKind]) throws {
+        self.path = path
+        let byName = Dictionary(kinds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for section in try CredentialsFile.sections(text, path: path) {
-            let place = "\(path):\(section.line)"
-            switch section.kind {
-            case "aws": aws[section.name] = try CredentialsFile.awsProfile(section, path: path)
-            case "gcp": gcp[section.name] = try CredentialsFile.gcpProfile(section, path: path)
-            case "azure": azure[section.name] = try CredentialsFile.azureProfile(section, path: path)
-            case "modal": modal[section.name] = try CredentialsFile.modalProfile(section, path: path)
-            case "docker": docker[section.name] = try CredentialsFile.dockerProfile(section, path: path)
-            default:
+            guard let kind = byName[section.kind] else {
+                let expected = kinds.map(\.name)
+                let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
                 throw CredentialsError(
                     .invalidFile,
-                    "\(place): unknown section kind \"\(section.kind)\" (expected aws, gcp, azure, modal or docker)"
+                    "\(path):\(section.line): unknown section kind \"\(section.kind)\" (expected \(list))"
                 )
             }
+            profiles[section.kind, default: [:]][section.name] = try kind.profile(section, path: path)
         }
-        // source_profile must name another aws profile of this file, without cycles.
-        for profile in aws.values {
-            var seen: Set<String> = [profile.name]
-            var current = profile
-            while case .assumeRole(let role) = current.source, case .profile(let next) = role.base {
-                guard let nextProfile = aws[next] else {
-                    throw CredentialsError(
-                        .invalidValue,
-                        "\(current.place): source_profile: no [aws \(next)] profile in this file"
-                    )
-                }
-                guard seen.insert(next).inserted else {
-                    throw CredentialsError(.invalidValue, "\(current.place): source_profile: cycle through [aws \(next)]")
-                }
-                current = nextProfile
-            }
+        for kind in kinds {
+            try kind.validate(profiles[kind.name] ?? [:])
         }
     }
 
-    package func awsProfile(_ name: String) throws -> AWSProfile {
-        guard let profile = aws[name] else { throw unknown("aws", name) }
-        return profile
-    }
-    package func gcpProfile(_ name: String) throws -> GCPProfile {
-        guard let profile = gcp[name] else { throw unknown("gcp", name) }
-        return profile
-    }
-    package func azureProfile(_ name: String) throws -> AzureProfile {
-        guard let profile = azure[name] else { throw unknown("azure", name) }
-        return profile
-    }
-    package func modalProfile(_ name: String) throws -> ModalProfile {
-        guard let profile = modal[name] else { throw unknown("modal", name) }
+    /// The profile `name` of `Profile`'s kind.
+    /// - Throws: ``CredentialsError`` `.unknownProfile`, naming a profile of that name under another kind.
+    package func profile<Profile: CredentialProfile>(_ type: Profile.Type, named name: String) throws -> Profile {
+        guard let profile = profiles[Profile.kind]?[name] as? Profile else {
+            throw CredentialsError(
+                .unknownProfile,
+                problem(kind: Profile.kind, profile: name) ?? "\(path): no [\(Profile.kind) \(name)] profile"
+            )
+        }
         return profile
     }
 
-    private func unknown(_ kind: String, _ name: String) -> CredentialsError {
-        CredentialsError(.unknownProfile, problem(kind: kind, profile: name) ?? "\(path): no [\(kind) \(name)] profile")
+    /// The profile names of one kind.
+    package func names(of kind: String) -> Set<String> {
+        profiles[kind].map { Set($0.keys) } ?? []
+    }
+
+    /// The kinds that have at least one profile in this file, sorted.
+    package var kindsPresent: [String] {
+        profiles.keys.sorted()
     }
 }

@@ -15,7 +15,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "docker",
             requiredConfigurationKeys: ["image", "command", "env"],
             pacing: PacingRate(perSecond: 10, burst: 20)
-        )
+        ),
+        profileKind: .docker
     ) { context in
         try DockerProvider.make(
             credentials: context.credentials,

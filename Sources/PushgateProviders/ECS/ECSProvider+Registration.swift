@@ -15,7 +15,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "aws",
             requiredConfigurationKeys: ["task_definition", "task_run_request"],
             pacing: PacingRate(perSecond: 20, burst: 20)
-        )
+        ),
+        profileKind: .aws
     ) { context in
         try ECSProvider.make(
             credentials: context.credentials,

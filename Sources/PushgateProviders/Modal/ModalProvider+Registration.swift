@@ -17,7 +17,8 @@ extension ProviderRegistration {
             requiredConfigurationKeys: ["image", "command"],
             pacing: PacingRate(perSecond: 10, burst: 20),
             transport: .http2
-        )
+        ),
+        profileKind: .modal
     ) { context in
         ModalProvider(profile: try context.credentials.modalProfile(context.profile), http: context.http, clock: context.clock)
     }

@@ -14,7 +14,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "",
             requiredConfigurationKeys: ["command", "env", "working_dir"],
             pacing: PacingRate(perSecond: 50, burst: 50)
-        )
+        ),
+        profileKind: nil
     ) { context in
         guard let local = context.local else {
             throw ProviderError(.invalidConfiguration, "process pools need the gateway's data directory (pushgate serve --data-dir DIR)")

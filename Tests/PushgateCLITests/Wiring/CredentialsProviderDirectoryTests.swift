@@ -2,6 +2,7 @@ import Foundation
 import PushgateCLI
 import PushgateCore
 import PushgateProviders
+import PushgateRegistry
 import PushgateTestSupport
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
         let refuse: RecordingHTTPClient.Handler = { _ in throw CancellationError() }
         let http = RecordingHTTPClient(refuse)
         let http2 = RecordingHTTPClient(refuse)
-        let file = try CredentialsFile(parsing: credentials, path: "creds")
+        let file = try CredentialsFile(parsing: credentials, path: "creds", kinds: ProviderRegistry.profileKinds)
         return (CredentialsProviderDirectory(credentials: file, http: http, http2: http2, clock: SystemClock(), environment: [:]), http, http2)
     }
 

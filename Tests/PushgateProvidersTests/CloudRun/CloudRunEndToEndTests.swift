@@ -55,7 +55,8 @@ struct CloudRunEndToEndTests {
                 token_uri = \(fake.tokenURI)
                 run_endpoint = \(fake.baseURL)
                 """,
-            path: "/tmp/pushgate-test-credentials.ini"
+            path: "/tmp/pushgate-test-credentials.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         return CloudRunV2Provider(
             configuration: CloudRunV2Configuration(runEndpoint: fake.baseURL, project: project, operationPollInterval: 0.01, randomSeed: 7),
@@ -87,7 +88,8 @@ struct CloudRunEndToEndTests {
                 project = \(project)
                 token_uri = \(fake.tokenURI)
                 """,
-            path: "/tmp/pushgate-test-credentials.ini"
+            path: "/tmp/pushgate-test-credentials.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let token = try await file.gcpTokenProvider(profile: "fake", http: http, clock: RecordingSleepClock()).token()
         var headers: HTTPHeaders = ["Authorization": token.authorizationHeader]

@@ -113,7 +113,8 @@ struct CloudRunRequestBuildingTests {
         let keyPath = Fixtures.url("google-jwt/google-auth-test-service_account.json").path
         let file = try CredentialsFile(
             parsing: "[gcp t]\nkey_file = \(keyPath)\nproject = proj-1\ntoken_uri = https://oauth2.example.test/token\n",
-            path: "c.ini"
+            path: "c.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = CloudRunV2Provider(

@@ -54,7 +54,8 @@ struct ContainerInstancesEndToEndTests {
                 authority = \(fake.baseURL)
                 management_endpoint = \(fake.baseURL)
                 """,
-            path: "/tmp/pushgate-test-credentials.ini"
+            path: "/tmp/pushgate-test-credentials.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         return ContainerInstancesProvider(
             configuration: ContainerInstancesConfiguration(managementEndpoint: fake.baseURL, subscriptionID: subscription, randomSeed: 7),

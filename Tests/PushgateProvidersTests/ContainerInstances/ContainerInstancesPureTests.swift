@@ -163,7 +163,8 @@ struct ContainerInstancesPureTests {
     func dryRun() async throws {
         let file = try CredentialsFile(
             parsing: "[azure t]\ntenant_id = tenant-1\nclient_id = app-1\nclient_secret = super-secret-value\n",
-            path: "c.ini"
+            path: "c.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let http = RecordingHTTPClient { _ in HTTPResponse(status: 500) }
         let provider = ContainerInstancesProvider(

@@ -50,7 +50,8 @@ struct AWSCredentialSourceTests {
                 region = eu-west-1
                 sts_endpoint = http://127.0.0.1:9999
                 """,
-            path: "c.ini"
+            path: "c.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let http = RecordingHTTPClient { _ in RecordingHTTPClient.ok(Self.stsAnswer, headers: ["Content-Type": "text/xml"]) }
         let clock = ManualClock()

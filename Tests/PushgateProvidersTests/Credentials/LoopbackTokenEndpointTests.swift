@@ -50,7 +50,8 @@ struct LoopbackTokenEndpointTests {
                     source = managed_identity
                     imds_endpoint = \(server.baseURL)
                     """,
-                path: "loop.ini"
+                path: "loop.ini",
+                kinds: CredentialsFileTests.allKinds
             )
             try await withCurlHTTPClient { http in
                 let home = FileManager.default.temporaryDirectory.appendingPathComponent("pg-empty-\(UUID().uuidString)").path

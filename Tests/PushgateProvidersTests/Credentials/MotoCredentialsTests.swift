@@ -65,7 +65,8 @@ struct MotoCredentialsTests {
                 sts_endpoint = \(moto.endpoint)
                 endpoint_url = \(moto.endpoint)
                 """,
-            path: "moto.ini"
+            path: "moto.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         try await withCurlHTTPClient { http in
             let provider = try file.awsCredentialProvider(

@@ -25,7 +25,7 @@ struct TokenSourceTests {
             .write(to: directory.appendingPathComponent("sa.json"))
         try "[gcp main]\nkey_file = sa.json\ntoken_uri = http://127.0.0.1:8085/token\n"
             .write(to: directory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
-        let file = try CredentialsFile.load(path: directory.appendingPathComponent("credentials").path)
+        let file = try CredentialsFile.load(path: directory.appendingPathComponent("credentials").path, kinds: CredentialsFileTests.allKinds)
 
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(#"{"access_token":"ya29.token","expires_in":"3599","token_type":"Bearer"}"#)
@@ -101,7 +101,8 @@ struct TokenSourceTests {
     func azureClientSecret() async throws {
         let file = try CredentialsFile(
             parsing: "[azure a]\ntenant_id = tid\nclient_id = cid\nclient_secret = s3cr&t=\nauthority = http://localhost:8087\n",
-            path: "c.ini"
+            path: "c.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let http = RecordingHTTPClient { _ in
             RecordingHTTPClient.ok(#"{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"aad"}"#)
@@ -129,7 +130,8 @@ struct TokenSourceTests {
         }
         let file = try CredentialsFile(
             parsing: "[azure vm]\nsource = managed_identity\nclient_id = uai\nimds_endpoint = http://127.0.0.1:8088\n",
-            path: "c.ini"
+            path: "c.ini",
+            kinds: CredentialsFileTests.allKinds
         )
         let token = try await file.azureTokenProvider(profile: "vm", http: http, clock: ManualClock()).token()
         #expect(token.expiresAt == Date(timeIntervalSince1970: 1_767_312_000))

@@ -16,7 +16,7 @@ struct DockerEngineTests {
         try #require(PodmanEngine.isAvailable, "podman, runc and busybox-static are needed: scripts/install-deps.sh")
         let engine = try await PodmanEngine()
         defer { engine.stop() }
-        let credentials = try CredentialsFile(parsing: engine.credentialsProfile(), path: "test-credentials")
+        let credentials = try CredentialsFile(parsing: engine.credentialsProfile(), path: "test-credentials", kinds: [.docker])
         try await withCurlHTTPClient(configuration: CurlHTTPClientConfiguration(connectTimeout: 5, timeout: 60, httpVersion: .http1_1)) { curl in
             var provider = try DockerProvider.make(credentials: credentials, profile: "engine", environment: [:], http: curl)
             provider.configuration.stopTimeout = 2  // busybox sleep as PID 1 ignores SIGTERM: the kill follows

@@ -88,7 +88,8 @@ import Testing
     @Test func theProfileWinsOverTheEnvironment() throws {
         let file = try CredentialsFile(
             parsing: "[docker remote]\nhost = tcp://h:2376\ntls_verify = true\ncert_path = /c\n\n[docker env]\n",
-            path: "f"
+            path: "f",
+            kinds: CredentialsFileTests.allKinds
         )
         let environment = ["DOCKER_HOST": "unix:///tmp/x.sock", "DOCKER_TLS_VERIFY": "", "DOCKER_CERT_PATH": "/other"]
         let remote = try DockerProvider.make(
@@ -109,15 +110,19 @@ import Testing
     }
 
     @Test func profileErrorsNameTheLineAndNeverTheSecret() {
-        #expect(throws: CredentialsError.self) { try CredentialsFile(parsing: "[docker a]\nhost = ssh://x\n", path: "f") }
+        #expect(throws: CredentialsError.self) { try CredentialsFile(parsing: "[docker a]\nhost = ssh://x\n", path: "f", kinds: [.docker]) }
         do {
-            _ = try CredentialsFile(parsing: "[docker a]\nregistry_password = hunter2-secret\n", path: "f")
+            _ = try CredentialsFile(parsing: "[docker a]\nregistry_password = hunter2-secret\n", path: "f", kinds: [.docker])
             Issue.record("a password without a username must be refused")
         } catch {
             #expect("\(error)".contains("f:1"))
             #expect(!"\(error)".contains("hunter2-secret"))
         }
-        let file = try? CredentialsFile(parsing: "[docker a]\nregistry_username = u\nregistry_password = hunter2-secret\n", path: "f")
+        let file = try? CredentialsFile(
+            parsing: "[docker a]\nregistry_username = u\nregistry_password = hunter2-secret\n",
+            path: "f",
+            kinds: [.docker]
+        )
         #expect(!String(describing: file as Any).contains("hunter2-secret"))
     }
 

@@ -14,7 +14,7 @@ struct ECSMotoTests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let network = try moto.defaultECSNetwork()
-        let file = try CredentialsFile(parsing: moto.credentialsProfile(), path: "moto.ini")
+        let file = try CredentialsFile(parsing: moto.credentialsProfile(), path: "moto.ini", kinds: [.aws])
         try await withCurlHTTPClient { http in
             let provider = try ECSProvider.make(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
             _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])

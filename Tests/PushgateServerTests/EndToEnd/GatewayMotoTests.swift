@@ -2,6 +2,7 @@ import Foundation
 import PushgateCore
 import PushgateHTTP
 import PushgateProviders
+import PushgateRegistry
 import PushgateStore
 import PushgateTestSupport
 import Testing
@@ -22,7 +23,7 @@ extension EndToEnd {
             let credentialsPath = directory.appendingPathComponent("credentials").path
             try Data(moto.credentialsProfile().utf8).write(to: URL(fileURLWithPath: credentialsPath))
             try await withCurlHTTPClient { http in
-                let file = try CredentialsFile.load(path: credentialsPath)
+                let file = try CredentialsFile.load(path: credentialsPath, kinds: ProviderRegistry.profileKinds)
                 let provider = try ECSProvider.make(credentials: file, profile: "moto", http: http, clock: SystemClock(), environment: [:])
                 _ = try await provider.call(.createCluster, ["clusterName": "pushgate"])
             }

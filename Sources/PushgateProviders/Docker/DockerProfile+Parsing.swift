@@ -1,8 +1,9 @@
-extension CredentialsFile {
+extension DockerProfile: CredentialProfile {
+    package static let kind = "docker"
+
     /// `[docker NAME]`: `host`, `cert_path`, `tls_verify` (true/false), and `registry_username` with
     /// `registry_password` (and optionally `registry_server`) together.
-    static func dockerProfile(_ section: Section, path: String) throws -> DockerProfile {
-        var r = Reader(section: section, path: path)
+    static func parse(_ r: inout CredentialsFile.Reader) throws -> DockerProfile {
         let host = r.string("host")
         if let host, !host.hasPrefix("unix:///"), !host.hasPrefix("tcp://") {
             throw CredentialsError(.invalidValue, "\(r.place("host")): host: expected unix:///PATH or tcp://HOST:PORT")
@@ -27,24 +28,26 @@ extension CredentialsFile {
                 throw CredentialsError(.invalidValue, "\(r.place("registry_server")): registry_server: needs registry_username and registry_password")
             }
         default:
-            throw CredentialsError(.invalidValue, "\(r.place): [docker \(section.name)]: registry_username and registry_password go together")
+            throw CredentialsError(.invalidValue, "\(r.place): [docker \(r.section.name)]: registry_username and registry_password go together")
         }
         let profile = DockerProfile(
-            name: section.name,
+            name: r.section.name,
             host: host,
             certPath: r.string("cert_path"),
             tlsVerify: tlsVerify,
             registryAuth: auth,
             place: r.place
         )
-        try r.finish()
         return profile
     }
+}
 
+extension CredentialProfileKind {
+    package static let docker = CredentialProfileKind(DockerProfile.self, parse: DockerProfile.parse)
+}
+
+extension CredentialsFile {
     package func dockerProfile(_ name: String) throws -> DockerProfile {
-        guard let profile = docker[name] else {
-            throw CredentialsError(.unknownProfile, problem(kind: "docker", profile: name) ?? "\(path): no [docker \(name)] profile")
-        }
-        return profile
+        try profile(DockerProfile.self, named: name)
     }
 }
