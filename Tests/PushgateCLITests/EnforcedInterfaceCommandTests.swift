@@ -37,7 +37,7 @@ import Testing
         // Dotted keys are checked by their first part.
         let run = await cli.run("run", "create", "d", "--vars", #"{"env.FOO": "1", "lables.team": "x"}"#)
         #expect(run.status == .failure && run.err.contains("$.lables") && run.err.contains("did you mean 'labels'?"), "\(run.err)")
-        #expect(try #require(await cli.run("run", "ls", "--json").json?.arrayValue).isEmpty)
+        #expect(try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue).isEmpty)
         #expect(await cli.run("run", "create", "d", "--vars", #"{"env.FOO": "1"}"#).status == .success)
 
         let template = Fixtures.repositoryRoot().appendingPathComponent("templates/ecs-push.json").path

@@ -92,8 +92,9 @@ import Testing
         await cli.run("run", "create", "d-low", "--in", "1h")
         let result = await cli.run("pool", "preview", "p", "--json")
         #expect(result.status == .success, "\(result.err)")
-        let entries = try #require(result.json?.arrayValue)
+        let entries = try #require(result.json?["runs"]?.arrayValue)
         #expect(entries.count == 10)
+        #expect(result.json?["total"] == .int(10), "every scheduled run waits, the one in an hour too")
         let summary = entries.map { "\($0["queue"]?.stringValue ?? "")/\($0["status"]?.stringValue ?? "")/\($0["reason"]?.stringValue ?? "-")" }
         #expect(
             summary == [

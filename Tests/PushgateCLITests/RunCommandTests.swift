@@ -19,14 +19,14 @@ import Testing
         let id = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.count == 36)
         await cli.run("run", "create", "d", "--in", "1h30m")
-        let list = try #require(await cli.run("run", "ls", "--json").json?.arrayValue)
+        let list = try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue)
         #expect(list.count == 2)
         for key in ["id", "deployment", "queue", "state", "scheduled_time"] { #expect(list[0][key] != nil) }
         #expect(list.last?["id"] == .string(id))
         #expect(list.last?["scheduled_time"] == .string("2030-01-02T03:04:05Z"))
         #expect(list.last?["state"] == .string("Scheduled"))
-        #expect(try #require(await cli.run("run", "ls", "--state", "late", "--json").json?.arrayValue).isEmpty)
-        #expect(try #require(await cli.run("run", "ls", "--pool", "p", "--state", "Scheduled", "--json").json?.arrayValue).count == 2)
+        #expect(try #require(await cli.run("run", "ls", "--state", "late", "--json").json?["runs"]?.arrayValue).isEmpty)
+        #expect(try #require(await cli.run("run", "ls", "--pool", "p", "--state", "Scheduled", "--json").json?["runs"]?.arrayValue).count == 2)
 
         let cancel = await cli.run("run", "cancel", id)
         #expect(cancel.status == .success)
@@ -49,7 +49,7 @@ import Testing
         let second = await cli.run("run", "create", "d", "--idempotency-key", "nightly-2026-01-01", "--json")
         #expect(second.json?["id"] == .string(first.out.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(second.json?["created"] == .bool(false))
-        #expect(try #require(await cli.run("run", "ls", "--json").json?.arrayValue).count == 1)
+        #expect(try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue).count == 1)
     }
 
     @Test func badInput() async throws {
@@ -63,7 +63,7 @@ import Testing
         #expect(await cli.run("run", "ls", "--state", "exploded").status == .usage)
         #expect(await cli.run("run", "inspect", "no-such-run").status == .failure)
         #expect(await cli.run("run", "cancel", "no-such-run").status == .failure)
-        #expect(try #require(await cli.run("run", "ls", "--json").json?.arrayValue).isEmpty)
+        #expect(try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue).isEmpty)
     }
 
     @Test func corruptAndLockedDatabases() async throws {

@@ -34,7 +34,8 @@ enum PoolCommand: CLICommand {
           pool preview NAME [--upcoming N] [--json]
               The due and upcoming runs in the order a claim now would submit them; held runs say why
               (pool paused, queue paused, pool full, queue full, deployment full, not due yet).
-              --json prints [{id, deployment, queue, priority, scheduled_time, state, status: next|held, reason}].
+              --json prints {"runs": [{id, deployment, queue, priority, scheduled_time, state, status: next|held,
+              reason}], "total": N waiting runs}.
 
         types:
         \(ProviderRegistry.typeList)
@@ -303,7 +304,7 @@ enum PoolCommand: CLICommand {
                     object["priority"] = ModelJSON.value(priorities[entry.run.queueID])
                     return .object(object)
                 }
-                context.print(JSONValue.array(items).serialized(pretty: true))
+                context.print(JSONValue.object(["runs": .array(items), "total": .int(Int64(waiting))]).serialized(pretty: true))
                 return .success
             }
             if entries.isEmpty {

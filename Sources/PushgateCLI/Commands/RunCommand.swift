@@ -14,9 +14,11 @@ enum RunCommand: CLICommand {
               Schedules a run (default: now) and prints its id. With a KEY the deployment already used, prints
               that run's id and creates nothing. --vars are run job variables, checked against the pool's template.
               DURATION is like 30s, 5m, 1h30m, 2d.
-          run ls [--state STATE] [--pool POOL] [--deployment NAME] [--limit N] [--json]
-              By scheduled time. STATE is Scheduled, Late, Pending, Running, Completed, Failed, Crashed,
-              Cancelling or Cancelled (repeatable).
+          run ls [--state STATE] [--pool POOL] [--deployment NAME] [--limit N] [--after CURSOR] [--json]
+              By scheduled time, N (default 200) at a time. STATE is Scheduled, Late, Pending, Running,
+              Completed, Failed, Crashed, Cancelling or Cancelled (repeatable). When more runs match, stderr
+              says how many and the cursor of the next page; --json prints {"runs": [...], "total": N,
+              "next": CURSOR or null}.
           run inspect ID [--json]            with the state history
           run cancel ID [--reason TEXT]      a run not yet claimed is Cancelled; a claimed or running one Cancelling
           run watch ID [--interval SECONDS] [--timeout SECONDS]
@@ -36,7 +38,7 @@ enum RunCommand: CLICommand {
             "run",
             arguments,
             valueOptions: [
-                "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "reason", "owner",
+                "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "after", "reason", "owner",
                 "claim-batch", "lease", "interval", "timeout", "lines", "max-bytes", "data-dir", "credentials",
             ],
             flagOptions: ["json", "follow"],
@@ -44,7 +46,7 @@ enum RunCommand: CLICommand {
         ) { sub in
             switch sub {
             case "create": return .init(create, accepts: ["at", "in", "vars", "idempotency-key", "json"])
-            case "ls", "list": return .init(list, accepts: ["state", "pool", "deployment", "limit", "json"])
+            case "ls", "list": return .init(list, accepts: ["state", "pool", "deployment", "limit", "after", "json"])
             case "inspect": return .init(inspect, accepts: ["json"])
             case "cancel": return .init(cancel, accepts: ["reason"])
             case "watch": return .init(watch, accepts: ["interval", "timeout"])
@@ -109,27 +111,40 @@ enum RunCommand: CLICommand {
         }
         let limit = try parsed.intOption("limit") ?? 200
         guard limit > 0 else { throw UsageError("--limit must be 1 or more") }
-        return await StoreAccess.withStore(command, context) { store in
-            let filter = FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit)
-            let runs = try await store.runs(filter)
-            if runs.count == limit {
-                let total = try await store.countRuns(filter)
-                if total > limit {
-                    context.error("pushgate run ls: showing \(limit) of \(total.formatted()) runs; --limit N for more")
-                }
+        let after = try parsed.option("after").map { token in
+            guard let cursor = FlowRunFilter.Cursor(token: token) else {
+                throw UsageError("--after: expected a cursor MILLISECONDS:RUN_ID as a previous page printed, got '\(token)'")
             }
-            TableOutput.list(
-                parsed,
-                context,
-                json: runs.map(ModelJSON.run),
-                header: ["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"],
-                rows: runs.map { run in
-                    [
-                        run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
-                        TableOutput.time(run.scheduledTime), String(run.attempt),
-                    ]
-                }
-            )
+            return cursor
+        }
+        return await StoreAccess.withStore(command, context) { store in
+            var filter = FlowRunFilter(states: states, poolName: parsed.option("pool"), deploymentName: parsed.option("deployment"), limit: limit + 1)
+            filter.after = after
+            var runs = try await store.runs(filter)
+            let more = runs.count > limit
+            if more { runs.removeLast() }
+            let next = more ? runs.last.map { FlowRunFilter.Cursor(after: $0).token } : nil
+            // The total ignores the cursor: it is what the filter matches, counted only when it is more than shown.
+            var total = runs.count
+            if more || after != nil {
+                filter.after = nil
+                total = try await store.countRuns(filter)
+            }
+            if let next {
+                context.error("pushgate run ls: showing \(runs.count) of \(total.formatted()) runs; --limit N or --after \(next) for more")
+            }
+            if parsed.flag("json") {
+                let page: JSONValue = .object(["runs": .array(runs.map(ModelJSON.run)), "total": .int(Int64(total)), "next": next.map(JSONValue.string) ?? .null])
+                context.print(page.serialized(pretty: true))
+                return .success
+            }
+            let rows = runs.map { run in
+                [
+                    run.id, run.deploymentName, run.poolName, run.queueName, run.state.displayName,
+                    TableOutput.time(run.scheduledTime), String(run.attempt),
+                ]
+            }
+            context.print(TableOutput.table(["ID", "DEPLOYMENT", "POOL", "QUEUE", "STATE", "SCHEDULED", "ATTEMPT"], rows))
             return .success
         }
     }

@@ -26,9 +26,8 @@ extension UIRouter {
             filter.states = [parsed]
         }
         if let after = value("after") {
-            let parts = after.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let ms = Int64(parts[0]) else { throw UIError(.badRequest, "malformed page cursor '\(after)'") }
-            filter.after = FlowRunFilter.Cursor(scheduledTime: Date(timeIntervalSince1970: Double(ms) / 1000), id: String(parts[1]))
+            guard let cursor = FlowRunFilter.Cursor(token: after) else { throw UIError(.badRequest, "malformed page cursor '\(after)'") }
+            filter.after = cursor
         }
         var runs = try await api.store.runs(filter)
         let more = runs.count > Self.pageSize
@@ -45,7 +44,7 @@ extension UIRouter {
             var items = ["state", "pool", "deployment", "queue", "from", "until"].compactMap { name in
                 value(name).map { "\(name)=\(UIForm.encode($0))" }
             }
-            items.append("after=" + UIForm.encode("\(Int64((last.scheduledTime.timeIntervalSince1970 * 1000).rounded())):\(last.id)"))
+            items.append("after=" + UIForm.encode(FlowRunFilter.Cursor(after: last).token))
             next = "<p><a id=\"older\" href=\"/ui/runs?\(items.joined(separator: "&"))\">Older runs →</a></p>"
         }
         let stateOptions = ([""] + RunState.allCases.map(\.displayName)).map { name -> HTML in
