@@ -110,6 +110,19 @@ import Testing
         #expect(output.stdout.contains("Signature=<redacted>"), "a signature that AWS would accept now is not printed")
     }
 
+    @Test("a profile's secret copied into a plain env value is redacted there; other values are shown")
+    func profileSecretsAreScrubbedByValue() async throws {
+        let vars =
+            #"{"image":"python:3.12-slim","network_configuration":{"subnets":["subnet-0abc"],"securityGroups":["sg-0abc"]},"env":{"COPIED":""#
+            + Self.secret + #"","REGION_NAME":"eu-west-1"}}"#
+        for extra in [["--json"], []] {
+            let (status, output) = await run(arguments(credentials: try credentials(), runVars: vars, extra: extra))
+            #expect(status == .success, "\(output.stderr)")
+            #expect(!(output.stdout + output.stderr).contains(Self.secret), "the profile's secret key, copied under a plain name")
+            #expect(output.stdout.contains("COPIED") && output.stdout.contains("eu-west-1"), "names and plain values stay")
+        }
+    }
+
     @Test("a configuration missing the image is rejected before any call, naming the field")
     func missingImage() async throws {
         let vars = #"{"network_configuration":{"subnets":["subnet-0abc"]}}"#

@@ -118,7 +118,8 @@ extension DryRunCommand {
                 deploymentName: deploymentName,
                 queueName: queueName,
                 configuration: rendered.injecting(identity),
-                secretValues: template.secretValues(deployment: deploymentLayer, run: runLayer),
+                secretValues: template.secretValues(deployment: deploymentLayer, run: runLayer)
+                    .union(credentials.secretValues(kind: registration.type.credentialsProfileKind, profile: profile ?? "")),
                 now: now
             )
             return Input(registration: registration, job: job, credentials: credentials, profile: profile ?? "")

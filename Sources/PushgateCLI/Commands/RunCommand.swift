@@ -134,7 +134,9 @@ enum RunCommand: CLICommand {
                 context.error("pushgate run ls: showing \(runs.count) of \(total.formatted()) runs; --limit N or --after \(next) for more")
             }
             if parsed.flag("json") {
-                let page: JSONValue = .object(["runs": .array(runs.map(ModelJSON.run)), "total": .int(Int64(total)), "next": next.map(JSONValue.string) ?? .null])
+                let page: JSONValue = .object([
+                    "runs": .array(runs.map(ModelJSON.run)), "total": .int(Int64(total)), "next": next.map(JSONValue.string) ?? .null,
+                ])
                 context.print(page.serialized(pretty: true))
                 return .success
             }

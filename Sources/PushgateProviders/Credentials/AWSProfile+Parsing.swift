@@ -96,6 +96,18 @@ extension AWSProfile {
     }
 }
 
+extension AWSProfile {
+    package var secretValues: [String] {
+        let keys: AWSCredentials? =
+            switch source {
+            case .staticKeys(let keys): keys
+            case .assumeRole(let role): if case .keys(let keys) = role.base { keys } else { nil }
+            case .chain: nil
+            }
+        return keys.map { [$0.secretAccessKey] + ($0.sessionToken.map { [$0] } ?? []) } ?? []
+    }
+}
+
 extension CredentialProfileKind {
     package static let aws = CredentialProfileKind(AWSProfile.self, parse: AWSProfile.parse, check: AWSProfile.checkSourceProfiles)
 }

@@ -40,6 +40,13 @@ extension AzureProfile: CredentialProfile {
     }
 }
 
+extension AzureProfile {
+    package var secretValues: [String] {
+        if case .clientSecret(_, _, let secret) = source { return [secret.value] }
+        return []
+    }
+}
+
 extension CredentialProfileKind {
     package static let azure = CredentialProfileKind(AzureProfile.self, parse: AzureProfile.parse)
 }

@@ -6,4 +6,11 @@ package protocol CredentialProfile: Sendable {
     var name: String { get }
     /// `FILE:LINE` of the section header, for errors.
     var place: String { get }
+    /// The profile's secret values (keys, passwords, tokens): a dry-run shows none of them, wherever a
+    /// template copied one (docs/provider-apis.md §1.1).
+    var secretValues: [String] { get }
+}
+
+extension CredentialProfile {
+    package var secretValues: [String] { [] }
 }

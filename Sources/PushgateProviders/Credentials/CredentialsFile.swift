@@ -60,6 +60,11 @@ package struct CredentialsFile: Sendable {
         return profile
     }
 
+    /// The secret values of profile `name` of `kind` (none when there is no such profile).
+    package func secretValues(kind: String, profile name: String) -> [String] {
+        profiles[kind]?[name]?.secretValues ?? []
+    }
+
     /// The profile names of one kind.
     package func names(of kind: String) -> Set<String> {
         profiles[kind].map { Set($0.keys) } ?? []

@@ -19,6 +19,10 @@ extension ModalProfile: CredentialProfile {
     }
 }
 
+extension ModalProfile {
+    package var secretValues: [String] { [credentials.tokenSecret.value] }
+}
+
 extension CredentialProfileKind {
     package static let modal = CredentialProfileKind(ModalProfile.self, parse: ModalProfile.parse)
 }

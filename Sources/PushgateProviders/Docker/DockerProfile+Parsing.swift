@@ -42,6 +42,10 @@ extension DockerProfile: CredentialProfile {
     }
 }
 
+extension DockerProfile {
+    package var secretValues: [String] { registryAuth.map { [$0.password.value] } ?? [] }
+}
+
 extension CredentialProfileKind {
     package static let docker = CredentialProfileKind(DockerProfile.self, parse: DockerProfile.parse)
 }

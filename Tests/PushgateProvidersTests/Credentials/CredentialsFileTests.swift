@@ -13,6 +13,24 @@ struct CredentialsFileTests {
         try CredentialsFile(parsing: text, path: "creds.ini", kinds: CredentialsFileTests.allKinds)
     }
 
+    @Test("each profile names its secret values, for the dry run to scrub; profiles without secrets name none")
+    func profileSecretValues() throws {
+        let path = Fixtures.repositoryRoot().appendingPathComponent("credentials.example").path
+        let file = try CredentialsFile.load(path: path, kinds: CredentialsFileTests.allKinds)
+        #expect(file.secretValues(kind: "aws", profile: "temporary") == ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjEXAMPLETOKEN"])
+        #expect(file.secretValues(kind: "azure", profile: "main") == ["example~client~secret"])
+        #expect(file.secretValues(kind: "modal", profile: "main") == ["as-EXAMPLE000000000000"])
+        #expect(file.secretValues(kind: "aws", profile: "instance").isEmpty && file.secretValues(kind: "azure", profile: "vm").isEmpty)
+        #expect(file.secretValues(kind: "gcp", profile: "main").isEmpty && file.secretValues(kind: "docker", profile: "remote").isEmpty)
+        let docker = try CredentialsFile(
+            parsing: "[docker r]\nregistry_username = u\nregistry_password = hunter2-secret\n",
+            path: "f",
+            kinds: [.docker]
+        )
+        #expect(docker.secretValues(kind: "docker", profile: "r") == ["hunter2-secret"])
+        #expect(docker.secretValues(kind: "docker", profile: "absent").isEmpty)
+    }
+
     @Test("credentials.example parses, with every kind and source")
     func example() throws {
         let path = Fixtures.repositoryRoot().appendingPathComponent("credentials.example").path
