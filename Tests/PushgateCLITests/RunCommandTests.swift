@@ -12,6 +12,24 @@ import Testing
         return cli
     }
 
+    @Test func pruneDeletesOnlyRunsThatEndedBeforeTheCutoff() async throws {
+        let cli = await setUp()
+        var ids: [String] = []
+        for _ in 0..<3 { ids.append(await cli.run("run", "create", "d", "--in", "1h").out.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        for id in ids.prefix(2) { #expect(await cli.run("run", "cancel", id).status == .success) }
+        #expect(await cli.run("run", "prune", "--finished-before", "1h").out.hasPrefix("pruned 0 finished run(s)"), "none ended an hour ago")
+        try await Task.sleep(nanoseconds: 20_000_000)
+        let pruned = await cli.run("run", "prune", "--finished-before", "0s", "--batch", "1", "--json")
+        #expect(pruned.status == .success, "\(pruned.err)")
+        #expect(pruned.json?["pruned"] == .int(2), "two batches of one")
+        let left = try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue)
+        #expect(left.compactMap { $0["id"]?.stringValue } == [ids[2]], "the Scheduled run stays")
+        let missing = await cli.run("run", "prune")
+        #expect(missing.status == .usage && missing.err.contains("--finished-before"), "\(missing.err)")
+        #expect(await cli.run("run", "prune", "--finished-before", "soon").status == .usage)
+        #expect(await cli.run("run", "prune", "--finished-before", "1d", "--batch", "0").status == .usage)
+    }
+
     @Test func createListInspectCancel() async throws {
         let cli = await setUp()
         let created = await cli.run("run", "create", "d", "--at", "2030-01-02T03:04:05Z", "--vars", #"{"cpu": 256}"#)

@@ -1,12 +1,13 @@
 import Foundation
 import PushgateCore
+import PushgateServer
 import PushgateStore
 
 /// `pushgate run ...`: create, list, inspect and cancel flow runs.
 enum RunCommand: CLICommand {
     static let name = "run"
-    static let subcommands = ["create", "ls", "inspect", "cancel", "watch", "logs"]
-    static let summary = "manage flow runs (create, ls, inspect, cancel, watch, logs)"
+    static let subcommands = ["create", "ls", "inspect", "cancel", "watch", "logs", "prune"]
+    static let summary = "manage flow runs (create, ls, inspect, cancel, watch, logs, prune)"
     static let help = """
         usage: pushgate [--db PATH] run SUBCOMMAND ...
 
@@ -29,6 +30,11 @@ enum RunCommand: CLICommand {
               from the gateway's data directory, default <db>.data or PUSHGATE_DATA_DIR): the last N lines
               (default 200) within N bytes (default 65536), or with --follow everything, then new output
               until the run ends. Exit 1 when the pool's type offers no logs.
+          run prune --finished-before DURATION [--batch N] [--json]
+              Deletes runs that ended more than DURATION ago (e.g. 30d) with their history, N (default
+              1000) per transaction, so a running gateway's claims are not held up; runs whose provider
+              clean-up is pending are kept. An idempotency key of a pruned run can be used again.
+              `serve --retain DURATION` does the same every minute.
 
         exit status: 0 success, 1 rejected (unknown name, invalid value, final state), 2 usage or I/O error
         """
@@ -38,7 +44,7 @@ enum RunCommand: CLICommand {
             "run",
             arguments,
             valueOptions: [
-                "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "after", "reason", "owner",
+                "at", "in", "vars", "idempotency-key", "state", "pool", "deployment", "limit", "after", "finished-before", "batch", "reason", "owner",
                 "claim-batch", "lease", "interval", "timeout", "lines", "max-bytes", "data-dir", "credentials",
             ],
             flagOptions: ["json", "follow"],
@@ -50,6 +56,7 @@ enum RunCommand: CLICommand {
             case "inspect": return .init(inspect, accepts: ["json"])
             case "cancel": return .init(cancel, accepts: ["reason"])
             case "watch": return .init(watch, accepts: ["interval", "timeout"])
+            case "prune": return .init(prune, accepts: ["finished-before", "batch", "json"])
             case "logs": return .init(logs, accepts: ["follow", "lines", "max-bytes", "data-dir", "credentials", "interval"])
             // Not in the help: the crash-durability test's load generator (RunCommand+Stress.swift).
             case "stress": return .init(stress, accepts: ["pool", "deployment", "owner", "limit", "claim-batch", "lease"])
@@ -94,6 +101,34 @@ enum RunCommand: CLICommand {
                 context.print(JSONValue.object(object).serialized(pretty: true))
             } else {
                 context.print(creation.run.id)
+            }
+            return .success
+        }
+    }
+
+    private static func prune(_ parsed: ParsedArguments, _ command: String, _ context: CommandContext) async throws -> ExitCode {
+        _ = try SubcommandDispatch.operands(parsed, [])
+        guard let text = parsed.option("finished-before") else { throw UsageError("missing --finished-before DURATION (e.g. 30d)") }
+        let keep = try DurationArgument.parse(text)
+        let batch = try parsed.intOption("batch") ?? 1_000
+        guard batch > 0 else { throw UsageError("--batch must be 1 or more") }
+        return await StoreAccess.withStore(command, context) { store in
+            let retention = Retention(
+                store: store,
+                clock: SystemClock(),
+                logger: Logger(level: .error, sink: { _ in }),
+                configuration: .init(keep: keep, batch: batch)
+            )
+            let cutoff = Date().addingTimeInterval(-keep)
+            let deleted = try await retention.prune(finishedBefore: cutoff)
+            if parsed.flag("json") {
+                context.print(
+                    JSONValue.object(["pruned": .int(Int64(deleted)), "finished_before": .string(ModelJSON.timestamp(cutoff))]).serialized(
+                        pretty: true
+                    )
+                )
+            } else {
+                context.print("pruned \(deleted.formatted()) finished run(s) that ended before \(ModelJSON.timestamp(cutoff))")
             }
             return .success
         }

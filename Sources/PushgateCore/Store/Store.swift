@@ -61,6 +61,9 @@ package protocol Store: Sendable {
     /// Late, Pending, Running and Cancelling runs per pool and queue: what the web pages show, read through
     /// a partial index of those states, never the Scheduled backlog (a million rows on a big store).
     func liveRunCounts() async throws -> [RunCount]
+    /// Deletes up to `limit` runs that ended before `cutoff`, with their history, oldest first, in one short
+    /// transaction; runs whose provider clean-up is still pending are kept. Returns how many went.
+    func pruneFinishedRuns(finishedBefore cutoff: Date, limit: Int) async throws -> Int
     /// Per minute since `since`, the pool's submissions and terminal states (the pool page's chart).
     func runActivity(pool: String, since: Date) async throws -> [RunActivity]
 

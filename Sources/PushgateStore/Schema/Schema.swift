@@ -232,6 +232,18 @@ package enum Schema {
                 .init("CREATE INDEX flow_runs_live ON flow_runs (queue_id, state) WHERE state IN ('LATE', 'PENDING', 'RUNNING', 'CANCELLING')")
             ]
         ),
+        Migration(
+            version: 6,
+            name: "a partial index of finished runs by end time, for retention",
+            steps: [
+                .init(
+                    """
+                    CREATE INDEX flow_runs_finished ON flow_runs (state_changed_at)
+                        WHERE state IN ('COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED')
+                    """
+                )
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.
