@@ -9,6 +9,8 @@ package struct Gateway: Sendable {
     package let poller: Poller
     package let logger: Logger
     package var shutdownGrace: TimeInterval = 10
+    /// Prunes finished runs beside the dispatcher and poller (`serve --retain`); nil keeps every run.
+    package var retention: Retention?
 
     package init(dispatcher: Dispatcher, poller: Poller, logger: Logger) {
         self.dispatcher = dispatcher
@@ -17,7 +19,7 @@ package struct Gateway: Sendable {
     }
 
     private enum Event: Sendable {
-        case dispatcherEnded, pollerEnded
+        case dispatcherEnded, pollerEnded, retentionEnded
         case stopRequested(Int32?)
         case graceExpired
     }
@@ -32,6 +34,12 @@ package struct Gateway: Sendable {
             group.addTask {
                 await poller.run()
                 return .pollerEnded
+            }
+            if let retention {
+                group.addTask {
+                    await retention.run()
+                    return .retentionEnded
+                }
             }
             group.addTask { .stopRequested(await stop()) }
             var stopping = false
@@ -65,6 +73,8 @@ package struct Gateway: Sendable {
                     }
                 case .pollerEnded:
                     if !stopping { group.cancelAll() }
+                case .retentionEnded:
+                    break
                 }
             }
         }

@@ -32,6 +32,8 @@ enum ServeCommand: CLICommand {
           --rate PER_SECOND       one submission rate for every provider, instead of the published quotas
                                                                                 PUSHGATE_RATE
           --shutdown-grace SECONDS time allowed for submissions under way (10)  PUSHGATE_SHUTDOWN_GRACE
+          --retain DURATION       delete runs that ended longer ago (e.g. 30d), every minute, in small batches
+                                  (default: keep every run; see `run prune`)    PUSHGATE_RETAIN
           --log-format text|json  log line format (default text)                PUSHGATE_LOG_FORMAT
           --log-level LEVEL       debug, info, warning or error (default info)  PUSHGATE_LOG_LEVEL
           --config FILE           read options from a JSON file                 PUSHGATE_CONFIG
@@ -44,7 +46,7 @@ enum ServeCommand: CLICommand {
 
     static let valueOptions: Set<String> = [
         "credentials", "data-dir", "listen", "token", "replica", "templates", "poll-interval", "claim-interval", "lease", "start-timeout",
-        "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config",
+        "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config", "retain",
     ]
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {

@@ -24,6 +24,8 @@ struct ServeOptions: Sendable {
     var logFormat: Logger.Format = .text
     var logLevel: LogRecord.Level = .info
     var metricsPublic = false
+    /// `--retain`: how long finished runs are kept; nil keeps them all.
+    var retain: TimeInterval?
 
     init(arguments: ParsedArguments, context: CommandContext) throws {
         guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument '\(arguments.positionals[0])'") }
@@ -33,7 +35,7 @@ struct ServeOptions: Sendable {
             "lease": "PUSHGATE_LEASE", "start-timeout": "PUSHGATE_START_TIMEOUT", "max-run-time": "PUSHGATE_MAX_RUN_TIME",
             "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
             "log-level": "PUSHGATE_LOG_LEVEL", "metrics-public": "PUSHGATE_METRICS_PUBLIC",
-            "data-dir": "PUSHGATE_DATA_DIR",
+            "data-dir": "PUSHGATE_DATA_DIR", "retain": "PUSHGATE_RETAIN",
         ]
         var file: [String: JSONValue] = [:]
         if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
@@ -95,6 +97,13 @@ struct ServeOptions: Sendable {
             self.rate = rate
         }
         shutdownGrace = try seconds("shutdown-grace") ?? shutdownGrace
+        if let text = value("retain") {
+            do {
+                retain = try DurationArgument.parse(text)
+            } catch {
+                throw UsageError("option '--retain' expects a duration such as 30d or 12h, got '\(text)'")
+            }
+        }
         if let text = value("log-format") {
             guard let format = Logger.Format(rawValue: text) else { throw UsageError("option '--log-format' expects text or json, got '\(text)'") }
             logFormat = format

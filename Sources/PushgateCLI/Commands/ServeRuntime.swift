@@ -72,6 +72,9 @@ struct ServeRuntime: Sendable {
         )
         var gateway = Gateway(dispatcher: dispatcher, poller: poller, logger: logger)
         gateway.shutdownGrace = options.shutdownGrace
+        gateway.retention = options.retain.map { keep in
+            Retention(store: store, clock: clock, logger: logger, configuration: .init(keep: keep))
+        }
         var api: APIServer?
         if withAPI {
             let window = max(30, 10 * max(options.pollInterval, options.claimInterval))
