@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks pushgate against its Python peers and prints one table (README.md "Performance").
 #
-#   scripts/bench.sh [WORKLOAD...]     (default: render sign select e2e http claim; also claim-1m, ui-1m, replicas;
+#   scripts/bench.sh [WORKLOAD...]     (default: render sign select e2e http claim; also claim-1m, ui-1m, prune, replicas;
 #                                       see pushgate-bench --help)
 #
 # Installs the peers from PyPI into a throwaway virtual environment .venv-bench/ (prefect, prefect-aws; reused

@@ -3,7 +3,7 @@ import Foundation
 // pushgate-bench [WORKLOAD...]: runs the named workloads (all but the slow 1M claim store by default) in
 // this process and prints one table. Build with `swift build -c release` and run from the repository root.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "ui-1m", "replicas"]
+let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "ui-1m", "prune", "replicas"]
 if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
     print(
         """
@@ -24,6 +24,8 @@ if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
           claim-1m  the same with 1M runs (slow: builds a 350 MB store)
           ui-1m     the web pages (pools, pool detail, runs first page, a run) over loopback HTTP, logged in
                     by session cookie, with 1M runs in SQLite (2,000 due, the rest scheduled later)
+          prune     retention: bytes per finished run on disk, `run prune` rate, and one-run claims' p99 with
+                    and without a prune beside them, over PUSHGATE_BENCH_PRUNE_RUNS finished runs (default 100k)
           replicas  claims per second with 1, 2 and 3 replicas on one PostgreSQL server, beside SQLite
                     (needs PUSHGATE_BENCH_POSTGRES_URL; scripts/bench.sh starts a throwaway cluster)
 
@@ -305,6 +307,42 @@ do {
                 )
             )
         }
+    }
+    if selected.contains("prune") {
+        progress("prune")
+        let size = ProcessInfo.processInfo.environment["PUSHGATE_BENCH_PRUNE_RUNS"].flatMap(Int.init) ?? 100_000
+        let result = try await PruneBenchmark.run(runs: size)
+        rows.append(
+            BenchRow(
+                workload: "store size per finished run (4 history rows), \(result.runs) runs in SQLite",
+                unit: "bytes/run",
+                pushgate: Measurement(samples: [result.bytesPerRun]),
+                lowerIsBetter: true,
+                note: "database + WAL before pruning"
+            )
+        )
+        rows.append(
+            BenchRow(
+                workload: "prune finished runs with history, batches of 250",
+                unit: "runs/s",
+                pushgate: Measurement(samples: [result.prunedPerSecond]),
+                lowerIsBetter: false
+            )
+        )
+        rows.append(
+            BenchRow(
+                workload: "claim 1 run p99 while pruning / p99 quiet",
+                unit: "ratio",
+                pushgate: Measurement(samples: [result.claimP99Pruning / result.claimP99Quiet]),
+                lowerIsBetter: true,
+                note: String(
+                    format: "p99 %.2f ms pruning (%d claims), %.2f ms quiet",
+                    result.claimP99Pruning,
+                    result.claimsDuringPrune,
+                    result.claimP99Quiet
+                )
+            )
+        )
     }
     if selected.contains("replicas") {
         if let url = ProcessInfo.processInfo.environment["PUSHGATE_BENCH_POSTGRES_URL"], !url.isEmpty {
