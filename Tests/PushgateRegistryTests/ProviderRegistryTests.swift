@@ -37,7 +37,8 @@ struct ProviderRegistryTests {
     @Test func poolTypesAreFoundByPushOrWorkerName() {
         #expect(ProviderRegistry.catalog.type(forPoolType: "ecs:push")?.kind == .ecs)
         #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run-v2")?.kind == .cloudRunV2)
-        #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run") == nil)
+        #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run")?.kind == .cloudRunV1)
+        #expect(ProviderRegistry.catalog.type(forPoolType: "vertex") == nil)
         #expect(ProviderRegistry.catalog.type(forPoolType: "") == nil)
         #expect(ProviderRegistry.registration(forPoolType: "modal")?.type.transport == .http2)
         #expect(ProviderRegistry.catalog.supportedTypes == Self.kinds.map(\.rawValue).joined(separator: ", "))
