@@ -196,7 +196,7 @@ extension CredentialsFile {
             )
         }
         let scopes = r.string("scopes").map { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
-        let profile = GCPProfile(
+        var profile = GCPProfile(
             name: section.name,
             source: kind,
             project: r.string("project"),
@@ -206,6 +206,7 @@ extension CredentialsFile {
             scopes: scopes ?? [GoogleServiceAccountAssertion.cloudPlatformScope],
             place: r.place
         )
+        profile.aiplatformEndpoint = try r.endpoint("aiplatform_endpoint")
         try r.finish()
         return profile
     }
