@@ -30,7 +30,10 @@ package enum CloudRunV1StatusMapping {
         let message = completed?["message"]?.stringValue ?? ""
         if (status.protoInteger("cancelledCount") ?? 0) > 0 || reason.lowercased().contains("cancel") {
             if cancelRequested { return ProviderStatus(.cancelled, reason: message.isEmpty ? "cancelled by the gateway" : message) }
-            return ProviderStatus(.crashed, reason: "the execution was cancelled without a cancel from the gateway" + (message.isEmpty ? "" : ": \(message)"))
+            return ProviderStatus(
+                .crashed,
+                reason: "the execution was cancelled without a cancel from the gateway" + (message.isEmpty ? "" : ": \(message)")
+            )
         }
         if let infrastructure = infrastructureFailure(completed: completed, resources: resources) {
             return ProviderStatus(.crashed, reason: infrastructure)
@@ -50,7 +53,8 @@ package enum CloudRunV1StatusMapping {
         if resources?["status"]?.stringValue == "False" { return describe(resources) ?? "resources are not available" }
         let reason = completed?["reason"]?.stringValue ?? ""
         let message = (completed?["message"]?.stringValue ?? "").lowercased()
-        let imageMissing = ["ContainerMissing", "ImageNotFound", "ImagePullFailure"].contains(reason)
+        let imageMissing =
+            ["ContainerMissing", "ImageNotFound", "ImagePullFailure"].contains(reason)
             || (message.contains("image") && message.contains("not found"))
         let quota = reason.lowercased().contains("quota") || message.contains("quota") || message.contains("resources unavailable")
         return imageMissing || quota ? describe(completed) : nil

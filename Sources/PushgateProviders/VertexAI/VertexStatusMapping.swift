@@ -14,7 +14,10 @@ package enum VertexStatusMapping {
         case "JOB_STATE_SUCCEEDED": return ProviderStatus(.completed, exitCode: 0)
         case "JOB_STATE_CANCELLED":
             if cancelRequested { return ProviderStatus(.cancelled, reason: message ?? "cancelled by the gateway") }
-            return ProviderStatus(.crashed, reason: "the custom job was cancelled without a cancel from the gateway" + (message.map { ": \($0)" } ?? ""))
+            return ProviderStatus(
+                .crashed,
+                reason: "the custom job was cancelled without a cancel from the gateway" + (message.map { ": \($0)" } ?? "")
+            )
         case "JOB_STATE_EXPIRED": return ProviderStatus(.crashed, reason: message ?? "the custom job expired before it ran")
         case "JOB_STATE_FAILED", "JOB_STATE_PARTIALLY_SUCCEEDED":
             // google.rpc.Code 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE: quota or capacity, the workload never ran.

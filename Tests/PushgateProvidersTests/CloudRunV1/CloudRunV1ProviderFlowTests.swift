@@ -17,7 +17,10 @@ struct CloudRunV1ProviderFlowTests {
         init(_ answer: @escaping @Sendable (HTTPRequest, Int) throws -> HTTPResponse) { self.answer = answer }
         var http: RecordingHTTPClient {
             RecordingHTTPClient { request in
-                let path = request.url.replacingOccurrences(of: "https://europe-west1-run.googleapis.com/apis/run.googleapis.com/v1/namespaces/proj-1", with: "")
+                let path = request.url.replacingOccurrences(
+                    of: "https://europe-west1-run.googleapis.com/apis/run.googleapis.com/v1/namespaces/proj-1",
+                    with: ""
+                )
                 let n = self.calls.withLock { calls -> Int in
                     calls.append("\(request.method) \(path)")
                     return calls.filter { $0 == "\(request.method) \(path)" }.count

@@ -64,7 +64,10 @@ struct CloudRunV1RequestTests {
         )
         #expect(!regional.createJob(spec).isIdempotent && !regional.runJob(project: "p", region: "r", job: "j").isIdempotent)
         let local = CloudRunV1Requests(endpointOverride: "http://127.0.0.1:9/")
-        #expect(local.getExecution(project: "p", region: "r", execution: "e-1").url == "http://127.0.0.1:9/apis/run.googleapis.com/v1/namespaces/p/executions/e-1")
+        #expect(
+            local.getExecution(project: "p", region: "r", execution: "e-1").url
+                == "http://127.0.0.1:9/apis/run.googleapis.com/v1/namespaces/p/executions/e-1"
+        )
         #expect(local.deleteExecution(project: "p", region: "r", execution: "e-1").method == "DELETE")
         #expect(local.listExecutions(project: "p", region: "r", job: "j").url.hasSuffix("/executions?labelSelector=run.googleapis.com%2Fjob%3Dj"))
     }

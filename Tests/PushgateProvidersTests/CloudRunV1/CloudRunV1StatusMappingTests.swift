@@ -36,7 +36,9 @@ struct CloudRunV1StatusMappingTests {
         let status = Self.map(
             Self.execution(
                 completion: true,
-                conditions: [["type": "Completed", "status": "False", "reason": "NonZeroExitCode", "message": "Task job-abc12-0 failed with exit code 3"]],
+                conditions: [
+                    ["type": "Completed", "status": "False", "reason": "NonZeroExitCode", "message": "Task job-abc12-0 failed with exit code 3"]
+                ],
                 counts: ["failedCount": 1]
             )
         )
@@ -71,7 +73,11 @@ struct CloudRunV1StatusMappingTests {
     }
 
     @Test func cancelledIsCancelledOnlyAfterTheGatewaysCancel() {
-        let execution = Self.execution(completion: true, conditions: [["type": "Completed", "status": "False", "reason": "Cancelled"]], counts: ["cancelledCount": 1])
+        let execution = Self.execution(
+            completion: true,
+            conditions: [["type": "Completed", "status": "False", "reason": "Cancelled"]],
+            counts: ["cancelledCount": 1]
+        )
         #expect(Self.map(execution, cancel: true).state == .cancelled)
         #expect(Self.map(execution, cancel: false).state == .crashed)
     }
@@ -82,7 +88,9 @@ struct CloudRunV1StatusMappingTests {
     }
 
     @Test func theJobsReadyConditionDecidesWhetherItCanRun() {
-        let missing: JSONValue = ["status": ["conditions": [["type": "Ready", "status": "False", "reason": "ContainerMissing", "message": "Image not found"]]]]
+        let missing: JSONValue = [
+            "status": ["conditions": [["type": "Ready", "status": "False", "reason": "ContainerMissing", "message": "Image not found"]]]
+        ]
         #expect(CloudRunV1StatusMapping.jobNotReady(missing)?.state == .crashed)
         #expect(CloudRunV1StatusMapping.jobNotReady(missing)?.reason == "ContainerMissing: Image not found")
         let ready: JSONValue = ["status": ["conditions": [["type": "Ready", "status": "True"]]]]

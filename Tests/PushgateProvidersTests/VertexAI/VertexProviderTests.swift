@@ -98,7 +98,9 @@ struct VertexProviderTests {
             _ = calls.add(request)
             if request.method == "POST" { throw HTTPClientError(.timeout, "timed out") }
             #expect(request.url.contains("filter=labels.pushgate-run-id"))
-            return RecordingHTTPClient.ok(#"{"customJobs":[{"name":"projects/proj-1/locations/us-central1/customJobs/42","createTime":"2026-12-07T09:00:00Z"}]}"#)
+            return RecordingHTTPClient.ok(
+                #"{"customJobs":[{"name":"projects/proj-1/locations/us-central1/customJobs/42","createTime":"2026-12-07T09:00:00Z"}]}"#
+            )
         }
         let handle = try await Self.provider(http).submit(try Self.job())
         #expect(handle.value == "projects/proj-1/locations/us-central1/customJobs/42")
