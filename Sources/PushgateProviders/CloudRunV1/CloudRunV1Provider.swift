@@ -80,13 +80,7 @@ package struct CloudRunV1Provider: Provider {
 
     /// Turns an unexpected response into a ``ProviderError`` naming the call, with Google's status text.
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
-        let message = CloudRunRequests.errorMessage(response).map { ": \($0)" } ?? ""
-        return ProviderError(
-            ProviderError.Code(httpStatus: response.status),
-            "\(purpose): HTTP \(response.status)\(message)",
-            httpStatus: response.status,
-            providerCode: CloudRunRequests.errorStatus(response)
-        )
+        CloudRunRequests.failure(response, purpose)
     }
 
     /// Parses a JSON body or fails naming the call.

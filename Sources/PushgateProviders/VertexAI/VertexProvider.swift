@@ -132,12 +132,6 @@ package struct VertexProvider: Provider {
     package func cleanUp(_ handle: ProviderHandle, job: SubmissionJob) async throws {}
 
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
-        let message = CloudRunRequests.errorMessage(response).map { ": \($0)" } ?? ""
-        return ProviderError(
-            ProviderError.Code(httpStatus: response.status),
-            "\(purpose): HTTP \(response.status)\(message)",
-            httpStatus: response.status,
-            providerCode: CloudRunRequests.errorStatus(response)
-        )
+        CloudRunRequests.failure(response, purpose)
     }
 }
