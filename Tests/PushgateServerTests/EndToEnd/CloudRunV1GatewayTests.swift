@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCore
 import PushgateEmulators
+import PushgateHTTP
 import PushgateProviders
 import PushgateTestSupport
 import Testing
@@ -54,6 +55,46 @@ extension EndToEnd {
             let deadline = Date().addingTimeInterval(60)
             while emulator.counts.jobsHeld > 0 && Date() < deadline { try await Task.sleep(nanoseconds: 200_000_000) }
             #expect(emulator.counts.jobsHeld == 0)
+            #expect(h.gateway?.terminate() == 0)
+        }
+
+        /// A run cancelled over the API while it runs ends Cancelled (its execution deleted); a run that
+        /// never starts within `--start-timeout` is stopped and ends Crashed with the limit as its reason.
+        @Test func cancelOverTheAPIAndTheStartTimeout() async throws {
+            let h = try await EndToEndHarness(pacing: .timed(pending: 0.3, running: 600), registrations: Self.registrations)
+            defer { Task { await h.close() } }
+            try await h.pool("v1", .cloudRunV1, deployments: [("long", nil, ["image": "us-docker.pkg.dev/p/r/long:1"], nil)])
+            let id = try #require(try await h.runs("long", count: 1).first)
+            try h.startGateway()
+            let base = try h.apiBaseURL()
+            try await withCurlHTTPClient { http in
+                var state = ""
+                for _ in 0..<400 where state != "Running" {
+                    state = try await EndToEndHarness.call(http, "GET", "\(base)/flow_runs/\(id)", token: h.token).1["state"]?.stringValue ?? ""
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                }
+                #expect(state == "Running")
+                #expect(
+                    try await EndToEndHarness.call(http, "POST", "\(base)/flow_runs/\(id)/cancel", token: h.token, #"{"reason": "stop"}"#).0 == 200
+                )
+                #expect(try await h.waitForAllTerminal(timeout: 60))
+            }
+            #expect(try await h.store.run(id: id).state == .cancelled)
+            let emulator = try #require(h.suite.emulator(CloudRunV1SuiteEmulator.self)).emulator
+            #expect(emulator.counts.executionsDeleted == 1)
+            #expect(h.gateway?.terminate() == 0)
+        }
+
+        @Test func aRunThatNeverStartsEndsCrashedAtTheStartTimeout() async throws {
+            let h = try await EndToEndHarness(pacing: .timed(pending: 600, running: 1), registrations: Self.registrations)
+            defer { Task { await h.close() } }
+            try await h.pool("v1", .cloudRunV1, deployments: [("stuck", nil, ["image": "us-docker.pkg.dev/p/r/stuck:1"], nil)])
+            let id = try #require(try await h.runs("stuck", count: 1).first)
+            try h.startGateway(extra: ["--start-timeout", "2"])
+            #expect(try await h.waitForAllTerminal(timeout: 60))
+            let run = try await h.store.run(id: id)
+            #expect(run.state == .crashed, "\(run.state) \(run.stateReason)")
+            #expect(run.stateReason.contains("start"), "\(run.stateReason)")
             #expect(h.gateway?.terminate() == 0)
         }
     }
