@@ -16,6 +16,8 @@ package enum ProviderRegistry {
     package static let entries: [Entry] = [
         Entry(provider: .ecs, emulator: .ecs),
         Entry(provider: .cloudRunV2, emulator: .cloudRunV2),
+        Entry(provider: .cloudRunV1, emulator: nil),
+        Entry(provider: .vertexAI, emulator: nil),
         Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
         Entry(provider: .modal, emulator: nil),
         Entry(provider: .process, emulator: nil),

@@ -25,7 +25,10 @@ struct ProviderRegistryTests {
         let template = try BaseJobTemplate(data: try Data(contentsOf: url), file: kind.defaultTemplateFileName)
         #expect(template.problems(for: type).isEmpty)
         // The defaults plus what a deployment supplies on the emulator satisfy the schema.
-        let deployment = entry.emulator?.deploymentVariables ?? [:]
+        // Types without an emulator yet: what a deployment must supply (Prefect's vertex-ai template
+        // requires region and image and defaults neither).
+        let withoutEmulator: [ProviderKind: JSONValue] = [.vertexAI: ["region": "us-central1", "image": "us-docker.pkg.dev/p/r/train:1"]]
+        let deployment = entry.emulator?.deploymentVariables ?? withoutEmulator[kind] ?? [:]
         #expect(template.validateJobVariables(deployment: .init(deployment, name: "d"), run: .init(nil, name: "r"), requireAll: true).isEmpty)
     }
 
@@ -48,7 +51,8 @@ struct ProviderRegistryTests {
     @Test func poolTypesAreFoundByPushOrWorkerName() {
         #expect(ProviderRegistry.catalog.type(forPoolType: "ecs:push")?.kind == .ecs)
         #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run-v2")?.kind == .cloudRunV2)
-        #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run") == nil)
+        #expect(ProviderRegistry.catalog.type(forPoolType: "cloud-run")?.kind == .cloudRunV1)
+        #expect(ProviderRegistry.catalog.type(forPoolType: "vertex") == nil)
         #expect(ProviderRegistry.catalog.type(forPoolType: "") == nil)
         #expect(ProviderRegistry.registration(forPoolType: "modal")?.type.transport == .http2)
         #expect(ProviderRegistry.catalog.supportedTypes == Self.kinds.map(\.rawValue).joined(separator: ", "))

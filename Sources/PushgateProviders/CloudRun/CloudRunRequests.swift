@@ -76,6 +76,18 @@ package struct CloudRunRequests: Sendable {
         return json.member(at: "error", "status")?.stringValue
     }
 
+    /// An unexpected Google answer as a ``ProviderError`` naming the call, with Google's status text and
+    /// message: shared by Cloud Run v2, Cloud Run V1 and Vertex AI, which answer with the same error body.
+    package static func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
+        let message = errorMessage(response).map { ": \($0)" } ?? ""
+        return ProviderError(
+            ProviderError.Code(httpStatus: response.status),
+            "\(purpose): HTTP \(response.status)\(message)",
+            httpStatus: response.status,
+            providerCode: errorStatus(response)
+        )
+    }
+
     /// The error message of a Google error body, if any.
     package static func errorMessage(_ response: HTTPResponse) -> String? {
         guard let json = try? JSONValue.parse(response.body) else { return nil }

@@ -78,10 +78,7 @@ package struct CloudRunV2Provider: Provider {
 
     /// Turns an unexpected response into a ``ProviderError`` naming the call, with Google's status text.
     func failure(_ response: HTTPResponse, _ purpose: String) -> ProviderError {
-        let status = CloudRunRequests.errorStatus(response)
-        let message = CloudRunRequests.errorMessage(response).map { ": \($0)" } ?? ""
-        let code = ProviderError.Code(httpStatus: response.status)
-        return ProviderError(code, "\(purpose): HTTP \(response.status)\(message)", httpStatus: response.status, providerCode: status)
+        CloudRunRequests.failure(response, purpose)
     }
 
     /// Parses a JSON body or fails naming the call.

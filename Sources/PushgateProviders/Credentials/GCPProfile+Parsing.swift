@@ -21,7 +21,7 @@ extension GCPProfile: CredentialProfile {
             )
         }
         let scopes = r.string("scopes").map { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
-        let profile = GCPProfile(
+        var profile = GCPProfile(
             name: r.section.name,
             source: kind,
             project: r.string("project"),
@@ -31,6 +31,7 @@ extension GCPProfile: CredentialProfile {
             scopes: scopes ?? [GoogleServiceAccountAssertion.cloudPlatformScope],
             place: r.place
         )
+        profile.aiplatformEndpoint = try r.endpoint("aiplatform_endpoint")
         return profile
     }
 }

@@ -13,6 +13,8 @@ package struct GCPProfile: Sendable, Equatable {
     package var tokenURI: String?
     /// Overrides `https://run.googleapis.com`.
     package var runEndpoint: String?
+    /// Overrides `https://{region}-aiplatform.googleapis.com` (Vertex AI).
+    package var aiplatformEndpoint: String? = nil
     /// Overrides `http://metadata.google.internal`.
     package var metadataEndpoint: String?
     package var scopes: [String]

@@ -1,0 +1,69 @@
+import Foundation
+import PushgateCore
+import PushgateHTTPServer
+import PushgateSigning
+
+extension EmulatorRegistration {
+    /// The Cloud Run V1 emulator with project `pushgate-demo` and a service account whose key is generated
+    /// now and written beside the credentials file. Not in the registry's list yet: its `[gcp emulator]`
+    /// section would collide with Cloud Run v2's in one suite (docs/provider-apis.md §8.7); tests start
+    /// it in a suite of its own.
+    package static func cloudRunV1(
+        tuned tune: @escaping @Sendable (inout CloudRunV1EmulatorConfiguration) -> Void = { _ in }
+    ) -> EmulatorRegistration {
+        EmulatorRegistration(deploymentVariables: ["region": "us-central1"]) { context in
+            let project = CloudRunSuiteEmulator.project
+            let pem = try RSAPrivateKey.generatePEM()
+            let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
+            var server = HTTPServerConfiguration()
+            server.port = context.port
+            var configuration = CloudRunV1EmulatorConfiguration(
+                serviceAccounts: [email: pem],
+                projects: [project],
+                pacing: context.pacing,
+                server: server
+            )
+            configuration.executionNotFoundReads = context.staleNotFoundReads
+            tune(&configuration)
+            let emulator = try CloudRunV1Emulator.start(configuration: configuration)
+            let keyFile = context.directory.appendingPathComponent("emulator-gcp-v1-sa.json")
+            let key: JSONValue = [
+                "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",
+                "private_key": .string(pem), "client_email": .string(email), "token_uri": .string(emulator.tokenURI),
+            ]
+            do {
+                try EmulatorSuite.writePrivate(key.serialized(pretty: true), to: keyFile)
+            } catch {
+                emulator.stop()
+                throw error
+            }
+            return CloudRunV1SuiteEmulator(emulator: emulator, keyFile: keyFile.path)
+        }
+    }
+}
+
+/// The Cloud Run V1 emulator as a suite runs it, with the service-account key file its profile names.
+package final class CloudRunV1SuiteEmulator: RunningEmulator {
+    package let emulator: CloudRunV1Emulator
+    package let keyFile: String
+
+    init(emulator: CloudRunV1Emulator, keyFile: String) {
+        self.emulator = emulator
+        self.keyFile = keyFile
+    }
+
+    package func credentialsSection(profile: String) -> String {
+        """
+        [gcp \(profile)]
+        key_file = \(keyFile)
+        project = \(CloudRunSuiteEmulator.project)
+        token_uri = \(emulator.tokenURI)
+        run_endpoint = \(emulator.baseURL)
+
+        """
+    }
+
+    package var workloads: Int { emulator.counts.executionsStarted }
+    package var summary: String { "\(emulator.baseURL)  (Cloud Run V1, project \(CloudRunSuiteEmulator.project))" }
+    package func stop() { emulator.stop() }
+}
