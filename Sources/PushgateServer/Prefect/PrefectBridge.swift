@@ -100,8 +100,12 @@ package struct PrefectBridge: Sendable {
         guard let deploymentVariables = try await api.deploymentJobVariables(id: deploymentID) else {
             // As the worker does when the deployment is gone (`_submit_run`).
             _ = try await api.setState(
-                runID: run.id, type: "CANCELLED", name: "Cancelled", message: "Deployment \(deploymentID) no longer exists, cancelled run.",
-                force: true)
+                runID: run.id,
+                type: "CANCELLED",
+                name: "Cancelled",
+                message: "Deployment \(deploymentID) no longer exists, cancelled run.",
+                force: true
+            )
             return
         }
         let deploymentName = "prefect.\(deploymentID)"
@@ -112,7 +116,10 @@ package struct PrefectBridge: Sendable {
                 _ = try await store.updateDeployment(named: deploymentName, DeploymentUpdate(jobVariables: .some(variables)), now: clock.now())
             }
         } catch let error as StoreError where error.code == .notFound {
-            _ = try await store.createDeployment(DeploymentSpec(name: deploymentName, poolName: mapping.mirrorPool, jobVariables: variables), now: clock.now())
+            _ = try await store.createDeployment(
+                DeploymentSpec(name: deploymentName, poolName: mapping.mirrorPool, jobVariables: variables),
+                now: clock.now()
+            )
         }
         let spec = FlowRunSpec(
             deploymentName: deploymentName,
@@ -124,7 +131,12 @@ package struct PrefectBridge: Sendable {
             logger.info("took Prefect flow run", [("flow_run", run.id), ("run", creation.run.id), ("created", String(creation.created))])
         } catch let error as StoreError where error.code == .invalidInput {
             _ = try await api.setState(
-                runID: run.id, type: "CRASHED", name: "Crashed", message: "Failed to submit flow run to infrastructure: \(error.message)", force: false)
+                runID: run.id,
+                type: "CRASHED",
+                name: "Crashed",
+                message: "Failed to submit flow run to infrastructure: \(error.message)",
+                force: false
+            )
         }
     }
 
@@ -164,7 +176,12 @@ package struct PrefectBridge: Sendable {
             _ = try await store.requestCancel(runID: mirror.id, reason: "cancelled in Prefect", now: now)
         case .reportCancelled:
             _ = try await api.setState(
-                runID: run.id, type: "CANCELLED", name: "Cancelled", message: "Flow run cancelled by pushgate.", force: true)
+                runID: run.id,
+                type: "CANCELLED",
+                name: "Cancelled",
+                message: "Flow run cancelled by pushgate.",
+                force: true
+            )
             logger.info("reported Cancelled", [("flow_run", run.id)])
         }
     }

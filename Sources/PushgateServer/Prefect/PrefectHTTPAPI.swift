@@ -84,7 +84,10 @@ package struct PrefectHTTPAPI: PrefectAPI {
     package func scheduledFlowRuns(pool: String) async throws -> [PrefectFlowRun] {
         let before = ISO8601DateFormatter().string(from: Date().addingTimeInterval(10))
         let (_, value) = try await call(
-            "POST", "/work_pools/\(PrefectHTTPAPI.path(pool))/get_scheduled_flow_runs", body: .object(["scheduled_before": .string(before)]))
+            "POST",
+            "/work_pools/\(PrefectHTTPAPI.path(pool))/get_scheduled_flow_runs",
+            body: .object(["scheduled_before": .string(before)])
+        )
         return (value.arrayValue ?? []).compactMap { $0["flow_run"].flatMap(PrefectHTTPAPI.flowRun) }
     }
 

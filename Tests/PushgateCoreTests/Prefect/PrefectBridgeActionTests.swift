@@ -4,15 +4,39 @@ import Testing
 
 @Suite struct PrefectBridgeActionTests {
     func prefect(_ state: String, message: String? = nil, pid: String? = nil) -> PrefectFlowRun {
-        PrefectFlowRun(id: "p1", name: "brave-fox", deploymentID: "d1", jobVariables: nil, stateType: state, stateMessage: message, infrastructurePID: pid)
+        PrefectFlowRun(
+            id: "p1",
+            name: "brave-fox",
+            deploymentID: "d1",
+            jobVariables: nil,
+            stateType: state,
+            stateMessage: message,
+            infrastructurePID: pid
+        )
     }
 
     func mirror(_ state: RunState, handle: String? = nil, reason: String = "") -> FlowRun {
         let date = Date(timeIntervalSince1970: 0)
         return FlowRun(
-            id: "m1", deploymentID: 1, deploymentName: "prefect.d1", poolID: 1, poolName: "prefect.local", queueID: 1, queueName: "default",
-            scheduledTime: date, jobVariables: nil, idempotencyKey: "p1", state: state, stateReason: reason, stateChangedAt: date, attempt: 1,
-            providerHandle: handle, leaseOwner: nil, leaseExpiresAt: nil, createdAt: date)
+            id: "m1",
+            deploymentID: 1,
+            deploymentName: "prefect.d1",
+            poolID: 1,
+            poolName: "prefect.local",
+            queueID: 1,
+            queueName: "default",
+            scheduledTime: date,
+            jobVariables: nil,
+            idempotencyKey: "p1",
+            state: state,
+            stateReason: reason,
+            stateChangedAt: date,
+            attempt: 1,
+            providerHandle: handle,
+            leaseOwner: nil,
+            leaseExpiresAt: nil,
+            createdAt: date
+        )
     }
 
     @Test func aPendingRunThisBridgeTookButNeverMirroredIsMirrored() {

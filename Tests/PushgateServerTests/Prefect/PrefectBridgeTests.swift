@@ -23,8 +23,14 @@ import Testing
 
     func scheduled(_ id: String) -> PrefectFlowRun {
         PrefectFlowRun(
-            id: id, name: "run-\(id)", deploymentID: "dep-1", jobVariables: .object(["env": .object(["FROM_RUN": .string("1")])]),
-            stateType: "SCHEDULED", stateMessage: nil, infrastructurePID: nil)
+            id: id,
+            name: "run-\(id)",
+            deploymentID: "dep-1",
+            jobVariables: .object(["env": .object(["FROM_RUN": .string("1")])]),
+            stateType: "SCHEDULED",
+            stateMessage: nil,
+            infrastructurePID: nil
+        )
     }
 
     @Test func twoReplicasTakeAScheduledRunOnceAndTheMirrorCarriesPrefectsEnvironment() async throws {
@@ -80,7 +86,9 @@ import Testing
         api.add(scheduled("r4"))
         let bridge = bridge(store, api, clock, replica: "a")
         await bridge.pass()
-        let mirror = try #require(try await store.claim(pool: Self.mapping.mirrorPool, owner: "a", limit: 1, leaseDuration: 60, now: clock.now()).first)
+        let mirror = try #require(
+            try await store.claim(pool: Self.mapping.mirrorPool, owner: "a", limit: 1, leaseDuration: 60, now: clock.now()).first
+        )
         _ = try await store.markTerminal(runID: mirror.id, state: .crashed, reason: "process could not start: no such file", now: clock.now())
         await bridge.pass()
         #expect(api.run("r4")?.stateType == "CRASHED")
@@ -89,8 +97,10 @@ import Testing
 
     @Test func aMappingNamesTheOptionWhenItIsWrong() throws {
         let types = ["process", "ecs:push"]
-        #expect(try PrefectPoolMapping.parse("aws=ecs:push@moto", place: "--prefect-pool", knownTypes: types)
-            == PrefectPoolMapping(prefectPool: "aws", providerType: "ecs:push", credentialsProfile: "moto"))
+        #expect(
+            try PrefectPoolMapping.parse("aws=ecs:push@moto", place: "--prefect-pool", knownTypes: types)
+                == PrefectPoolMapping(prefectPool: "aws", providerType: "ecs:push", credentialsProfile: "moto")
+        )
         #expect(throws: PrefectError.self) { try PrefectPoolMapping.parse("local", place: "--prefect-pool", knownTypes: types) }
         do {
             _ = try PrefectPoolMapping.parse("local=k8s", place: "--prefect-pool", knownTypes: types)
