@@ -75,13 +75,7 @@ package final class PrefectServer: Sendable {
             return current
         }
         guard let running else { return }
-        if running.isRunning {
-            kill(running.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while running.isRunning && Date() < deadline { usleep(50_000) }
-            if running.isRunning { kill(running.processIdentifier, SIGKILL) }
-            running.waitUntilExit()
-        }
+        running.stop(grace: 5)
         try? FileManager.default.removeItem(at: home)
     }
 
