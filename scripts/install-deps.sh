@@ -33,3 +33,13 @@ if [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_ctl" ]; then
     echo "PostgreSQL server tools (initdb, pg_ctl) not found; install Debian's postgresql package" >&2
     exit 1
 fi
+# The Prefect bridge's tests run a real Prefect server and its CLI and SDK (docs/build-notes.md §3), pinned,
+# in their own virtual environment .venv-prefect/ at the repository root (prefect's dependencies would
+# clash with moto's in the system Python). Quick when already there.
+prefect_version=3.9.1
+prefect_venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-prefect"
+if ! "$prefect_venv/bin/python" -c "import prefect, sys; sys.exit(prefect.__version__ != '$prefect_version')" 2>/dev/null; then
+    echo "installing prefect $prefect_version into $prefect_venv" >&2
+    python3 -m venv "$prefect_venv"
+    "$prefect_venv/bin/pip" install -q --disable-pip-version-check "prefect==$prefect_version"
+fi

@@ -135,13 +135,7 @@ package final class FakeModalServer: Sendable {
             return current
         }
         guard let running else { return }
-        if running.isRunning {
-            running.terminate()
-            let deadline = Date().addingTimeInterval(3)
-            while running.isRunning && Date() < deadline { usleep(10_000) }
-            if running.isRunning { kill(running.processIdentifier, SIGKILL) }
-            running.waitUntilExit()
-        }
+        running.stop(grace: 3)
         try? FileManager.default.removeItem(at: statsFile)
     }
 

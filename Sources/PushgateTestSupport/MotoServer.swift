@@ -83,16 +83,8 @@ package final class MotoServer: Sendable {
         MotoServer.terminate(running)
     }
 
-    /// SIGTERM, then SIGKILL after 3 s: a child may inherit a blocked SIGTERM from the test runner, and
-    /// an unbounded wait would pin a cooperative thread forever.
-    private static func terminate(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    /// SIGTERM, then SIGKILL after 3 s (``Process/stop(grace:)``).
+    private static func terminate(_ process: Process) { process.stop(grace: 3) }
 
     package struct MotoServerError: Error, CustomStringConvertible {
         package var description: String

@@ -38,6 +38,13 @@ enum ServeCommand: CLICommand {
           --log-level LEVEL       debug, info, warning or error (default info)  PUSHGATE_LOG_LEVEL
           --config FILE           read options from a JSON file                 PUSHGATE_CONFIG
           --metrics-public        serve /metrics without a token (for Prometheus)  PUSHGATE_METRICS_PUBLIC
+          --prefect-api URL       serve the work pools of this Prefect server (http://HOST:4200/api)
+                                                                                PUSHGATE_PREFECT_API
+          --prefect-pool POOL=TYPE[@PROFILE]  a Prefect pool to serve with provider TYPE and credentials
+                                  profile PROFILE (repeatable)                  PUSHGATE_PREFECT_POOLS (comma-separated)
+
+        With --prefect-api, auth is PREFECT_API_KEY (bearer) or PREFECT_API_AUTH_STRING (basic), as the
+        Prefect client reads them; each served pool is mirrored in the store as pool prefect.POOL.
 
         Without a token the API listens only on a loopback address; every route but /health then answers 401.
 
@@ -46,7 +53,7 @@ enum ServeCommand: CLICommand {
 
     static let valueOptions: Set<String> = [
         "credentials", "data-dir", "listen", "token", "replica", "templates", "poll-interval", "claim-interval", "lease", "start-timeout",
-        "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config", "retain",
+        "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config", "prefect-api", "prefect-pool", "retain",
     ]
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
@@ -65,7 +72,15 @@ enum ServeCommand: CLICommand {
             let http = try CurlHTTPClient()
             defer { http.shutdown() }
             let gateway = try await ServeRuntime.make(options: options, store: store, http: http, context: context)
-            await gateway.gateway.run()
+            if let bridge = gateway.prefectBridge {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await bridge.run() }
+                    await gateway.gateway.run()
+                    group.cancelAll()
+                }
+            } else {
+                await gateway.gateway.run()
+            }
             gateway.api?.stop()
             await store.close()
             return .success

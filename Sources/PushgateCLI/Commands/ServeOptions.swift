@@ -26,6 +26,10 @@ struct ServeOptions: Sendable {
     var metricsPublic = false
     /// `--retain`: how long finished runs are kept; nil keeps them all.
     var retain: TimeInterval?
+    /// `--prefect-api URL`: serve the pools of a Prefect server (``PrefectBridge``); nil when not set.
+    var prefectAPI: String?
+    /// `--prefect-pool POOL=TYPE[@PROFILE]`, one per served Prefect pool.
+    var prefectPools: [PrefectPoolMapping] = []
 
     init(arguments: ParsedArguments, context: CommandContext) throws {
         guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument '\(arguments.positionals[0])'") }
@@ -35,7 +39,8 @@ struct ServeOptions: Sendable {
             "lease": "PUSHGATE_LEASE", "start-timeout": "PUSHGATE_START_TIMEOUT", "max-run-time": "PUSHGATE_MAX_RUN_TIME",
             "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
             "log-level": "PUSHGATE_LOG_LEVEL", "metrics-public": "PUSHGATE_METRICS_PUBLIC",
-            "data-dir": "PUSHGATE_DATA_DIR", "retain": "PUSHGATE_RETAIN",
+            "data-dir": "PUSHGATE_DATA_DIR", "prefect-api": "PUSHGATE_PREFECT_API", "prefect-pool": "PUSHGATE_PREFECT_POOLS",
+            "retain": "PUSHGATE_RETAIN",
         ]
         var file: [String: JSONValue] = [:]
         if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
@@ -104,6 +109,23 @@ struct ServeOptions: Sendable {
                 throw UsageError("option '--retain' expects a duration such as 30d or 12h, got '\(text)'")
             }
         }
+        prefectAPI = value("prefect-api")
+        let poolTexts = arguments.options("prefect-pool")
+        let mappings = poolTexts.isEmpty ? (value("prefect-pool")?.split(separator: ",").map(String.init) ?? []) : poolTexts
+        let knownTypes = ProviderRegistry.catalog.kinds.map(\.rawValue)
+        do {
+            prefectPools = try mappings.map { try PrefectPoolMapping.parse($0, place: "option '--prefect-pool'", knownTypes: knownTypes) }
+        } catch {
+            throw UsageError("\(error)")
+        }
+        if let url = prefectAPI {
+            guard url.hasPrefix("https://") || (url.hasPrefix("http://") && ServeOptions.isLoopback(ServeOptions.host(of: url))) else {
+                throw UsageError("option '--prefect-api' expects an https:// URL (http:// only for loopback), got '\(url)'")
+            }
+            guard !prefectPools.isEmpty else { throw UsageError("option '--prefect-api' needs at least one '--prefect-pool POOL=TYPE[@PROFILE]'") }
+        } else if !prefectPools.isEmpty {
+            throw UsageError("option '--prefect-pool' needs '--prefect-api URL'")
+        }
         if let text = value("log-format") {
             guard let format = Logger.Format(rawValue: text) else { throw UsageError("option '--log-format' expects text or json, got '\(text)'") }
             logFormat = format
@@ -120,6 +142,14 @@ struct ServeOptions: Sendable {
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    /// The host of `http://HOST[:PORT]/…`.
+    static func host(of url: String) -> String {
+        let rest = url.drop { $0 != "/" }.drop { $0 == "/" }
+        let authority = rest.prefix { $0 != "/" }
+        if authority.hasPrefix("[") { return String(authority.prefix { $0 != "]" }) + "]" }
+        return String(authority.prefix { $0 != ":" })
     }
 
     /// The first of the template folders `pool create` searches that holds the shipped templates.

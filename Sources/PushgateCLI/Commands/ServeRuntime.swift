@@ -11,6 +11,8 @@ struct ServeRuntime: Sendable {
     var gateway: Gateway
     var api: APIServer?
     var metrics: MetricsRegistry
+    /// Set with `--prefect-api`: runs beside the gateway and stops with it.
+    var prefectBridge: PrefectBridge?
 
     static func make(
         options: ServeOptions,
@@ -101,6 +103,14 @@ struct ServeRuntime: Sendable {
             api = try APIServer(configuration: configuration, router: router, logger: logger)
             logger.info("API listening", [("address", "\(options.host):\(api!.port)"), ("tokens", String(options.tokens.count))])
         }
-        return ServeRuntime(gateway: gateway, api: api, metrics: metrics)
+        var bridge: PrefectBridge?
+        if let url = options.prefectAPI {
+            let prefect = PrefectHTTPAPI(baseURL: url, auth: PrefectHTTPAPI.auth(environment: context.environment), http: http)
+            var configuration = PrefectBridgeConfiguration(apiURL: url, pools: options.prefectPools, workerName: options.replica)
+            configuration.interval = max(options.claimInterval, 1)
+            bridge = PrefectBridge(api: prefect, store: store, configuration: configuration, clock: clock, logger: logger)
+            logger.info("serving Prefect pools", [("prefect_api", url), ("pools", options.prefectPools.map(\.prefectPool).joined(separator: ","))])
+        }
+        return ServeRuntime(gateway: gateway, api: api, metrics: metrics, prefectBridge: bridge)
     }
 }

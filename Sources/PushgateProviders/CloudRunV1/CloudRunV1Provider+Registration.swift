@@ -17,7 +17,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "gcp",
             requiredConfigurationKeys: ["job_body", "region"],
             pacing: ProviderRegistration.cloudRunV2.type.pacing
-        )
+        ),
+        profileKind: .gcp
     ) { context in
         // The same profile reading (project from the key file, the cached token source) as Cloud Run v2.
         let v2 = try CloudRunV2Provider.make(credentials: context.credentials, profile: context.profile, http: context.http, clock: context.clock)

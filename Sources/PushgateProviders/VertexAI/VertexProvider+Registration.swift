@@ -15,7 +15,8 @@ extension ProviderRegistration {
             credentialsProfileKind: "gcp",
             requiredConfigurationKeys: ["job_spec", "region"],
             pacing: PacingRate(perSecond: 1, burst: 10)
-        )
+        ),
+        profileKind: .gcp
     ) { context in
         // The same profile reading (project from the key file, the cached token source) as Cloud Run v2.
         let v2 = try CloudRunV2Provider.make(credentials: context.credentials, profile: context.profile, http: context.http, clock: context.clock)

@@ -43,7 +43,8 @@ struct CloudRunV1EmulatorTests {
                     token_uri = \(emulator.tokenURI)
                     run_endpoint = \(emulator.baseURL)
                     """,
-                path: "/tmp/pushgate-test-credentials.ini"
+                path: "/tmp/pushgate-test-credentials.ini",
+                kinds: [.gcp]
             )
             let provider = try ProviderRegistration.cloudRunV1.makeProvider(
                 .init(credentials: credentials, profile: "fake", http: http, clock: RecordingSleepClock(), environment: [:])

@@ -55,7 +55,8 @@ struct GoogleProviderTokenTests {
                 run_endpoint = http://127.0.0.1:8087
                 aiplatform_endpoint = http://127.0.0.1:8088
                 """,
-            path: "/tmp/pushgate-test-credentials.ini"
+            path: "/tmp/pushgate-test-credentials.ini",
+            kinds: [.gcp]
         )
         let registration = try #require(kind == .cloudRunV1 ? ProviderRegistration.cloudRunV1 : ProviderRegistration.vertexAI)
         return try registration.makeProvider(.init(credentials: credentials, profile: "meta", http: http, clock: clock, environment: [:]))
