@@ -323,7 +323,7 @@ do {
         )
         rows.append(
             BenchRow(
-                workload: "prune finished runs with history, batches of 250",
+                workload: "prune finished runs with history, batches of 64",
                 unit: "runs/s",
                 pushgate: Measurement(samples: [result.prunedPerSecond]),
                 lowerIsBetter: false

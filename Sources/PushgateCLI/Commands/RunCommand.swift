@@ -32,7 +32,7 @@ enum RunCommand: CLICommand {
               until the run ends. Exit 1 when the pool's type offers no logs.
           run prune --finished-before DURATION [--batch N] [--json]
               Deletes runs that ended more than DURATION ago (e.g. 30d) with their history, N (default
-              250) per transaction, so a running gateway's claims are not held up; runs whose provider
+              64) per transaction, so a running gateway's claims are not held up; runs whose provider
               clean-up is pending are kept. An idempotency key of a pruned run can be used again.
               `serve --retain DURATION` does the same every minute.
 
@@ -110,7 +110,7 @@ enum RunCommand: CLICommand {
         _ = try SubcommandDispatch.operands(parsed, [])
         guard let text = parsed.option("finished-before") else { throw UsageError("missing --finished-before DURATION (e.g. 30d)") }
         let keep = try DurationArgument.parse(text)
-        let batch = try parsed.intOption("batch") ?? 250
+        let batch = try parsed.intOption("batch") ?? 64
         guard batch > 0 else { throw UsageError("--batch must be 1 or more") }
         return await StoreAccess.withStore(command, context) { store in
             let retention = Retention(

@@ -10,11 +10,11 @@ package struct Retention: Sendable {
         package var keep: TimeInterval
         /// How often `serve` prunes.
         package var interval: TimeInterval = 60
-        package var batch: Int = 250
+        package var batch: Int = 64
         /// Between two batches of one pruning: the write lock is free for claims meanwhile.
-        package var pause: TimeInterval = 0.02
+        package var pause: TimeInterval = 0.01
 
-        package init(keep: TimeInterval, interval: TimeInterval = 60, batch: Int = 250, pause: TimeInterval = 0.02) {
+        package init(keep: TimeInterval, interval: TimeInterval = 60, batch: Int = 64, pause: TimeInterval = 0.01) {
             self.keep = keep
             self.interval = interval
             self.batch = batch
