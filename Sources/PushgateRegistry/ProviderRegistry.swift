@@ -16,7 +16,7 @@ package enum ProviderRegistry {
     package static let entries: [Entry] = [
         Entry(provider: .ecs, emulator: .ecs),
         Entry(provider: .cloudRunV2, emulator: .cloudRunV2),
-        Entry(provider: .cloudRunV1, emulator: nil),
+        Entry(provider: .cloudRunV1, emulator: .cloudRunV1),
         Entry(provider: .vertexAI, emulator: nil),
         Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
         Entry(provider: .modal, emulator: nil),

@@ -85,7 +85,7 @@ struct ProviderRegistryTests {
         for (kind, _) in ProviderRegistry.emulators {
             let registration = try #require(ProviderRegistry.registration(forPoolType: kind.rawValue))
             let provider = try registration.makeProvider(
-                .init(credentials: credentials, profile: EmulatorSuite.profile, http: Self.refusing, clock: SystemClock(), environment: [:])
+                .init(credentials: credentials, profile: suite.profile(for: kind), http: Self.refusing, clock: SystemClock(), environment: [:])
             )
             #expect(provider.kind == kind)
             let job = SubmissionJob(

@@ -45,7 +45,7 @@ enum DemoScenario {
             merged.merge(extra.objectValue ?? [:]) { _, new in new }
             return JSONValue.object(merged).serialized()
         }
-        let profile = EmulatorSuite.profile
+        let profile = suite.profile(for: .ecs)
         _ = try await store.createPool(
             WorkPoolSpec(
                 name: "ecs-demo",
@@ -64,7 +64,7 @@ enum DemoScenario {
         for kind in suite.emulators.map(\.kind) where kind != .ecs {
             let pool = "\(kind.workerType)-demo"
             _ = try await store.createPool(
-                WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: profile),
+                WorkPoolSpec(name: pool, type: kind.rawValue, baseJobTemplate: try template(kind), credentialsProfile: suite.profile(for: kind)),
                 now: now
             )
             deployments.append(

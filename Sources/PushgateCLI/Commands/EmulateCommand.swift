@@ -44,8 +44,11 @@ enum EmulateCommand: CLICommand {
         }
         defer { suite.stop() }
         let width = suite.emulators.map(\.kind.rawValue.count).max() ?? 0
-        let lines = suite.emulators.map { "  " + $0.kind.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.emulator.summary }
-        context.print("emulators running (profile \"\(EmulatorSuite.profile)\" in each section of the credentials file):")
+        let lines = suite.emulators.map {
+            "  " + $0.kind.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.emulator.summary
+                + "  [profile \(suite.profile(for: $0.kind))]"
+        }
+        context.print("emulators running (each with its credentials profile):")
         for line in lines { context.print(line) }
         context.print("credentials file: \(suite.credentialsPath)\nstop with Ctrl-C")
         _ = await SignalWatcher.first()

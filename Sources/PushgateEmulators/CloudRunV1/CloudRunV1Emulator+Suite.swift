@@ -5,13 +5,15 @@ import PushgateSigning
 
 extension EmulatorRegistration {
     /// The Cloud Run V1 emulator with project `pushgate-demo` and a service account whose key is generated
-    /// now and written beside the credentials file. Not in the registry's list yet: its `[gcp emulator]`
-    /// section would collide with Cloud Run v2's in one suite (docs/provider-apis.md §8.7); tests start
-    /// it in a suite of its own.
+    /// now and written beside the credentials file. Its section is `[gcp emulator-v1]`, beside Cloud Run
+    /// v2's `[gcp emulator]` (docs/provider-apis.md §8.7).
+    package static let cloudRunV1 = cloudRunV1(tuned: { _ in })
+
+    /// The same emulator with `tune` applied to its configuration (answer shapes, stale reads).
     package static func cloudRunV1(
         tuned tune: @escaping @Sendable (inout CloudRunV1EmulatorConfiguration) -> Void = { _ in }
     ) -> EmulatorRegistration {
-        EmulatorRegistration(deploymentVariables: ["region": "us-central1"]) { context in
+        EmulatorRegistration(deploymentVariables: ["region": "us-central1"], profile: "emulator-v1") { context in
             let project = CloudRunSuiteEmulator.project
             let pem = try RSAPrivateKey.generatePEM()
             let email = "pushgate-demo@\(project).iam.gserviceaccount.com"

@@ -17,10 +17,18 @@ package struct EmulatorRegistration: Sendable {
 
     /// Extra job variables a deployment needs to run on this emulator (network, region, resource group).
     package let deploymentVariables: JSONValue
+    /// The credentials profile its section is written under: ``EmulatorSuite/profile`` unless two emulators
+    /// share a section kind (Cloud Run v2 and V1 both write `[gcp …]`).
+    package let profile: String
     package let start: @Sendable (Context) throws -> any RunningEmulator
 
-    package init(deploymentVariables: JSONValue, start: @escaping @Sendable (Context) throws -> any RunningEmulator) {
+    package init(
+        deploymentVariables: JSONValue,
+        profile: String = EmulatorSuite.profile,
+        start: @escaping @Sendable (Context) throws -> any RunningEmulator
+    ) {
         self.deploymentVariables = deploymentVariables
+        self.profile = profile
         self.start = start
     }
 }

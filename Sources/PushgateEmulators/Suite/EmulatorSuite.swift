@@ -20,21 +20,29 @@ package final class EmulatorSuite: Sendable {
         package init(directory: URL) { self.directory = directory }
     }
 
-    /// The profile name used for every provider in the generated credentials file.
+    /// The profile name the generated credentials file uses, unless an emulator names another.
     package static let profile = "emulator"
 
     package let emulators: [(kind: ProviderKind, emulator: any RunningEmulator)]
     package let credentialsPath: String
     private let variables: [ProviderKind: JSONValue]
+    private let profiles: [ProviderKind: String]
 
     private init(
         emulators: [(kind: ProviderKind, emulator: any RunningEmulator)],
         credentialsPath: String,
-        variables: [ProviderKind: JSONValue]
+        variables: [ProviderKind: JSONValue],
+        profiles: [ProviderKind: String]
     ) {
         self.emulators = emulators
         self.credentialsPath = credentialsPath
         self.variables = variables
+        self.profiles = profiles
+    }
+
+    /// The credentials profile a pool of `kind` names to reach this suite's emulator.
+    package func profile(for kind: ProviderKind) -> String {
+        profiles[kind] ?? Self.profile
     }
 
     /// Starts `registrations` in order; one that fails to start stops those already running.
@@ -57,14 +65,15 @@ package final class EmulatorSuite: Sendable {
                 )
                 started.append((registration.kind, try registration.emulator.start(context)))
             }
-            let sections = started.map { $0.emulator.credentialsSection(profile: profile) }
+            let profiles = Dictionary(registrations.map { ($0.kind, $0.emulator.profile) }, uniquingKeysWith: { first, _ in first })
+            let sections = started.map { $0.emulator.credentialsSection(profile: profiles[$0.kind] ?? profile) }
             let credentials =
-                "# Written by pushgate for its loopback emulators; every profile is called \"\(profile)\".\n"
+                "# Written by pushgate for its loopback emulators; the profiles are called \"\(profile)\" unless named otherwise.\n"
                 + sections.joined(separator: "\n") + "\n"
             let credentialsURL = options.directory.appendingPathComponent("emulator-credentials")
             try writePrivate(credentials, to: credentialsURL)
             let variables = Dictionary(registrations.map { ($0.kind, $0.emulator.deploymentVariables) }, uniquingKeysWith: { first, _ in first })
-            return EmulatorSuite(emulators: started, credentialsPath: credentialsURL.path, variables: variables)
+            return EmulatorSuite(emulators: started, credentialsPath: credentialsURL.path, variables: variables, profiles: profiles)
         } catch {
             for entry in started { entry.emulator.stop() }
             throw error

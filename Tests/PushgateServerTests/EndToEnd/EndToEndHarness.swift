@@ -58,7 +58,7 @@ final class EndToEndHarness: @unchecked Sendable {
                 type: kind.rawValue,
                 baseJobTemplate: try Self.template(kind),
                 concurrencyLimit: limit,
-                credentialsProfile: EmulatorSuite.profile
+                credentialsProfile: suite.profile(for: kind)
             ),
             now: Date()
         )
