@@ -11,6 +11,7 @@ package enum PushgateCommand {
         DeploymentCommand.self,
         RunCommand.self,
         CleanupCommand.self,
+        PrefectCommand.self,
         DryRunCommand.self,
         ServeCommand.self,
         EmulateCommand.self,

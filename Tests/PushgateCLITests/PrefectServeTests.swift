@@ -1,4 +1,5 @@
 import Foundation
+import PushgateCLI
 import PushgateCore
 import PushgateTestSupport
 import Testing
@@ -14,6 +15,7 @@ struct PrefectServeTests {
         try prefect.cli([
             "work-pool", "create", "local", "--type", "process", "--base-job-template", Fixtures.url("prefect/process-pool-template.json").path,
         ])
+        try await Self.checkReportsWhatServeWouldServe(prefect)
         let source = prefect.home.appendingPathComponent("flows")
         try FileManager.default.copyItem(at: Fixtures.url("prefect/flows"), to: source)
         let deployed = try prefect.python(try Fixtures.string("prefect/deploy.py"), arguments: [source.path, "local"])
@@ -42,6 +44,27 @@ struct PrefectServeTests {
         // Prefect's UI shows the pool's queue READY: the bridge heartbeats it as a worker does.
         let queue = try JSONValue.parse(try prefect.get("/work_pools/local/queues/default"))
         #expect(queue["status"]?.stringValue == "READY")
+    }
+
+    /// `pushgate prefect check` against the same server: the version, a servable pool, a missing one, and a
+    /// template that lacks what the mapped type builds its requests from.
+    static func checkReportsWhatServeWouldServe(_ prefect: PrefectServer) async throws {
+        func check(_ pools: [String]) async -> (ExitCode, CapturedOutput) {
+            let (context, output) = CommandContext.capturing(environment: prefect.environment)
+            let arguments = ["prefect", "check", "--prefect-api", prefect.apiURL, "--json"] + pools.flatMap { ["--prefect-pool", $0] }
+            return (await PushgateCommand.main(arguments, context: context), output)
+        }
+        let (ok, okOutput) = await check(["local=process"])
+        #expect(ok == .success, "\(okOutput.stderr)")
+        let report = try JSONValue.parse(okOutput.stdout)
+        #expect(report["version"]?.stringValue == "3.9.1")
+        #expect(report["pools"]?.arrayValue?.first?["ok"] == .bool(true), "\(okOutput.stdout)")
+        let (bad, badOutput) = await check(["local=process", "nowhere=process", "local=ecs:push"])
+        #expect(bad == .failure)
+        let pools = try #require(try JSONValue.parse(badOutput.stdout)["pools"]?.arrayValue)
+        #expect(pools.map { $0["ok"] } == [.bool(true), .bool(false), .bool(false)])
+        #expect(pools[1]["problems"]?.arrayValue?.first?.stringValue?.contains("no work pool 'nowhere'") == true, "\(pools[1])")
+        #expect(pools[2]["problems"]?.arrayValue?.isEmpty == false, "the process template cannot make an ECS task: \(pools[2])")
     }
 
     static func uuid(in output: String) -> String? {

@@ -53,7 +53,7 @@ import Testing
 
     @Test func unknownTypesAndMissingProfilesSayWhatIsWrong() throws {
         let (directory, _, _) = try Self.directory()
-        #expect(Self.failure(directory, Self.pool("cloud-run"))?.contains("pool 'p-cloud-run': unknown type 'cloud-run'") == true)
+        #expect(Self.failure(directory, Self.pool("lambda"))?.contains("pool 'p-lambda': unknown type 'lambda'") == true)
         #expect(Self.failure(directory, Self.pool("ecs:push", profile: nil))?.hasPrefix("the pool has no credentials profile") == true)
         let other = Self.failure(directory, Self.pool("ecs:push", profile: "other"))
         #expect(other?.hasPrefix("no [aws other] profile in ") == true, "\(other ?? "nil")")
