@@ -3,10 +3,12 @@
 #
 #   scripts/fuzz.sh [TARGET...] [--runs N] [--seconds S]
 #
-# TARGET: json (the JSON parser: parse, then serialise and parse again to the same value) or template (a base
-# job template: parse, validate, render, secret values); default all. Each target is its entry in Fuzz/
-# compiled into the PushgateCore module (Core has no C dependency, so swiftc builds it alone). Seeds are the
-# repository's templates and reference templates. A crash, leak or timeout writes its input under
+# TARGET: json (the JSON parser: parse, then serialise and parse again to the same value), template (a base
+# job template: parse, validate, render, secret values) or credentials (the credentials file with every profile
+# kind); default all. Each target is its entry in Fuzz/ compiled into the module it calls: PushgateCore alone
+# (no C dependency), or PushgateProviders over PushgateCore and PushgateSigning built as static libraries with
+# the same instrumentation (.build/fuzz/lib). Seeds are the repository's templates, reference templates and
+# credentials.example. A crash, leak or timeout writes its input under
 # .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target, no run limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,28 +20,53 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        json|template) targets+=("$1"); shift ;;
-        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template; --runs N, --seconds S)" >&2; exit 2 ;;
+        json|template|credentials) targets+=("$1"); shift ;;
+        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials; --runs N, --seconds S)" >&2; exit 2 ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json template)
+[ ${#targets[@]} -gt 0 ] || targets=(json template credentials)
 mkdir -p .build/fuzz .build/fuzz-crashes
-declare -A entry=([json]=Fuzz/JSONParserFuzz.swift [template]=Fuzz/TemplateFuzz.swift)
+declare -A entry=([json]=Fuzz/JSONParserFuzz.swift [template]=Fuzz/TemplateFuzz.swift [credentials]=Fuzz/CredentialsFileFuzz.swift)
+declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=PushgateProviders)
+flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -package-name pushgate)
+sources_of() { find "Sources/$1" -name '*.swift' | sort; }
+# A static library and module of one target, rebuilt when its sources change.
+library() {
+    local name="$1"; shift
+    local lib=".build/fuzz/lib/lib$name.a"
+    mkdir -p .build/fuzz/lib
+    if [ ! -f "$lib" ] || [ -n "$(find $(sources_of "$name") -newer "$lib" | head -1)" ]; then
+        echo "fuzz.sh: building $name" >&2
+        # shellcheck disable=SC2046
+        swiftc "${flags[@]}" -module-name "$name" "$@" -emit-module -emit-module-path ".build/fuzz/lib/$name.swiftmodule" \
+            -emit-library -static -o "$lib" $(sources_of "$name") >&2 || { echo "fuzz.sh: $name did not build" >&2; exit 2; }
+    fi
+}
 status=0
 for target in "${targets[@]}"; do
     binary=".build/fuzz/$target"
-    sources=$(find Sources/PushgateCore -name '*.swift' | sort)
-    if [ ! -x "$binary" ] || [ -n "$(find ${entry[$target]} $sources -newer "$binary" | head -1)" ]; then
+    name="${module[$target]}"
+    extra=()
+    deps=()
+    if [ "$name" = PushgateProviders ]; then
+        library PushgateCore
+        library PushgateSigning -I Sources/CCrypto
+        deps=(.build/fuzz/lib/libPushgateCore.a .build/fuzz/lib/libPushgateSigning.a)
+        extra=(-I .build/fuzz/lib -I Sources/CCrypto "${deps[@]}" -lcrypto)
+    fi
+    sources=$(sources_of "$name")
+    if [ ! -x "$binary" ] || [ -n "$(find ${entry[$target]} $sources "${deps[@]}" -newer "$binary" | head -1)" ]; then
         echo "fuzz.sh: building $target" >&2
         # shellcheck disable=SC2086
-        swiftc -swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -package-name pushgate -module-name PushgateCore \
-            $sources "${entry[$target]}" -o "$binary" 2>&1 | grep -v 'ld.gold: warning: Cannot export local symbol' >&2 || true
+        swiftc "${flags[@]}" -module-name "$name" $sources "${entry[$target]}" "${extra[@]}" -o "$binary" 2>&1 \
+            | grep -v 'ld.gold: warning: Cannot export local symbol' >&2 || true
         [ -x "$binary" ] || { echo "fuzz.sh: $target did not build" >&2; exit 2; }
     fi
     corpus=".build/fuzz/corpus-$target"
     mkdir -p "$corpus"
     for seed in templates/*.json; do cp "$seed" "$corpus/shipped-$(basename "$seed")"; done
     for seed in Tests/Fixtures/reference-templates/*.json; do cp "$seed" "$corpus/reference-$(basename "$seed")"; done
+    cp credentials.example "$corpus/credentials.example"
     echo "fuzz.sh: $target for ${seconds}s" >&2
     if ASAN_OPTIONS=symbolize=0:detect_leaks=0 "$binary" -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 \
         -artifact_prefix=".build/fuzz-crashes/$target-" "$corpus" > ".build/fuzz/$target.log" 2>&1; then

@@ -102,13 +102,12 @@ package final class FakeModalServer: Sendable {
         while port == nil {
             if let line = firstLine.line {
                 guard line.hasPrefix("PORT "), let value = Int(line.dropFirst(5)) else {
-                    process.terminate()
+                    process.stop(grace: 5)
                     throw Failure("fake_modal_server.py printed \"\(line)\" instead of its port")
                 }
                 port = value
             } else if firstLine.finished || !process.isRunning || Date() >= deadline {
-                if process.isRunning { process.terminate() }
-                process.waitUntilExit()
+                process.stop(grace: 5)
                 throw Failure(
                     "fake_modal_server.py did not start within \(readyTimeout) s (exit \(process.isRunning ? -1 : process.terminationStatus)); \(FakeModalServer.installHint)"
                 )

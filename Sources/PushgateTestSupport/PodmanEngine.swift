@@ -102,13 +102,7 @@ package final class PodmanEngine: Sendable {
         }
         guard FileManager.default.fileExists(atPath: directory.path) else { return }
         _ = try? podman(["rm", "--all", "--force", "--time", "0"])
-        if let running, running.isRunning {
-            running.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while running.isRunning && Date() < deadline { usleep(20_000) }
-            if running.isRunning { kill(running.processIdentifier, SIGKILL) }
-            running.waitUntilExit()
-        }
+        running?.stop(grace: 5)
         try? FileManager.default.removeItem(at: directory)
         Self.machineState.withLock { state in
             state.engines -= 1

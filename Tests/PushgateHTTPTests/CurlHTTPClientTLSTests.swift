@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCore
 import PushgateHTTP
+import PushgateTestSupport
 import Testing
 
 /// A self-signed HTTPS server on loopback: `openssl` makes the key and certificate, a small python3
@@ -76,8 +77,7 @@ final class SelfSignedTLSServer {
         }
         guard let port = UInt16(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            process.terminate()
-            process.waitUntilExit()
+            process.stop(grace: 5)
             throw POSIXError(.EIO)
         }
         self.port = port
@@ -85,8 +85,9 @@ final class SelfSignedTLSServer {
 
     func stop() {
         try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        // stop(grace:) ends in SIGKILL: the server inherits an ignored SIGTERM while an in-process gateway
+        // watches for signals, and a bare terminate-and-wait pinned both test threads forever.
+        process.stop(grace: 5)
         try? FileManager.default.removeItem(at: directory)
     }
 
