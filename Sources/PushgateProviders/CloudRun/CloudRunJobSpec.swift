@@ -30,12 +30,7 @@ package struct CloudRunJobSpec: Sendable, Equatable {
             problems.append(TemplateProblem(.providerRequirement, file: source, path: path, message))
         }
         let root = JSONPath.root
-        let region = configuration.nonEmptyString("region")
-        if region == nil { problem(root / "region", "cloud-run-v2:push needs a region (job variable 'region')") }
-        let project = configuration.nonEmptyString("project") ?? defaultProject
-        if project == nil {
-            problem(root / "project", "cloud-run-v2:push needs a GCP project: set 'project' in the gcp credentials profile or the job configuration")
-        }
+        let (region, project) = GoogleJobLocation.read(configuration, defaultProject: defaultProject, type: "cloud-run-v2:push", problem: problem)
         guard var body = configuration["job_body"]?.objectValue else {
             problem(root / "job_body", "cloud-run-v2:push needs 'job_body', a Cloud Run v2 Job object")
             return .failure(TemplateError(problems))

@@ -27,12 +27,7 @@ package struct CloudRunV1JobSpec: Sendable, Equatable {
             problems.append(TemplateProblem(.providerRequirement, file: source, path: path, message))
         }
         let root = JSONPath.root
-        let region = configuration.nonEmptyString("region")
-        if region == nil { problem(root / "region", "cloud-run:push needs a region (job variable 'region')") }
-        let project = configuration.nonEmptyString("project") ?? defaultProject
-        if project == nil {
-            problem(root / "project", "cloud-run:push needs a GCP project: set 'project' in the gcp credentials profile or the job configuration")
-        }
+        let (region, project) = GoogleJobLocation.read(configuration, defaultProject: defaultProject, type: "cloud-run:push", problem: problem)
         guard var body = configuration["job_body"]?.objectValue else {
             problem(root / "job_body", "cloud-run:push needs 'job_body', a Cloud Run V1 Job object")
             return .failure(TemplateError(problems))

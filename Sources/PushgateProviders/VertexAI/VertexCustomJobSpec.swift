@@ -27,12 +27,7 @@ package struct VertexCustomJobSpec: Sendable, Equatable {
             problems.append(TemplateProblem(.providerRequirement, file: source, path: path, message))
         }
         let root = JSONPath.root
-        let region = configuration.nonEmptyString("region")
-        if region == nil { problem(root / "region", "vertex-ai:push needs a region (job variable 'region')") }
-        let project = configuration.nonEmptyString("project") ?? defaultProject
-        if project == nil {
-            problem(root / "project", "vertex-ai:push needs a GCP project: set 'project' in the gcp credentials profile")
-        }
+        let (region, project) = GoogleJobLocation.read(configuration, defaultProject: defaultProject, type: "vertex-ai:push", problem: problem)
         guard var spec = configuration["job_spec"]?.objectValue else {
             problem(root / "job_spec", "vertex-ai:push needs 'job_spec', a Vertex AI CustomJobSpec")
             return .failure(TemplateError(problems))
