@@ -13,6 +13,14 @@ package struct KubernetesConnection: Sendable, Equatable {
     /// The server URL as configured, for messages and the pacing key.
     package var server: String
 
+    package init(baseURL: String, options: HTTPConnectionOptions?, token: KubernetesTokenSource.Origin?, defaultNamespace: String, server: String) {
+        self.baseURL = baseURL
+        self.options = options
+        self.token = token
+        self.defaultNamespace = defaultNamespace
+        self.server = server
+    }
+
     /// - Parameter files: where inline PEMs are written (a fresh private folder under the temporary
     ///   directory by default).
     /// - Throws: ``CredentialsError`` naming `place` for a refused server URL or an unwritable PEM.
