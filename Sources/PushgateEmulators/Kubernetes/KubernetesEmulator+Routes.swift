@@ -58,7 +58,8 @@ extension KubernetesEmulator {
             return .json(200, render(job, now: now).serialized())
         case ("DELETE", let name?):
             count("jobs.delete")
-            let policy = (try? JSONValue.parse(request.body))?["propagationPolicy"]?.stringValue ?? request.queryValue("propagationPolicy") ?? "Background"
+            let policy =
+                (try? JSONValue.parse(request.body))?["propagationPolicy"]?.stringValue ?? request.queryValue("propagationPolicy") ?? "Background"
             let job = state.withLock { state -> KubernetesEmulatorState.Job? in
                 let key = "\(namespace)/\(name)"
                 guard var job = state.jobs[key] else { return nil }
@@ -118,7 +119,11 @@ extension KubernetesEmulator {
         guard let job = found else { return Self.status(404, reason: "NotFound", "pods \"\(name)\" not found") }
         let phase = timeline(job, now: now)
         guard phase.started else {
-            return Self.status(400, reason: "BadRequest", "container \"\(containerName(job))\" in pod \"\(name)\" is waiting to start: ContainerCreating")
+            return Self.status(
+                400,
+                reason: "BadRequest",
+                "container \"\(containerName(job))\" in pod \"\(name)\" is waiting to start: ContainerCreating"
+            )
         }
         let jobName = job.body.member(at: "metadata", "name")?.stringValue ?? ""
         return .text(200, "starting \(jobName)\nhello from \(jobName)\n" + (phase.ended ? "done \(jobName)\n" : ""))

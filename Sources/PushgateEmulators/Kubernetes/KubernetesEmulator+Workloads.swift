@@ -88,7 +88,10 @@ extension KubernetesEmulator {
             default:
                 status["failed"] = 1
                 status["conditions"] = [
-                    ["type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"],
+                    [
+                        "type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded",
+                        "message": "Job has reached the specified backoff limit",
+                    ],
                     ["type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"],
                 ]
             }

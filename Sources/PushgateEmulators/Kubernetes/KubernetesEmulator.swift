@@ -62,7 +62,9 @@ package final class KubernetesEmulator: Sendable {
             "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": .object(labels.mapValues(JSONValue.string))],
             "spec": ["template": ["spec": ["containers": [["name": "c", "image": "busybox"]], "restartPolicy": "Never"]]],
         ]
-        state.withLock { $0.jobs["\(namespace)/\(name)"] = KubernetesEmulatorState.Job(body: body, created: Date(), uid: UUID().uuidString.lowercased()) }
+        state.withLock {
+            $0.jobs["\(namespace)/\(name)"] = KubernetesEmulatorState.Job(body: body, created: Date(), uid: UUID().uuidString.lowercased())
+        }
     }
 
     /// A `Status` object as the API server writes it.

@@ -6,8 +6,12 @@ import PushgateCore
 enum KubernetesJobCheck {
     static func problem(_ body: JSONValue, namespace: String) -> String? {
         let allowedTop: Set<String> = ["apiVersion", "kind", "metadata", "spec", "status"]
-        if let unknown = body.objectValue?.keys.first(where: { !allowedTop.contains($0) }) { return "strict decoding error: unknown field \"\(unknown)\"" }
-        guard body["apiVersion"]?.stringValue == "batch/v1", body["kind"]?.stringValue == "Job" else { return "apiVersion/kind: must be batch/v1 Job" }
+        if let unknown = body.objectValue?.keys.first(where: { !allowedTop.contains($0) }) {
+            return "strict decoding error: unknown field \"\(unknown)\""
+        }
+        guard body["apiVersion"]?.stringValue == "batch/v1", body["kind"]?.stringValue == "Job" else {
+            return "apiVersion/kind: must be batch/v1 Job"
+        }
         let name = body.member(at: "metadata", "name")?.stringValue ?? ""
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         if name.isEmpty || name.count > 63 || !name.allSatisfy(allowed.contains) || name.hasPrefix("-") || name.hasSuffix("-") {

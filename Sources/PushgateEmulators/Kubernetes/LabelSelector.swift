@@ -5,8 +5,12 @@ import PushgateCore
 /// `key notin (a,b)`, `key` and `!key`, as the API server parses them.
 struct LabelSelector {
     enum Requirement {
-        case equals(String, String), notEquals(String, String), isIn(String, Set<String>), notIn(String, Set<String>)
-        case exists(String), absent(String)
+        case equals(String, String)
+        case notEquals(String, String)
+        case isIn(String, Set<String>)
+        case notIn(String, Set<String>)
+        case exists(String)
+        case absent(String)
     }
     var requirements: [Requirement] = []
 
@@ -28,9 +32,11 @@ struct LabelSelector {
         for piece in pieces.map({ $0.trimmingCharacters(in: .whitespaces) }) where !piece.isEmpty {
             if let open = piece.firstIndex(of: "("), piece.hasSuffix(")") {
                 let head = piece[..<open].split(separator: " ").map(String.init)
-                let values = Set(piece[piece.index(after: open)..<piece.index(before: piece.endIndex)].split(separator: ",").map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                })
+                let values = Set(
+                    piece[piece.index(after: open)..<piece.index(before: piece.endIndex)].split(separator: ",").map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
+                )
                 if head.count == 2, head[1] == "in" { requirements.append(.isIn(head[0], values)) }
                 if head.count == 2, head[1] == "notin" { requirements.append(.notIn(head[0], values)) }
             } else if let range = piece.range(of: "!=") {

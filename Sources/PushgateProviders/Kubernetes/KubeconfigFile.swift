@@ -50,7 +50,10 @@ package enum KubeconfigFile {
             throw fail("\"insecure-skip-tls-verify\"", "cluster '\(clusterName)': insecure-skip-tls-verify is refused; TLS is always verified")
         }
         for refused in ["exec", "auth-provider", "username", "password"] where user[refused] != nil {
-            throw fail("\"\(refused)\"", "user of context '\(contextName)': \(refused) credentials are not supported (use token, tokenFile or a client certificate)")
+            throw fail(
+                "\"\(refused)\"",
+                "user of context '\(contextName)': \(refused) credentials are not supported (use token, tokenFile or a client certificate)"
+            )
         }
         let folder = (path as NSString).deletingLastPathComponent
         func pem(_ object: JSONValue, _ key: String) throws -> KubernetesCluster.PEMSource? {

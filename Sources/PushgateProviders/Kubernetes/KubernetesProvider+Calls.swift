@@ -25,7 +25,12 @@ extension KubernetesProvider {
             }
             return existing
         case 422, 400:
-            throw ProviderError(.rejected, failure(response, purpose).message, httpStatus: response.status, providerCode: KubernetesRequests.reason(response))
+            throw ProviderError(
+                .rejected,
+                failure(response, purpose).message,
+                httpStatus: response.status,
+                providerCode: KubernetesRequests.reason(response)
+            )
         default:
             throw failure(response, purpose)
         }

@@ -9,7 +9,8 @@ extension KubernetesProvider {
         let (namespace, name) = Self.parts(handle)
         let pods = try await list(requests.listPods(namespace: namespace, jobName: name), purpose: "kubernetes pods.list \(handle.value)")
         let newest = pods.max { lhs, rhs in
-            (lhs.member(at: "metadata", "creationTimestamp")?.stringValue ?? "") < (rhs.member(at: "metadata", "creationTimestamp")?.stringValue ?? "")
+            (lhs.member(at: "metadata", "creationTimestamp")?.stringValue ?? "")
+                < (rhs.member(at: "metadata", "creationTimestamp")?.stringValue ?? "")
         }
         let empty = ProviderLogChunk(text: "", start: query.offset ?? 0, next: query.offset ?? 0, finished: false)
         guard let pod = newest?.member(at: "metadata", "name")?.stringValue else { return empty }

@@ -12,7 +12,13 @@ package struct KubernetesRequests: Sendable {
         self.requestTimeout = requestTimeout
     }
 
-    private func request(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil, idempotent: Bool = true)
+    private func request(
+        _ method: String,
+        _ path: String,
+        query: [(String, String)] = [],
+        body: JSONValue? = nil,
+        idempotent: Bool = true
+    )
         -> HTTPRequest
     {
         var url = connection.baseURL + path

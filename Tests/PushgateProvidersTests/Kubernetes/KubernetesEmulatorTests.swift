@@ -25,12 +25,21 @@ struct KubernetesEmulatorTests {
     }
 
     static func job(image: String, runID: String = BearerProviderTestSupport.runID) throws -> SubmissionJob {
-        var job = try BearerProviderTestSupport.job(template: "kubernetes.json", variables: ["image": .string(image), "command": "run"], runID: runID)
+        var job = try BearerProviderTestSupport.job(
+            template: "kubernetes.json",
+            variables: ["image": .string(image), "command": "run"],
+            runID: runID
+        )
         job.now = Date()
         return job
     }
 
-    static func states(_ provider: KubernetesProvider, _ handle: ProviderHandle, _ job: SubmissionJob, cancel: Bool = false) async throws -> [ProviderStatus.State] {
+    static func states(
+        _ provider: KubernetesProvider,
+        _ handle: ProviderHandle,
+        _ job: SubmissionJob,
+        cancel: Bool = false
+    ) async throws -> [ProviderStatus.State] {
         var seen: [ProviderStatus.State] = []
         for _ in 0..<60 {
             let target = PollTarget(handle: handle, job: job, cancelRequested: cancel, submittedAt: job.now, now: Date())

@@ -120,7 +120,9 @@ struct KubernetesPureTests {
     }
 
     static func job(_ variables: JSONValue = [:], attempt: Int = 1) throws -> SubmissionJob {
-        var merged: [String: JSONValue] = ["image": "busybox:1.36", "command": "python -m flow 'two words'", "env": ["DB_PASSWORD": "hunter2-secret"]]
+        var merged: [String: JSONValue] = [
+            "image": "busybox:1.36", "command": "python -m flow 'two words'", "env": ["DB_PASSWORD": "hunter2-secret"],
+        ]
         merged.merge(variables.objectValue ?? [:]) { $1 }
         return try BearerProviderTestSupport.job(template: "kubernetes.json", variables: .object(merged), attempt: attempt)
     }
@@ -174,7 +176,11 @@ struct KubernetesPureTests {
         let complete: JSONValue = ["status": ["conditions": [["type": "Complete", "status": "True"]]]]
         #expect(Self.status(complete).state == .completed)
         let failed: JSONValue = [
-            "status": ["conditions": [["type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"]]]
+            "status": [
+                "conditions": [
+                    ["type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"]
+                ]
+            ]
         ]
         let exited = Self.pod(phase: "Failed", state: ["terminated": ["exitCode": 3]])
         let status = Self.status(failed, pods: [exited])
