@@ -7,7 +7,7 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCredentialsFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard let text = String(bytes: UnsafeBufferPointer(start: data, count: size), encoding: .utf8) else { return 0 }
-    let kinds: [CredentialProfileKind] = [.aws, .gcp, .azure, .modal, .docker]
+    let kinds: [CredentialProfileKind] = [.aws, .gcp, .azure, .modal, .docker, .kubernetes]
     guard let file = try? CredentialsFile(parsing: text, path: "fuzz.ini", kinds: kinds) else { return 0 }
     for kind in file.kindsPresent {
         for name in file.names(of: kind) {

@@ -22,6 +22,7 @@ package enum ProviderRegistry {
         Entry(provider: .modal, emulator: nil),
         Entry(provider: .process, emulator: nil),
         Entry(provider: .docker, emulator: nil),
+        Entry(provider: .kubernetes, emulator: .kubernetes),
     ]
 
     package static let catalog = ProviderCatalog(entries.map(\.provider.type))

@@ -7,7 +7,7 @@ import Testing
 @Suite("Credentials file")
 struct CredentialsFileTests {
     /// The kinds this target's providers declare (the registry's list, which this target cannot see).
-    static let allKinds: [CredentialProfileKind] = [.aws, .gcp, .azure, .modal, .docker]
+    static let allKinds: [CredentialProfileKind] = [.aws, .gcp, .azure, .modal, .docker, .kubernetes]
 
     static func parse(_ text: String) throws -> CredentialsFile {
         try CredentialsFile(parsing: text, path: "creds.ini", kinds: CredentialsFileTests.allKinds)

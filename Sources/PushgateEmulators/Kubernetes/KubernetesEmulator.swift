@@ -1,0 +1,79 @@
+import Foundation
+import PushgateCore
+import PushgateHTTPServer
+import Synchronization
+
+/// A loopback fake of the kube-apiserver calls pushgate makes (docs/provider-apis.md §10.6): batch/v1 Jobs
+/// created, read, listed by label selector and deleted with a propagation policy; pods derived from each Job,
+/// listed by label, with their log. It checks the bearer token, answers `Status` objects with the real
+/// reasons and codes (AlreadyExists 409, NotFound 404, Unauthorized 401, TooManyRequests 429 with
+/// `Retry-After`), and is no kinder than a cluster: a Job has no pod at first and its conditions lag its pod.
+/// The image picks the outcome: `imagepull` never pulls (ErrImagePull, then ImagePullBackOff), `configerror`
+/// hits CreateContainerConfigError, `unschedulable` stays Pending, `fail` fails (BackoffLimitExceeded),
+/// `deadline` fails DeadlineExceeded, anything else completes. Plain HTTP only: the HTTP server has no TLS.
+package final class KubernetesEmulator: Sendable {
+    package let configuration: KubernetesEmulatorConfiguration
+    let state = Mutex(KubernetesEmulatorState())
+    private let server: Mutex<HTTPServer?> = Mutex(nil)
+    private let boundURL = Mutex("")
+
+    private init(configuration: KubernetesEmulatorConfiguration) { self.configuration = configuration }
+
+    package static func start(configuration: KubernetesEmulatorConfiguration) throws -> KubernetesEmulator {
+        let emulator = KubernetesEmulator(configuration: configuration)
+        let server = try HTTPServer(configuration: configuration.server) { [weak emulator] request in
+            emulator?.handle(request) ?? .text(503, "stopped")
+        }
+        emulator.server.withLock { $0 = server }
+        emulator.boundURL.withLock { $0 = server.baseURL }
+        return emulator
+    }
+
+    /// `http://127.0.0.1:<port>`: the kubeconfig's cluster `server`.
+    package var baseURL: String { boundURL.withLock { $0 } }
+
+    package func stop() {
+        let running = server.withLock { current -> HTTPServer? in
+            defer { current = nil }
+            return current
+        }
+        running?.stop()
+    }
+
+    /// `namespace/name` of every Job the fake holds (not yet deleted), sorted.
+    package var jobNames: [String] { state.withLock { $0.jobs.keys.sorted() } }
+    /// Jobs ever created (a 409 creates none).
+    package var jobsCreated: Int { state.withLock { $0.created } }
+    /// Calls per operation (`jobs.create`, `jobs.list`, …).
+    package var calls: [String: Int] { state.withLock { $0.calls } }
+    /// The next `count` API calls answer 429 with `Retry-After: seconds`.
+    package func throttle(next count: Int, retryAfter seconds: Int = 1) {
+        state.withLock {
+            $0.throttled = count
+            $0.retryAfter = seconds
+        }
+    }
+    /// The body of a Job as received, for request-shape assertions.
+    package func jobBody(namespace: String, name: String) -> JSONValue? { state.withLock { $0.jobs["\(namespace)/\(name)"]?.body } }
+    /// Creates a Job as someone outside the gateway would (for the name-taken path).
+    package func createExternally(namespace: String, name: String, labels: [String: String]) {
+        let body: JSONValue = [
+            "apiVersion": "batch/v1", "kind": "Job",
+            "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": .object(labels.mapValues(JSONValue.string))],
+            "spec": ["template": ["spec": ["containers": [["name": "c", "image": "busybox"]], "restartPolicy": "Never"]]],
+        ]
+        state.withLock {
+            $0.jobs["\(namespace)/\(name)"] = KubernetesEmulatorState.Job(body: body, created: Date(), uid: UUID().uuidString.lowercased())
+        }
+    }
+
+    /// A `Status` object as the API server writes it.
+    static func status(_ code: Int, reason: String, _ message: String, kind: String? = nil, name: String? = nil) -> ServerResponse {
+        var body: [String: JSONValue] = [
+            "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+            "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
+        ]
+        if let kind, let name { body["details"] = ["name": .string(name), "group": "batch", "kind": .string(kind)] }
+        return .json(code, JSONValue.object(body).serialized())
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import PushgateCore
+
+/// What the fake cluster holds: Jobs by `namespace/name`, with the times their pods' phases derive from.
+struct KubernetesEmulatorState {
+    struct Job {
+        var body: JSONValue
+        var created: Date
+        var uid: String
+        var deletion: Date?
+    }
+    var jobs: [String: Job] = [:]
+    var created = 0
+    var calls: [String: Int] = [:]
+    var throttled = 0
+    var retryAfter = 1
+
+    /// Drops Jobs whose foreground deletion has finished.
+    mutating func collect(now: Date, grace: TimeInterval) {
+        jobs = jobs.filter { _, job in job.deletion.map { now.timeIntervalSince($0) < grace } ?? true }
+    }
+}

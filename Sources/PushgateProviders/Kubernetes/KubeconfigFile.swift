@@ -1,0 +1,117 @@
+import Foundation
+import PushgateCore
+
+/// Reads the kubeconfig subset a push gateway needs (docs/provider-apis.md §10.1): `clusters`, `users`,
+/// `contexts` and `current-context`, with `certificate-authority(-data)`, `client-certificate(-data)`,
+/// `client-key(-data)`, `token` and `tokenFile`. The file must be JSON, which kubectl accepts as a kubeconfig
+/// and writes with `kubectl config view --flatten --raw -o json`; pushgate carries no YAML parser. Errors
+/// name `FILE:LINE` and never quote a value, since a kubeconfig holds keys and tokens.
+package enum KubeconfigFile {
+    /// The cluster and user of `context` (nil: `current-context`).
+    /// - Throws: ``CredentialsError`` `.invalidFile` naming `path` and the line.
+    package static func parse(_ text: String, path: String, context requested: String?) throws -> KubernetesCluster {
+        let trimmed = text.drop { $0.isWhitespace }
+        guard trimmed.first == "{" else {
+            throw CredentialsError(
+                .invalidFile,
+                "\(path):1: the kubeconfig is not JSON; pushgate reads JSON kubeconfigs (kubectl config view --flatten --raw -o json > FILE)"
+            )
+        }
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(text)
+        } catch {
+            throw CredentialsError(.invalidFile, "\(path):\(error.line): column \(error.column): \(error.message)")
+        }
+        func fail(_ needle: String, _ message: String) -> CredentialsError {
+            CredentialsError(.invalidFile, "\(path):\(line(of: needle, in: text)): \(message)")
+        }
+        guard let contextName = requested ?? root.nonEmptyString("current-context") else {
+            throw fail("\"current-context\"", "no current-context and the profile names no context")
+        }
+        func entry(_ list: String, _ name: String, _ member: String) throws -> JSONValue {
+            let found = (root[list]?.arrayValue ?? []).first { $0["name"]?.stringValue == name }
+            guard let found else { throw fail("\"\(list)\"", "\(list): no entry named '\(name)'") }
+            guard let body = found[member], body.objectValue != nil else {
+                throw fail("\"\(name)\"", "\(list) '\(name)': no \(member) object")
+            }
+            return body
+        }
+        let context = try entry("contexts", contextName, "context")
+        guard let clusterName = context.nonEmptyString("cluster") else {
+            throw fail("\"\(contextName)\"", "context '\(contextName)': no cluster")
+        }
+        let cluster = try entry("clusters", clusterName, "cluster")
+        let user = try context.nonEmptyString("user").map { try entry("users", $0, "user") } ?? [:]
+        guard let server = cluster.nonEmptyString("server") else {
+            throw fail("\"\(clusterName)\"", "cluster '\(clusterName)': no server")
+        }
+        if cluster["insecure-skip-tls-verify"]?.boolValue == true {
+            throw fail("\"insecure-skip-tls-verify\"", "cluster '\(clusterName)': insecure-skip-tls-verify is refused; TLS is always verified")
+        }
+        for refused in ["exec", "auth-provider", "username", "password"] where user[refused] != nil {
+            throw fail(
+                "\"\(refused)\"",
+                "user of context '\(contextName)': \(refused) credentials are not supported (use token, tokenFile or a client certificate)"
+            )
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        func pem(_ object: JSONValue, _ key: String) throws -> KubernetesCluster.PEMSource? {
+            if let encoded = object.nonEmptyString(key + "-data") {
+                guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
+                    throw fail("\"\(key)-data\"", "\(key)-data is not base64 PEM")
+                }
+                return .data(SecretValue(text))
+            }
+            return object.nonEmptyString(key).map { .file(resolve($0, in: folder)) }
+        }
+        let certificate = try pem(user, "client-certificate")
+        let key = try pem(user, "client-key")
+        if (certificate == nil) != (key == nil) {
+            throw fail("\"client-", "user of context '\(contextName)': client-certificate and client-key go together")
+        }
+        return KubernetesCluster(
+            server: server,
+            contextName: contextName,
+            namespace: context.nonEmptyString("namespace"),
+            certificateAuthority: try pem(cluster, "certificate-authority"),
+            clientCertificate: certificate,
+            clientKey: key,
+            token: user.nonEmptyString("token").map(SecretValue.init),
+            tokenFile: user.nonEmptyString("tokenFile").map { resolve($0, in: folder) }
+        )
+    }
+
+    /// The in-cluster configuration client-go uses: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`,
+    /// the service account's `token` (re-read) and `ca.crt`, and its `namespace` when the file exists.
+    package static func inCluster(environment: [String: String], directory: String, place: String) throws -> KubernetesCluster {
+        guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty,
+            let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty
+        else {
+            throw CredentialsError(
+                .notConfigured,
+                "\(place): source = in_cluster but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod)"
+            )
+        }
+        let namespace = try? String(contentsOfFile: directory + "/namespace", encoding: .utf8)
+        let address = host.contains(":") ? "[\(host)]" : host
+        return KubernetesCluster(
+            server: "https://\(address):\(port)",
+            contextName: "in-cluster",
+            namespace: namespace?.trimmingCharacters(in: .whitespacesAndNewlines),
+            certificateAuthority: .file(directory + "/ca.crt"),
+            tokenFile: directory + "/token"
+        )
+    }
+
+    /// kubectl resolves relative paths in a kubeconfig against the file's folder.
+    static func resolve(_ file: String, in folder: String) -> String {
+        file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file
+    }
+
+    /// The 1-based line of the first `needle` in `text` (1 when absent), so an error points at the entry.
+    static func line(of needle: String, in text: String) -> Int {
+        guard let range = text.range(of: needle) else { return 1 }
+        return text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+    }
+}
