@@ -141,7 +141,7 @@ import Testing
         #expect(status == .usage && output.stderr.contains("/nonexistent/credentials.ini"))
         (status, output) = await run(["dry-run", "--template", template, "--type", "ecs:push", "--profile", "prod"])
         #expect(status == .usage && output.stderr.contains("--credentials"))
-        (status, output) = await run(["dry-run", "--template", template, "--type", "kubernetes", "--credentials", file, "--profile", "prod"])
+        (status, output) = await run(["dry-run", "--template", template, "--type", "lambda", "--credentials", file, "--profile", "prod"])
         #expect(status == .usage && output.stderr.contains("unknown type"))
         (status, output) = await run(arguments(credentials: file, runVars: #"{"image": 3}"#))
         #expect(status == .failure && output.stdout.contains("image"))

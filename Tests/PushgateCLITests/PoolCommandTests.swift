@@ -36,7 +36,7 @@ import Testing
         let malformed = try cli.file("malformed.json", "{\"job_configuration\": ")
         #expect(await cli.run("pool", "create", "m", "--type", "modal:push", "--template", malformed).status == .failure)
         #expect(await cli.run("pool", "create", "m", "--type", "modal:push", "--template", "/nonexistent.json").status == .usage)
-        #expect(await cli.run("pool", "create", "m", "--type", "kubernetes").status == .failure)
+        #expect(await cli.run("pool", "create", "m", "--type", "lambda").status == .failure)
         #expect(await cli.run("pool", "create", "m").status == .usage)
         #expect(try #require(await cli.run("pool", "ls", "--json").json?.arrayValue).isEmpty)
         let good = try cli.file(

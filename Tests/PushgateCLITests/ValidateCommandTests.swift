@@ -67,8 +67,8 @@ import Testing
     @Test func usageAndIOErrorsExitTwoWithOneLine() async {
         var (status, output) = await run(["validate"])
         #expect(status == .usage && output.stderr.split(separator: "\n").count == 1)
-        (status, output) = await run(["validate", shipped[0], "--type", "kubernetes"])
-        #expect(status == .usage && output.stderr.contains("unknown type 'kubernetes'"))
+        (status, output) = await run(["validate", shipped[0], "--type", "lambda"])
+        #expect(status == .usage && output.stderr.contains("unknown type 'lambda'"))
         (status, output) = await run(["validate", "/nonexistent/t.json"])
         #expect(status == .usage && output.stderr == "pushgate validate: /nonexistent/t.json: cannot read: no such file\n")
         (status, output) = await run(["validate", shipped[0], "--bogus"])

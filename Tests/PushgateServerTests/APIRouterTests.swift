@@ -68,7 +68,7 @@ import Testing
             "POST", "/work_pools", #"{"name": "x", "type": "ecs:push", "concurrency_limit": "ten"}"#, 422,
             "field 'concurrency_limit' must be an integer, got string"
         ),
-        ("POST", "/work_pools", #"{"name": "x", "type": "kubernetes"}"#, 422, "unknown type 'kubernetes'"),
+        ("POST", "/work_pools", #"{"name": "x", "type": "lambda"}"#, 422, "unknown type 'lambda'"),
         (
             "POST", "/work_pools",
             #"{"name": "x", "type": "ecs:push", "base_job_template": {"job_configuration": {"a": "{{ b }}"}, "variables": {"properties": {}}}}"#, 422,
