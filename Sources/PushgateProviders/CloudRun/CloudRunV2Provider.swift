@@ -41,10 +41,7 @@ package struct CloudRunV2Provider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch CloudRunJobSpec.make(job, defaultProject: configuration.project) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        CloudRunJobSpec.make(job, defaultProject: configuration.project).problems
     }
 
     package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {

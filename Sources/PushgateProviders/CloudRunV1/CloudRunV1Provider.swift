@@ -42,10 +42,7 @@ package struct CloudRunV1Provider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch CloudRunV1JobSpec.make(job, defaultProject: configuration.project) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        CloudRunV1JobSpec.make(job, defaultProject: configuration.project).problems
     }
 
     package func dryRun(_ job: SubmissionJob) async throws -> [HTTPRequest] {

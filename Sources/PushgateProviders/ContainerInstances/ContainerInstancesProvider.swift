@@ -38,10 +38,7 @@ package struct ContainerInstancesProvider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch ContainerGroupSpec.make(job, defaultSubscription: configuration.subscriptionID) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        ContainerGroupSpec.make(job, defaultSubscription: configuration.subscriptionID).problems
     }
 
     func spec(_ job: SubmissionJob) throws -> ContainerGroupSpec {

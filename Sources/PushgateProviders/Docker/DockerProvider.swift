@@ -18,10 +18,7 @@ package struct DockerProvider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch DockerContainerSpec.make(job) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        DockerContainerSpec.make(job).problems
     }
 
     func spec(_ job: SubmissionJob) throws -> DockerContainerSpec {

@@ -32,10 +32,7 @@ package struct KubernetesProvider: Provider {
     package var connection: KubernetesConnection { requests.connection }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch KubernetesJobSpec.make(job, defaultNamespace: connection.defaultNamespace) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        KubernetesJobSpec.make(job, defaultNamespace: connection.defaultNamespace).problems
     }
 
     func spec(_ job: SubmissionJob) throws -> KubernetesJobSpec {

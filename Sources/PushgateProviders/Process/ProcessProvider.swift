@@ -15,10 +15,7 @@ package struct ProcessProvider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch ProcessJobSpec.make(job) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        ProcessJobSpec.make(job).problems
     }
 
     func spec(_ job: SubmissionJob) throws -> ProcessJobSpec {

@@ -37,10 +37,7 @@ package struct VertexProvider: Provider {
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
-        switch VertexCustomJobSpec.make(job, defaultProject: configuration.project) {
-        case .success: return []
-        case .failure(let error): return error.problems
-        }
+        VertexCustomJobSpec.make(job, defaultProject: configuration.project).problems
     }
 
     func spec(_ job: SubmissionJob) throws -> VertexCustomJobSpec {
