@@ -8,6 +8,9 @@ import Synchronization
 package final class PrefectServer: Sendable {
     package let port: UInt16
     package let home: URL
+    /// `user:password` the server requires on every call (`PREFECT_SERVER_API_AUTH_STRING`), if any; the CLI,
+    /// the SDK and ``get(_:)`` send it as `PREFECT_API_AUTH_STRING`.
+    package let authString: String?
     private let process: Mutex<Process?>
 
     /// `http://127.0.0.1:<port>/api`, what `PREFECT_API_URL` holds.
@@ -27,15 +30,18 @@ package final class PrefectServer: Sendable {
 
     /// The environment the CLI, the SDK and a gateway serving this server run with.
     package var environment: [String: String] {
-        [
+        var environment = [
             "PREFECT_HOME": home.path, "PREFECT_API_URL": apiURL, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
             "PREFECT_API_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:///\(home.path)/prefect.db",
             "PATH": PrefectServer.binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
         ]
+        if let authString { environment["PREFECT_API_AUTH_STRING"] = authString }
+        return environment
     }
 
     /// Starts the server and waits for `/api/health` (about 13 s on these machines).
-    package init(readyTimeout: TimeInterval = 90) async throws {
+    package init(authString: String? = nil, readyTimeout: TimeInterval = 90) async throws {
+        self.authString = authString
         port = try LoopbackPort.free()
         home = FileManager.default.temporaryDirectory.appendingPathComponent("pushgate-prefect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -49,7 +55,9 @@ package final class PrefectServer: Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         self.process = Mutex(process)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var serverEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let authString { serverEnvironment["PREFECT_SERVER_API_AUTH_STRING"] = authString }
+        process.environment = serverEnvironment
         try process.run()
         let deadline = Date().addingTimeInterval(readyTimeout)
         while !healthy() {
@@ -79,9 +87,19 @@ package final class PrefectServer: Sendable {
         try? FileManager.default.removeItem(at: home)
     }
 
-    /// The body of `GET <api>PATH`, read with Python's urllib (Foundation's URL loading is not linked here).
+    /// The body of `GET <api>PATH`, read with Python's urllib (Foundation's URL loading is not linked here),
+    /// with the auth string as basic auth when the server has one.
     package func get(_ path: String) throws -> String {
-        try python("import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", arguments: [apiURL + path])
+        try python(
+            """
+            import base64, os, sys, urllib.request
+            request = urllib.request.Request(sys.argv[1])
+            auth = os.environ.get("PREFECT_API_AUTH_STRING")
+            if auth: request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+            sys.stdout.write(urllib.request.urlopen(request).read().decode())
+            """,
+            arguments: [apiURL + path]
+        )
     }
 
     /// Runs the `prefect` CLI against this server and returns its standard output.

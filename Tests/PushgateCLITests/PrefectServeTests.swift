@@ -6,11 +6,13 @@ import Testing
 
 /// `pushgate serve --prefect-api` against a real Prefect server, driven by Prefect's own CLI and SDK: the
 /// flow runs as a `process` subprocess through `prefect flow-run execute`, and Prefect shows it Completed
-/// (or Failed), with the `infrastructure_pid` pushgate recorded. Nothing is faked.
+/// (or Failed), with the `infrastructure_pid` pushgate recorded. Nothing is faked. The server requires basic
+/// auth, so the flow can only report back with the auth string the bridge injected into its submission.
 @Suite("Prefect bridge against a real Prefect server", .serialized, .enabled(if: PrefectServer.isAvailable || PrefectServer.isRequired))
 struct PrefectServeTests {
     @Test(.timeLimit(.minutes(5))) func aProcessPoolRunsTheRealFlowsToCompletedAndFailed() async throws {
-        let prefect = try await PrefectServer()
+        let authString = "pushgate:pw-\(UUID().uuidString)"
+        let prefect = try await PrefectServer(authString: authString)
         defer { prefect.stop() }
         try prefect.cli([
             "work-pool", "create", "local", "--type", "process", "--base-job-template", Fixtures.url("prefect/process-pool-template.json").path,
@@ -44,6 +46,13 @@ struct PrefectServeTests {
         // Prefect's UI shows the pool's queue READY: the bridge heartbeats it as a worker does.
         let queue = try JSONValue.parse(try prefect.get("/work_pools/local/queues/default"))
         #expect(queue["status"]?.stringValue == "READY")
+        // The auth string reached the flow runs (they reported back) but neither the log nor the store.
+        gateway.terminate()
+        #expect(!gateway.output.contains(authString))
+        for suffix in ["", "-wal"] {
+            let bytes = (try? Data(contentsOf: prefect.home.appendingPathComponent("gateway.db" + suffix))) ?? Data()
+            #expect(bytes.range(of: Data(authString.utf8)) == nil, "gateway.db\(suffix) holds the auth string")
+        }
     }
 
     /// `pushgate prefect check` against the same server: the version, a servable pool, a missing one, and a

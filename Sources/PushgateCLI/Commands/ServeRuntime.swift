@@ -49,6 +49,10 @@ struct ServeRuntime: Sendable {
         var dispatcherConfiguration = DispatcherConfiguration(owner: options.replica)
         dispatcherConfiguration.interval = options.claimInterval
         dispatcherConfiguration.leaseDuration = options.lease
+        if options.prefectAPI != nil {
+            let credentials = PrefectHTTPAPI.auth(environment: context.environment).flowRunEnvironment
+            for mapping in options.prefectPools { dispatcherConfiguration.poolEnvironment[mapping.mirrorPool] = credentials }
+        }
         let dispatcher = Dispatcher(
             store: store,
             providers: providers,

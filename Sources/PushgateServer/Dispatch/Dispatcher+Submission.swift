@@ -16,6 +16,7 @@ extension Dispatcher {
         let job: SubmissionJob
         do {
             job = try SubmissionPlan.job(run: run, template: item.template, pool: item.pool, deployment: deployment, now: clock.now())
+                .adding(secretEnvironment: configuration.poolEnvironment[item.pool.name] ?? [:])
         } catch {
             await end(run, .crashed, "invalid job configuration: " + error.problems.map(\.description).joined(separator: "; "), log)
             return

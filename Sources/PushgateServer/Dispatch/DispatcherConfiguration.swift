@@ -18,6 +18,10 @@ package struct DispatcherConfiguration: Sendable {
     /// Backoff between retryable submission failures: full jitter on `base * 2^n`, capped.
     package var backoffBase: TimeInterval = 0.2
     package var backoffCap: TimeInterval = 20
+    /// Environment added to every submission of the named pools and never written to the store: the
+    /// Prefect credentials the bridge hands its flow runs. The values are secrets (hidden wherever a
+    /// submission is shown), and a value the run or deployment sets wins (SubmissionJob+Environment.swift).
+    package var poolEnvironment: [String: [String: String]] = [:]
 
     package init(owner: String) { self.owner = owner }
 }
