@@ -141,6 +141,9 @@ package struct FlowRunFilter: Sendable, Hashable {
     package var scheduledFrom: Date?
     /// Runs scheduled before this time.
     package var scheduledUntil: Date?
+    /// Runs created with one of these creation keys (any when empty); with `deploymentName` the lookup
+    /// uses the creation-key index (the Prefect bridge finds its mirrors this way).
+    package var idempotencyKeys: [String] = []
     package var order: Order
     package var after: Cursor?
     package var limit: Int

@@ -53,8 +53,9 @@ package struct PrefectBridge: Sendable {
         for run in try await api.scheduledFlowRuns(pool: mapping.prefectPool) {
             try await take(run, mapping: mapping)
         }
-        let mirrors = try await mirrorRuns(mapping)
-        for run in try await api.flowRuns(pool: mapping.prefectPool, stateTypes: ["PENDING", "RUNNING", "CANCELLING"]) {
+        let active = try await api.flowRuns(pool: mapping.prefectPool, stateTypes: ["PENDING", "RUNNING", "CANCELLING"])
+        let mirrors = try await mirrorRuns(of: active)
+        for run in active {
             try await act(on: run, mirror: mirrors[run.id], mapping: mapping)
         }
     }
@@ -108,7 +109,7 @@ package struct PrefectBridge: Sendable {
             )
             return
         }
-        let deploymentName = "prefect.\(deploymentID)"
+        let deploymentName = PrefectBridge.mirrorDeployment(deploymentID)
         let variables = deploymentVariables.flatMap { $0.objectValue == nil || $0.objectValue!.isEmpty ? nil : $0.serialized() }
         do {
             let existing = try await store.deployment(named: deploymentName)
@@ -140,6 +141,9 @@ package struct PrefectBridge: Sendable {
         }
     }
 
+    /// The pushgate deployment that mirrors Prefect deployment `id` and carries its `job_variables`.
+    package static func mirrorDeployment(_ id: String) -> String { "prefect.\(id)" }
+
     /// The run's `job_variables` with the environment a Prefect flow run needs (`PREFECT_API_URL`,
     /// `PREFECT__FLOW_RUN_ID`, as `prepare_for_flow_run` adds them); values the user set win, as in Prefect.
     package static func runVariables(_ run: PrefectFlowRun, apiURL: String) -> JSONValue {
@@ -150,11 +154,21 @@ package struct PrefectBridge: Sendable {
         return .object(members)
     }
 
-    /// The mirror pool's runs by their creation key (the Prefect run id).
-    func mirrorRuns(_ mapping: PrefectPoolMapping) async throws -> [String: FlowRun] {
-        let runs = try await store.runs(FlowRunFilter(poolName: mapping.mirrorPool, order: .newestFirst, limit: 1000))
+    /// The mirrors of `runs` by their creation key (the Prefect run id): one indexed look-up per mirror
+    /// deployment and batch of keys, however many runs the store holds.
+    func mirrorRuns(of runs: [PrefectFlowRun]) async throws -> [String: FlowRun] {
         var byKey: [String: FlowRun] = [:]
-        for run in runs { if let key = run.idempotencyKey, byKey[key] == nil { byKey[key] = run } }
+        for (deploymentID, group) in Dictionary(grouping: runs, by: { $0.deploymentID ?? "" }) where !deploymentID.isEmpty {
+            for start in stride(from: 0, to: group.count, by: 200) {
+                var filter = FlowRunFilter(deploymentName: PrefectBridge.mirrorDeployment(deploymentID), limit: 200)
+                filter.idempotencyKeys = group[start..<min(start + 200, group.count)].map(\.id)
+                do {
+                    for run in try await store.runs(filter) { if let key = run.idempotencyKey { byKey[key] = run } }
+                } catch let error as StoreError where error.code == .notFound {
+                    break  // no mirror deployment yet: none of its runs has a mirror
+                }
+            }
+        }
         return byKey
     }
 

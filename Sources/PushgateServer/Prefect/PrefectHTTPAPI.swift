@@ -91,14 +91,26 @@ package struct PrefectHTTPAPI: PrefectAPI {
         return (value.arrayValue ?? []).compactMap { $0["flow_run"].flatMap(PrefectHTTPAPI.flowRun) }
     }
 
+    /// Every matching run, in pages of the server's default limit (200, `PREFECT_API_DEFAULT_LIMIT`) by
+    /// expected start time. A run that leaves the listing between two pages can shift one past a page
+    /// boundary; it is seen on the next pass.
     package func flowRuns(pool: String, stateTypes: [String]) async throws -> [PrefectFlowRun] {
-        let body: JSONValue = .object([
-            "work_pools": .object(["name": .object(["any_": .array([.string(pool)])])]),
-            "flow_runs": .object(["state": .object(["type": .object(["any_": .array(stateTypes.map(JSONValue.string))])])]),
-            "limit": .int(200),
-        ])
-        let (_, value) = try await call("POST", "/flow_runs/filter", body: body)
-        return (value.arrayValue ?? []).compactMap(PrefectHTTPAPI.flowRun)
+        let page = 200
+        var runs: [PrefectFlowRun] = []
+        var seen: Set<String> = []
+        var offset = 0
+        while true {
+            let body: JSONValue = .object([
+                "work_pools": .object(["name": .object(["any_": .array([.string(pool)])])]),
+                "flow_runs": .object(["state": .object(["type": .object(["any_": .array(stateTypes.map(JSONValue.string))])])]),
+                "sort": "EXPECTED_START_TIME_ASC", "limit": .int(Int64(page)), "offset": .int(Int64(offset)),
+            ])
+            let (_, value) = try await call("POST", "/flow_runs/filter", body: body)
+            let batch = value.arrayValue ?? []
+            offset += batch.count
+            for run in batch.compactMap(PrefectHTTPAPI.flowRun) where seen.insert(run.id).inserted { runs.append(run) }
+            if batch.count < page { return runs }
+        }
     }
 
     package func deploymentJobVariables(id: String) async throws -> JSONValue?? {

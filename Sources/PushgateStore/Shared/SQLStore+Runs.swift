@@ -165,6 +165,10 @@ extension SQLStore {
             conditions.append("r.scheduled_time < ?")
             values.append(.date(until))
         }
+        if !filter.idempotencyKeys.isEmpty {
+            conditions.append("r.idempotency_key IN (" + filter.idempotencyKeys.map { _ in "?" }.joined(separator: ", ") + ")")
+            values += filter.idempotencyKeys.map { .text($0) }
+        }
         if !filter.states.isEmpty {
             conditions.append("r.state IN (" + filter.states.map { _ in "?" }.joined(separator: ", ") + ")")
             values += filter.states.map { .text($0.rawValue) }

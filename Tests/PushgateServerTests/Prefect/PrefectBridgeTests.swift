@@ -95,6 +95,32 @@ import Testing
         #expect(api.run("r4")?.stateMessage == "process could not start: no such file")
     }
 
+    /// The mirror of an active Prefect run is found by its key however many other runs the mirror pool
+    /// holds (a listing of the newest thousand once missed older mirrors).
+    @Test func anOldMirrorIsFoundBehindAThousandNewerRuns() async throws {
+        let (store, api, clock) = try await setUp()
+        api.add(scheduled("r-old"))
+        let bridge = bridge(store, api, clock, replica: "a")
+        await bridge.pass()
+        let mirror = try #require(
+            try await store.claim(pool: Self.mapping.mirrorPool, owner: "a", limit: 1, leaseDuration: 60, now: clock.now()).first
+        )
+        let later = clock.now().addingTimeInterval(60)
+        let newer = (0..<1_000).map {
+            FlowRunSpec(deploymentName: PrefectBridge.mirrorDeployment("dep-1"), scheduledTime: later, idempotencyKey: "other-\($0)")
+        }
+        _ = try await store.createRuns(newer, now: clock.now())
+        _ = try await store.markSubmitted(runID: mirror.id, owner: "a", providerHandle: "pid-7", now: clock.now())
+        await bridge.pass()
+        #expect(api.run("r-old")?.infrastructurePID == "pid-7")
+    }
+
+    @Test func theGatewaysPrefectCredentialsAreWhatAFlowRunReads() {
+        #expect(PrefectHTTPAPI.Auth.bearer("k").flowRunEnvironment == ["PREFECT_API_KEY": "k"])
+        #expect(PrefectHTTPAPI.Auth.basic("u:p").flowRunEnvironment == ["PREFECT_API_AUTH_STRING": "u:p"])
+        #expect(PrefectHTTPAPI.Auth.none.flowRunEnvironment.isEmpty)
+    }
+
     @Test func aMappingNamesTheOptionWhenItIsWrong() throws {
         let types = ["process", "ecs:push"]
         #expect(
