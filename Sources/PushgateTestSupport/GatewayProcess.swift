@@ -71,13 +71,14 @@ package final class GatewayProcess: @unchecked Sendable {
     /// Everything the process wrote so far (empty when it is discarded).
     package var output: String { logURL.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? "" }
 
-    /// Waits until the output contains `text` (or `timeout` passes); true when it appeared.
-    package func waitForOutput(_ text: String, timeout: TimeInterval = 30) -> Bool {
+    /// Waits until the output contains `text` (or `timeout` passes); true when it appeared. Suspends
+    /// between looks rather than sleeping a thread the suites beside it need.
+    package func waitForOutput(_ text: String, timeout: TimeInterval = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if output.contains(text) { return true }
             if !process.isRunning { return output.contains(text) }
-            usleep(50_000)
+            try? await Task.sleep(nanoseconds: 50_000_000)
         }
         return false
     }

@@ -60,7 +60,7 @@ package final class PrefectServer: Sendable {
         process.environment = serverEnvironment
         try process.run()
         let deadline = Date().addingTimeInterval(readyTimeout)
-        while !healthy() {
+        while await !healthy() {
             guard process.isRunning, Date() < deadline else {
                 stop()
                 throw MotoServer.MotoServerError("prefect server did not answer on 127.0.0.1:\(port) within \(readyTimeout) s")
@@ -71,8 +71,9 @@ package final class PrefectServer: Sendable {
 
     deinit { stop() }
 
-    private func healthy() -> Bool {
-        MotoServer.accepts(port: port) && (try? get("/health"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "true"
+    private func healthy() async -> Bool {
+        guard MotoServer.accepts(port: port) else { return false }
+        return (try? await get("/health"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "true"
     }
 
     /// SIGTERM, SIGKILL after 5 s (the server may ignore SIGTERM while its services stop); then the home
@@ -89,8 +90,8 @@ package final class PrefectServer: Sendable {
 
     /// The body of `GET <api>PATH`, read with Python's urllib (Foundation's URL loading is not linked here),
     /// with the auth string as basic auth when the server has one.
-    package func get(_ path: String) throws -> String {
-        try python(
+    package func get(_ path: String) async throws -> String {
+        try await python(
             """
             import base64, os, sys, urllib.request
             request = urllib.request.Request(sys.argv[1])
@@ -104,17 +105,17 @@ package final class PrefectServer: Sendable {
 
     /// Runs the `prefect` CLI against this server and returns its standard output.
     @discardableResult
-    package func cli(_ arguments: [String]) throws -> String {
-        try run(PrefectServer.binDirectory.appendingPathComponent("prefect").path, arguments)
+    package func cli(_ arguments: [String]) async throws -> String {
+        try await run(PrefectServer.binDirectory.appendingPathComponent("prefect").path, arguments)
     }
 
     /// Runs a Python snippet with the SDK against this server and returns its standard output.
     @discardableResult
-    package func python(_ script: String, arguments: [String] = []) throws -> String {
-        try run(PrefectServer.binDirectory.appendingPathComponent("python").path, ["-c", script] + arguments)
+    package func python(_ script: String, arguments: [String] = []) async throws -> String {
+        try await run(PrefectServer.binDirectory.appendingPathComponent("python").path, ["-c", script] + arguments)
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> String {
+    private func run(_ executable: String, _ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -126,8 +127,7 @@ package final class PrefectServer: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw MotoServer.MotoServerError(

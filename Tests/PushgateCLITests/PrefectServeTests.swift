@@ -14,16 +14,16 @@ struct PrefectServeTests {
         let authString = "pushgate:pw-\(UUID().uuidString)"
         let prefect = try await PrefectServer(authString: authString)
         defer { prefect.stop() }
-        try prefect.cli([
+        try await prefect.cli([
             "work-pool", "create", "local", "--type", "process", "--base-job-template", Fixtures.url("prefect/process-pool-template.json").path,
         ])
         try await Self.checkReportsWhatServeWouldServe(prefect)
         let source = prefect.home.appendingPathComponent("flows")
         try FileManager.default.copyItem(at: Fixtures.url("prefect/flows"), to: source)
-        let deployed = try prefect.python(try Fixtures.string("prefect/deploy.py"), arguments: [source.path, "local"])
+        let deployed = try await prefect.python(try Fixtures.string("prefect/deploy.py"), arguments: [source.path, "local"])
         #expect(deployed.contains("DEPLOYMENT hello") && deployed.contains("DEPLOYMENT broken"))
-        let hello = try #require(Self.uuid(in: try prefect.cli(["deployment", "run", "hello/hello"])))
-        let broken = try #require(Self.uuid(in: try prefect.cli(["deployment", "run", "broken/broken"])))
+        let hello = try #require(Self.uuid(in: try await prefect.cli(["deployment", "run", "hello/hello"])))
+        let broken = try #require(Self.uuid(in: try await prefect.cli(["deployment", "run", "broken/broken"])))
 
         let binary = try #require(GatewayProcess.binary())
         let log = prefect.home.appendingPathComponent("gateway.log")
@@ -44,7 +44,7 @@ struct PrefectServeTests {
         #expect(brokenRun["state"]?["type"]?.stringValue == "FAILED", "gateway log: \(gateway.output.suffix(2000))")
         #expect(helloRun["infrastructure_pid"]?.stringValue?.hasPrefix("pg-") == true)
         // Prefect's UI shows the pool's queue READY: the bridge heartbeats it as a worker does.
-        let queue = try JSONValue.parse(try prefect.get("/work_pools/local/queues/default"))
+        let queue = try JSONValue.parse(try await prefect.get("/work_pools/local/queues/default"))
         #expect(queue["status"]?.stringValue == "READY")
         // The auth string reached the flow runs (they reported back) but neither the log nor the store.
         gateway.terminate()
@@ -84,7 +84,7 @@ struct PrefectServeTests {
     static func waitForTerminal(_ id: String, prefect: PrefectServer, timeout: TimeInterval = 150) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let run = try JSONValue.parse(try prefect.get("/flow_runs/\(id)"))
+            let run = try JSONValue.parse(try await prefect.get("/flow_runs/\(id)"))
             let type = run["state"]?["type"]?.stringValue ?? ""
             if ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"].contains(type) || Date() > deadline { return run }
             try await Task.sleep(nanoseconds: 1_000_000_000)

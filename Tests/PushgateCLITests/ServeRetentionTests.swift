@@ -23,7 +23,7 @@ import Testing
             logURL: cli.directory.appendingPathComponent("serve.log")
         )
         defer { gateway.terminate(timeout: 10) }
-        #expect(gateway.waitForOutput("pruned finished runs", timeout: 30), "\(gateway.output)")
+        #expect(await gateway.waitForOutput("pruned finished runs", timeout: 30), "\(gateway.output)")
         #expect(gateway.output.contains(#""runs":"3""#), "\(gateway.output)")
         #expect(gateway.terminate(timeout: 10) == 0)
         let left = try #require(await cli.run("run", "ls", "--json").json?["runs"]?.arrayValue)

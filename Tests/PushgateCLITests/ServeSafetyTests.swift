@@ -32,7 +32,7 @@ import Testing
             logURL: logURL
         )
         defer { gateway.terminate(timeout: 10) }
-        #expect(gateway.waitForOutput("API listening", timeout: 30))
+        #expect(await gateway.waitForOutput("API listening", timeout: 30))
         let output = gateway.output
         #expect(output.contains("the credentials file is readable by group or others; chmod 600 it"))
         #expect(output.contains(#""mode":"644""#), "\(output)")
@@ -56,7 +56,7 @@ import Testing
             logURL: cli.directory.appendingPathComponent("serve-2.log")
         )
         defer { quiet.terminate(timeout: 10) }
-        #expect(quiet.waitForOutput("API listening", timeout: 30))
+        #expect(await quiet.waitForOutput("API listening", timeout: 30))
         #expect(!quiet.output.contains("readable by group or others") && !quiet.output.contains("no API token"))
     }
 }

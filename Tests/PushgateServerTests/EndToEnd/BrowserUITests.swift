@@ -32,7 +32,7 @@ extension EndToEnd {
                 ]
             )
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 let browser = try await WebDriver(http: http, directory: h.directory)
                 do {

@@ -66,7 +66,7 @@ extension EndToEnd {
             try await h.pool("v1", .cloudRunV1, deployments: [("long", nil, ["image": "us-docker.pkg.dev/p/r/long:1"], nil)])
             let id = try #require(try await h.runs("long", count: 1).first)
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 var state = ""
                 for _ in 0..<400 where state != "Running" {

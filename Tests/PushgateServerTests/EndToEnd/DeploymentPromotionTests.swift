@@ -16,7 +16,7 @@ extension EndToEnd {
             try await h.pool("staging", .ecs, limit: 1, deployments: [("etl", nil, ["image": "registry.example/etl:1"], nil)])
             try await h.pool("prod", .cloudRunV2, deployments: [])
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 let first = try #require(
                     try await EndToEndHarness.call(http, "POST", "\(base)/flow_runs", token: h.token, #"{"deployment": "etl"}"#).1["id"]?.stringValue

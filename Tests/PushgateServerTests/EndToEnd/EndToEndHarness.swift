@@ -115,9 +115,9 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// The API's base URL, read from the gateway's "API listening" log line.
-    func apiBaseURL(of process: GatewayProcess? = nil) throws -> String {
+    func apiBaseURL(of process: GatewayProcess? = nil) async throws -> String {
         let gateway = try #require(process ?? gateway)
-        #expect(gateway.waitForOutput("API listening", timeout: 30))
+        #expect(await gateway.waitForOutput("API listening", timeout: 30))
         let line = try #require(gateway.output.split(separator: "\n").first { $0.contains("API listening") })
         let address = try #require(try JSONValue.parse(String(line))["address"]?.stringValue)
         return "http://\(address)"

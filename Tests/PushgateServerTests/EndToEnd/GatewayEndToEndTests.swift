@@ -36,7 +36,7 @@ extension EndToEnd {
             try await h.pool("run", .cloudRunV2, deployments: [("train", nil, ["image": "us-docker.pkg.dev/p/r/train:1"], nil)])
             try await h.pool("aci", .azureContainerInstance, deployments: [("batch", nil, ["image": "registry.example/batch:1"], nil)])
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 var responses: [String] = []
                 func create(_ deployment: String, _ extra: String = "") async throws -> String {

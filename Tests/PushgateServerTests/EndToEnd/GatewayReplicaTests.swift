@@ -80,7 +80,7 @@ extension EndToEnd {
             // Metrics per replica: both survivors submitted work.
             try await withCurlHTTPClient { http in
                 for replica in [replicas[0], replicas[2]] {
-                    let base = try h.apiBaseURL(of: replica)
+                    let base = try await h.apiBaseURL(of: replica)
                     let response = try await http.execute(
                         HTTPRequest(method: "GET", url: "\(base)/metrics", headers: ["Authorization": "Bearer \(h.token)"])
                     )

@@ -67,7 +67,7 @@ extension EndToEnd {
                     ]
                 ),
             ]
-            let runIDs = try PrefectPoolSetup.create(pools, on: prefect).compactMapValues(\.first)
+            let runIDs = try await PrefectPoolSetup.create(pools, on: prefect).compactMapValues(\.first)
             #expect(runIDs.count == 5, "\(runIDs)")
 
             let mappings = pools.flatMap { ["--prefect-pool", $0.mapping] }
@@ -100,7 +100,7 @@ extension EndToEnd {
             #expect(auth?["secureValue"]?.stringValue == authString && auth?["value"] == nil, "\(environment)")
             // A cancel from Prefect's CLI stops the workload at the provider, then the run is Cancelled.
             for name in ["gcp-long", "azure-long"] {
-                try prefect.cli(["flow-run", "cancel", try #require(runIDs[name])])
+                try await prefect.cli(["flow-run", "cancel", try #require(runIDs[name])])
             }
             for name in ["gcp-long", "azure-long"] {
                 let run = try await PrefectPoolSetup.wait(for: try #require(runIDs[name]), prefect) {

@@ -25,7 +25,7 @@ struct PrefectPoolSetup {
 
     /// Creates `pools` (each with pushgate's template for its kind as the base job template) and their
     /// deployments of `flows.py:hello`, starts their runs, and returns the run ids by deployment.
-    static func create(_ pools: [Pool], on prefect: PrefectServer) throws -> [String: [String]] {
+    static func create(_ pools: [Pool], on prefect: PrefectServer) async throws -> [String: [String]] {
         let spec: JSONValue = .array(
             pools.map { pool in
                 [
@@ -43,7 +43,7 @@ struct PrefectPoolSetup {
         if !FileManager.default.fileExists(atPath: source.path) {
             try FileManager.default.copyItem(at: Fixtures.url("prefect/flows"), to: source)
         }
-        let output = try prefect.python(try Fixtures.string("prefect/deploy_pools.py"), arguments: [source.path, specURL.path])
+        let output = try await prefect.python(try Fixtures.string("prefect/deploy_pools.py"), arguments: [source.path, specURL.path])
         var runs: [String: [String]] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("RUN ") {
             let words = line.split(separator: " ")
@@ -57,7 +57,7 @@ struct PrefectPoolSetup {
     {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let run = try JSONValue.parse(try prefect.get("/flow_runs/\(id)"))
+            let run = try JSONValue.parse(try await prefect.get("/flow_runs/\(id)"))
             if done(run) || Date() > deadline { return run }
             try await Task.sleep(nanoseconds: 500_000_000)
         }

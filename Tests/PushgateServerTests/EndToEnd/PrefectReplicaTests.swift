@@ -26,7 +26,7 @@ extension EndToEnd {
                 profile: nil,
                 deployments: [.init(name: "ledgered", variables: ["command": .string(command)], runs: count)]
             )
-            let ids = try #require(try PrefectPoolSetup.create([pool], on: prefect)["ledgered"])
+            let ids = try #require(try await PrefectPoolSetup.create([pool], on: prefect)["ledgered"])
             #expect(ids.count == count)
 
             let extra = [

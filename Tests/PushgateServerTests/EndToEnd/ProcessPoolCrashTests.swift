@@ -38,7 +38,10 @@ extension EndToEnd {
             let started = Date()
             for _ in 0..<10 {
                 try h.startGateway()
-                try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000...1_200_000_000, using: &generator))
+                // Each kill lands after this gateway submitted something, however slowly a loaded machine
+                // starts it (a fixed delay from the start once killed gateways that had not submitted yet).
+                _ = await h.gateway?.waitForOutput("\"msg\":\"submitted\"", timeout: 20)
+                try await Task.sleep(nanoseconds: UInt64.random(in: 100_000_000...900_000_000, using: &generator))
                 h.gateway?.kill()
             }
             try h.startGateway()

@@ -54,7 +54,7 @@ extension EndToEnd {
             let crash = try await h.runs("crash", count: 1)[0]
             let hang = try await h.runs("hang", count: 1)[0]
             try h.startGateway(environment: ["PUSHGATE_PROCESS_KILL_GRACE": "1"])
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             let http = try CurlHTTPClient()
 
             let running = try await waitFor(h, hang) { $0.state == .running }
