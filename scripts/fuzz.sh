@@ -4,11 +4,12 @@
 #   scripts/fuzz.sh [TARGET...] [--runs N] [--seconds S]
 #
 # TARGET: json (the JSON parser: parse, then serialise and parse again to the same value), template (a base
-# job template: parse, validate, render, secret values) or credentials (the credentials file with every profile
-# kind); default all. Each target is its entry in Fuzz/ compiled into the module it calls: PushgateCore alone
+# job template: parse, validate, render, secret values), credentials (the credentials file with every profile
+# kind) or responses (provider and token-endpoint answers, Retry-After, handles, Modal's protobuf and gRPC
+# framing); default all. Each target is its entry in Fuzz/ compiled into the module it calls: PushgateCore alone
 # (no C dependency), or PushgateProviders over PushgateCore and PushgateSigning built as static libraries with
 # the same instrumentation (.build/fuzz/lib). Seeds are the repository's templates, reference templates and
-# credentials.example. A crash, leak or timeout writes its input under
+# credentials.example, and Fuzz/Seeds/TARGET/. A crash, leak or timeout writes its input under
 # .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target, no run limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,15 +20,16 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        json|template|credentials) targets+=("$1"); shift ;;
-        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials; --runs N, --seconds S)" >&2; exit 2 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        json|template|credentials|responses) targets+=("$1"); shift ;;
+        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials, responses; --runs N, --seconds S)" >&2; exit 2 ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json template credentials)
+[ ${#targets[@]} -gt 0 ] || targets=(json template credentials responses)
 mkdir -p .build/fuzz .build/fuzz-crashes
-declare -A entry=([json]=Fuzz/JSONParserFuzz.swift [template]=Fuzz/TemplateFuzz.swift [credentials]=Fuzz/CredentialsFileFuzz.swift)
-declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=PushgateProviders)
+declare -A entry=([json]=Fuzz/JSONParserFuzz.swift [template]=Fuzz/TemplateFuzz.swift [credentials]=Fuzz/CredentialsFileFuzz.swift
+    [responses]=Fuzz/ProviderResponsesFuzz.swift)
+declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=PushgateProviders [responses]=PushgateProviders)
 flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -package-name pushgate)
 sources_of() { find "Sources/$1" -name '*.swift' | sort; }
 # A static library and module of one target, rebuilt when its sources change.
@@ -67,6 +69,7 @@ for target in "${targets[@]}"; do
     for seed in templates/*.json; do cp "$seed" "$corpus/shipped-$(basename "$seed")"; done
     for seed in Tests/Fixtures/reference-templates/*.json; do cp "$seed" "$corpus/reference-$(basename "$seed")"; done
     cp credentials.example "$corpus/credentials.example"
+    if [ -d "Fuzz/Seeds/$target" ]; then cp Fuzz/Seeds/"$target"/* "$corpus/"; fi
     echo "fuzz.sh: $target for ${seconds}s" >&2
     if ASAN_OPTIONS=symbolize=0:detect_leaks=0 "$binary" -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 \
         -artifact_prefix=".build/fuzz-crashes/$target-" "$corpus" > ".build/fuzz/$target.log" 2>&1; then
