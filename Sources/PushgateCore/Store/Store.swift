@@ -7,6 +7,10 @@ package protocol Store: Sendable {
     /// Releases the store's connections; later calls fail with `.io`. Calling it again does nothing.
     func close() async
 
+    /// Why the store cannot take writes now (locked for longer than its busy timeout, disk full, read-only),
+    /// or nil when it can: `/health` reports it, since reads may still succeed while every write fails.
+    func writeUnavailableReason() async -> String?
+
     // MARK: Pools
 
     /// Creates a pool and its undeletable `default` queue (priority 1).
@@ -127,4 +131,9 @@ extension Store {
     package func markSubmitted(runID: String, owner: String, providerHandle: String, now: Date) async throws -> FlowRun {
         try await markSubmitted(runID: runID, owner: owner, providerHandle: providerHandle, templateVersion: nil, now: now)
     }
+}
+
+extension Store {
+    /// A store whose failures all surface on the call that hit them reports none here.
+    package func writeUnavailableReason() async -> String? { nil }
 }

@@ -23,8 +23,9 @@ package struct APIError: Error, Sendable, Equatable {
         case .alreadyExists, .conflict: self.init(409, error.message)
         case .invalidInput, .invalidTransition: self.init(422, error.message)
         case .leaseNotHeld: self.init(409, error.message)
-        case .busy: self.init(503, error.message)
-        case .corrupt, .schemaTooNew, .io, .backend: self.init(500, "store error: \(error.message)")
+        // The file is locked, full or read-only: the request may succeed later, so 503 with the reason.
+        case .busy, .io: self.init(503, "store unavailable: \(error.message)")
+        case .corrupt, .schemaTooNew, .backend: self.init(500, "store error: \(error.message)")
         }
     }
 }

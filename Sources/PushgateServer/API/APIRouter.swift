@@ -81,16 +81,14 @@ package struct APIRouter: Sendable {
     // MARK: Health and metrics
 
     private func health() async -> ServerResponse {
-        var storeOK = true
-        do { _ = try await store.pools() } catch { storeOK = false }
+        var storeProblem: String?
+        do { _ = try await store.pools() } catch { storeProblem = "\(error)" }
+        if storeProblem == nil { storeProblem = await store.writeUnavailableReason() }
         let loops = loopsAlive()
-        let healthy = storeOK && loops
-        return APIRouter.json(
-            healthy ? 200 : 503,
-            .object([
-                "status": .string(healthy ? "ok" : "unhealthy"), "store": .bool(storeOK), "loops": .bool(loops),
-            ])
-        )
+        let healthy = storeProblem == nil && loops
+        var body: [String: JSONValue] = ["status": .string(healthy ? "ok" : "unhealthy"), "store": .bool(storeProblem == nil), "loops": .bool(loops)]
+        if let storeProblem { body["store_error"] = .string(storeProblem) }
+        return APIRouter.json(healthy ? 200 : 503, .object(body))
     }
 
     private func metricsText() async -> ServerResponse {

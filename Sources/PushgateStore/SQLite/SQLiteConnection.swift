@@ -110,6 +110,11 @@ final class SQLiteConnection {
         }
     }
 
+    /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+    func setBusyTimeout(milliseconds: Int32) {
+        if let handle { sqlite3_busy_timeout(handle, milliseconds) }
+    }
+
     /// Maps an SQLite result code to a ``StoreError`` naming the database and what was being done.
     func error(_ rc: Int32, while doing: String) -> StoreError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
