@@ -64,7 +64,7 @@ extension VertexEmulator {
         for key in ["name", "state", "createTime", "startTime", "endTime", "updateTime", "error", "webAccessUris", "satisfiesPzi", "satisfiesPzs"] {
             kept[key] = nil
         }
-        return state.withLock { state -> ServerResponse in
+        let answer = state.withLock { state -> ServerResponse in
             let id = String(state.nextID)
             state.nextID += 1
             let job = VertexEmulatorState.Job(
@@ -83,6 +83,9 @@ extension VertexEmulator {
             state.statistics.createsPerAttempt[attempt, default: 0] += 1
             return .json(200, json(job, state: "JOB_STATE_QUEUED", now: now).serialized())
         }
+        // Each connection has its own server thread: only this answer waits.
+        if configuration.createAnswerDelay > 0 { usleep(UInt32(configuration.createAnswerDelay * 1_000_000)) }
+        return answer
     }
 
     func get(_ project: String, _ location: String, _ id: String, now: Date) -> ServerResponse {

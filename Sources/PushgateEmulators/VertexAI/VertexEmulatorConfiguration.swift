@@ -28,6 +28,9 @@ package struct VertexEmulatorConfiguration: Sendable {
     /// The most jobs one `customJobs.list` page holds, whatever `pageSize` asks [100]; more are behind a
     /// `nextPageToken`.
     package var listPageSize = 100
+    /// Seconds a `customJobs.create` takes to answer after the job is made [0]. The real create is not
+    /// instant; a client killed meanwhile has made a job it never heard of, which its label look-up must find.
+    package var createAnswerDelay: TimeInterval = 0
 
     package init(
         serviceAccounts: [String: String],
