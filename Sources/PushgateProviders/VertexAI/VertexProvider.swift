@@ -25,15 +25,7 @@ package struct VertexProvider: Provider {
         self.configuration = configuration
         requests = VertexRequests(endpointOverride: endpointOverride)
         self.tokenPreview = tokenPreview
-        api = BearerAPIClient(
-            http: http,
-            tokens: tokens,
-            policy: configuration.retryPolicy,
-            clock: clock,
-            randomSeed: configuration.randomSeed,
-            apiName: "Vertex AI",
-            errorCode: CloudRunRequests.errorStatus
-        )
+        api = .google("Vertex AI", configuration: configuration, tokens: tokens, http: http, clock: clock)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
