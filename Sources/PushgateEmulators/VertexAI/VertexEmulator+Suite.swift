@@ -1,7 +1,6 @@
 import Foundation
 import PushgateCore
 import PushgateHTTPServer
-import PushgateSigning
 
 extension EmulatorRegistration {
     /// The Vertex AI emulator with project `pushgate-demo` (number ``VertexSuiteEmulator/projectNumber``)
@@ -20,30 +19,21 @@ extension EmulatorRegistration {
             profile: "emulator-vertex"
         ) { context in
             let project = CloudRunSuiteEmulator.project
-            let pem = try RSAPrivateKey.generatePEM()
-            let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
+            let account = try GoogleEmulatorServiceAccount(project: project)
             var server = HTTPServerConfiguration()
             server.port = context.port
             var configuration = VertexEmulatorConfiguration(
-                serviceAccounts: [email: pem],
+                serviceAccounts: account.serviceAccounts,
                 projects: [project: VertexSuiteEmulator.projectNumber],
                 pacing: context.pacing,
                 server: server
             )
             tune(&configuration)
             let emulator = try VertexEmulator.start(configuration: configuration)
-            let keyFile = context.directory.appendingPathComponent("emulator-gcp-vertex-sa.json")
-            let key: JSONValue = [
-                "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",
-                "private_key": .string(pem), "client_email": .string(email), "token_uri": .string(emulator.tokenURI),
-            ]
-            do {
-                try EmulatorSuite.writePrivate(key.serialized(pretty: true), to: keyFile)
-            } catch {
+            let keyFile = try account.writeKeyFile("emulator-gcp-vertex-sa.json", in: context.directory, tokenURI: emulator.tokenURI) {
                 emulator.stop()
-                throw error
             }
-            return VertexSuiteEmulator(emulator: emulator, keyFile: keyFile.path)
+            return VertexSuiteEmulator(emulator: emulator, keyFile: keyFile)
         }
     }
 }
