@@ -17,7 +17,7 @@ package enum ProviderRegistry {
         Entry(provider: .ecs, emulator: .ecs),
         Entry(provider: .cloudRunV2, emulator: .cloudRunV2),
         Entry(provider: .cloudRunV1, emulator: .cloudRunV1),
-        Entry(provider: .vertexAI, emulator: nil),
+        Entry(provider: .vertexAI, emulator: .vertexAI),
         Entry(provider: .azureContainerInstance, emulator: .azureContainerInstance),
         Entry(provider: .modal, emulator: nil),
         Entry(provider: .process, emulator: nil),

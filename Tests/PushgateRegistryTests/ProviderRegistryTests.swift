@@ -25,10 +25,7 @@ struct ProviderRegistryTests {
         let template = try BaseJobTemplate(data: try Data(contentsOf: url), file: kind.defaultTemplateFileName)
         #expect(template.problems(for: type).isEmpty)
         // The defaults plus what a deployment supplies on the emulator satisfy the schema.
-        // Types without an emulator yet: what a deployment must supply (Prefect's vertex-ai template
-        // requires region and image and defaults neither).
-        let withoutEmulator: [ProviderKind: JSONValue] = [.vertexAI: ["region": "us-central1", "image": "us-docker.pkg.dev/p/r/train:1"]]
-        let deployment = entry.emulator?.deploymentVariables ?? withoutEmulator[kind] ?? [:]
+        let deployment = entry.emulator?.deploymentVariables ?? [:]
         #expect(template.validateJobVariables(deployment: .init(deployment, name: "d"), run: .init(nil, name: "r"), requireAll: true).isEmpty)
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import PushgateCore
 import PushgateHTTPServer
-import PushgateSigning
 
 extension EmulatorRegistration {
     /// The Cloud Run v2 emulator with project `pushgate-demo` and a service account whose key is
@@ -24,12 +23,11 @@ extension CloudRunSuiteEmulator {
         _ context: EmulatorRegistration.Context,
         tune: (inout CloudRunEmulatorConfiguration) -> Void
     ) throws -> CloudRunSuiteEmulator {
-        let pem = try RSAPrivateKey.generatePEM()
-        let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
+        let account = try GoogleEmulatorServiceAccount(project: project)
         var server = HTTPServerConfiguration()
         server.port = context.port
         var configuration = CloudRunEmulatorConfiguration(
-            serviceAccounts: [email: pem],
+            serviceAccounts: account.serviceAccounts,
             projects: [project],
             pacing: context.pacing,
             faults: context.faults,
@@ -38,18 +36,8 @@ extension CloudRunSuiteEmulator {
         )
         tune(&configuration)
         let emulator = try CloudRunEmulator.start(configuration: configuration)
-        let keyFile = context.directory.appendingPathComponent("emulator-gcp-sa.json")
-        let key: JSONValue = [
-            "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",
-            "private_key": .string(pem), "client_email": .string(email), "token_uri": .string(emulator.tokenURI),
-        ]
-        do {
-            try EmulatorSuite.writePrivate(key.serialized(pretty: true), to: keyFile)
-        } catch {
-            emulator.stop()
-            throw error
-        }
-        return CloudRunSuiteEmulator(emulator: emulator, keyFile: keyFile.path)
+        let keyFile = try account.writeKeyFile("emulator-gcp-sa.json", in: context.directory, tokenURI: emulator.tokenURI) { emulator.stop() }
+        return CloudRunSuiteEmulator(emulator: emulator, keyFile: keyFile)
     }
 }
 

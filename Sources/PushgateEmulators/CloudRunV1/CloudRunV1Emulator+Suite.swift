@@ -1,7 +1,6 @@
 import Foundation
 import PushgateCore
 import PushgateHTTPServer
-import PushgateSigning
 
 extension EmulatorRegistration {
     /// The Cloud Run V1 emulator with project `pushgate-demo` and a service account whose key is generated
@@ -14,32 +13,22 @@ extension EmulatorRegistration {
         tuned tune: @escaping @Sendable (inout CloudRunV1EmulatorConfiguration) -> Void = { _ in }
     ) -> EmulatorRegistration {
         EmulatorRegistration(deploymentVariables: ["region": "us-central1"], profile: "emulator-v1") { context in
-            let project = CloudRunSuiteEmulator.project
-            let pem = try RSAPrivateKey.generatePEM()
-            let email = "pushgate-demo@\(project).iam.gserviceaccount.com"
+            let account = try GoogleEmulatorServiceAccount(project: CloudRunSuiteEmulator.project)
             var server = HTTPServerConfiguration()
             server.port = context.port
             var configuration = CloudRunV1EmulatorConfiguration(
-                serviceAccounts: [email: pem],
-                projects: [project],
+                serviceAccounts: account.serviceAccounts,
+                projects: [account.project],
                 pacing: context.pacing,
                 server: server
             )
             configuration.executionNotFoundReads = context.staleNotFoundReads
             tune(&configuration)
             let emulator = try CloudRunV1Emulator.start(configuration: configuration)
-            let keyFile = context.directory.appendingPathComponent("emulator-gcp-v1-sa.json")
-            let key: JSONValue = [
-                "type": "service_account", "project_id": .string(project), "private_key_id": "emulator-key-1",
-                "private_key": .string(pem), "client_email": .string(email), "token_uri": .string(emulator.tokenURI),
-            ]
-            do {
-                try EmulatorSuite.writePrivate(key.serialized(pretty: true), to: keyFile)
-            } catch {
+            let keyFile = try account.writeKeyFile("emulator-gcp-v1-sa.json", in: context.directory, tokenURI: emulator.tokenURI) {
                 emulator.stop()
-                throw error
             }
-            return CloudRunV1SuiteEmulator(emulator: emulator, keyFile: keyFile.path)
+            return CloudRunV1SuiteEmulator(emulator: emulator, keyFile: keyFile)
         }
     }
 }

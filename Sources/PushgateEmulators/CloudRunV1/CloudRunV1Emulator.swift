@@ -52,6 +52,12 @@ package final class CloudRunV1Emulator: Sendable {
         state.withLock { ($0.jobsCreated, $0.executionsStarted, $0.executionsDeleted, $0.jobs.count, $0.invalidRequests) }
     }
 
+    /// Calls refused with 401, and tokens the token endpoint issued: what the credentials tests count.
+    package var tokenCounts: (unauthorized: Int, tokensIssued: Int) { (state.withLock { $0.unauthorized }, tokens.count) }
+
+    /// Makes every issued token expired, so the next call gets 401 and the client must refresh.
+    package func expireTokens() { tokens.expireAll(now: Date()) }
+
     /// Executions started per job name.
     package var executionsPerJob: [String: Int] {
         state.withLock { state in
@@ -71,6 +77,7 @@ package final class CloudRunV1Emulator: Sendable {
         switch tokens.check(authorization: request.headers["Authorization"], scope: tokenEndpoint.configuration.requiredScope, now: now) {
         case .valid: break
         case .missing, .unknown, .expired:
+            state.withLock { $0.unauthorized += 1 }
             return CloudRunEmulator.error(401, "Request had invalid authentication credentials. Expected OAuth 2 access token.")
         }
         let parts = request.path.dropFirst(prefix.count).split(separator: "/").map(String.init)

@@ -28,4 +28,6 @@ struct CloudRunV1EmulatorState {
     var executionsStarted = 0
     var executionsDeleted = 0
     var invalidRequests = 0
+    /// Calls refused with 401 (no, unknown or expired token).
+    var unauthorized = 0
 }

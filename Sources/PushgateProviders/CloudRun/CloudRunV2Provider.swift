@@ -29,15 +29,7 @@ package struct CloudRunV2Provider: Provider {
         requests = CloudRunRequests(endpoint: configuration.runEndpoint)
         self.clock = clock
         self.tokenPreview = tokenPreview
-        api = BearerAPIClient(
-            http: http,
-            tokens: tokens,
-            policy: configuration.retryPolicy,
-            clock: clock,
-            randomSeed: configuration.randomSeed,
-            apiName: "Cloud Run",
-            errorCode: CloudRunRequests.errorStatus
-        )
+        api = .google("Cloud Run", configuration: configuration, tokens: tokens, http: http, clock: clock)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {

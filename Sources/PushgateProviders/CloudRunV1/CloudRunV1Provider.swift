@@ -30,15 +30,7 @@ package struct CloudRunV1Provider: Provider {
         requests = CloudRunV1Requests(endpointOverride: endpointOverride)
         self.clock = clock
         self.tokenPreview = tokenPreview
-        api = BearerAPIClient(
-            http: http,
-            tokens: tokens,
-            policy: configuration.retryPolicy,
-            clock: clock,
-            randomSeed: configuration.randomSeed,
-            apiName: "Cloud Run V1",
-            errorCode: CloudRunRequests.errorStatus
-        )
+        api = .google("Cloud Run V1", configuration: configuration, tokens: tokens, http: http, clock: clock)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {

@@ -25,15 +25,7 @@ package struct VertexProvider: Provider {
         self.configuration = configuration
         requests = VertexRequests(endpointOverride: endpointOverride)
         self.tokenPreview = tokenPreview
-        api = BearerAPIClient(
-            http: http,
-            tokens: tokens,
-            policy: configuration.retryPolicy,
-            clock: clock,
-            randomSeed: configuration.randomSeed,
-            apiName: "Vertex AI",
-            errorCode: CloudRunRequests.errorStatus
-        )
+        api = .google("Vertex AI", configuration: configuration, tokens: tokens, http: http, clock: clock)
     }
 
     package func validate(_ job: SubmissionJob) -> [TemplateProblem] {
@@ -86,17 +78,30 @@ package struct VertexProvider: Provider {
         try await find(try spec(job))
     }
 
-    /// The oldest custom job with the run's identity labels, nil when there is none.
+    /// The oldest custom job with the run's identity labels, nil when there is none. Every page is read:
+    /// the list's order is not documented, so the oldest may be on any page (§9.3).
     func find(_ spec: VertexCustomJobSpec) async throws -> ProviderHandle? {
         let purpose = "Vertex AI customJobs.list \(spec.filter)"
-        let response = try await api.send(requests.list(spec), purpose: purpose)
-        guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
-        guard let list = try? JSONValue.parse(response.body), list.objectValue != nil else {
-            throw ProviderError(.unavailable, "\(purpose): the response is not a customJobs list")
+        var jobs: [JSONValue] = []
+        var pageToken: String?
+        for _ in 0..<Self.listPageLimit {
+            let response = try await api.send(requests.list(spec, pageToken: pageToken), purpose: purpose)
+            guard (200..<300).contains(response.status) else { throw failure(response, purpose) }
+            guard let list = try? JSONValue.parse(response.body), list.objectValue != nil else {
+                throw ProviderError(.unavailable, "\(purpose): the response is not a customJobs list")
+            }
+            jobs += list["customJobs"]?.arrayValue ?? []
+            pageToken = list.nonEmptyString("nextPageToken")
+            guard pageToken != nil else {
+                let oldest = jobs.min { ($0["createTime"]?.stringValue ?? "") < ($1["createTime"]?.stringValue ?? "") }
+                return oldest?.nonEmptyString("name").map(ProviderHandle.init)
+            }
         }
-        let jobs = (list["customJobs"]?.arrayValue ?? []).sorted { ($0["createTime"]?.stringValue ?? "") < ($1["createTime"]?.stringValue ?? "") }
-        return jobs.first?.nonEmptyString("name").map(ProviderHandle.init)
+        throw ProviderError(.unavailable, "\(purpose): more than \(Self.listPageLimit) pages; the run's jobs could not all be read")
     }
+
+    /// A run attempt has one job, or two in the window of §9.3: this many pages means something else is wrong.
+    static let listPageLimit = 20
 
     package func poll(_ targets: [PollTarget]) async throws -> [ProviderHandle: ProviderStatus] {
         var out: [ProviderHandle: ProviderStatus] = [:]

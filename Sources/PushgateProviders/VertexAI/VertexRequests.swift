@@ -26,12 +26,14 @@ package struct VertexRequests: Sendable {
         )
     }
 
-    /// `customJobs.list` with the run-identity label filter.
-    package func list(_ spec: VertexCustomJobSpec) -> HTTPRequest {
+    /// `customJobs.list` with the run-identity label filter; `pageToken` asks for a later page (§9.3).
+    package func list(_ spec: VertexCustomJobSpec, pageToken: String? = nil) -> HTTPRequest {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let filter = spec.filter.addingPercentEncoding(withAllowedCharacters: allowed) ?? spec.filter
-        return HTTPRequest(method: "GET", url: "\(endpoint(region: spec.region))/v1/\(spec.parent)/customJobs?filter=\(filter)")
+        var url = "\(endpoint(region: spec.region))/v1/\(spec.parent)/customJobs?filter=\(filter)"
+        if let pageToken { url += "&pageToken=" + (pageToken.addingPercentEncoding(withAllowedCharacters: allowed) ?? pageToken) }
+        return HTTPRequest(method: "GET", url: url)
     }
 
     /// `customJobs.get` by full name.

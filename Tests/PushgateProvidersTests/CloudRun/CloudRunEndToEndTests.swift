@@ -235,19 +235,6 @@ struct CloudRunEndToEndTests {
         }
     }
 
-    @Test("an expired token gets 401 once, is refreshed, and the call goes through")
-    func refreshesToken() async throws {
-        try await Self.withFake(pacing: .perPoll(pending: 0, running: 1_000)) { fake, http in
-            let provider = try Self.provider(fake, http)
-            let job = try Self.job()
-            let handle = try await provider.submit(job)
-            fake.expireTokens()
-            #expect(try await provider.pollUntilTerminal(handle, job: job, limit: 1).last?.state == .running)
-            #expect(fake.statistics.unauthorized == 1)
-            #expect(fake.statistics.tokensIssued == 2)
-        }
-    }
-
     @Test("a JWT signed with another key is refused by the token endpoint; no secret appears in the error")
     func forgedJWT() async throws {
         try await Self.withFake { fake, http in

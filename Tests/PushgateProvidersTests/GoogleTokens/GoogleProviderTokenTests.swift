@@ -5,11 +5,12 @@ import PushgateTestSupport
 import Synchronization
 import Testing
 
-/// The credentials guarantees of Cloud Run v2 hold for `cloud-run:push` and `vertex-ai:push`, both built
-/// by their registrations from a `[gcp]` profile on the metadata server (docs/provider-apis.md §3.7,
-/// §8.1, §9.1): one token fetch for many calls, a refresh before expiry, one refresh and re-send on a
-/// 401, and a second 401 refused without fetching again.
-@Suite("Google tokens for Cloud Run V1 and Vertex AI")
+/// The credentials guarantees of the three Google providers, `cloud-run-v2:push`, `cloud-run:push` and
+/// `vertex-ai:push`, each built by its registration from a `[gcp]` profile on the metadata server
+/// (docs/provider-apis.md §3.7, §8.1, §9.1): one token fetch for many calls, a refresh before expiry, one
+/// refresh and re-send on a 401, and a second 401 refused without fetching again. The service-account
+/// path against the emulators is ``GoogleEmulatorTokenTests``.
+@Suite("Google tokens for Cloud Run v2, Cloud Run V1 and Vertex AI")
 struct GoogleProviderTokenTests {
     /// The metadata server and the API on one recording client: tokens `meta-1`, `meta-2`… that expire in
     /// an hour; the API refuses the tokens in `refused` with 401.
@@ -34,8 +35,8 @@ struct GoogleProviderTokenTests {
                 if self.refused.contains(token) {
                     return HTTPResponse(status: 401, body: Data(#"{"error":{"code":401,"status":"UNAUTHENTICATED","message":"expired"}}"#.utf8))
                 }
-                // A job that does not exist (V1 lookUp answers nil); an empty custom-job list (Vertex).
-                if request.url.contains("/apis/run.googleapis.com/") {
+                // A job that does not exist (the Cloud Run look-ups answer nil); an empty custom-job list (Vertex).
+                if request.url.contains("/apis/run.googleapis.com/") || request.url.contains("/v2/projects/") {
                     return HTTPResponse(status: 404, body: Data(#"{"error":{"code":404,"status":"NOT_FOUND","message":"no"}}"#.utf8))
                 }
                 return RecordingHTTPClient.ok("{}")
@@ -43,7 +44,7 @@ struct GoogleProviderTokenTests {
         }
     }
 
-    static let kinds: [ProviderKind] = [.cloudRunV1, .vertexAI]
+    static let kinds: [ProviderKind] = [.cloudRunV2, .cloudRunV1, .vertexAI]
 
     static func provider(_ kind: ProviderKind, _ http: any HTTPClient, clock: ManualClock) throws -> any Provider {
         let credentials = try CredentialsFile(
@@ -58,12 +59,16 @@ struct GoogleProviderTokenTests {
             path: "/tmp/pushgate-test-credentials.ini",
             kinds: [.gcp]
         )
-        let registration = try #require(kind == .cloudRunV1 ? ProviderRegistration.cloudRunV1 : ProviderRegistration.vertexAI)
+        let registration = try #require([ProviderRegistration.cloudRunV2, .cloudRunV1, .vertexAI].first { $0.kind == kind })
         return try registration.makeProvider(.init(credentials: credentials, profile: "meta", http: http, clock: clock, environment: [:]))
     }
 
     static func job(_ kind: ProviderKind) throws -> SubmissionJob {
-        kind == .cloudRunV1 ? try CloudRunV1RequestTests.job() : try VertexProviderTests.job()
+        switch kind {
+        case .cloudRunV2: return try CloudRunEndToEndTests.job()
+        case .cloudRunV1: return try CloudRunV1RequestTests.job()
+        default: return try VertexProviderTests.job()
+        }
     }
 
     @Test(arguments: kinds)
@@ -78,7 +83,7 @@ struct GoogleProviderTokenTests {
         #expect(google.fetched.withLock { $0 } == 2)
         let apiCalls = http.requests.filter { !$0.url.contains("/computeMetadata/") }
         #expect(apiCalls.map { $0.headers["Authorization"] } == ["Bearer meta-1", "Bearer meta-2"])
-        #expect(apiCalls.allSatisfy { $0.url.hasPrefix(kind == .cloudRunV1 ? "http://127.0.0.1:8087/" : "http://127.0.0.1:8088/") })
+        #expect(apiCalls.allSatisfy { $0.url.hasPrefix(kind == .vertexAI ? "http://127.0.0.1:8088/" : "http://127.0.0.1:8087/") })
         // Cached: more calls, no fetch.
         _ = try await provider.lookUp(job)
         _ = try await provider.lookUp(job)
