@@ -58,7 +58,7 @@ extension EndToEnd {
             try h.startGateway()
             #expect(try await h.waitForAllTerminal(timeout: 240), "runs still open after the last restart")
             // Runs may all have ended before this gateway installed its signal handlers: wait for it to be up.
-            _ = try h.apiBaseURL()
+            _ = try await h.apiBaseURL()
 
             let runs = try await h.store.runs(FlowRunFilter(limit: 1_000))
             #expect(runs.count == good.count + failing.count + crashing.count)
@@ -95,7 +95,7 @@ extension EndToEnd {
             try await h.pool("vertex", .vertexAI, deployments: [("long", nil, ["image": "us-docker.pkg.dev/p/r/long:1"], nil)])
             let id = try #require(try await h.runs("long", count: 1).first)
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 var state = ""
                 for _ in 0..<400 where state != "Running" {
