@@ -55,7 +55,7 @@ package struct BearerAPIClient: Sendable {
                 let code = errorCode(response)
                 if response.status == 401, !refreshedToken {
                     refreshedToken = true
-                    await invalidateToken()
+                    await tokens.invalidate()
                     continue
                 }
                 if response.status == 401 {
@@ -115,10 +115,6 @@ package struct BearerAPIClient: Sendable {
         } catch let error as CredentialsError {
             throw ProviderError(.unauthorized, "\(purpose): \(error.description)", httpStatus: error.httpStatus, providerCode: error.providerCode)
         }
-    }
-
-    private func invalidateToken() async {
-        if let cached = tokens as? CachedBearerTokenProvider { await cached.invalidate() }
     }
 
     private func error(for response: HTTPResponse, purpose: String, reason: GiveUpReason) -> ProviderError {

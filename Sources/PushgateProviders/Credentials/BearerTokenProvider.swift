@@ -4,6 +4,13 @@ import PushgateCore
 /// A source of OAuth2 bearer tokens (Google, Azure). Implementations fetch; ``CachedBearerTokenProvider`` caches.
 package protocol BearerTokenProvider: Sendable {
     func token() async throws -> BearerToken
+    /// Forgets whatever the source cached, so the next ``token()`` fetches, re-reads or re-runs: called
+    /// once after a 401 (an expired or rotated token). Sources that cache nothing keep the default no-op.
+    func invalidate() async
+}
+
+extension BearerTokenProvider {
+    package func invalidate() async {}
 }
 
 /// Caches tokens until `refreshMargin` before expiry (Google and Azure both advise about 5 minutes),
