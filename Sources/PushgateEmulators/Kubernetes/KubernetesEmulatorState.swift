@@ -14,6 +14,11 @@ struct KubernetesEmulatorState {
     var calls: [String: Int] = [:]
     var throttled = 0
     var retryAfter = 1
+    /// The bearer tokens accepted now (the configured one until a rotation).
+    var tokens: Set<String> = []
+    /// Calls answered 401, and the users (`token` or the certificate's name) of the calls let in.
+    var unauthorized = 0
+    var users: [String: Int] = [:]
 
     /// Drops Jobs whose foreground deletion has finished.
     mutating func collect(now: Date, grace: TimeInterval) {

@@ -9,8 +9,13 @@ import Testing
 /// no TLS, and http is accepted only on loopback; docs/provider-apis.md §10.6).
 @Suite("Kubernetes: provider against the fake API server")
 struct KubernetesEmulatorTests {
-    static func withFake(_ body: (KubernetesEmulator, KubernetesProvider, RecordingSleepClock) async throws -> Void) async throws {
-        let fake = try KubernetesEmulator.start(configuration: KubernetesEmulatorConfiguration(token: "t0k-fake-123"))
+    /// - Parameter running: seconds a pod runs; a cancel test keeps it long, so a loaded machine cannot let the
+    ///   Job complete before the DELETE arrives.
+    static func withFake(
+        running: TimeInterval = 0.5,
+        _ body: (KubernetesEmulator, KubernetesProvider, RecordingSleepClock) async throws -> Void
+    ) async throws {
+        let fake = try KubernetesEmulator.start(configuration: KubernetesEmulatorConfiguration(token: "t0k-fake-123", running: running))
         defer { fake.stop() }
         let cluster = try KubeconfigFile.parse(
             KubernetesSuiteEmulator.kubeconfigText(server: fake.baseURL, token: "t0k-fake-123"),
@@ -78,7 +83,7 @@ struct KubernetesEmulatorTests {
     }
 
     @Test func aCancelDeletesInTheForegroundAndEndsCancelledOnceGone() async throws {
-        try await Self.withFake { fake, provider, _ in
+        try await Self.withFake(running: 60) { fake, provider, _ in
             let job = try Self.job(image: "busybox:1.36")
             let handle = try await provider.submit(job)
             try await provider.cancel(handle, job: job, reason: "user")
