@@ -113,6 +113,7 @@ extension KubernetesEmulator {
             if state.jobs[key] != nil { return false }
             state.jobs[key] = KubernetesEmulatorState.Job(body: body, created: now, uid: uid)
             state.created += 1
+            state.createsByName[key, default: 0] += 1
             return true
         }
         guard created else {

@@ -49,6 +49,8 @@ package final class KubernetesEmulator: Sendable {
     package var jobNames: [String] { state.withLock { $0.jobs.keys.sorted() } }
     /// Jobs ever created (a 409 creates none).
     package var jobsCreated: Int { state.withLock { $0.created } }
+    /// Successful creates per `namespace/name` ever (a 409 is none; a deleted Job still counts).
+    package var createsByName: [String: Int] { state.withLock { $0.createsByName } }
     /// Calls per operation (`jobs.create`, `jobs.list`, …).
     package var calls: [String: Int] { state.withLock { $0.calls } }
     /// The next `count` API calls answer 429 with `Retry-After: seconds`.

@@ -11,6 +11,8 @@ struct KubernetesEmulatorState {
     }
     var jobs: [String: Job] = [:]
     var created = 0
+    /// Successful creates per `namespace/name`, kept after the Job is deleted (exactly-once checks).
+    var createsByName: [String: Int] = [:]
     var calls: [String: Int] = [:]
     var throttled = 0
     var retryAfter = 1
