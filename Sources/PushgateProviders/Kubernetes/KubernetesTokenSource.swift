@@ -46,6 +46,13 @@ package struct KubernetesTokenSource: BearerTokenProvider {
         await exec?.invalidate()
     }
 
+    /// Forgets the file's or the plugin's token only while it is the refused one, so the concurrent calls a
+    /// revoked token fails re-read the file or re-run the plugin once between them, not once each.
+    package func invalidate(refused authorization: String) async {
+        cache.clear { "Bearer \($0)" == authorization }
+        await exec?.invalidate { $0.authorizationHeader == authorization }
+    }
+
     /// The token, valid for a minute as far as callers know: it is looked at again on every call anyway.
     package func token() async throws -> BearerToken {
         switch origin {
@@ -70,7 +77,12 @@ final class FileTokenCache: Sendable {
     }
     private let entry = Mutex<Entry?>(nil)
 
-    func clear() { entry.withLock { $0 = nil } }
+    /// Forgets the token (all of them, or only one `stale` says failed).
+    func clear(where stale: (String) -> Bool = { _ in true }) {
+        entry.withLock { entry in
+            if let token = entry?.token, stale(token) { entry = nil }
+        }
+    }
 
     func read(_ path: String) throws -> String {
         var info = stat()
