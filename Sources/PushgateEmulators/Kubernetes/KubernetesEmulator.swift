@@ -62,6 +62,10 @@ package final class KubernetesEmulator: Sendable {
     }
     /// From now on only `token` is accepted: the old one answers 401, as an expired or rotated token does.
     package func rotateToken(to token: String) { state.withLock { $0.tokens = [token] } }
+    /// Accepts `token` too (one cluster, several users).
+    package func acceptToken(_ token: String) { state.withLock { _ = $0.tokens.insert(token) } }
+    /// Stops accepting `token`: it answers 401 from now on, as an expired or revoked one does.
+    package func revokeToken(_ token: String) { state.withLock { _ = $0.tokens.remove(token) } }
     /// Calls answered 401 Unauthorized.
     package var unauthorizedCalls: Int { state.withLock { $0.unauthorized } }
     /// Calls let in per user: `token:<last 4>` for a bearer token, `cert:<name>` for a client certificate.
