@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pushgate needs on a fresh Debian 12 machine: the C libraries it wraps, PostgreSQL
 # (for the store tests), Chromium and chromedriver (the browser tests of the web pages) and the Python
-# peers the tests start (moto for AWS, grpcio for the Modal fake), and podman, runc and busybox-static for
-# the Docker provider's tests against a real engine (docs/build-notes.md §6).
+# peers the tests start (moto for AWS, grpcio for the Modal fake, the official kubernetes client), and
+# podman, runc and busybox-static for the Docker provider's tests against a real engine (docs/build-notes.md §6).
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 need_apt=()
@@ -42,4 +42,14 @@ if ! "$prefect_venv/bin/python" -c "import prefect, sys; sys.exit(prefect.__vers
     echo "installing prefect $prefect_version into $prefect_venv" >&2
     python3 -m venv "$prefect_venv"
     "$prefect_venv/bin/pip" install -q --disable-pip-version-check "prefect==$prefect_version"
+fi
+# The Kubernetes tests read what the kube-apiserver fake holds with the official Python client (PyPI's
+# kubernetes), pinned, in its own virtual environment .venv-kubernetes/ (its urllib3 and google-auth pins
+# are its own). Quick when already there.
+kubernetes_client_version=33.1.0
+kubernetes_venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-kubernetes"
+if ! "$kubernetes_venv/bin/python" -c "import kubernetes, sys; sys.exit(kubernetes.__version__ != '$kubernetes_client_version')" 2>/dev/null; then
+    echo "installing the kubernetes Python client $kubernetes_client_version into $kubernetes_venv" >&2
+    python3 -m venv "$kubernetes_venv"
+    "$kubernetes_venv/bin/pip" install -q --disable-pip-version-check "kubernetes==$kubernetes_client_version"
 fi

@@ -9,16 +9,18 @@ package enum PythonScript {
         package var description: String { "python3 exited with \(status): \(standardError)" }
     }
 
-    /// Runs `python3 -c script args…` with `environment` added to the current one.
+    /// Runs `python3 -c script args…` with `environment` added to the current one; `interpreter` is another
+    /// Python (a virtual environment's `bin/python`) when the script needs packages kept apart.
     package static func run(
         _ script: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
-        standardInput: Data? = nil
+        standardInput: Data? = nil,
+        interpreter: String = "python3"
     ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
+        process.arguments = [interpreter, "-c", script] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()

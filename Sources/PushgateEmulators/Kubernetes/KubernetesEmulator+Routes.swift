@@ -6,9 +6,7 @@ import PushgateHTTPServer
 extension KubernetesEmulator {
     func handle(_ request: ServerRequest) -> ServerResponse {
         let now = Date()
-        guard request.headers["Authorization"] == "Bearer \(configuration.token)" else {
-            return Self.status(401, reason: "Unauthorized", "Unauthorized")
-        }
+        guard authenticate(request) else { return Self.status(401, reason: "Unauthorized", "Unauthorized") }
         let parts = request.path.split(separator: "/").map(String.init)
         let throttle = state.withLock { state -> Int? in
             guard state.throttled > 0 else { return nil }
@@ -32,6 +30,29 @@ extension KubernetesEmulator {
             if parts.count == 7, parts[6] == "log", request.method == "GET" { return podLog(namespace: parts[3], pod: parts[5], now: now) }
         }
         return Self.status(404, reason: "NotFound", "the server could not find the requested resource")
+    }
+
+    /// A client certificate the front verified (its name listed, the front's secret present), else a bearer
+    /// token accepted now. Counts the call under its user, or as a 401.
+    private func authenticate(_ request: ServerRequest) -> Bool {
+        var user: String?
+        if let secret = configuration.frontProxySecret, request.headers["X-Pushgate-Front-Secret"] == secret,
+            let name = request.headers["X-Remote-User"], configuration.certificateUsers.contains(name)
+        {
+            user = "cert:" + name
+        }
+        return state.withLock { state in
+            if user == nil, let header = request.headers["Authorization"], header.hasPrefix("Bearer ") {
+                let token = String(header.dropFirst("Bearer ".count))
+                if state.tokens.contains(token) { user = "token:" + String(token.suffix(4)) }
+            }
+            guard let user else {
+                state.unauthorized += 1
+                return false
+            }
+            state.users[user, default: 0] += 1
+            return true
+        }
     }
 
     private func count(_ operation: String) { state.withLock { $0.calls[operation, default: 0] += 1 } }
@@ -92,6 +113,7 @@ extension KubernetesEmulator {
             if state.jobs[key] != nil { return false }
             state.jobs[key] = KubernetesEmulatorState.Job(body: body, created: now, uid: uid)
             state.created += 1
+            state.createsByName[key, default: 0] += 1
             return true
         }
         guard created else {

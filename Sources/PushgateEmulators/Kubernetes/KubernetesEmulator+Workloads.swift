@@ -158,7 +158,15 @@ extension KubernetesEmulator {
             "status": [
                 "phase": .string(podPhase),
                 "conditions": .array(conditions),
-                "containerStatuses": [["name": .string(containerName(job)), "image": .string(image), "state": state]],
+                // name, image, imageID, ready and restartCount are required in a ContainerStatus (the
+                // official clients refuse one without them); imageID stays empty until the image is pulled.
+                "containerStatuses": [
+                    [
+                        "name": .string(containerName(job)), "image": .string(image), "state": state,
+                        "imageID": .string(phase.started ? "docker.io/library/\(image)@sha256:\(String(repeating: "0", count: 64))" : ""),
+                        "ready": .bool(podPhase == "Running"), "started": .bool(podPhase == "Running"), "restartCount": 0,
+                    ]
+                ],
             ],
         ]
     }

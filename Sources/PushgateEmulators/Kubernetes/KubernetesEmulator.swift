@@ -10,14 +10,19 @@ import Synchronization
 /// `Retry-After`), and is no kinder than a cluster: a Job has no pod at first and its conditions lag its pod.
 /// The image picks the outcome: `imagepull` never pulls (ErrImagePull, then ImagePullBackOff), `configerror`
 /// hits CreateContainerConfigError, `unschedulable` stays Pending, `fail` fails (BackoffLimitExceeded),
-/// `deadline` fails DeadlineExceeded, anything else completes. Plain HTTP only: the HTTP server has no TLS.
+/// `deadline` fails DeadlineExceeded, anything else completes. It serves plain HTTP on loopback; the tests put
+/// a TLS front before it (a test CA's server certificate, client certificates verified against that CA and
+/// passed on as `X-Remote-User`, as kube-apiserver's request-header authentication does).
 package final class KubernetesEmulator: Sendable {
     package let configuration: KubernetesEmulatorConfiguration
     let state = Mutex(KubernetesEmulatorState())
     private let server: Mutex<HTTPServer?> = Mutex(nil)
     private let boundURL = Mutex("")
 
-    private init(configuration: KubernetesEmulatorConfiguration) { self.configuration = configuration }
+    private init(configuration: KubernetesEmulatorConfiguration) {
+        self.configuration = configuration
+        state.withLock { $0.tokens = [configuration.token] }
+    }
 
     package static func start(configuration: KubernetesEmulatorConfiguration) throws -> KubernetesEmulator {
         let emulator = KubernetesEmulator(configuration: configuration)
@@ -44,6 +49,8 @@ package final class KubernetesEmulator: Sendable {
     package var jobNames: [String] { state.withLock { $0.jobs.keys.sorted() } }
     /// Jobs ever created (a 409 creates none).
     package var jobsCreated: Int { state.withLock { $0.created } }
+    /// Successful creates per `namespace/name` ever (a 409 is none; a deleted Job still counts).
+    package var createsByName: [String: Int] { state.withLock { $0.createsByName } }
     /// Calls per operation (`jobs.create`, `jobs.list`, …).
     package var calls: [String: Int] { state.withLock { $0.calls } }
     /// The next `count` API calls answer 429 with `Retry-After: seconds`.
@@ -53,6 +60,16 @@ package final class KubernetesEmulator: Sendable {
             $0.retryAfter = seconds
         }
     }
+    /// From now on only `token` is accepted: the old one answers 401, as an expired or rotated token does.
+    package func rotateToken(to token: String) { state.withLock { $0.tokens = [token] } }
+    /// Accepts `token` too (one cluster, several users).
+    package func acceptToken(_ token: String) { state.withLock { _ = $0.tokens.insert(token) } }
+    /// Stops accepting `token`: it answers 401 from now on, as an expired or revoked one does.
+    package func revokeToken(_ token: String) { state.withLock { _ = $0.tokens.remove(token) } }
+    /// Calls answered 401 Unauthorized.
+    package var unauthorizedCalls: Int { state.withLock { $0.unauthorized } }
+    /// Calls let in per user: `token:<last 4>` for a bearer token, `cert:<name>` for a client certificate.
+    package var callsByUser: [String: Int] { state.withLock { $0.users } }
     /// The body of a Job as received, for request-shape assertions.
     package func jobBody(namespace: String, name: String) -> JSONValue? { state.withLock { $0.jobs["\(namespace)/\(name)"]?.body } }
     /// Creates a Job as someone outside the gateway would (for the name-taken path).

@@ -11,9 +11,16 @@ struct KubernetesEmulatorState {
     }
     var jobs: [String: Job] = [:]
     var created = 0
+    /// Successful creates per `namespace/name`, kept after the Job is deleted (exactly-once checks).
+    var createsByName: [String: Int] = [:]
     var calls: [String: Int] = [:]
     var throttled = 0
     var retryAfter = 1
+    /// The bearer tokens accepted now (the configured one until a rotation).
+    var tokens: Set<String> = []
+    /// Calls answered 401, and the users (`token` or the certificate's name) of the calls let in.
+    var unauthorized = 0
+    var users: [String: Int] = [:]
 
     /// Drops Jobs whose foreground deletion has finished.
     mutating func collect(now: Date, grace: TimeInterval) {

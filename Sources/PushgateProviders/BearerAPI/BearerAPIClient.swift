@@ -43,7 +43,8 @@ package struct BearerAPIClient: Sendable {
         var refreshedToken = false
         while true {
             var signed = request
-            signed.headers.replace("Authorization", try await bearer(purpose: purpose))
+            let authorization = try await bearer(purpose: purpose)
+            signed.headers.replace("Authorization", authorization)
             if !signed.body.isEmpty, signed.headers["Content-Type"] == nil {
                 signed.headers.add("Content-Type", "application/json")
             }
@@ -55,7 +56,7 @@ package struct BearerAPIClient: Sendable {
                 let code = errorCode(response)
                 if response.status == 401, !refreshedToken {
                     refreshedToken = true
-                    await invalidateToken()
+                    await tokens.invalidate(refused: authorization)
                     continue
                 }
                 if response.status == 401 {
@@ -115,10 +116,6 @@ package struct BearerAPIClient: Sendable {
         } catch let error as CredentialsError {
             throw ProviderError(.unauthorized, "\(purpose): \(error.description)", httpStatus: error.httpStatus, providerCode: error.providerCode)
         }
-    }
-
-    private func invalidateToken() async {
-        if let cached = tokens as? CachedBearerTokenProvider { await cached.invalidate() }
     }
 
     private func error(for response: HTTPResponse, purpose: String, reason: GiveUpReason) -> ProviderError {

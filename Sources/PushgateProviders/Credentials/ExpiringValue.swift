@@ -77,6 +77,12 @@ package actor ExpiringValue<Value: Sendable> {
         if case .ready = state { state = .empty }
     }
 
+    /// Drops the cached value only when `stale` says it is the one that failed: a late 401 of a call that
+    /// went out before a refresh must not throw the refreshed value away.
+    package func invalidate(where stale: (Value) -> Bool) {
+        if case .ready(let value, _) = state, stale(value) { state = .empty }
+    }
+
     private func takeWaiters() -> [CheckedContinuation<Value, any Error>] {
         if case .refreshing(let waiters, _) = state { return waiters }
         return []

@@ -3,7 +3,7 @@ import PushgateCore
 
 /// Reads the kubeconfig subset a push gateway needs (docs/provider-apis.md §10.1): `clusters`, `users`,
 /// `contexts` and `current-context`, with `certificate-authority(-data)`, `client-certificate(-data)`,
-/// `client-key(-data)`, `token` and `tokenFile`. The file must be JSON, which kubectl accepts as a kubeconfig
+/// `client-key(-data)`, `token`, `tokenFile` and `exec` credential plugins. The file must be JSON, which kubectl accepts as a kubeconfig
 /// and writes with `kubectl config view --flatten --raw -o json`; pushgate carries no YAML parser. Errors
 /// name `FILE:LINE` and never quote a value, since a kubeconfig holds keys and tokens.
 package enum KubeconfigFile {
@@ -49,13 +49,17 @@ package enum KubeconfigFile {
         if cluster["insecure-skip-tls-verify"]?.boolValue == true {
             throw fail("\"insecure-skip-tls-verify\"", "cluster '\(clusterName)': insecure-skip-tls-verify is refused; TLS is always verified")
         }
-        for refused in ["exec", "auth-provider", "username", "password"] where user[refused] != nil {
+        for refused in ["auth-provider", "username", "password"] where user[refused] != nil {
             throw fail(
                 "\"\(refused)\"",
-                "user of context '\(contextName)': \(refused) credentials are not supported (use token, tokenFile or a client certificate)"
+                "user of context '\(contextName)': \(refused) credentials are not supported (use token, tokenFile, exec or a client certificate)"
             )
         }
         let folder = (path as NSString).deletingLastPathComponent
+        let exec = try user["exec"].map { try execPlugin($0, server: server, folder: folder, fail: fail) }
+        if exec != nil, user["token"] != nil || user["tokenFile"] != nil {
+            throw fail("\"exec\"", "user of context '\(contextName)': exec and token/tokenFile are exclusive; keep one")
+        }
         func pem(_ object: JSONValue, _ key: String) throws -> KubernetesCluster.PEMSource? {
             if let encoded = object.nonEmptyString(key + "-data") {
                 guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
@@ -78,7 +82,54 @@ package enum KubeconfigFile {
             clientCertificate: certificate,
             clientKey: key,
             token: user.nonEmptyString("token").map(SecretValue.init),
-            tokenFile: user.nonEmptyString("tokenFile").map { resolve($0, in: folder) }
+            tokenFile: user.nonEmptyString("tokenFile").map { resolve($0, in: folder) },
+            exec: exec
+        )
+    }
+
+    /// A user's `exec` object: `command` (relative paths holding a `/` resolved against the kubeconfig's
+    /// folder, as kubectl does), `args`, `env` as `{name, value}` items, a known `apiVersion`, and an
+    /// `interactiveMode` other than `Always` (the gateway has no terminal to offer).
+    static func execPlugin(
+        _ exec: JSONValue,
+        server: String,
+        folder: String,
+        fail: (String, String) -> CredentialsError
+    ) throws -> KubernetesExecPlugin {
+        guard exec.objectValue != nil, let command = exec.nonEmptyString("command") else {
+            throw fail("\"exec\"", "exec: command is required")
+        }
+        guard let version = exec.nonEmptyString("apiVersion"), KubernetesExecPlugin.apiVersions.contains(version) else {
+            throw fail("\"exec\"", "exec: apiVersion must be one of \(KubernetesExecPlugin.apiVersions.joined(separator: ", "))")
+        }
+        if exec["interactiveMode"]?.stringValue == "Always" {
+            throw fail("\"interactiveMode\"", "exec: interactiveMode Always needs a terminal, which the gateway never has (use Never or IfAvailable)")
+        }
+        var arguments: [String] = []
+        if let list = exec["args"], list != .null {
+            guard let items = list.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                throw fail("\"args\"", "exec: args must be a list of strings")
+            }
+            arguments = items.compactMap(\.stringValue)
+        }
+        var environment: [String: String] = [:]
+        if let list = exec["env"], list != .null {
+            guard let items = list.arrayValue else { throw fail("\"env\"", "exec: env must be a list of {name, value}") }
+            for item in items {
+                guard let name = item.nonEmptyString("name"), let value = item["value"]?.stringValue else {
+                    throw fail("\"env\"", "exec: every env item needs a name and a string value")
+                }
+                environment[name] = value
+            }
+        }
+        let resolved = command.contains("/") ? resolve(command, in: folder) : command
+        return KubernetesExecPlugin(
+            command: resolved,
+            arguments: arguments,
+            environment: environment,
+            apiVersion: version,
+            provideClusterInfo: exec["provideClusterInfo"]?.boolValue ?? false,
+            server: server
         )
     }
 

@@ -17,6 +17,8 @@ package struct KubernetesCluster: Sendable, Equatable {
     package var token: SecretValue?
     /// Re-read on every call, so a projected service-account token rotated by the kubelet is picked up.
     package var tokenFile: String?
+    /// An `exec` credential plugin that prints the token (run with a timeout, its token cached until expiry).
+    package var exec: KubernetesExecPlugin?
 
     /// A PEM given as a file or inline (the kubeconfig's base64 `*-data`, already decoded).
     package enum PEMSource: Sendable, Equatable {

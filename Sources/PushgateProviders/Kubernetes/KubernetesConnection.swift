@@ -56,11 +56,13 @@ package struct KubernetesConnection: Sendable, Equatable {
             token = .fixed(fixed)
         } else if let file = cluster.tokenFile {
             token = .file(file)
+        } else if let plugin = cluster.exec {
+            token = .exec(plugin)
         }
         if token == nil && certificate == nil {
             throw CredentialsError(
                 .invalidValue,
-                "\(place): context '\(cluster.contextName)' has no token, tokenFile or client certificate to authenticate with"
+                "\(place): context '\(cluster.contextName)' has no token, tokenFile, exec plugin or client certificate to authenticate with"
             )
         }
         return KubernetesConnection(

@@ -4,7 +4,8 @@ import PushgateCore
 /// The batch/v1 Job one attempt creates, built purely from the prepared job configuration the way Prefect's
 /// kubernetes worker finishes its `job_manifest` (docs/provider-apis.md §10.2): the name from the idempotency
 /// key instead of `generateName`, the run identity as labels (on the Job and its pod template, so pods are
-/// listed by run) and annotations, env as a `{name, value}` list, a string command shell-split into `args`.
+/// listed by run) and annotations, env as a `{name, value}` list, a string command shell-split into `args`,
+/// and Prefect's misplaced pod-spec `parallelism`/`completions` moved to the Job spec.
 package struct KubernetesJobSpec: Sendable, Equatable {
     package var namespace: String
     package var name: String
@@ -59,6 +60,12 @@ package struct KubernetesJobSpec: Sendable, Equatable {
         templateMetadata["labels"] = .object(sanitized(templateMetadata["labels"]?.objectValue ?? [:]).merging(identity) { _, new in new })
         template["metadata"] = .object(templateMetadata)
         var podSpec = template["spec"]?.objectValue ?? [:]
+        // Prefect's template puts `parallelism` and `completions` in the pod spec, which has no such fields: its
+        // worker's create passes with a warning, a `fieldValidation=Strict` create is refused (400). They are
+        // the Job's fields, so they move there (a value the Job spec already has wins).
+        for key in ["parallelism", "completions"] {
+            if let value = podSpec.removeValue(forKey: key), spec[key] == nil { spec[key] = value }
+        }
         var containers = podSpec["containers"]?.arrayValue ?? []
         let containersPath = root / "spec" / "template" / "spec" / "containers"
         if containers.isEmpty { problem(containersPath, "the Job's pod template needs a container") }

@@ -9,6 +9,8 @@ package struct KubernetesProvider: Provider {
     package let kind = ProviderKind.kubernetes
     package var requests: KubernetesRequests
     let api: BearerAPIClient?
+    /// The user's token source (nil for a client-certificate user), shared by every call of this provider.
+    package let tokens: KubernetesTokenSource?
     let http: any HTTPClient
     /// Run ids per LIST: keeps the label selector, and so the URL, short.
     static let selectorBatch = 50
@@ -16,10 +18,12 @@ package struct KubernetesProvider: Provider {
     package init(connection: KubernetesConnection, http: any HTTPClient, clock: any WallClock, randomSeed: UInt64? = nil) {
         requests = KubernetesRequests(connection: connection)
         self.http = http
-        api = connection.token.map { origin in
+        let tokens = connection.token.map { KubernetesTokenSource($0, clock: clock) }
+        self.tokens = tokens
+        api = tokens.map { tokens in
             BearerAPIClient(
                 http: http,
-                tokens: KubernetesTokenSource(origin),
+                tokens: tokens,
                 policy: .kubernetes,
                 clock: clock,
                 randomSeed: randomSeed,

@@ -9,6 +9,8 @@ import Testing
 /// no TLS, and http is accepted only on loopback; docs/provider-apis.md §10.6).
 @Suite("Kubernetes: provider against the fake API server")
 struct KubernetesEmulatorTests {
+    /// - Parameter running: seconds a pod runs; a cancel test keeps it long, so a loaded machine cannot let the
+    ///   Job complete before the DELETE arrives.
     static func withFake(
         running: TimeInterval = 0.5,
         _ body: (KubernetesEmulator, KubernetesProvider, RecordingSleepClock) async throws -> Void
@@ -81,8 +83,6 @@ struct KubernetesEmulatorTests {
     }
 
     @Test func aCancelDeletesInTheForegroundAndEndsCancelledOnceGone() async throws {
-        // A pod that runs for a minute: on a loaded machine a 1.2 s Job can complete before the DELETE lands,
-        // and a Job that completed first is rightly Completed, not Cancelled.
         try await Self.withFake(running: 60) { fake, provider, _ in
             let job = try Self.job(image: "busybox:1.36")
             let handle = try await provider.submit(job)

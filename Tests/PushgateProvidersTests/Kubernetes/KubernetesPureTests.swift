@@ -57,11 +57,11 @@ struct KubernetesPureTests {
         }
         #expect(syntax?.message.hasPrefix("/k.json:4:") == true)
         #expect(syntax?.message.contains(Self.secretToken) == false)
-        let exec = #expect(throws: CredentialsError.self) {
-            try KubeconfigFile.parse(Self.kubeconfig(user: "{\n\"exec\": {\"command\": \"aws\"}}"), path: "/k.json", context: nil)
+        let provider = #expect(throws: CredentialsError.self) {
+            try KubeconfigFile.parse(Self.kubeconfig(user: "{\n\"auth-provider\": {\"name\": \"gcp\"}}"), path: "/k.json", context: nil)
         }
-        #expect(exec?.message.contains("exec credentials are not supported") == true)
-        let line = try #require(exec?.message.split(separator: ":").dropFirst().first.flatMap { Int($0) })
+        #expect(provider?.message.contains("auth-provider credentials are not supported") == true)
+        let line = try #require(provider?.message.split(separator: ":").dropFirst().first.flatMap { Int($0) })
         #expect(line > 1)
         let insecure = #expect(throws: CredentialsError.self) {
             try KubeconfigFile.parse(Self.kubeconfig(extra: ", \"insecure-skip-tls-verify\": true"), path: "/k.json", context: nil)
@@ -71,6 +71,90 @@ struct KubernetesPureTests {
             try KubeconfigFile.parse(Self.kubeconfig(user: "{\"client-certificate\": \"c.pem\"}"), path: "/k.json", context: nil)
         }
         #expect(halfCert?.message.contains("go together") == true)
+    }
+
+    /// `exec` users: command resolved like kubectl (relative with a `/` against the file's folder, bare names on
+    /// PATH), args and env kept, the ExecCredential request in `KUBERNETES_EXEC_INFO`; bad shapes refused.
+    @Test func execPluginsParseAndBadOnesAreRefused() throws {
+        let user = """
+            {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "./bin/get-token", "args": ["--cluster", "dev"],
+              "env": [{"name": "AWS_PROFILE", "value": "ops"}], "provideClusterInfo": true, "interactiveMode": "Never"}}
+            """
+        let cluster = try KubeconfigFile.parse(Self.kubeconfig(user: user), path: "/etc/kube/config.json", context: nil)
+        let plugin = try #require(cluster.exec)
+        #expect(plugin.command == "/etc/kube/./bin/get-token")
+        #expect(plugin.arguments == ["--cluster", "dev"])
+        #expect(plugin.environment == ["AWS_PROFILE": "ops"])
+        let info = try JSONValue.parse(plugin.execInfo)
+        #expect(info["apiVersion"]?.stringValue == "client.authentication.k8s.io/v1beta1")
+        #expect(info.member(at: "spec", "interactive")?.boolValue == false)
+        #expect(info.member(at: "spec", "cluster", "server")?.stringValue == "https://10.0.0.1:6443")
+        let connection = try KubernetesConnection.make(cluster, place: "c:1")
+        #expect(connection.token == .exec(plugin))
+        let bare = try KubeconfigFile.parse(
+            Self.kubeconfig(user: #"{"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "aws", "args": null, "env": null}}"#),
+            path: "/etc/kube/config.json",
+            context: nil
+        )
+        #expect(bare.exec?.command == "aws")
+        #expect(bare.exec?.execInfo.contains("cluster") == false)
+        let refusals: [(String, String)] = [
+            (#"{"exec": {"command": "aws"}}"#, "apiVersion must be one of"),
+            (#"{"exec": {"apiVersion": "client.authentication.k8s.io/v1"}}"#, "command is required"),
+            (#"{"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "a", "interactiveMode": "Always"}}"#, "needs a terminal"),
+            (#"{"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "a", "args": "x"}}"#, "args must be a list"),
+            (#"{"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "a", "env": [{"name": "A"}]}}"#, "name and a string value"),
+            (#"{"token": "t", "exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "a"}}"#, "exclusive"),
+        ]
+        for (user, message) in refusals {
+            let error = #expect(throws: CredentialsError.self) {
+                try KubeconfigFile.parse(Self.kubeconfig(user: user), path: "/k.json", context: nil)
+            }
+            #expect(error?.message.contains(message) == true, "\(user)")
+            #expect(error?.message.hasPrefix("/k.json:") == true)
+        }
+    }
+
+    /// The ExecCredential a plugin prints: token and RFC 3339 expiry read; a wrong kind or version, no token
+    /// or a certificate-only answer refused without quoting the output.
+    @Test func execCredentialOutputIsCheckedAndNeverQuoted() throws {
+        let plugin = KubernetesExecPlugin(command: "/bin/plugin")
+        let ok = try plugin.credential(
+            from:
+                #"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "sekrit-1", "expirationTimestamp": "2030-01-02T03:04:05Z"}}"#
+        )
+        #expect(ok.token.value == "sekrit-1")
+        #expect(ok.expiresAt == Date(timeIntervalSince1970: 1_893_553_445))
+        let fractional = try plugin.credential(
+            from:
+                #"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "t", "expirationTimestamp": "2030-01-02T03:04:05.250Z"}}"#
+        )
+        #expect(fractional.expiresAt == Date(timeIntervalSince1970: 1_893_553_445.25))
+        let forever = try plugin.credential(
+            from: #"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "t"}}"#
+        )
+        #expect(forever.expiresAt == .distantFuture)
+        let bad: [(String, String)] = [
+            ("sekrit-1 not json", "not an ExecCredential"),
+            (#"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Secret", "status": {"token": "sekrit-1"}}"#, "kind is not ExecCredential"),
+            (
+                #"{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "status": {"token": "sekrit-1"}}"#,
+                "answered apiVersion"
+            ),
+            (
+                #"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"clientCertificateData": "sekrit-1"}}"#,
+                "not supported"
+            ),
+            (
+                #"{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "sekrit-1", "expirationTimestamp": "soon"}}"#,
+                "RFC 3339"
+            ),
+        ]
+        for (output, message) in bad {
+            let error = #expect(throws: CredentialsError.self) { try plugin.credential(from: output) }
+            #expect(error?.message.contains(message) == true, "\(message)")
+            #expect(error?.message.contains("sekrit-1") == false)
+        }
     }
 
     @Test func inlinePEMsAreWrittenOwnerOnlyAndHTTPIsRefusedOffLoopback() throws {
