@@ -54,7 +54,7 @@ extension EndToEnd {
             // The kills land while runs are being submitted and tracked, not after the work is done.
             #expect(killsWithOpenRuns >= 8, "\(killsWithOpenRuns) of 10 kills found open runs")
             try h.startGateway()
-            _ = try h.apiBaseURL()
+            _ = try await h.apiBaseURL()
             #expect(try await h.waitForAllTerminal(timeout: 240), "runs still open after the last restart")
 
             let runs = try await h.store.runs(FlowRunFilter(limit: 1_000))
@@ -88,7 +88,7 @@ extension EndToEnd {
             try await h.pool("k8s", .kubernetes, deployments: [("long", nil, ["namespace": "team-a"], nil)])
             let id = try #require(try await h.runs("long", count: 1).first)
             try h.startGateway()
-            let base = try h.apiBaseURL()
+            let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
                 var state = ""
                 for _ in 0..<400 where state != "Running" {
