@@ -68,16 +68,7 @@ extension EndToEnd {
             try h.startGateway()
             let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
-                var state = ""
-                for _ in 0..<400 where state != "Running" {
-                    state = try await EndToEndHarness.call(http, "GET", "\(base)/flow_runs/\(id)", token: h.token).1["state"]?.stringValue ?? ""
-                    try await Task.sleep(nanoseconds: 50_000_000)
-                }
-                #expect(state == "Running")
-                #expect(
-                    try await EndToEndHarness.call(http, "POST", "\(base)/flow_runs/\(id)/cancel", token: h.token, #"{"reason": "stop"}"#).0 == 200
-                )
-                #expect(try await h.waitForAllTerminal(timeout: 60))
+                try await h.cancelOnceRunning(id, base: base, http: http)
             }
             #expect(try await h.store.run(id: id).state == .cancelled)
             let emulator = try #require(h.suite.emulator(CloudRunV1SuiteEmulator.self)).emulator

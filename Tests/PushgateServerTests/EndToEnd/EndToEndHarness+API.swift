@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCore
 import PushgateHTTP
+import Testing
 
 extension EndToEndHarness {
     /// One call to the gateway's HTTP API: status, body as JSON (a string when it is not), and the raw text.
@@ -16,5 +17,18 @@ extension EndToEndHarness {
         let response = try await http.execute(HTTPRequest(method: method, url: url, headers: headers, body: Data(body.utf8)))
         let text = String(decoding: response.body, as: UTF8.self)
         return (response.status, (try? JSONValue.parse(response.body)) ?? .string(text), text)
+    }
+
+    /// Waits (up to 20 s) until run `id` shows Running over the API, cancels it over the API, and waits for
+    /// every run to end: the "cancel while it runs" step of the providers' serve tests.
+    func cancelOnceRunning(_ id: String, base: String, http: CurlHTTPClient) async throws {
+        var state = ""
+        for _ in 0..<400 where state != "Running" {
+            state = try await Self.call(http, "GET", "\(base)/flow_runs/\(id)", token: token).1["state"]?.stringValue ?? ""
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(state == "Running")
+        #expect(try await Self.call(http, "POST", "\(base)/flow_runs/\(id)/cancel", token: token, #"{"reason": "stop"}"#).0 == 200)
+        #expect(try await waitForAllTerminal(timeout: 60))
     }
 }

@@ -17,55 +17,23 @@ extension EndToEnd {
             try h.startGateway()
             let base = try await h.apiBaseURL()
             try await withCurlHTTPClient { http in
-                func createRun() async throws -> (Int, JSONValue) {
-                    let (status, body, _) = try await EndToEndHarness.call(
-                        http,
-                        "POST",
-                        "\(base)/flow_runs",
-                        token: h.token,
-                        #"{"deployment": "etl"}"#
-                    )
-                    return (status, body)
-                }
-                var accepted: [String] = []
-                for _ in 0..<3 {
-                    let (status, body) = try await createRun()
-                    #expect(status == 201)
-                    accepted.append(try #require(body["id"]?.stringValue))
-                }
-                #expect(try await EndToEndHarness.call(http, "GET", "\(base)/health", token: nil).0 == 200)
+                let api = StoreFaultProbe(http: http, base: base, token: h.token)
+                for _ in 0..<3 { #expect(try await api.createRun().0 == 201) }
+                #expect(try await api.health().0 == 200)
 
                 let holder = try Self.holdWriteLock(h.databasePath, seconds: 12, directory: h.directory)
                 defer { holder.stop(grace: 1) }
-                let (refusedStatus, refused) = try await createRun()
-                #expect(refusedStatus == 503, "\(refused)")
-                #expect(refused["error"]?.stringValue?.contains("locked") == true, "\(refused)")
+                try await api.expectUnavailable(["locked"])
                 // Once one write has waited out the busy timeout, the next ones answer at once, and reads work.
                 let second = Date()
-                #expect(try await createRun().0 == 503)
+                #expect(try await api.createRun().0 == 503)
                 #expect(Date().timeIntervalSince(second) < 2, "a write waited \(Date().timeIntervalSince(second)) s for the lock again")
                 #expect(try await EndToEndHarness.call(http, "GET", "\(base)/flow_runs", token: h.token).0 == 200)
-                let (healthStatus, health, _) = try await EndToEndHarness.call(http, "GET", "\(base)/health", token: nil)
-                #expect(healthStatus == 503 && health["status"] == "unhealthy", "\(health)")
-                #expect(health["store_error"]?.stringValue?.contains("locked") == true, "\(health)")
 
                 // Released: writes work again, without a restart.
                 while holder.isRunning { try await Task.sleep(nanoseconds: 100_000_000) }
-                var recovered = false
-                for _ in 0..<100 where !recovered {
-                    recovered = try await EndToEndHarness.call(http, "GET", "\(base)/health", token: nil).0 == 200
-                    if !recovered { try await Task.sleep(nanoseconds: 100_000_000) }
-                }
-                #expect(recovered, "/health did not recover")
-                for _ in 0..<2 {
-                    let (status, body) = try await createRun()
-                    #expect(status == 201, "\(body)")
-                    accepted.append(try #require(body["id"]?.stringValue))
-                }
-                #expect(try await h.waitForAllTerminal(timeout: 60))
-                let runs = try await h.store.runs(FlowRunFilter(limit: 100))
-                #expect(Set(runs.map(\.id)) == Set(accepted), "only the accepted runs exist")
-                #expect(runs.allSatisfy { $0.state == .completed }, "\(runs.map { "\($0.state) \($0.stateReason)" })")
+                try await api.expectRecovered()
+                try await api.expectEveryAcceptedRunCompleted(h)
             }
             #expect(h.gateway?.terminate() == 0)
         }
@@ -91,52 +59,16 @@ extension EndToEnd {
             try await h.pool("ecs", .ecs, deployments: [("etl", nil, ["image": "registry.example/etl:1"], nil)])
             try h.startGateway()
             let base = try await h.apiBaseURL()
-            var accepted: [String] = []
             try await withCurlHTTPClient { http in
-                func createRun() async throws -> (Int, JSONValue) {
-                    let (status, body, _) = try await EndToEndHarness.call(
-                        http,
-                        "POST",
-                        "\(base)/flow_runs",
-                        token: h.token,
-                        #"{"deployment": "etl"}"#
-                    )
-                    if status == 201, let id = body["id"]?.stringValue { accepted.append(id) }
-                    return (status, body)
-                }
-                func health() async throws -> (Int, JSONValue) {
-                    let (status, body, _) = try await EndToEndHarness.call(http, "GET", "\(base)/health", token: nil)
-                    return (status, body)
-                }
-                func expectUnavailable(_ words: [String]) async throws {
-                    let (status, refused) = try await createRun()
-                    let message = refused["error"]?.stringValue ?? ""
-                    #expect(status == 503 && words.contains { message.contains($0) }, "\(status) \(refused)")
-                    let (healthStatus, body) = try await health()
-                    #expect(healthStatus == 503 && body["status"] == "unhealthy", "\(body)")
-                }
-                func expectRecovered() async throws {
-                    var status = 0
-                    for _ in 0..<100 where status != 200 {
-                        status = try await health().0
-                        if status != 200 { try await Task.sleep(nanoseconds: 100_000_000) }
-                    }
-                    #expect(status == 200, "/health did not recover")
-                    #expect(try await createRun().0 == 201)
-                }
-                for _ in 0..<3 { #expect(try await createRun().0 == 201) }
-
+                let api = StoreFaultProbe(http: http, base: base, token: h.token)
+                for _ in 0..<3 { #expect(try await api.createRun().0 == 201) }
                 // Disk full: another file takes every free byte.
                 let filler = mountPoint.appendingPathComponent("filler")
                 Self.fill(filler)
-                try await expectUnavailable(["full"])
+                try await api.expectUnavailable(["full"])
                 try FileManager.default.removeItem(at: filler)
-                try await expectRecovered()
-
-                #expect(try await h.waitForAllTerminal(timeout: 60))
-                let runs = try await h.store.runs(FlowRunFilter(limit: 100))
-                #expect(Set(runs.map(\.id)) == Set(accepted), "only the accepted runs exist")
-                #expect(runs.allSatisfy { $0.state == .completed }, "\(runs.map { "\($0.state) \($0.stateReason)" })")
+                try await api.expectRecovered()
+                try await api.expectEveryAcceptedRunCompleted(h)
             }
             #expect(h.gateway?.terminate() == 0)
             await h.close()
@@ -192,5 +124,59 @@ extension EndToEnd {
             while !FileManager.default.fileExists(atPath: ready.path) && process.isRunning && Date() < deadline { usleep(20_000) }
             return process
         }
+    }
+}
+
+/// The API calls the store fault tests make, remembering every run the gateway accepted.
+final class StoreFaultProbe {
+    let http: CurlHTTPClient
+    let base: String
+    let token: String
+    private(set) var accepted: [String] = []
+
+    init(http: CurlHTTPClient, base: String, token: String) {
+        self.http = http
+        self.base = base
+        self.token = token
+    }
+
+    func createRun() async throws -> (Int, JSONValue) {
+        let (status, body, _) = try await EndToEndHarness.call(http, "POST", "\(base)/flow_runs", token: token, #"{"deployment": "etl"}"#)
+        if status == 201, let id = body["id"]?.stringValue { accepted.append(id) }
+        return (status, body)
+    }
+
+    func health() async throws -> (Int, JSONValue) {
+        let (status, body, _) = try await EndToEndHarness.call(http, "GET", "\(base)/health", token: nil)
+        return (status, body)
+    }
+
+    /// A write answers 503 naming one of `words`, and `/health` is unhealthy with the store's reason.
+    func expectUnavailable(_ words: [String]) async throws {
+        let (status, refused) = try await createRun()
+        let message = refused["error"]?.stringValue ?? ""
+        #expect(status == 503 && words.contains { message.contains($0) }, "\(status) \(refused)")
+        let (healthStatus, body) = try await health()
+        let reason = body["store_error"]?.stringValue ?? ""
+        #expect(healthStatus == 503 && body["status"] == "unhealthy" && words.contains { reason.contains($0) }, "\(body)")
+    }
+
+    /// `/health` turns 200 within 10 s, and a write is accepted again.
+    func expectRecovered() async throws {
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = try await health().0
+            if status != 200 { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        #expect(status == 200, "/health did not recover")
+        #expect(try await createRun().0 == 201)
+    }
+
+    /// The store holds exactly the accepted runs, every one Completed: none lost, none half-stored.
+    func expectEveryAcceptedRunCompleted(_ h: EndToEndHarness) async throws {
+        #expect(try await h.waitForAllTerminal(timeout: 60))
+        let runs = try await h.store.runs(FlowRunFilter(limit: 100))
+        #expect(Set(runs.map(\.id)) == Set(accepted), "only the accepted runs exist")
+        #expect(runs.allSatisfy { $0.state == .completed }, "\(runs.map { "\($0.state) \($0.stateReason)" })")
     }
 }
