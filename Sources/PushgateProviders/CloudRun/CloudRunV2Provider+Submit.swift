@@ -59,6 +59,9 @@ extension CloudRunV2Provider {
         return try json(response, purpose)
     }
 
+    /// How many 404s in a row on a job known to exist are read again before the job counts as gone.
+    static let notFoundRereads = 5
+
     /// Polls the create operation until `done`; its `error` means the job could not be created.
     private func waitForOperation(_ operation: JSONValue, purpose: String, spec: CloudRunJobSpec) async throws -> JSONValue? {
         var current = operation
@@ -84,15 +87,23 @@ extension CloudRunV2Provider {
         return current["response"]
     }
 
-    /// Re-reads the job until its Ready condition settles (an adopted job may still be creating).
+    /// Re-reads the job until its Ready condition settles (an adopted job may still be creating). The job is
+    /// known to exist here (created, or a 409), so a 404 is read again a few times before it counts as gone:
+    /// jobs.get is eventually consistent and can miss a job that exists (docs/provider-apis.md §3.3).
     private func waitUntilReady(spec: CloudRunJobSpec, known: JSONValue?) async throws -> JSONValue {
         let deadline = clock.now().addingTimeInterval(configuration.operationTimeout)
         var job = known
+        var misses = 0
         while true {
             if job == nil || job?["terminalCondition"]?["state"]?.stringValue != "CONDITION_SUCCEEDED" {
                 job = try await fetchJob(spec.jobName)
             }
             guard let current = job else {
+                misses += 1
+                if misses <= Self.notFoundRereads && clock.now() < deadline {
+                    try await clock.sleep(until: clock.now().addingTimeInterval(configuration.operationPollInterval))
+                    continue
+                }
                 throw ProviderError(.notFound, "Cloud Run jobs.get \(spec.jobName): the job disappeared before it ran")
             }
             if let failed = CloudRunStatusMapping.jobNotReady(current) {

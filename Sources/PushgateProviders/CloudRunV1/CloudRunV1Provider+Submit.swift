@@ -61,10 +61,18 @@ extension CloudRunV1Provider {
     /// Re-reads the job until `Ready` is `True` (Prefect's `_wait_for_job_creation`); a `Ready` false
     /// (`ContainerMissing`: the image is not found) deletes the job unless `keep_job` and refuses the
     /// submission with the condition's message, so the run ends Crashed.
+    /// The job is known to exist here, so a 404 is read again a few times before it counts as gone (stale
+    /// reads, as for v2).
     private func waitUntilReady(_ spec: CloudRunV1JobSpec) async throws -> JSONValue {
         let deadline = clock.now().addingTimeInterval(configuration.operationTimeout)
+        var misses = 0
         while true {
             guard let job = try await fetchJob(spec) else {
+                misses += 1
+                if misses <= CloudRunV2Provider.notFoundRereads && clock.now() < deadline {
+                    try await clock.sleep(until: clock.now().addingTimeInterval(configuration.operationPollInterval))
+                    continue
+                }
                 throw ProviderError(.notFound, "Cloud Run V1 jobs.get \(spec.jobName): the job disappeared before it ran")
             }
             if CloudRunV1StatusMapping.isReady(job) { return job }

@@ -55,7 +55,7 @@ package struct AzureClientSecretTokenProvider: BearerTokenProvider {
     }
 
     /// `access_token` with `expires_on` (epoch seconds) or `expires_in`, numbers possibly as strings.
-    static func parse(_ response: HTTPResponse, request: HTTPRequest, purpose: String, now: Date) throws -> BearerToken {
+    package static func parse(_ response: HTTPResponse, request: HTTPRequest, purpose: String, now: Date) throws -> BearerToken {
         let object = try CredentialEndpoint.jsonObject(response, request: request, purpose: purpose)
         guard let token = object["access_token"] as? String, !token.isEmpty else {
             throw CredentialsError(.endpointRejected, "\(purpose): the response has no access_token", httpStatus: response.status)

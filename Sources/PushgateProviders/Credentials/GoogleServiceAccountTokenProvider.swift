@@ -50,7 +50,7 @@ package struct GoogleServiceAccountTokenProvider: BearerTokenProvider {
     }
 
     /// `{"access_token","expires_in"(number or string),"token_type"}`.
-    static func parse(_ response: HTTPResponse, request: HTTPRequest, purpose: String, now: Date) throws -> BearerToken {
+    package static func parse(_ response: HTTPResponse, request: HTTPRequest, purpose: String, now: Date) throws -> BearerToken {
         let object = try CredentialEndpoint.jsonObject(response, request: request, purpose: purpose)
         guard let token = object["access_token"] as? String, !token.isEmpty else {
             throw CredentialsError(.endpointRejected, "\(purpose): the response has no access_token", httpStatus: response.status)

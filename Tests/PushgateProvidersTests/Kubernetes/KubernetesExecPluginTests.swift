@@ -88,7 +88,7 @@ struct KubernetesExecPluginTests {
     @Test func aHungPluginIsKilledAtItsTimeoutAndAFailingOneIsReported() async throws {
         try await KubernetesTLSCluster.with { cluster, http in
             let hung = cluster.directory.appendingPathComponent("hung.sh")
-            try Self.write("#!/bin/sh\nexec sleep 30\n", hung, executable: true)
+            try Self.write("#!/bin/sh\nexec sleep 300\n", hung, executable: true)
             var connection = try cluster.connection(
                 try cluster.kubeconfig(user: ["exec": ["apiVersion": "client.authentication.k8s.io/v1", "command": .string(hung.path)]])
             )
@@ -101,7 +101,8 @@ struct KubernetesExecPluginTests {
             let provider = KubernetesProvider(connection: connection, http: http, clock: RecordingSleepClock())
             let started = Date()
             let error = await #expect(throws: ProviderError.self) { try await provider.lookUp(try KubernetesTLSTests.job()) }
-            #expect(Date().timeIntervalSince(started) < 10)
+            // Killed at its 1 s timeout, not waited for: a loaded test run can be late by seconds, never by 300.
+            #expect(Date().timeIntervalSince(started) < 60)
             #expect(error?.code == .unauthorized)
             #expect(error?.message.contains("did not finish within 1 s") == true)
 

@@ -133,11 +133,31 @@ final class WebDriver: @unchecked Sendable {
         }
     }
 
-    func text(_ selector: String) async throws -> String {
-        try await call("GET", "\(prefix)/element/\(try await element(selector))/text").stringValue ?? ""
+    /// An element found before the page was replaced (an answer arriving, a refresh): the WebDriver
+    /// standard's "stale element reference", or Chromium's inspector error for the same thing.
+    static func isStale(_ failure: Failure) -> Bool {
+        failure.code == "stale element reference" || failure.code == "no such element"
+            || failure.message.contains("does not belong to the document")
     }
 
-    func click(_ selector: String) async throws { try await call("POST", "\(prefix)/element/\(try await element(selector))/click", [:]) }
+    /// Runs `body` on the element `selector` finds, finding it again (up to three times) when the page
+    /// was replaced between the find and the use.
+    private func onElement<T>(_ selector: String, _ body: (String) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body(try await element(selector))
+            } catch let failure as Failure where Self.isStale(failure) && attempt < 2 {
+                attempt += 1
+            }
+        }
+    }
+
+    func text(_ selector: String) async throws -> String {
+        try await onElement(selector) { try await call("GET", "\(prefix)/element/\($0)/text").stringValue ?? "" }
+    }
+
+    func click(_ selector: String) async throws { _ = try await onElement(selector) { try await call("POST", "\(prefix)/element/\($0)/click", [:]) } }
 
     /// Clicks a form's submit button and waits until the answer has replaced the page (the old document's
     /// root element goes stale), so what is read next is the new page.
@@ -148,7 +168,7 @@ final class WebDriver: @unchecked Sendable {
         while Date() < deadline {
             do {
                 try await call("GET", "\(prefix)/element/\(root)/name")
-            } catch let failure as Failure where failure.code == "stale element reference" || failure.code == "no such element" {
+            } catch let failure as Failure where Self.isStale(failure) {
                 return
             }
             try await Task.sleep(nanoseconds: 50_000_000)
