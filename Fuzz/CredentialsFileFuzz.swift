@@ -1,9 +1,11 @@
 import Foundation
+import PushgateCore
+import PushgateProviders
 
 // libFuzzer entry: any bytes as a credentials file with every section kind the shipped providers declare
 // (the registry's list; the registry itself links the emulators, which this build leaves out). A file that
-// parses is then asked for each profile's secret values and problems. Nothing may crash or hang. Built into
-// the PushgateProviders module by scripts/fuzz.sh, over PushgateCore and PushgateSigning built beside it.
+// parses is then asked for each profile's secret values and problems. Nothing may crash or hang. Built
+// by scripts/fuzz.sh as a module of its own over PushgateProviders, PushgateSigning and PushgateCore.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCredentialsFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard let text = String(bytes: UnsafeBufferPointer(start: data, count: size), encoding: .utf8) else { return 0 }

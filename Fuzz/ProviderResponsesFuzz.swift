@@ -1,12 +1,13 @@
 import Foundation
 import PushgateCore
+import PushgateProviders
 
 // libFuzzer entry: any bytes as an answer a provider or its token endpoint could send, read by the code that
 // reads it in production. The first byte picks the reader, the rest is the answer: ECS tasks and error bodies,
 // Cloud Run v2 and V1 executions and jobs, ACI groups, Vertex custom jobs, Kubernetes Jobs with their pods,
 // Google and Entra token answers, Retry-After and HTTP dates, provider handles, and Modal's protobuf messages
-// with their gRPC framing and status details. Nothing may crash or hang. Built into the PushgateProviders
-// module by scripts/fuzz.sh (the token readers are internal to it).
+// with their gRPC framing and status details. Nothing may crash or hang. Built by scripts/fuzz.sh as a module
+// of its own over PushgateProviders, PushgateSigning and PushgateCore.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProviderResponses(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }

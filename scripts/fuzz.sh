@@ -6,11 +6,12 @@
 # TARGET: json (the JSON parser: parse, then serialise and parse again to the same value), template (a base
 # job template: parse, validate, render, secret values), credentials (the credentials file with every profile
 # kind) or responses (provider and token-endpoint answers, Retry-After, handles, Modal's protobuf and gRPC
-# framing); default all. Each target is its entry in Fuzz/ compiled into the module it calls: PushgateCore alone
-# (no C dependency), or PushgateProviders over PushgateCore and PushgateSigning built as static libraries with
-# the same instrumentation (.build/fuzz/lib). Seeds are the repository's templates, reference templates and
-# credentials.example, and Fuzz/Seeds/TARGET/. A crash, leak or timeout writes its input under
-# .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target, no run limit.
+# framing); default all. json and template are their entry in Fuzz/ compiled into PushgateCore (no C
+# dependency); the others are their entry as a module of its own over PushgateProviders, PushgateSigning and
+# PushgateCore built once as static libraries with the same instrumentation (.build/fuzz/lib). Seeds are the
+# repository's templates, reference templates, credentials.example and Fuzz/Seeds/TARGET/. A crash, leak or
+# timeout writes its input under .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target,
+# no run limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=()
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         json|template|credentials|responses) targets+=("$1"); shift ;;
         *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials, responses; --runs N, --seconds S)" >&2; exit 2 ;;
     esac
@@ -33,11 +34,13 @@ declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=Pus
 flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -package-name pushgate)
 sources_of() { find "Sources/$1" -name '*.swift' | sort; }
 # A static library and module of one target, rebuilt when its sources change.
+# library NAME "UPSTREAM LIBRARIES" [swiftc flags]: rebuilt when its sources or a library it uses changed.
 library() {
-    local name="$1"; shift
+    local name="$1" upstream="$2"; shift 2
     local lib=".build/fuzz/lib/lib$name.a"
     mkdir -p .build/fuzz/lib
-    if [ ! -f "$lib" ] || [ -n "$(find $(sources_of "$name") -newer "$lib" | head -1)" ]; then
+    # shellcheck disable=SC2046,SC2086
+    if [ ! -f "$lib" ] || [ -n "$(find $(sources_of "$name") $upstream -newer "$lib" | head -1)" ]; then
         echo "fuzz.sh: building $name" >&2
         # shellcheck disable=SC2046
         swiftc "${flags[@]}" -module-name "$name" "$@" -emit-module -emit-module-path ".build/fuzz/lib/$name.swiftmodule" \
@@ -50,17 +53,23 @@ for target in "${targets[@]}"; do
     name="${module[$target]}"
     extra=()
     deps=()
-    if [ "$name" = PushgateProviders ]; then
-        library PushgateCore
-        library PushgateSigning -I Sources/CCrypto
-        deps=(.build/fuzz/lib/libPushgateCore.a .build/fuzz/lib/libPushgateSigning.a)
-        extra=(-I .build/fuzz/lib -I Sources/CCrypto "${deps[@]}" -lcrypto)
-    fi
     sources=$(sources_of "$name")
+    module_name="$name"
+    if [ "$name" = PushgateProviders ]; then
+        # PushgateProviders is built once as a library (the slow part); each target's entry is a module of its
+        # own over it, calling its package API.
+        library PushgateCore ""
+        library PushgateSigning "" -I Sources/CCrypto
+        library PushgateProviders ".build/fuzz/lib/libPushgateCore.a .build/fuzz/lib/libPushgateSigning.a" -I .build/fuzz/lib -I Sources/CCrypto
+        deps=(.build/fuzz/lib/libPushgateProviders.a .build/fuzz/lib/libPushgateSigning.a .build/fuzz/lib/libPushgateCore.a)
+        extra=(-I .build/fuzz/lib -I Sources/CCrypto "${deps[@]}" -lcrypto)
+        sources=""
+        module_name="Fuzz_$target"
+    fi
     if [ ! -x "$binary" ] || [ -n "$(find ${entry[$target]} $sources "${deps[@]}" -newer "$binary" | head -1)" ]; then
         echo "fuzz.sh: building $target" >&2
         # shellcheck disable=SC2086
-        swiftc "${flags[@]}" -module-name "$name" $sources "${entry[$target]}" "${extra[@]}" -o "$binary" 2>&1 \
+        swiftc "${flags[@]}" -module-name "$module_name" $sources "${entry[$target]}" "${extra[@]}" -o "$binary" 2>&1 \
             | grep -v 'ld.gold: warning: Cannot export local symbol' >&2 || true
         [ -x "$binary" ] || { echo "fuzz.sh: $target did not build" >&2; exit 2; }
     fi
