@@ -1,14 +1,13 @@
 import PushgateCore
 
 /// Reads the YAML subset kubeconfigs are written in (kubectl, kind, minikube, k3s, `aws eks update-kubeconfig`,
-/// `gcloud container clusters get-credentials`) into a ``JSONValue``, so ``KubeconfigFile`` reads YAML and JSON the
-/// same way. It follows YAML 1.2.2: block mappings and sequences (§8.2, with a sequence at its key's
-/// indentation, §8.2.1), plain, single- and double-quoted scalars over one or more lines (§7.3), literal and
-/// folded block scalars with chomping and indentation indicators (§8.1), one-line flow collections of scalars
-/// (§7.4, §7.5), comments (§6.6), a leading `---` (§9.1), and core-schema typing of plain scalars (§10.3.2).
-/// What it does not read (anchors and aliases, tags, directives, several documents, tab indentation, complex
-/// keys) is refused at `FILE:LINE:COLUMN`, not guessed. Errors name the key path and never quote a value,
-/// since a kubeconfig holds tokens and keys.
+/// `gcloud container clusters get-credentials`) into a ``JSONValue``, so ``KubeconfigFile`` reads YAML and JSON
+/// the same way after it. Sections cited are YAML 1.2.2's (yaml.org/spec/1.2.2): block mappings and sequences
+/// (YAML 1.2.2 §8.2), plain and quoted scalars over one or more lines (YAML 1.2.2 §7.3), block scalars
+/// (YAML 1.2.2 §8.1), one-line flow collections (YAML 1.2.2 §7.4), comments (YAML 1.2.2 §6.6), a leading
+/// `---` (YAML 1.2.2 §9.1) and the core schema (YAML 1.2.2 §10.3.2). Anchors and aliases, tags, directives,
+/// several documents, tab indentation and complex keys are refused at `FILE:LINE:COLUMN`, not guessed. Errors
+/// name the key path and never quote a value, since a kubeconfig holds tokens and keys.
 package struct KubeconfigYAML {
     /// The parsed document and, for each key and string scalar, the first line it is on (1-based), so checks
     /// made on the value can point at their line.
@@ -16,6 +15,10 @@ package struct KubeconfigYAML {
         package var value: JSONValue
         package var lines: [String: Int]
     }
+
+    /// The limits JSON kubeconfigs have too (``JSONParser``): nesting depth and size.
+    static let maxDepth = 64
+    static let maxBytes = 1 << 20
 
     private typealias Line = [Unicode.Scalar]
     private var lines: [Line]
@@ -50,12 +53,15 @@ package struct KubeconfigYAML {
     /// Parses `text`, a kubeconfig read from `path` (named in errors).
     /// - Throws: ``CredentialsError`` `.invalidFile` with `path:line:column`, what was found, and the key path.
     package static func parse(_ text: String, path: String) throws -> Document {
+        if text.utf8.count > maxBytes {
+            throw CredentialsError(.invalidFile, "\(path):1:1: found a file larger than \(maxBytes >> 20) MiB, the limit of a kubeconfig")
+        }
         var reader = KubeconfigYAML(text, path: path)
         let value = try reader.document()
         return Document(value: value, lines: reader.firstLines)
     }
 
-    // MARK: Document (§9)
+    // MARK: Document (YAML 1.2.2 §9)
 
     private mutating func document() throws -> JSONValue {
         guard var start = try nextContent(from: 0) else { return .null }
@@ -85,10 +91,10 @@ package struct KubeconfigYAML {
         throw fail(start, indent(start), "found text indented less than the node before it ended")
     }
 
-    // MARK: Block nodes (§8)
+    // MARK: Block nodes (YAML 1.2.2 §8)
 
     /// The node of a key or `-` with nothing after it on its line: on the following lines, indented more than
-    /// `parent`, or a block sequence at `parent` itself when the key belongs to a mapping (§8.2.1).
+    /// `parent`, or a block sequence at `parent` itself when the key belongs to a mapping (YAML 1.2.2 §8.2.1).
     private mutating func blockNode(parent: Int, sequenceAtParent: Bool) throws -> JSONValue {
         guard let next = try nextContent(from: row), !isMarker(next, "-"), !isMarker(next, ".") else { return .null }
         let column = indent(next)
@@ -99,8 +105,9 @@ package struct KubeconfigYAML {
     }
 
     /// The node starting at `line`, `column`; `collections` allows a block mapping or sequence to start there
-    /// (at a line's start or after `- `), which is not allowed after `key: ` (§8.2.2).
+    /// (at a line's start or after `- `), which is not allowed after `key: ` (YAML 1.2.2 §8.2.2).
     private mutating func node(_ line: Int, _ column: Int, parent: Int, collections: Bool) throws -> JSONValue {
+        try checkDepth(line, column)
         let text = lines[line]
         let first = text[column]
         let next: Unicode.Scalar? = column + 1 < text.count ? text[column + 1] : nil
@@ -134,7 +141,7 @@ package struct KubeconfigYAML {
         }
     }
 
-    /// A block mapping whose keys are at `column`; the first key is at `line` (§8.2.2).
+    /// A block mapping whose keys are at `column`; the first key is at `line` (YAML 1.2.2 §8.2.2).
     private mutating func mapping(_ line: Int, _ column: Int) throws -> JSONValue {
         var object: [String: JSONValue] = [:]
         var line = line
@@ -168,7 +175,7 @@ package struct KubeconfigYAML {
         return .object(object)
     }
 
-    /// A block sequence whose `-` are at `column`; the first is at `line` (§8.2.1).
+    /// A block sequence whose `-` are at `column`; the first is at `line` (YAML 1.2.2 §8.2.1).
     private mutating func sequence(_ line: Int, _ column: Int) throws -> JSONValue {
         var items: [JSONValue] = []
         var line = line
@@ -192,16 +199,16 @@ package struct KubeconfigYAML {
         return .array(items)
     }
 
-    // MARK: Block scalars (§8.1)
+    // MARK: Block scalars (YAML 1.2.2 §8.1)
 
     private mutating func blockScalar(_ line: Int, _ column: Int, parent: Int) throws -> JSONValue {
         let folded = lines[line][column] == ">"
-        var keep: Bool?  // nil: clip, false: strip, true: keep (§8.1.1.2)
+        var keep: Bool?  // nil: clip, false: strip, true: keep (YAML 1.2.2 §8.1.1.2)
         var explicit: Int?
         var index = column + 1
         while index < lines[line].count, index < column + 3 {
             let scalar = lines[line][index]
-            if (scalar == "-" || scalar == "+"), keep == nil {
+            if scalar == "-" || scalar == "+", keep == nil {
                 keep = scalar == "+"
             } else if scalar.value >= 49, scalar.value <= 57, explicit == nil {
                 explicit = Int(scalar.value) - 48
@@ -286,9 +293,9 @@ package struct KubeconfigYAML {
         return .string(value)
     }
 
-    // MARK: Flow scalars (§7.3)
+    // MARK: Flow scalars (YAML 1.2.2 §7.3)
 
-    /// A plain scalar, continued on lines indented more than `parent` (folded, §6.5), typed by the core schema.
+    /// A plain scalar, continued on lines indented more than `parent` (folded, YAML 1.2.2 §6.5), typed by the core schema.
     private mutating func plainScalar(_ line: Int, _ column: Int, parent: Int) throws -> JSONValue {
         let first = lines[line][column]
         if first == "#" { throw fail(line, column, "found a comment where a value was expected") }
@@ -330,7 +337,7 @@ package struct KubeconfigYAML {
     }
 
     /// The plain text from `column` on `line` up to `: `, ` #` (and `,[]{}` in flow context), trailing spaces
-    /// dropped, and where it stopped (§7.3.3).
+    /// dropped, and where it stopped (YAML 1.2.2 §7.3.3).
     private func plainRun(_ line: Int, _ column: Int, flow: Bool) -> (String.UnicodeScalarView, Int) {
         let text = lines[line]
         var index = column
@@ -349,7 +356,7 @@ package struct KubeconfigYAML {
         return (out, index)
     }
 
-    /// A single- or double-quoted scalar, possibly over several lines (folded, §7.3.1, §7.3.2), then the end of
+    /// A single- or double-quoted scalar, possibly over several lines (folded, YAML 1.2.2 §7.3.1, YAML 1.2.2 §7.3.2), then the end of
     /// its line.
     private mutating func quotedScalar(_ line: Int, _ column: Int, parent: Int) throws -> JSONValue {
         var endLine = line
@@ -409,7 +416,7 @@ package struct KubeconfigYAML {
     }
 
     /// Crosses the line break(s) inside a quoted scalar: one break becomes a space, each empty line a `\n`;
-    /// an escaped break (`\` at the line's end) adds nothing (§7.3.1, §6.5).
+    /// an escaped break (`\` at the line's end) adds nothing (YAML 1.2.2 §7.3.1, YAML 1.2.2 §6.5).
     private func foldBreak(
         _ line: inout Int,
         _ index: inout Int,
@@ -436,7 +443,7 @@ package struct KubeconfigYAML {
         }
     }
 
-    /// One escape sequence after `\` in a double-quoted scalar (§5.7); `index` is on its first character.
+    /// One escape sequence after `\` in a double-quoted scalar (YAML 1.2.2 §5.7); `index` is on its first character.
     private func escape(_ line: Int, _ index: inout Int) throws -> Unicode.Scalar {
         let text = lines[line]
         let letter = text[index]
@@ -463,10 +470,11 @@ package struct KubeconfigYAML {
         return scalar
     }
 
-    // MARK: Flow collections (§7.4, §7.5)
+    // MARK: Flow collections (YAML 1.2.2 §7.4, YAML 1.2.2 §7.5)
 
     /// A flow node of a one-line flow collection at `line`, `index` (left just past it).
     private mutating func flowNode(_ line: Int, _ index: inout Int) throws -> JSONValue {
+        try checkDepth(line, index)
         index = skipSpaces(line, index)
         let text = lines[line]
         guard index < text.count else { throw fail(line, index, "found a flow collection that spans lines; write it on one line") }
@@ -578,7 +586,7 @@ package struct KubeconfigYAML {
     }
 
     /// The key at `line`, `column` and the column of its `:` when an implicit key starts there: a one-line
-    /// plain or quoted scalar followed by `:` and a space or the line's end (§7.4, §8.2.2).
+    /// plain or quoted scalar followed by `:` and a space or the line's end (YAML 1.2.2 §7.4, YAML 1.2.2 §8.2.2).
     private func key(_ line: Int, _ column: Int) throws -> (String, Int)? {
         let text = lines[line]
         let first = text[column]
@@ -599,7 +607,7 @@ package struct KubeconfigYAML {
     }
 
     /// The first line at or after `start` holding more than spaces, tabs and a comment; its indentation must
-    /// be spaces (§6.1).
+    /// be spaces (YAML 1.2.2 §6.1).
     private func nextContent(from start: Int) throws -> Int? {
         var line = start
         while line < lines.count {
@@ -638,13 +646,20 @@ package struct KubeconfigYAML {
         return index
     }
 
-    /// What follows a value on its line may only be spaces and a comment (§6.6).
+    /// What follows a value on its line may only be spaces and a comment (YAML 1.2.2 §6.6).
     private func endOfLine(_ line: Int, _ index: Int, _ what: String) throws {
         let text = lines[line]
         guard index < text.count else { return }
         if text[index] == "#", index > 0, text[index - 1] == " " || text[index - 1] == "\t" { return }
         if text[index] == ":" { throw fail(line, index, "found a key (:) after \(what) that is not a one-line key") }
         throw fail(line, index, "found text after \(what) on its line")
+    }
+
+    /// Every mapping entry and sequence item adds to the key path, so its length is the nesting depth.
+    private func checkDepth(_ line: Int, _ column: Int) throws {
+        if keyPath.count >= Self.maxDepth {
+            throw CredentialsError(.invalidFile, "\(path):\(line + 1):\(column + 1): found collections nested deeper than \(Self.maxDepth) levels")
+        }
     }
 
     private mutating func note(_ text: String, _ line: Int) {
@@ -656,7 +671,7 @@ package struct KubeconfigYAML {
         return CredentialsError(.invalidFile, "\(path):\(line + 1):\(column + 1): \(message)\(place)")
     }
 
-    // MARK: Core schema (§10.3.2)
+    // MARK: Core schema (YAML 1.2.2 §10.3.2)
 
     /// The core schema's reading of a plain scalar: null, booleans, integers (decimal, `0o` octal, `0x` hex),
     /// floats, and strings for everything else.

@@ -55,7 +55,11 @@ struct KubeconfigYAMLTests {
         #expect(gke.exec?.command == "gke-gcloud-auth-plugin")
         #expect(gke.exec?.provideClusterInfo == true)
         let hint = try Self.yaml(Self.fixture("gke.yaml"))["users"]?.arrayValue?.first?.member(at: "user", "exec", "installHint")
-        #expect(hint?.stringValue?.hasSuffix("by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin") == true)
+        #expect(
+            hint?.stringValue?.hasSuffix(
+                "by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin"
+            ) == true
+        )
         let kind = try KubeconfigFile.parse(Self.fixture("kind.yaml"), path: "/k/config", context: nil)
         guard case .data(let certificate) = kind.clientCertificate else {
             Issue.record("kind: no inline client certificate")
@@ -201,6 +205,7 @@ struct KubeconfigYAMLTests {
             ("  a: 1\nb: 2\n", "k.yaml:2:1:", "indented less"),
             ("a: \"x\nb: 1\n", "k.yaml:2:1:", "not indented more"),
             ("a: 1\nplain\n", "k.yaml:2:1:", "mapping key"),
+            ("a: \"x\"#no space before the comment\n", "k.yaml:1:7:", "after a quoted scalar"),
         ]
         for (text, place, what) in cases {
             let error = Self.refusal(text)
@@ -208,6 +213,20 @@ struct KubeconfigYAMLTests {
             #expect(error?.message.hasPrefix(place) == true, "\(text.debugDescription): \(error?.message ?? "accepted")")
             #expect(error?.message.contains(what) == true, "\(text.debugDescription): \(error?.message ?? "accepted")")
         }
+    }
+
+    /// The limits JSON kubeconfigs have: nesting depth 64 (no stack overflow however deep the input) and 1 MiB.
+    @Test func deepNestingAndHugeFilesAreRefused() {
+        let deep = [
+            "a: " + String(repeating: "[", count: 10_000),
+            String(repeating: "- ", count: 10_000) + "x\n",
+            (0..<100).map { String(repeating: " ", count: $0) + "k:\n" }.joined(),
+        ]
+        for text in deep {
+            #expect(Self.refusal(text)?.message.contains("nested deeper than 64 levels") == true)
+        }
+        let huge = "a: " + String(repeating: "x", count: 1 << 20) + "\n"
+        #expect(Self.refusal(huge)?.message.hasPrefix("k.yaml:1:1: found a file larger than 1 MiB") == true)
     }
 
     @Test func errorsNameTheKeyPathAndNeverQuoteAValue() throws {
