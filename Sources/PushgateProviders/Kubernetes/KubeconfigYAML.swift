@@ -238,7 +238,8 @@ package struct KubeconfigYAML {
                     throw fail(probe - 1, contentIndent, "found a leading empty line of a block scalar indented more than its first line")
                 }
             } else {
-                contentIndent = parent + 1
+                // No non-empty line: the longest empty line sets the indentation (YAML 1.2.2 §8.1.1.1).
+                contentIndent = max(parent + 1, widestBlank)
             }
         }
         // Each body line: its text after the indentation, or nil for an empty line.

@@ -121,6 +121,8 @@ struct KubeconfigYAMLTests {
             ("|\n\n  a\n", "\na\n"),
             ("| # a comment\n  # not a comment\n", "# not a comment\n"),
             ("|\nnext: 1\n", ""),
+            ("|-\n\n  \n", ""),
+            ("|+\n\n    \nnext: 1\n", "\n\n"),
         ]
         for (scalar, expected) in cases {
             let value = try Self.yaml("v: \(scalar)")
