@@ -569,7 +569,7 @@ package struct KubeconfigYAML {
         if text[index] == "," {
             index += 1
         } else if text[index] != closing {
-            throw fail(line, index, "found \(text[index]) where , or \(closing) was expected in a flow collection")
+            throw fail(line, index, "found more text where , or \(closing) was expected in a flow collection")
         }
     }
 
