@@ -42,7 +42,7 @@ package enum KubeconfigFile {
                 }
             }
         }
-        try requireStrings(root, ["current-context"], at: "the kubeconfig", fail: fail)
+        try requireStrings(root, ["current-context"], at: "", fail: fail)
         guard let contextName = requested ?? root.nonEmptyString("current-context") else {
             throw fail("\"current-context\"", "no current-context and the profile names no context")
         }
@@ -187,7 +187,9 @@ package enum KubeconfigFile {
     static func requireStrings(_ object: JSONValue, _ keys: [String], at place: String, fail: (String, String) -> CredentialsError) throws {
         for key in keys {
             guard let value = object[key], value != .null, value.stringValue == nil else { continue }
-            throw fail("\"\(key)\"", "\(place).\(key) must be a string, not \(value.typeName == "integer" ? "an" : "a") \(value.typeName) (quote it)")
+            let name = place.isEmpty ? key : place + "." + key
+            let article = "aeiou".contains(value.typeName.prefix(1)) ? "an" : "a"
+            throw fail("\"\(key)\"", "\(name) must be a string, not \(article) \(value.typeName) (quote it)")
         }
     }
 

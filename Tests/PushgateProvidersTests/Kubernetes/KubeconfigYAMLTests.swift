@@ -283,6 +283,14 @@ struct KubeconfigYAMLTests {
         let typed = #expect(throws: CredentialsError.self) { try KubeconfigFile.parse(numeric, path: "/k.yaml", context: nil) }
         #expect(typed?.message.hasPrefix("/k.yaml:16: users[0].user.token must be a string, not an integer") == true, "\(typed?.message ?? "")")
         #expect(typed?.message.contains("1234567") == false)
+        let list = #expect(throws: CredentialsError.self) {
+            try KubeconfigFile.parse(
+                text.replacingOccurrences(of: "current-context: dev", with: "current-context: [dev]"),
+                path: "/k.yaml",
+                context: nil
+            )
+        }
+        #expect(list?.message == "/k.yaml:3: current-context must be a string, not an array (quote it)")
         let quoted = numeric.replacingOccurrences(of: "token: 1234567", with: "token: \"1234567\"")
         #expect(try KubeconfigFile.parse(quoted, path: "/k.yaml", context: nil).token?.value == "1234567")
         for empty in ["", "# nothing\n", "- a\n", "just text\n"] {
