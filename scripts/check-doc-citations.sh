@@ -4,6 +4,7 @@
 #                                label right after it ("Mapping") must appear in that section
 #   docs/design.md "Heading"     a heading of that name on the design page
 #   §N (bare)                    the last numbered page cited before it in the same file (in a doc page: that page)
+#   RFC N §M, YAML 1.2.2 §M      sections of outside specifications: not checked
 # Also refuses a page cited without its `docs/` prefix (or the design page by its old upper-case name): those
 # files lived outside the repo, so a clone does not have them.
 # Scans Sources, Tests, scripts, README.md, .ci and docs/.
@@ -59,7 +60,7 @@ names = "|".join(re.escape(p) for p in PAGES if p != "README")
 stale = re.compile(r"(?<![\w/.-])(DESIGN|" + names + r")\.md\b")
 token = re.compile(
     r"docs/(?P<page>" + "|".join(PAGES) + r")\.md`?(?P<quote>\s*\"(?P<heading>[^\"\n]+)\")?"
-    r"|(?P<rfc>RFC\s*\d+\s*)?§(?P<a>\d+(?:\.\d+)*)(?:\s*[–-]\s*§?(?P<b>\d+(?:\.\d+)*))?(?P<label>(?::\s*|\s+)\"(?P<text>[^\"\n]+)\")?")
+    r"|(?P<rfc>(?:RFC\s*\d+|YAML\s+1\.2\.2)\s*)?§(?P<a>\d+(?:\.\d+)*)(?:\s*[–-]\s*§?(?P<b>\d+(?:\.\d+)*))?(?P<label>(?::\s*|\s+)\"(?P<text>[^\"\n]+)\")?")
 
 errors = []
 for path in files:

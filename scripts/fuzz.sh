@@ -5,13 +5,13 @@
 #
 # TARGET: json (the JSON parser: parse, then serialise and parse again to the same value), template (a base
 # job template: parse, validate, render, secret values), credentials (the credentials file with every profile
-# kind) or responses (provider and token-endpoint answers, Retry-After, handles, Modal's protobuf and gRPC
-# framing); default all. json and template are their entry in Fuzz/ compiled into PushgateCore (no C
-# dependency); the others are their entry as a module of its own over PushgateProviders, PushgateSigning and
-# PushgateCore built once as static libraries with the same instrumentation (.build/fuzz/lib). Seeds are the
-# repository's templates, reference templates, credentials.example and Fuzz/Seeds/TARGET/. A crash, leak or
-# timeout writes its input under .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target,
-# no run limit.
+# kind), responses (provider and token-endpoint answers, Retry-After, handles, Modal's protobuf and gRPC
+# framing) or kubeconfig (a YAML or JSON kubeconfig read by KubeconfigFile and KubeconfigYAML); default all.
+# json and template are their entry in Fuzz/ compiled into PushgateCore (no C dependency); the others are their
+# entry as a module of its own over PushgateProviders, PushgateSigning and PushgateCore built once as static
+# libraries with the same instrumentation (.build/fuzz/lib). Seeds are the repository's templates, reference
+# templates, credentials.example and Fuzz/Seeds/TARGET/. A crash, leak or timeout writes its input under
+# .build/fuzz-crashes/ and the script exits 1; defaults: 10 seconds a target, no run limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=()
@@ -22,15 +22,16 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-        json|template|credentials|responses) targets+=("$1"); shift ;;
-        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials, responses; --runs N, --seconds S)" >&2; exit 2 ;;
+        json|template|credentials|responses|kubeconfig) targets+=("$1"); shift ;;
+        *) echo "fuzz.sh: unknown argument '$1' (targets: json, template, credentials, responses, kubeconfig; --runs N, --seconds S)" >&2; exit 2 ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json template credentials responses)
+[ ${#targets[@]} -gt 0 ] || targets=(json template credentials responses kubeconfig)
 mkdir -p .build/fuzz .build/fuzz-crashes
 declare -A entry=([json]=Fuzz/JSONParserFuzz.swift [template]=Fuzz/TemplateFuzz.swift [credentials]=Fuzz/CredentialsFileFuzz.swift
-    [responses]=Fuzz/ProviderResponsesFuzz.swift)
-declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=PushgateProviders [responses]=PushgateProviders)
+    [responses]=Fuzz/ProviderResponsesFuzz.swift [kubeconfig]=Fuzz/KubeconfigFuzz.swift)
+declare -A module=([json]=PushgateCore [template]=PushgateCore [credentials]=PushgateProviders [responses]=PushgateProviders
+    [kubeconfig]=PushgateProviders)
 flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -package-name pushgate)
 sources_of() { find "Sources/$1" -name '*.swift' | sort; }
 # A static library and module of one target, rebuilt when its sources change.

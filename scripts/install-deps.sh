@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what pushgate needs on a fresh Debian 12 machine: the C libraries it wraps, PostgreSQL
 # (for the store tests), Chromium and chromedriver (the browser tests of the web pages) and the Python
-# peers the tests start (moto for AWS, grpcio for the Modal fake, the official kubernetes client), and
+# peers the tests start (moto for AWS, grpcio for the Modal fake, the official kubernetes client, PyYAML), and
 # podman, runc and busybox-static for the Docker provider's tests against a real engine (docs/build-notes.md §6).
 # Idempotent: it installs only what is missing.
 set -euo pipefail
@@ -19,6 +19,8 @@ need_pip=()
 python3 -c 'import moto, flask' 2>/dev/null || need_pip+=("moto[server]")
 python3 -c 'import botocore' 2>/dev/null || need_pip+=("botocore")
 python3 -c 'import grpc' 2>/dev/null || need_pip+=("grpcio")
+# PyYAML: the independent reader the YAML kubeconfig tests compare against (KubeconfigYAMLTests).
+python3 -c 'import yaml' 2>/dev/null || need_pip+=("PyYAML")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}" >&2
     python3 -m pip install -q "${need_pip[@]}"

@@ -3,29 +3,46 @@ import PushgateCore
 
 /// Reads the kubeconfig subset a push gateway needs (docs/provider-apis.md §10.1): `clusters`, `users`,
 /// `contexts` and `current-context`, with `certificate-authority(-data)`, `client-certificate(-data)`,
-/// `client-key(-data)`, `token`, `tokenFile` and `exec` credential plugins. The file must be JSON, which kubectl accepts as a kubeconfig
-/// and writes with `kubectl config view --flatten --raw -o json`; pushgate carries no YAML parser. Errors
-/// name `FILE:LINE` and never quote a value, since a kubeconfig holds keys and tokens.
+/// `client-key(-data)`, `token`, `tokenFile` and `exec` credential plugins. The file is YAML as kubectl writes
+/// it (read by ``KubeconfigYAML``), or JSON when it starts with `{` (`kubectl config view --flatten --raw -o json`);
+/// both become one ``JSONValue`` read the same way. Errors name `FILE:LINE` and never quote a value, since a
+/// kubeconfig holds keys and tokens.
 package enum KubeconfigFile {
     /// The cluster and user of `context` (nil: `current-context`).
     /// - Throws: ``CredentialsError`` `.invalidFile` naming `path` and the line.
     package static func parse(_ text: String, path: String, context requested: String?) throws -> KubernetesCluster {
-        let trimmed = text.drop { $0.isWhitespace }
-        guard trimmed.first == "{" else {
-            throw CredentialsError(
-                .invalidFile,
-                "\(path):1: the kubeconfig is not JSON; pushgate reads JSON kubeconfigs (kubectl config view --flatten --raw -o json > FILE)"
-            )
-        }
         let root: JSONValue
-        do {
-            root = try JSONValue.parse(text)
-        } catch {
-            throw CredentialsError(.invalidFile, "\(path):\(error.line): column \(error.column): \(error.message)")
+        let locate: (String) -> Int
+        if text.drop(while: \.isWhitespace).first == "{" {
+            do {
+                root = try JSONValue.parse(text)
+            } catch {
+                throw CredentialsError(.invalidFile, "\(path):\(error.line): column \(error.column): \(error.message)")
+            }
+            locate = { line(of: $0, in: text) }
+        } else {
+            let document = try KubeconfigYAML.parse(text, path: path)
+            guard document.value.objectValue != nil else {
+                throw CredentialsError(.invalidFile, "\(path):1: the kubeconfig is empty or not a mapping (clusters, users, contexts)")
+            }
+            root = document.value
+            locate = { line(of: $0, in: document.lines) }
         }
         func fail(_ needle: String, _ message: String) -> CredentialsError {
-            CredentialsError(.invalidFile, "\(path):\(line(of: needle, in: text)): \(message)")
+            CredentialsError(.invalidFile, "\(path):\(locate(needle)): \(message)")
         }
+        // A number or boolean where kubectl wants a string (an unquoted `namespace: 2024` in YAML) is refused, as
+        // client-go's decoder does, instead of being read as absent.
+        for (list, member) in [("clusters", "cluster"), ("users", "user"), ("contexts", "context")] {
+            for (index, item) in (root[list]?.arrayValue ?? []).enumerated() {
+                try requireStrings(item, ["name"], at: "\(list)[\(index)]", fail: fail)
+                try requireStrings(item[member] ?? [:], stringMembers, at: "\(list)[\(index)].\(member)", fail: fail)
+                if let exec = item[member]?["exec"] {
+                    try requireStrings(exec, ["command", "apiVersion", "interactiveMode"], at: "\(list)[\(index)].\(member).exec", fail: fail)
+                }
+            }
+        }
+        try requireStrings(root, ["current-context"], at: "", fail: fail)
         guard let contextName = requested ?? root.nonEmptyString("current-context") else {
             throw fail("\"current-context\"", "no current-context and the profile names no context")
         }
@@ -158,6 +175,30 @@ package enum KubeconfigFile {
     /// kubectl resolves relative paths in a kubeconfig against the file's folder.
     static func resolve(_ file: String, in folder: String) -> String {
         file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file
+    }
+
+    /// The string members of clusters, users and contexts that pushgate reads.
+    static let stringMembers = [
+        "server", "certificate-authority", "certificate-authority-data", "client-certificate", "client-certificate-data",
+        "client-key", "client-key-data", "token", "tokenFile", "cluster", "user", "namespace",
+    ]
+
+    /// Refuses a number, boolean, list or mapping in `keys` of `object`, naming the key path, never the value.
+    static func requireStrings(_ object: JSONValue, _ keys: [String], at place: String, fail: (String, String) -> CredentialsError) throws {
+        for key in keys {
+            guard let value = object[key], value != .null, value.stringValue == nil else { continue }
+            let name = place.isEmpty ? key : place + "." + key
+            let article = "aeiou".contains(value.typeName.prefix(1)) ? "an" : "a"
+            throw fail("\"\(key)\"", "\(name) must be a string, not \(article) \(value.typeName) (quote it)")
+        }
+    }
+
+    /// The line of a YAML kubeconfig's first key or string equal to `needle` (a JSON needle: `"key"`, or
+    /// `"prefix` without the closing quote), 1 when absent.
+    static func line(of needle: String, in lines: [String: Int]) -> Int {
+        let bare = needle.hasPrefix("\"") ? String(needle.dropFirst()) : needle
+        if bare.hasSuffix("\"") { return lines[String(bare.dropLast())] ?? 1 }
+        return lines.filter { $0.key.hasPrefix(bare) }.map(\.value).min() ?? 1
     }
 
     /// The 1-based line of the first `needle` in `text` (1 when absent), so an error points at the entry.

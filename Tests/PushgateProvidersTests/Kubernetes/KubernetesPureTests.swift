@@ -51,7 +51,7 @@ struct KubernetesPureTests {
         #expect(unknown?.message.hasPrefix("/k.json:") == true)
         #expect(unknown?.message.contains("no entry named 'nope'") == true)
         let yaml = #expect(throws: CredentialsError.self) { try KubeconfigFile.parse("apiVersion: v1\n", path: "/k.yaml", context: nil) }
-        #expect(yaml?.message.hasPrefix("/k.yaml:1:") == true)
+        #expect(yaml?.message.hasPrefix("/k.yaml:1: no current-context") == true)
         let syntax = #expect(throws: CredentialsError.self) {
             try KubeconfigFile.parse("{\n\"users\": [\n{\"token\": \"\(Self.secretToken)\"\n]}", path: "/k.json", context: nil)
         }
