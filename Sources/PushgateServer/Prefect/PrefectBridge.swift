@@ -85,7 +85,7 @@ package struct PrefectBridge: Sendable {
     /// Proposes PENDING for a scheduled run and, when the proposal wins, creates its mirror run.
     func take(_ run: PrefectFlowRun, mapping: PrefectPoolMapping) async throws {
         guard run.deploymentID != nil else { return }
-        let message = "\(PrefectBridgeAction.pendingMarker) (\(configuration.workerName))"
+        let message = PrefectBridgeAction.pendingMessage(replica: configuration.workerName)
         let result = try await api.setState(runID: run.id, type: "PENDING", name: "Pending", message: message, force: false)
         guard result.accepted(as: "PENDING") else {
             logger.debug("someone else has the run", [("flow_run", run.id), ("status", result.status)])
@@ -174,7 +174,7 @@ package struct PrefectBridge: Sendable {
 
     func act(on run: PrefectFlowRun, mirror: FlowRun?, mapping: PrefectPoolMapping) async throws {
         let now = clock.now()
-        switch PrefectBridgeAction.decide(prefect: run, mirror: mirror) {
+        switch PrefectBridgeAction.decide(prefect: run, mirror: mirror, replica: configuration.workerName) {
         case .none:
             return
         case .createMirror:

@@ -15,6 +15,11 @@ import Testing
         )
     }
 
+    /// What this bridge (replica-a) decides.
+    func decide(_ run: PrefectFlowRun, _ mirror: FlowRun?) -> PrefectBridgeAction {
+        PrefectBridgeAction.decide(prefect: run, mirror: mirror, replica: "replica-a")
+    }
+
     func mirror(_ state: RunState, handle: String? = nil, reason: String = "") -> FlowRun {
         let date = Date(timeIntervalSince1970: 0)
         return FlowRun(
@@ -41,32 +46,58 @@ import Testing
 
     @Test func aPendingRunThisBridgeTookButNeverMirroredIsMirrored() {
         let run = prefect("PENDING", message: "\(PrefectBridgeAction.pendingMarker) (replica-a)")
-        #expect(PrefectBridgeAction.decide(prefect: run, mirror: nil) == .createMirror)
+        #expect(decide(run, nil) == .createMirror)
+    }
+
+    @Test func aPendingRunAnotherReplicaTookIsNotMirroredHere() {
+        // Its mirror may live in that replica's own store: mirroring it here too would submit it twice.
+        let run = prefect("PENDING", message: PrefectBridgeAction.pendingMessage(replica: "replica-b"))
+        #expect(decide(run, nil) == .none)
     }
 
     @Test func aPendingRunSomeoneElseTookIsLeftAlone() {
-        #expect(PrefectBridgeAction.decide(prefect: prefect("PENDING", message: "worker x"), mirror: nil) == .none)
-        #expect(PrefectBridgeAction.decide(prefect: prefect("RUNNING"), mirror: nil) == .none)
-        #expect(PrefectBridgeAction.decide(prefect: prefect("CANCELLING"), mirror: nil) == .none)
+        #expect(decide(prefect("PENDING", message: "worker x"), nil) == .none)
+        #expect(decide(prefect("RUNNING"), nil) == .none)
+        #expect(decide(prefect("CANCELLING"), nil) == .none)
     }
 
     @Test func aSubmittedRunGetsItsInfrastructurePIDOnce() {
-        #expect(PrefectBridgeAction.decide(prefect: prefect("PENDING"), mirror: mirror(.pending, handle: "4242")) == .recordInfrastructurePID("4242"))
-        #expect(PrefectBridgeAction.decide(prefect: prefect("RUNNING", pid: "4242"), mirror: mirror(.running, handle: "4242")) == .none)
-        #expect(PrefectBridgeAction.decide(prefect: prefect("PENDING"), mirror: mirror(.pending)) == .none)
+        #expect(
+            decide(prefect("PENDING"), mirror(.pending, handle: "4242"))
+                == .recordInfrastructurePID("4242")
+        )
+        #expect(
+            decide(prefect("RUNNING", pid: "4242"), mirror(.running, handle: "4242"))
+                == .none
+        )
+        #expect(decide(prefect("PENDING"), mirror(.pending)) == .none)
     }
 
     @Test func anInfrastructureFailureIsReportedCrashedWithTheProviderMessage() {
         let crashed = mirror(.crashed, handle: nil, reason: "ECS refused the task: bad image")
-        #expect(PrefectBridgeAction.decide(prefect: prefect("PENDING"), mirror: crashed) == .reportCrashed("ECS refused the task: bad image"))
+        #expect(
+            decide(prefect("PENDING"), crashed)
+                == .reportCrashed("ECS refused the task: bad image")
+        )
         let failed = mirror(.failed, handle: "7", reason: "exit code 3")
-        #expect(PrefectBridgeAction.decide(prefect: prefect("RUNNING", pid: "7"), mirror: failed) == .reportCrashed("exit code 3"))
+        #expect(
+            decide(prefect("RUNNING", pid: "7"), failed) == .reportCrashed("exit code 3")
+        )
     }
 
     @Test func cancellingStopsTheInfrastructureThenReportsCancelled() {
-        #expect(PrefectBridgeAction.decide(prefect: prefect("CANCELLING", pid: "7"), mirror: mirror(.running, handle: "7")) == .cancelMirror)
-        #expect(PrefectBridgeAction.decide(prefect: prefect("CANCELLING", pid: "7"), mirror: mirror(.cancelling, handle: "7")) == .none)
-        #expect(PrefectBridgeAction.decide(prefect: prefect("CANCELLING", pid: "7"), mirror: mirror(.cancelled, handle: "7")) == .reportCancelled)
+        #expect(
+            decide(prefect("CANCELLING", pid: "7"), mirror(.running, handle: "7"))
+                == .cancelMirror
+        )
+        #expect(
+            decide(prefect("CANCELLING", pid: "7"), mirror(.cancelling, handle: "7"))
+                == .none
+        )
+        #expect(
+            decide(prefect("CANCELLING", pid: "7"), mirror(.cancelled, handle: "7"))
+                == .reportCancelled
+        )
     }
 
     @Test func onlyAnAcceptedPendingAnswerWins() {
