@@ -26,8 +26,16 @@ package enum VertexStatusMapping {
             if code == 8 || code == 14 || text.contains("quota") || (text.contains("image") && text.contains("not found")) {
                 return ProviderStatus(.crashed, reason: message ?? state)
             }
-            return ProviderStatus(.failed, exitCode: 1, reason: message ?? state)
+            return ProviderStatus(.failed, exitCode: exitCode(in: message ?? "") ?? 1, reason: message ?? state)
         default: return ProviderStatus(.pending)  // UNSPECIFIED, QUEUED, PENDING, PAUSED, UPDATING
         }
+    }
+
+    /// The replica's exit code from Vertex's message ("The replica workerpool0-0 exited with a non-zero status
+    /// of 3. …"); nil when the message names none, and the run then gets Prefect's 1.
+    static func exitCode(in message: String) -> Int? {
+        guard let range = message.range(of: "non-zero status of ") else { return nil }
+        let digits = message[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        return Int(digits)
     }
 }

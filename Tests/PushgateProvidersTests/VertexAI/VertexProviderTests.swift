@@ -80,6 +80,16 @@ struct VertexProviderTests {
         #expect(map("JOB_STATE_EXPIRED") == .crashed)
     }
 
+    @Test func aFailedReplicasExitCodeIsReadFromVertexsMessage() {
+        func exitCode(_ message: String) -> Int? {
+            let job: JSONValue = ["state": "JOB_STATE_FAILED", "error": ["code": 3, "message": .string(message)]]
+            return VertexStatusMapping.status(job: job, cancelRequested: false).exitCode
+        }
+        #expect(exitCode("The replica workerpool0-0 exited with a non-zero status of 3. To find out more about why your job exited") == 3)
+        #expect(exitCode("The replica workerpool1-2 exited with a non-zero status of 137.") == 137)
+        #expect(exitCode("Internal error occurred") == 1, "no code in the message: Prefect's 1")
+    }
+
     final class Calls: Sendable {
         let log = Mutex<[String]>([])
         func add(_ request: HTTPRequest) -> Int {
