@@ -151,6 +151,12 @@ package final class CloudRunV1Emulator: Sendable {
     }
 
     func runJob(_ project: String, _ name: String, now: Date) -> ServerResponse {
+        let answer = runJobNow(project, name, now: now)
+        if configuration.runAnswerDelay > 0 { usleep(UInt32(configuration.runAnswerDelay * 1_000_000)) }
+        return answer
+    }
+
+    private func runJobNow(_ project: String, _ name: String, now: Date) -> ServerResponse {
         state.withLock { state -> ServerResponse in
             guard var job = state.jobs[name] else { return CloudRunEmulator.error(404, "Resource '\(name)' was not found") }
             guard job.reads > configuration.readyAfterReads, !job.missingImage else {

@@ -19,6 +19,10 @@ package struct CloudRunV1EmulatorConfiguration: Sendable {
     /// The first N `executions.get` of each execution answer 404 although it exists (an execution that
     /// appears late) [0].
     package var executionNotFoundReads = 0
+    /// Seconds `jobs.run` takes to answer after the execution is made [0]. `:run` has no idempotency key:
+    /// a client killed meanwhile started an execution it never heard of, which it must find before it runs
+    /// the job again.
+    package var runAnswerDelay: TimeInterval = 0
 
     package init(
         serviceAccounts: [String: String],

@@ -14,9 +14,20 @@ extension EndToEnd {
         static let registrations: [(kind: ProviderKind, emulator: EmulatorRegistration)] = [
             (.cloudRunV1, .cloudRunV1 { $0.readyAfterReads = 1 })
         ]
+        /// As above, with `:run` answering 0.3 s after the execution starts, so kills land between a run
+        /// and its answer and a restarted gateway must find the execution rather than run the job again.
+        static let slowRuns: [(kind: ProviderKind, emulator: EmulatorRegistration)] = [
+            (
+                .cloudRunV1,
+                .cloudRunV1 {
+                    $0.readyAfterReads = 1
+                    $0.runAnswerDelay = 0.3
+                }
+            )
+        ]
 
         @Test func runsEndAsTheirExecutionsDidThroughKills() async throws {
-            let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.4), registrations: Self.registrations)
+            let h = try await EndToEndHarness(pacing: .timed(pending: 0.2, running: 0.4), registrations: Self.slowRuns)
             defer { Task { await h.close() } }
             try await h.pool(
                 "v1",
