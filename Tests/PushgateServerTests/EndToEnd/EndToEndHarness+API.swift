@@ -1,6 +1,7 @@
 import Foundation
 import PushgateCore
 import PushgateHTTP
+import PushgateTestSupport
 import Testing
 
 extension EndToEndHarness {
@@ -30,5 +31,19 @@ extension EndToEndHarness {
         #expect(state == "Running")
         #expect(try await Self.call(http, "POST", "\(base)/flow_runs/\(id)/cancel", token: token, #"{"reason": "stop"}"#).0 == 200)
         #expect(try await waitForAllTerminal(timeout: 60))
+    }
+
+    /// Starts the gateway `kills` times, SIGKILLing each after a random 0.4–1.5 s (seeded), then starts the
+    /// last one and waits for its API: runs may all end before it installs its signal handlers, and a
+    /// SIGTERM before then would end it with status 15 instead of a clean stop.
+    func startThroughKills(_ kills: Int, seed: UInt64) async throws {
+        var generator = SplitMix64(seed: seed)
+        for _ in 0..<kills {
+            try startGateway()
+            try await Task.sleep(nanoseconds: UInt64.random(in: 400_000_000...1_500_000_000, using: &generator))
+            gateway?.kill()
+        }
+        try startGateway()
+        _ = try await apiBaseURL()
     }
 }

@@ -46,13 +46,7 @@ extension EndToEnd {
             let ok = try await h.runs("ok", count: 24)
             let failing = try await h.runs("fail", count: 8)
 
-            var generator = SplitMix64(seed: 20_261_207)
-            for _ in 0..<4 {
-                try h.startGateway()
-                try await Task.sleep(nanoseconds: UInt64.random(in: 400_000_000...1_500_000_000, using: &generator))
-                h.gateway?.kill()
-            }
-            try h.startGateway()
+            try await h.startThroughKills(4, seed: 20_261_207)
             let settled = try await h.waitForAllTerminal(timeout: 40)
             if !settled, let stuck = try await h.store.runs(FlowRunFilter(states: [.pending], limit: 1)).first {
                 print("stuck run \(stuck.id):\n" + h.allLogs.split(separator: "\n").filter { $0.contains(stuck.id) }.joined(separator: "\n"))

@@ -49,16 +49,8 @@ extension EndToEnd {
             let failing = Set(try await h.runs("bad", count: 10))
             let crashing = Set(try await h.runs("lost", count: 10))
 
-            var generator = SplitMix64(seed: 19)
-            for _ in 0..<5 {
-                try h.startGateway()
-                try await Task.sleep(nanoseconds: UInt64.random(in: 400_000_000...1_500_000_000, using: &generator))
-                h.gateway?.kill()
-            }
-            try h.startGateway()
+            try await h.startThroughKills(5, seed: 19)
             #expect(try await h.waitForAllTerminal(timeout: 240), "runs still open after the last restart")
-            // Runs may all have ended before this gateway installed its signal handlers: wait for it to be up.
-            _ = try await h.apiBaseURL()
 
             let runs = try await h.store.runs(FlowRunFilter(limit: 1_000))
             #expect(runs.count == good.count + failing.count + crashing.count)
