@@ -54,6 +54,7 @@ package final class HTTPServer: Sendable {
             Int32(MHD_OPTION.LISTEN_SOCKET.rawValue), socket,
             Int32(MHD_OPTION.CONNECTION_TIMEOUT.rawValue), configuration.idleConnectionTimeout,
             Int32(MHD_OPTION.CONNECTION_LIMIT.rawValue), configuration.maxConnections,
+            Int32(MHD_OPTION.PER_IP_CONNECTION_LIMIT.rawValue), configuration.maxConnectionsPerClient,
             Int32(MHD_OPTION.NOTIFY_COMPLETED.rawValue),
             OpaquePointer(unsafeBitCast(httpServerRequestCompleted as MHD_RequestCompletedCallback, to: UnsafeRawPointer.self)),
             coreArgument,
