@@ -38,6 +38,10 @@ enum ServeCommand: CLICommand {
           --log-level LEVEL       debug, info, warning or error (default info)  PUSHGATE_LOG_LEVEL
           --config FILE           read options from a JSON file                 PUSHGATE_CONFIG
           --metrics-public        serve /metrics without a token (for Prometheus)  PUSHGATE_METRICS_PUBLIC
+          --max-connections-per-client N  API connections one client address may hold at once
+                                  (default 64 of 512, so one slow client cannot take them all; 0: no
+                                  limit; raise it behind a reverse proxy: every client then has the
+                                  proxy's address)                              PUSHGATE_MAX_CONNECTIONS_PER_CLIENT
           --prefect-api URL       serve the work pools of this Prefect server (http://HOST:4200/api)
                                                                                 PUSHGATE_PREFECT_API
           --prefect-pool POOL=TYPE[@PROFILE]  a Prefect pool to serve with provider TYPE and credentials
@@ -54,6 +58,7 @@ enum ServeCommand: CLICommand {
     static let valueOptions: Set<String> = [
         "credentials", "data-dir", "listen", "token", "replica", "templates", "poll-interval", "claim-interval", "lease", "start-timeout",
         "max-run-time", "rate", "shutdown-grace", "log-format", "log-level", "config", "prefect-api", "prefect-pool", "retain",
+        "max-connections-per-client",
     ]
 
     static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {

@@ -24,6 +24,8 @@ struct ServeOptions: Sendable {
     var logFormat: Logger.Format = .text
     var logLevel: LogRecord.Level = .info
     var metricsPublic = false
+    /// `--max-connections-per-client`: simultaneous API connections one client address may hold (0 = no limit).
+    var maxConnectionsPerClient: UInt32 = 64
     /// `--retain`: how long finished runs are kept; nil keeps them all.
     var retain: TimeInterval?
     /// `--prefect-api URL`: serve the pools of a Prefect server (``PrefectBridge``); nil when not set.
@@ -40,7 +42,7 @@ struct ServeOptions: Sendable {
             "rate": "PUSHGATE_RATE", "shutdown-grace": "PUSHGATE_SHUTDOWN_GRACE", "log-format": "PUSHGATE_LOG_FORMAT",
             "log-level": "PUSHGATE_LOG_LEVEL", "metrics-public": "PUSHGATE_METRICS_PUBLIC",
             "data-dir": "PUSHGATE_DATA_DIR", "prefect-api": "PUSHGATE_PREFECT_API", "prefect-pool": "PUSHGATE_PREFECT_POOLS",
-            "retain": "PUSHGATE_RETAIN",
+            "retain": "PUSHGATE_RETAIN", "max-connections-per-client": "PUSHGATE_MAX_CONNECTIONS_PER_CLIENT",
         ]
         var file: [String: JSONValue] = [:]
         if let path = arguments.option("config") ?? context.environment["PUSHGATE_CONFIG"] {
@@ -102,6 +104,12 @@ struct ServeOptions: Sendable {
             self.rate = rate
         }
         shutdownGrace = try seconds("shutdown-grace") ?? shutdownGrace
+        if let text = value("max-connections-per-client") {
+            guard let limit = UInt32(text) else {
+                throw UsageError("option '--max-connections-per-client' expects a whole number (0: no limit), got '\(text)'")
+            }
+            maxConnectionsPerClient = limit
+        }
         if let text = value("retain") {
             do {
                 retain = try DurationArgument.parse(text)

@@ -100,6 +100,7 @@ struct ServeRuntime: Sendable {
             configuration.port = options.port
             configuration.tokens = options.tokens
             configuration.metricsPublic = options.metricsPublic
+            configuration.maxConnectionsPerClient = options.maxConnectionsPerClient
             configuration.redact = { Redaction.redact($0) }
             if options.tokens.isEmpty {
                 logger.warning("no API token: every route but /health answers 401 (--token or PUSHGATE_API_TOKENS)")

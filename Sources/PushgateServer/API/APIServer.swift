@@ -14,6 +14,9 @@ package final class APIServer: Sendable {
         package var tokens: [String] = []
         /// Largest request body accepted (413 beyond).
         package var maxBodySize: Int = 1 << 20
+        /// Most simultaneous connections from one client address (``HTTPServerConfiguration/maxConnectionsPerClient``;
+        /// 0 = no limit): 64 of the server's 512, so one peer trickling headers cannot lock the others out.
+        package var maxConnectionsPerClient: UInt32 = 64
         /// `/metrics` without a token, for a Prometheus that scrapes without credentials (off by default).
         package var metricsPublic = false
         /// Hides secrets in the dry-run requests the run pages show (the CLI passes the providers' redaction).
@@ -30,6 +33,7 @@ package final class APIServer: Sendable {
         serverConfiguration.host = configuration.host
         serverConfiguration.port = configuration.port
         serverConfiguration.maxRequestBodySize = configuration.maxBodySize
+        serverConfiguration.maxConnectionsPerClient = configuration.maxConnectionsPerClient
         let tokens = configuration.tokens.map { Array($0.utf8) }
         let metricsPublic = configuration.metricsPublic
         let log = logger.with([("component", "api")])
