@@ -7,6 +7,8 @@ import PushgateCore
 /// the session, and with it the `PGconn`, is closed exactly once.
 actor PostgresConnection {
     let info: PostgresConnectionInfo
+    /// Passed to every session this connection opens (see ``PostgresSession/init(info:statementTimeout:)``).
+    let statementTimeout: TimeInterval?
     private let executor: DispatchQueueExecutor
     private var session: PostgresSession?
     private var hasConnected = false
@@ -14,8 +16,9 @@ actor PostgresConnection {
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    init(info: PostgresConnectionInfo, label: String) {
+    init(info: PostgresConnectionInfo, statementTimeout: TimeInterval? = nil, label: String) {
         self.info = info
+        self.statementTimeout = statementTimeout
         self.executor = DispatchQueueExecutor(label: label)
     }
 
@@ -47,7 +50,7 @@ actor PostgresConnection {
         session?.close()
         session = nil
         do {
-            let fresh = try PostgresSession(info: info)
+            let fresh = try PostgresSession(info: info, statementTimeout: statementTimeout)
             session = fresh
             hasConnected = true
             return fresh

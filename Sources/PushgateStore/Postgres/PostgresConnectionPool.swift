@@ -7,14 +7,16 @@ import PushgateCore
 actor PostgresConnectionPool {
     let info: PostgresConnectionInfo
     let capacity: Int
+    let statementTimeout: TimeInterval?
     private var idle: [PostgresConnection] = []
     private var created = 0
     private var waiters: [CheckedContinuation<PostgresConnection, any Error>] = []
     private var isClosed = false
 
-    init(info: PostgresConnectionInfo, capacity: Int) {
+    init(info: PostgresConnectionInfo, capacity: Int, statementTimeout: TimeInterval? = nil) {
         self.info = info
         self.capacity = max(1, capacity)
+        self.statementTimeout = statementTimeout
     }
 
     /// An idle connection, a new one while under capacity, or the next one released.
@@ -23,7 +25,7 @@ actor PostgresConnectionPool {
         if let connection = idle.popLast() { return connection }
         if created < capacity {
             created += 1
-            return PostgresConnection(info: info, label: "pushgate.postgres.\(created)")
+            return PostgresConnection(info: info, statementTimeout: statementTimeout, label: "pushgate.postgres.\(created)")
         }
         return try await withCheckedThrowingContinuation { waiters.append($0) }
     }

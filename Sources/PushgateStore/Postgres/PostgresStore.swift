@@ -25,10 +25,16 @@ package final class PostgresStore: Store, SQLStore {
         package var maxConnections: Int
         /// Attempts per transaction when it hits a conflict or a lost connection.
         package var maxAttempts: Int
+        /// The server's `statement_timeout` for this store's connections: a statement waiting longer (on
+        /// another connection's lock, say) is cancelled and the operation fails with `.busy`, never hangs.
+        /// Nil (or zero) leaves the server's setting; a connection string's `options=-c statement_timeout=...`
+        /// wins over it.
+        package var statementTimeout: TimeInterval?
 
-        package init(maxConnections: Int = 4, maxAttempts: Int = 10) {
+        package init(maxConnections: Int = 4, maxAttempts: Int = 10, statementTimeout: TimeInterval? = 30) {
             self.maxConnections = maxConnections
             self.maxAttempts = maxAttempts
+            self.statementTimeout = statementTimeout.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 
@@ -40,7 +46,11 @@ package final class PostgresStore: Store, SQLStore {
     private init(info: PostgresConnectionInfo, configuration: Configuration) {
         self.info = info
         self.configuration = configuration
-        self.pool = PostgresConnectionPool(info: info, capacity: configuration.maxConnections)
+        self.pool = PostgresConnectionPool(
+            info: info,
+            capacity: configuration.maxConnections,
+            statementTimeout: configuration.statementTimeout
+        )
     }
 
     /// Connects to the database named by `connectionString` (a libpq URI or key=value string) and applies
