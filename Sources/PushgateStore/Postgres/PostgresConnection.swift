@@ -23,13 +23,15 @@ actor PostgresConnection {
     }
 
     /// Runs `body` with a working session on this connection's queue, connecting first when there is none.
-    /// A session that broke is dropped, so the next call reconnects.
+    /// A session that broke is dropped, so the next call reconnects: one libpq reports broken
+    /// (`CONNECTION_BAD`), or one whose error says it is lost (a FATAL such as `57P01` from
+    /// `pg_terminate_backend` can arrive before libpq has seen the socket close).
     func perform<T: Sendable>(_ body: @Sendable (PostgresSession) throws -> T) throws -> T {
         let session = try connected()
         do {
             return try body(session)
         } catch {
-            if session.isBroken {
+            if session.isBroken || (error as? PostgresError)?.connectionLost == true {
                 session.close()
                 self.session = nil
             }

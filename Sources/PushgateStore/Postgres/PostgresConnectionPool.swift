@@ -2,8 +2,9 @@ import Foundation
 import PushgateCore
 
 /// A bounded pool of ``PostgresConnection``s: up to `capacity` connections, made on demand; a caller that
-/// finds them all busy waits for the next one released, in arrival order. Broken connections stay in the
-/// pool and reconnect on their next use.
+/// finds them all busy waits for the next one released, in arrival order. A connection whose session broke
+/// (terminated backend, restarted server) drops that session at once and opens a fresh one on its next use,
+/// so the pool never hands out a dead `PGconn` twice.
 actor PostgresConnectionPool {
     let info: PostgresConnectionInfo
     let capacity: Int
