@@ -9,33 +9,38 @@ import Testing
 /// during operations, the server stopped and started again under concurrent claims, and statements stuck
 /// behind another connection's lock. What must hold: nothing acknowledged is lost, no run is claimed twice
 /// for one attempt, and the same store works again once the database does, without being reopened.
-@Suite(.enabled(if: PostgresTestDatabase.isEnabled), .timeLimit(.minutes(2))) struct PostgresFaultTests {
+///
+/// Each test that terminates backends or holds locks runs on a cluster of its own (``FaultCluster``): another
+/// test restarting the shared cluster (the gateway replica test does) must not cut into its faults.
+@Suite(.enabled(if: PostgresTestServer.isAvailable || PostgresTestServer.isRequired), .timeLimit(.minutes(2)))
+struct PostgresFaultTests {
     static let now = Date(timeIntervalSince1970: 1_767_225_600)
 
     /// Every connection of the pool terminated between operations, five times over: the next calls, several
     /// at once, reconnect and succeed, on new backends; with no retries left, the call fails with `.io`
     /// naming the operation and the server's reason, and the call after it succeeds.
     @Test func terminatedConnectionsAreReplacedBetweenOperations() async throws {
-        let url = try await PostgresTestDatabase.create()
+        let cluster = try await FaultCluster()
+        defer { cluster.server.stop() }
+        let url = cluster.url
         let store = try await PostgresStore.open(url, configuration: .init(maxConnections: 3))
         try await Self.seed(store, runs: 40)
-        let database = try await Self.databaseName(store)
         var claimed: [String] = []
         for round in 0..<5 {
             if round == 0 {
                 // Three slow calls at once, so the pool holds three connections.
                 try await Self.concurrentlyDo(3) { _ in _ = try await store.execute("SELECT pg_sleep(0.2)") }
-                #expect(try await Self.storeBackends(database).count == 3)
+                #expect(try await cluster.storeBackends().count == 3)
             }
             claimed += try await Self.concurrently(3) { _ in
                 try await store.claim(pool: "p", owner: "o", limit: 2, leaseDuration: 60, now: Self.now).map(\.id)
             }
-            let before = try await Self.storeBackends(database)
+            let before = try await cluster.storeBackends()
             #expect(!before.isEmpty, "round \(round)")
-            #expect(try await Self.terminate(database) == before.count)
+            #expect(try await cluster.terminate() == before.count)
             _ = try await Self.concurrently(3) { _ in try await store.pools() }
             _ = try await store.createRun(FlowRunSpec(deploymentName: "d", scheduledTime: Self.now, idempotencyKey: "r\(round)"), now: Self.now)
-            let after = try await Self.storeBackends(database)
+            let after = try await cluster.storeBackends()
             #expect(!after.isEmpty && after.isDisjoint(with: before), "round \(round): a terminated backend is still in use")
         }
         #expect(Set(claimed).count == claimed.count, "a run was claimed twice")
@@ -46,7 +51,7 @@ import Testing
         // One attempt only: the terminated connection is the error, and it is dropped for the next call.
         let single = try await PostgresStore.open(url, configuration: .init(maxConnections: 1, maxAttempts: 1))
         _ = try await single.pools()
-        #expect(try await Self.terminate(database) >= 1)
+        #expect(try await cluster.terminate() >= 1)
         do {
             _ = try await single.claim(pool: "p", owner: "o", limit: 1, leaseDuration: 60, now: Self.now)
             Issue.record("a claim on a terminated connection succeeded without a retry")
@@ -67,17 +72,18 @@ import Testing
     /// reconnects and runs the claim again, which waits again; once the lock goes the claim returns its
     /// runs, each claimed once (attempt 1), and nothing else is claimed.
     @Test func aClaimTerminatedWhileWaitingOnALockIsRunAgain() async throws {
-        let url = try await PostgresTestDatabase.create()
+        let cluster = try await FaultCluster()
+        defer { cluster.server.stop() }
+        let url = cluster.url
         let store = try await PostgresStore.open(url, configuration: .init(maxConnections: 2))
         try await Self.seed(store, runs: 8)
-        let database = try await Self.databaseName(store)
         let admin = try await Self.adminStore(url)
         _ = try await admin.execute("BEGIN; LOCK TABLE flow_runs IN ACCESS EXCLUSIVE MODE")
         let claim = Task { try await store.claim(pool: "p", owner: "o", limit: 5, leaseDuration: 60, now: Self.now) }
-        let first = try await Self.waitForLockWaiter(database)
-        #expect(try await Self.terminate(database) == 1)
+        let first = try await cluster.waitForLockWaiter()
+        #expect(try await cluster.terminate() == 1)
         // A new backend, so the claim reconnected and waits again.
-        _ = try await Self.waitForLockWaiter(database, other: first)
+        _ = try await cluster.waitForLockWaiter(other: first)
         _ = try await admin.execute("COMMIT")
         let claimed = try await claim.value
         #expect(claimed.count == 5)
@@ -94,10 +100,11 @@ import Testing
     /// runs on a second attempt. Here the transaction did not commit, so the runs are still Scheduled, and
     /// the next claim takes them, once.
     @Test func aClaimCutOffDuringCommitIsReportedNotReplayed() async throws {
-        let url = try await PostgresTestDatabase.create()
+        let cluster = try await FaultCluster()
+        defer { cluster.server.stop() }
+        let url = cluster.url
         let store = try await PostgresStore.open(url, configuration: .init(maxConnections: 2))
         try await Self.seed(store, runs: 3)
-        let database = try await Self.databaseName(store)
         let admin = try await Self.adminStore(url)
         _ = try await admin.execute(
             """
@@ -107,8 +114,8 @@ import Testing
             """
         )
         let claim = Task { try await store.claim(pool: "p", owner: "o", limit: 3, leaseDuration: 60, now: Self.now) }
-        _ = try await Self.waitForBackend(database, "wait_event = 'PgSleep'")
-        #expect(try await Self.terminate(database) == 1)
+        _ = try await cluster.waitForBackend("wait_event = 'PgSleep'")
+        #expect(try await cluster.terminate() == 1)
         do {
             let claimed = try await claim.value
             Issue.record("a claim cut off during COMMIT returned \(claimed.count) runs")
@@ -231,7 +238,9 @@ import Testing
     /// already written flow_runs when they time out, and the rollback leaves nothing of them. Released,
     /// the same store works.
     @Test func aStatementTimeoutEndsALockWaitAndLeavesNothingHalfWritten() async throws {
-        let url = try await PostgresTestDatabase.create()
+        let cluster = try await FaultCluster()
+        defer { cluster.server.stop() }
+        let url = cluster.url
         let store = try await PostgresStore.open(url, configuration: .init(maxConnections: 2, statementTimeout: 0.5))
         try await Self.seed(store, runs: 5)
         #expect(try await store.execute("SHOW statement_timeout") == [["500ms"]])
@@ -285,12 +294,8 @@ import Testing
         _ = try await store.createRuns((0..<runs).map { _ in FlowRunSpec(deploymentName: "d", scheduledTime: now) }, now: now)
     }
 
-    static func databaseName(_ store: PostgresStore) async throws -> String {
-        try #require(try await store.execute("SELECT current_database()").first?.first ?? nil)
-    }
-
     /// A one-connection store on the same database for holding locks in an open transaction (`BEGIN; LOCK
-    /// ...` then `COMMIT` run on its only connection), named apart so ``terminate(_:)`` spares it.
+    /// ...` then `COMMIT` run on its only connection), named apart so ``FaultCluster/terminate()`` spares it.
     static func adminStore(_ url: String) async throws -> PostgresStore {
         try await PostgresStore.open(
             Self.adding("application_name=pushgate-admin", to: url),
@@ -302,44 +307,6 @@ import Testing
     static func adding(_ parameter: String, to url: String) -> String {
         guard url.contains("://") else { return url + " " + (parameter.removingPercentEncoding ?? parameter) }
         return url + (url.contains("?") ? "&" : "?") + parameter
-    }
-
-    /// The backends of stores under test (application_name `pushgate`) on `database`.
-    static func storeBackends(_ database: String) async throws -> Set<String> {
-        let rows = try await PostgresStore.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'pushgate'",
-            at: try PostgresTestDatabase.serverURL()
-        )
-        return Set(rows.compactMap { $0.first ?? nil })
-    }
-
-    /// `pg_terminate_backend` of every store backend on `database`, from a separate connection; how many.
-    static func terminate(_ database: String) async throws -> Int {
-        try await PostgresStore.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'pushgate'",
-            at: try PostgresTestDatabase.serverURL()
-        ).count
-    }
-
-    /// The pid of the store backend waiting on a lock, once there is one (up to 10 s).
-    static func waitForLockWaiter(_ database: String, other: String? = nil) async throws -> String {
-        try await waitForBackend(database, "wait_event_type = 'Lock'", other: other)
-    }
-
-    /// The pid of a store backend on `database` matching `condition` (SQL on pg_stat_activity) other than
-    /// `other`, once there is one (up to 10 s).
-    static func waitForBackend(_ database: String, _ condition: String, other: String? = nil) async throws -> String {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let rows = try await PostgresStore.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'pushgate' AND \(condition)",
-                at: try PostgresTestDatabase.serverURL()
-            )
-            let pids: [String] = rows.compactMap { $0.first ?? nil }
-            if let pid = pids.first(where: { $0 != other }) { return pid }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        throw PostgresTestServerError("no store backend on \(database) matched '\(condition)' within 10 s")
     }
 
     /// `body` fails with `.busy` for a statement timeout, its message starting with `operation`, well within
@@ -389,4 +356,56 @@ final class OutageLog: Sendable {
     let stop = Atomic<Bool>(false)
 
     init(acknowledged: [String]) { self.acknowledged = Mutex(acknowledged) }
+}
+
+/// A throwaway cluster of one test's own with a database `faults` for its stores; the queries that watch and
+/// terminate the stores' backends run from the maintenance database, on one-off connections.
+struct FaultCluster {
+    let server: PostgresTestServer
+    let database = "faults"
+
+    init() async throws {
+        server = try PostgresTestServer()
+        _ = try await PostgresStore.execute("CREATE DATABASE \(database)", at: server.url())
+    }
+
+    /// The stores' database.
+    var url: String { server.url(database: database) }
+
+    /// The backends of stores under test (application_name `pushgate`).
+    func storeBackends() async throws -> Set<String> {
+        Set(try await pids(where: "true"))
+    }
+
+    /// `pg_terminate_backend` of every store backend, from a separate connection; how many there were.
+    func terminate() async throws -> Int {
+        try await PostgresStore.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'pushgate'",
+            at: server.url()
+        ).count
+    }
+
+    /// The pid of the store backend waiting on a lock, once there is one (up to 10 s).
+    func waitForLockWaiter(other: String? = nil) async throws -> String {
+        try await waitForBackend("wait_event_type = 'Lock'", other: other)
+    }
+
+    /// The pid of a store backend matching `condition` (SQL on pg_stat_activity) other than `other`, once
+    /// there is one (up to 10 s).
+    func waitForBackend(_ condition: String, other: String? = nil) async throws -> String {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let pid = try await pids(where: condition).first(where: { $0 != other }) { return pid }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        throw PostgresTestServerError("no store backend on \(database) matched '\(condition)' within 10 s")
+    }
+
+    private func pids(where condition: String) async throws -> [String] {
+        let rows = try await PostgresStore.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'pushgate' AND \(condition)",
+            at: server.url()
+        )
+        return rows.compactMap { $0.first ?? nil }
+    }
 }
