@@ -267,6 +267,24 @@ struct PostgresFaultTests {
         await store.close()
     }
 
+    /// Opening (migrating) is exempt: a replica waiting behind another's migration, or a migration rewriting
+    /// a large table, takes as long as it takes. Here the migration check waits 1.5 s behind a lock, three
+    /// times the store's timeout, and the open succeeds; the store's statements have the timeout after it.
+    @Test func migratingIsNotCutOffByTheStatementTimeout() async throws {
+        let cluster = try await FaultCluster()
+        defer { cluster.server.stop() }
+        let admin = try await Self.adminStore(cluster.url)
+        _ = try await admin.execute("BEGIN; LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE")
+        let opening = Task { try await PostgresStore.open(cluster.url, configuration: .init(statementTimeout: 0.5)) }
+        _ = try await cluster.waitForLockWaiter()
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        _ = try await admin.execute("COMMIT")
+        let store = try await opening.value
+        #expect(try await store.execute("SHOW statement_timeout") == [["500ms"]])
+        await store.close()
+        await admin.close()
+    }
+
     /// The default is 30 s; the connection string's own `options` win over the configuration.
     @Test func theStatementTimeoutDefaultsTo30sAndTheConnectionStringWins() async throws {
         let url = try await PostgresTestDatabase.create()

@@ -81,10 +81,12 @@ package final class PostgresStore: Store, SQLStore {
         try await read { db in try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []) { $0.int(0) } ?? 0 }
     }
 
-    /// Applies missing migrations, each with its version row, under a database-wide advisory lock.
+    /// Applies missing migrations, each with its version row, under a database-wide advisory lock. Without
+    /// the statement timeout: a migration may rewrite a large table, and other replicas wait for it here.
     private func migrate() async throws {
         let place = info.displayName
         try await write { db in
+            try db.execute("SET LOCAL statement_timeout = 0")
             _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(Self.migrationLockKey)]) { _ in true }
             try Self.applyMigrations(db, dialect: .postgres, place: place)
         }
@@ -126,7 +128,7 @@ package final class PostgresStore: Store, SQLStore {
     /// committed before the connection went. Replaying a claim would take further runs and leave the first
     /// ones leased to an owner that never heard of them; replaying a create without an idempotency key would
     /// duplicate it. Reported as `.io` instead, the caller decides: creates retry with their idempotency key,
-    /// and a claim that did commit holds leases that expire and are taken over by `reclaimExpiredLeases`
+    /// recording the same submission again changes nothing, and a claim that did commit holds leases that expire and are taken over by `reclaimExpiredLeases`
     /// (its runs were never submitted, so no run is submitted twice for one attempt).
     private func withRetries<T: Sendable>(
         _ caller: String,
