@@ -136,12 +136,14 @@ struct PostgresFaultTests {
     /// The server stopped (fast shutdown) and started again on the same port and data while four tasks claim
     /// and one creates runs: every run acknowledged, before or during the outage, is there afterwards, and
     /// every run ends claimed exactly once (attempt 1, never reported to two claimers). A claim whose COMMIT
-    /// was cut off is reported as such; its runs, if it committed, are leased but unreported, and counted.
+    /// was cut off is reported as such; its run, if it committed, is leased but unreported, and counted.
+    /// Claims take one run each, so the 200 seeded are still being claimed when the server stops; four
+    /// attempts per call (0.14 s of backoff) make calls fail during the 5 s outage however loaded the machine.
     @Test func anOutageUnderConcurrentClaimsLosesNothingAndClaimsEachRunOnce() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Self.offThePool { try PostgresTestServer() }
         defer { server.stop() }
-        let store = try await PostgresStore.open(server.url(), configuration: .init(maxConnections: 4))
-        try await Self.seed(store, runs: 120)
+        let store = try await PostgresStore.open(server.url(), configuration: .init(maxConnections: 4, maxAttempts: 4))
+        try await Self.seed(store, runs: 200)
         let startedAt = try await store.execute("SELECT pg_postmaster_start_time()")
         let log = OutageLog(acknowledged: try await store.runs(FlowRunFilter(limit: 1_000)).map(\.id))
 
@@ -167,7 +169,7 @@ struct PostgresFaultTests {
                 var mine: [String] = []
                 while !log.stop.load(ordering: .relaxed) {
                     do {
-                        let runs = try await store.claim(pool: "p", owner: "w\(worker)", limit: 3, leaseDuration: 600, now: Self.now)
+                        let runs = try await store.claim(pool: "p", owner: "w\(worker)", limit: 1, leaseDuration: 600, now: Self.now)
                         mine += runs.map(\.id)
                         if runs.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
                     } catch let error as StoreError {
@@ -182,7 +184,6 @@ struct PostgresFaultTests {
 
         try await Task.sleep(nanoseconds: 300_000_000)
         try await Self.offThePool { try server.stopServer() }
-        // Longer than the store's retries last (about 4 s at most), so calls fail during it and claimers go on.
         try await Task.sleep(nanoseconds: 5_000_000_000)
         try await Self.offThePool { try server.startServer() }
 
@@ -200,20 +201,20 @@ struct PostgresFaultTests {
         let all = try await store.runs(FlowRunFilter(limit: 1_000))
         let ids = Set(all.map(\.id))
         let expected = log.acknowledged.withLock { $0 }
-        #expect(all.count == 160, "\(all.count) runs stored")
+        #expect(all.count == 240, "\(all.count) runs stored")
         #expect(ids.isSuperset(of: expected), "acknowledged runs lost: \(Set(expected).subtracting(ids).count)")
         #expect(Set(reported).count == reported.count, "a run was reported to two claimers")
         #expect(ids.isSuperset(of: reported))
         #expect(all.allSatisfy { $0.state == .pending && $0.attempt == 1 }, "a run is unclaimed or was claimed twice")
         let unreported = ids.subtracting(reported).count
-        #expect(unreported <= 3 * log.ambiguousClaims.load(ordering: .relaxed), "\(unreported) runs claimed but never reported")
+        #expect(unreported <= log.ambiguousClaims.load(ordering: .relaxed), "\(unreported) runs claimed but never reported")
         await store.close()
     }
 
     /// While the server is down a call fails within bounded time, with `.io`, the operation and libpq's
     /// reason; once it is back the same store answers again.
     @Test func whileTheServerIsDownCallsFailClearlyAndTheSameStoreWorksAfter() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Self.offThePool { try PostgresTestServer() }
         defer { server.stop() }
         let store = try await PostgresStore.open(server.url(), configuration: .init(maxConnections: 2, maxAttempts: 3))
         try await Self.seed(store, runs: 4)
@@ -358,9 +359,10 @@ struct PostgresFaultTests {
         }
     }
 
-    /// Runs a blocking server tool on a dispatch thread, not one of the (two, here) cooperative threads.
-    static func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Runs a blocking server tool (initdb, pg_ctl) on a dispatch thread, not on one of the cooperative
+    /// threads (two, on a two-core machine), which the other tests' store calls need meanwhile.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }
     }
@@ -383,7 +385,7 @@ struct FaultCluster {
     let database = "faults"
 
     init() async throws {
-        server = try PostgresTestServer()
+        server = try await PostgresFaultTests.offThePool { try PostgresTestServer() }
         _ = try await PostgresStore.execute("CREATE DATABASE \(database)", at: server.url())
     }
 
