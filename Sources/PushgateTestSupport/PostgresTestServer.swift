@@ -74,6 +74,17 @@ package final class PostgresTestServer: Sendable {
         try tool("pg_ctl", ["-D", dataPath, "-m", "fast", "-w", "-t", "60", "-o", serverOptions, "-l", logPath, "restart"])
     }
 
+    /// `pg_ctl stop -m fast`, keeping the data directory and port: clients see refused connections until
+    /// ``startServer()`` brings the same cluster back (an outage, not just a restart).
+    package func stopServer() throws {
+        try tool("pg_ctl", ["-D", dataPath, "-m", "fast", "-w", "-t", "60", "stop"])
+    }
+
+    /// Starts the cluster stopped by ``stopServer()`` on the same port; returns once it accepts connections.
+    package func startServer() throws {
+        try start()
+    }
+
     /// Stops the server (fast shutdown) and removes its directory. Safe to call more than once.
     package func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }

@@ -7,6 +7,8 @@ import PushgateCore
 /// the session, and with it the `PGconn`, is closed exactly once.
 actor PostgresConnection {
     let info: PostgresConnectionInfo
+    /// Passed to every session this connection opens (see ``PostgresSession/init(info:statementTimeout:)``).
+    let statementTimeout: TimeInterval?
     private let executor: DispatchQueueExecutor
     private var session: PostgresSession?
     private var hasConnected = false
@@ -14,19 +16,22 @@ actor PostgresConnection {
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    init(info: PostgresConnectionInfo, label: String) {
+    init(info: PostgresConnectionInfo, statementTimeout: TimeInterval? = nil, label: String) {
         self.info = info
+        self.statementTimeout = statementTimeout
         self.executor = DispatchQueueExecutor(label: label)
     }
 
     /// Runs `body` with a working session on this connection's queue, connecting first when there is none.
-    /// A session that broke is dropped, so the next call reconnects.
+    /// A session that broke is dropped, so the next call reconnects: one libpq reports broken
+    /// (`CONNECTION_BAD`), or one whose error says it is lost (a FATAL such as `57P01` from
+    /// `pg_terminate_backend` can arrive before libpq has seen the socket close).
     func perform<T: Sendable>(_ body: @Sendable (PostgresSession) throws -> T) throws -> T {
         let session = try connected()
         do {
             return try body(session)
         } catch {
-            if session.isBroken {
+            if session.isBroken || (error as? PostgresError)?.connectionLost == true {
                 session.close()
                 self.session = nil
             }
@@ -47,7 +52,7 @@ actor PostgresConnection {
         session?.close()
         session = nil
         do {
-            let fresh = try PostgresSession(info: info)
+            let fresh = try PostgresSession(info: info, statementTimeout: statementTimeout)
             session = fresh
             hasConnected = true
             return fresh

@@ -13,6 +13,9 @@ package struct PostgresConnectionInfo: Sendable, CustomStringConvertible {
     package let displayName: String
     /// Every spelling of the password that may appear in a message (as given and percent-encoded).
     private let secrets: [String]
+    /// The string's own `options` (server settings such as `-c statement_timeout=5s`), which the session
+    /// appends after its own so that they win.
+    let serverOptions: String?
 
     /// True for `postgres://` / `postgresql://` URIs and for libpq key=value strings (`host=...`).
     package static func isConnectionString(_ text: String) -> Bool {
@@ -44,6 +47,7 @@ package struct PostgresConnectionInfo: Sendable, CustomStringConvertible {
         }
         if let password = values["password"], !password.isEmpty { secrets.append(password) }
         self.secrets = Self.spellings(of: secrets)
+        serverOptions = values["options"].flatMap { $0.isEmpty ? nil : $0 }
         let user = values["user"].map { $0 + "@" } ?? ""
         let host = values["host"] ?? values["hostaddr"] ?? "localhost"
         let port = values["port"].map { ":" + $0 } ?? ""

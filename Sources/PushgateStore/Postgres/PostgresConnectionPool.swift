@@ -2,19 +2,22 @@ import Foundation
 import PushgateCore
 
 /// A bounded pool of ``PostgresConnection``s: up to `capacity` connections, made on demand; a caller that
-/// finds them all busy waits for the next one released, in arrival order. Broken connections stay in the
-/// pool and reconnect on their next use.
+/// finds them all busy waits for the next one released, in arrival order. A connection whose session broke
+/// (terminated backend, restarted server) drops that session at once and opens a fresh one on its next use,
+/// so the pool never hands out a dead `PGconn` twice.
 actor PostgresConnectionPool {
     let info: PostgresConnectionInfo
     let capacity: Int
+    let statementTimeout: TimeInterval?
     private var idle: [PostgresConnection] = []
     private var created = 0
     private var waiters: [CheckedContinuation<PostgresConnection, any Error>] = []
     private var isClosed = false
 
-    init(info: PostgresConnectionInfo, capacity: Int) {
+    init(info: PostgresConnectionInfo, capacity: Int, statementTimeout: TimeInterval? = nil) {
         self.info = info
         self.capacity = max(1, capacity)
+        self.statementTimeout = statementTimeout
     }
 
     /// An idle connection, a new one while under capacity, or the next one released.
@@ -23,7 +26,7 @@ actor PostgresConnectionPool {
         if let connection = idle.popLast() { return connection }
         if created < capacity {
             created += 1
-            return PostgresConnection(info: info, label: "pushgate.postgres.\(created)")
+            return PostgresConnection(info: info, statementTimeout: statementTimeout, label: "pushgate.postgres.\(created)")
         }
         return try await withCheckedThrowingContinuation { waiters.append($0) }
     }

@@ -27,8 +27,15 @@ struct PostgresError: Error, Sendable, CustomStringConvertible {
         return isConflict || connectionLost || sqlState == "57P03"
     }
 
-    /// The ``StoreError`` for this failure at `place` (the database's display name).
-    func storeError(at place: String) -> StoreError {
+    /// The ``StoreError`` for this failure at `place` (the database's display name) in `operation` (a store
+    /// method as `#function` spells it, shortened to its base name): "claim: database '...' is busy: ...".
+    func storeError(at place: String, in operation: String? = nil) -> StoreError {
+        let prefix = operation.map { "\($0.prefix { $0 != "(" }): " } ?? ""
+        let error = classified(at: place)
+        return StoreError(error.code, prefix + error.message)
+    }
+
+    private func classified(at place: String) -> StoreError {
         let text = "database '\(place)': \(description)"
         if duringCommit && connectionLost {
             return StoreError(

@@ -13,11 +13,19 @@ final class PostgresSession {
     private var prepared: [String: String] = [:]
 
     /// Connects (blocking). libpq's defaults apply, plus `connect_timeout=10` and `application_name=pushgate`
-    /// unless the connection string sets them.
-    init(info: PostgresConnectionInfo) throws(PostgresError) {
+    /// unless the connection string sets them. A `statementTimeout` becomes `-c statement_timeout=<ms>` in
+    /// the startup `options`, ahead of the string's own options (the last setting wins, so the string's does),
+    /// so a statement stuck behind another connection's lock fails with SQLSTATE 57014 instead of hanging.
+    init(info: PostgresConnectionInfo, statementTimeout: TimeInterval? = nil) throws(PostgresError) {
         self.info = info
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = ["10", "pushgate", info.conninfo]
+        var keywords = ["connect_timeout", "application_name", "dbname"]
+        var values = ["10", "pushgate", info.conninfo]
+        let ownOptions = statementTimeout.map { "-c statement_timeout=\(Self.milliseconds($0))" }
+        if let options = [ownOptions, info.serverOptions].compactMap({ $0 }).nonEmptyJoined {
+            // After `dbname`: the expanded connection string's `options` would otherwise replace these.
+            keywords.append("options")
+            values.append(options)
+        }
         let connection = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
         }
@@ -147,6 +155,11 @@ final class PostgresSession {
         }
     }
 
+    /// At least 1 ms: `statement_timeout=0` would switch the timeout off.
+    private static func milliseconds(_ interval: TimeInterval) -> Int {
+        max(1, Int((interval * 1000).rounded(.up)))
+    }
+
     private static func diagnostic(_ code: Unicode.Scalar) -> Int32 { Int32(code.value) }
 
     /// Replaces each `?` outside quotes and comments with `$1`, `$2`, ... in order.
@@ -216,4 +229,9 @@ extension PostgresSession: SQLQuerying {
 
 extension String {
     fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+extension [String] {
+    /// The strings joined by spaces, or nil when there are none.
+    fileprivate var nonEmptyJoined: String? { isEmpty ? nil : joined(separator: " ") }
 }

@@ -25,10 +25,16 @@ package final class PostgresStore: Store, SQLStore {
         package var maxConnections: Int
         /// Attempts per transaction when it hits a conflict or a lost connection.
         package var maxAttempts: Int
+        /// The server's `statement_timeout` for this store's connections: a statement waiting longer (on
+        /// another connection's lock, say) is cancelled and the operation fails with `.busy`, never hangs.
+        /// Nil (or zero) leaves the server's setting; a connection string's `options=-c statement_timeout=...`
+        /// wins over it.
+        package var statementTimeout: TimeInterval?
 
-        package init(maxConnections: Int = 4, maxAttempts: Int = 10) {
+        package init(maxConnections: Int = 4, maxAttempts: Int = 10, statementTimeout: TimeInterval? = 30) {
             self.maxConnections = maxConnections
             self.maxAttempts = maxAttempts
+            self.statementTimeout = statementTimeout.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 
@@ -40,7 +46,11 @@ package final class PostgresStore: Store, SQLStore {
     private init(info: PostgresConnectionInfo, configuration: Configuration) {
         self.info = info
         self.configuration = configuration
-        self.pool = PostgresConnectionPool(info: info, capacity: configuration.maxConnections)
+        self.pool = PostgresConnectionPool(
+            info: info,
+            capacity: configuration.maxConnections,
+            statementTimeout: configuration.statementTimeout
+        )
     }
 
     /// Connects to the database named by `connectionString` (a libpq URI or key=value string) and applies
@@ -71,10 +81,12 @@ package final class PostgresStore: Store, SQLStore {
         try await read { db in try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []) { $0.int(0) } ?? 0 }
     }
 
-    /// Applies missing migrations, each with its version row, under a database-wide advisory lock.
+    /// Applies missing migrations, each with its version row, under a database-wide advisory lock. Without
+    /// the statement timeout: a migration may rewrite a large table, and other replicas wait for it here.
     private func migrate() async throws {
         let place = info.displayName
         try await write { db in
+            try db.execute("SET LOCAL statement_timeout = 0")
             _ = try db.first("SELECT pg_advisory_xact_lock(?)", [.integer(Self.migrationLockKey)]) { _ in true }
             try Self.applyMigrations(db, dialect: .postgres, place: place)
         }
@@ -82,28 +94,46 @@ package final class PostgresStore: Store, SQLStore {
 
     // MARK: Transactions
 
-    /// Runs `body` in a READ COMMITTED write transaction, retrying conflicts and lost connections.
-    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        try await transaction("BEGIN", body)
+    /// Runs `body` in a READ COMMITTED write transaction, retrying conflicts and lost connections. `caller`
+    /// (the store method) names the operation in the error.
+    func write<T: Sendable>(
+        _ caller: String = #function,
+        _ body: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
+        try await transaction(caller, "BEGIN", body)
     }
 
     /// Runs `body` in a read-only REPEATABLE READ transaction, so multi-statement reads see one snapshot.
-    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    func read<T: Sendable>(
+        _ caller: String = #function,
+        _ body: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
+        try await transaction(caller, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     private func transaction<T: Sendable>(
+        _ caller: String,
         _ begin: String,
         _ body: @escaping @Sendable (PostgresSession) throws -> T
     )
         async throws -> T
     {
-        try await withRetries { session in try session.transaction(begin, body) }
+        try await withRetries(caller) { session in try session.transaction(begin, body) }
     }
 
     /// Runs `operation` on a pooled connection; conflicts and connections lost before COMMIT run it again
     /// (the connection reconnects first), up to ``Configuration/maxAttempts`` times.
-    private func withRetries<T: Sendable>(_ operation: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+    ///
+    /// A COMMIT that fails with the connection lost is never run again. It is ambiguous: the server may have
+    /// committed before the connection went. Replaying a claim would take further runs and leave the first
+    /// ones leased to an owner that never heard of them; replaying a create without an idempotency key would
+    /// duplicate it. Reported as `.io` instead, the caller decides: creates retry with their idempotency key,
+    /// recording the same submission again changes nothing, and a claim that did commit holds leases that expire and are taken over by `reclaimExpiredLeases`
+    /// (its runs were never submitted, so no run is submitted twice for one attempt).
+    private func withRetries<T: Sendable>(
+        _ caller: String,
+        _ operation: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -119,7 +149,7 @@ package final class PostgresStore: Store, SQLStore {
             case .success(let value):
                 return value
             case .failure(let error as PostgresError):
-                guard error.isRetryable, attempt < configuration.maxAttempts else { throw error.storeError(at: info.displayName) }
+                guard error.isRetryable, attempt < configuration.maxAttempts else { throw error.storeError(at: info.displayName, in: caller) }
                 try await Task.sleep(nanoseconds: Self.backoff(attempt: attempt))
             case .failure(let error):
                 throw error
@@ -130,7 +160,7 @@ package final class PostgresStore: Store, SQLStore {
     /// Runs SQL text as written, outside any transaction (so `CREATE DATABASE` works), and returns the rows of
     /// its last statement as text (nil for NULL). For tests and maintenance; never pass user input.
     package func execute(_ sql: String) async throws -> [[String?]] {
-        try await withRetries { session in try session.rows(sql) }
+        try await withRetries("execute") { session in try session.rows(sql) }
     }
 
     /// ``execute(_:)`` on a one-off connection, without opening (or migrating) a store there.
@@ -143,7 +173,7 @@ package final class PostgresStore: Store, SQLStore {
             return rows
         } catch let error as PostgresError {
             await connection.close()
-            throw error.storeError(at: info.displayName)
+            throw error.storeError(at: info.displayName, in: "execute")
         }
     }
 

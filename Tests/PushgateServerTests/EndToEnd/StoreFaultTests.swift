@@ -74,6 +74,36 @@ extension EndToEnd {
             await h.close()
         }
 
+        /// The gateway's PostgreSQL server going away (fast shutdown, then nothing listening) under `pushgate
+        /// serve`, on a cluster of the test's own: writes answer 503 with libpq's reason and `/health` is
+        /// unhealthy; once the same cluster starts again the gateway uses it again, without a restart, and
+        /// every accepted run ends Completed.
+        @Test(
+            .enabled(if: PostgresTestServer.isAvailable || PostgresTestServer.isRequired, "needs PostgreSQL's server tools"),
+            .timeLimit(.minutes(3))
+        )
+        func aPostgresOutageAnswers503AndNothingIsLost() async throws {
+            let server = try PostgresTestServer()
+            defer { server.stop() }
+            let h = try await EndToEndHarness(pacing: .timed(pending: 0.3, running: 2), database: server.url())
+            defer { Task { await h.close() } }
+            try await h.pool("ecs", .ecs, deployments: [("etl", nil, ["image": "registry.example/etl:1"], nil)])
+            try h.startGateway()
+            let base = try await h.apiBaseURL()
+            try await withCurlHTTPClient { http in
+                let api = StoreFaultProbe(http: http, base: base, token: h.token)
+                for _ in 0..<3 { #expect(try await api.createRun().0 == 201) }
+                #expect(try await api.health().0 == 200)
+
+                try server.stopServer()
+                try await api.expectUnavailable(["cannot connect", "terminating connection", "server closed the connection"])
+                try server.startServer()
+                try await api.expectRecovered()
+                try await api.expectEveryAcceptedRunCompleted(h)
+            }
+            #expect(h.gateway?.terminate() == 0)
+        }
+
         struct CommandFailure: Error, CustomStringConvertible { var description: String }
 
         static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
