@@ -208,6 +208,7 @@ extension FakeECSServer {
             }
             advance(&task, now: now, describing: true)
             state.tasks[task.arn] = task
+            noteAdvanced(task, &state)
             if agedOut(task, now: now) {
                 state.statistics.agedOutAnswers += 1
                 failures.append(["arn": .string(reference), "reason": "MISSING"])
@@ -245,6 +246,7 @@ extension FakeECSServer {
             else { continue }
             advance(&task, now: now, describing: false)
             state.tasks[arn] = task
+            noteAdvanced(task, &state)
             guard desiredStatus(task) == desired, !hiddenFromListTasks(task, now: now) else { continue }
             if agedOut(task, now: now) {
                 state.statistics.agedOutAnswers += 1

@@ -42,18 +42,28 @@ extension FakeECSServer {
     }
 
     /// Adds a just-started task to the live set, drops the ones that have stopped by now, and raises the
-    /// peak. The live count only grows when a task starts, so measuring here finds the peak.
+    /// peak. The live count only grows when a task starts, so measuring here finds the peak. A task stops
+    /// when a describe says so (``noteAdvanced(_:_:)``) or, on a timeline, at its deadline.
     func noteStarted(_ arn: String, now: Date, _ state: inout FakeECSState) {
-        for live in state.liveTasks {
-            guard var task = state.tasks[live] else {
-                state.liveTasks.remove(live)
+        while let due = state.stopDeadlines.popDue(now) {
+            guard var task = state.tasks[due] else {
+                state.liveTasks.remove(due)
                 continue
             }
             advance(&task, now: now, describing: false)
-            state.tasks[live] = task
-            if task.lastStatus == "STOPPED" { state.liveTasks.remove(live) }
+            state.tasks[due] = task
+            noteAdvanced(task, &state)
         }
         state.liveTasks.insert(arn)
+        if case .timeline(let provisioning, let pending, let running) = configuration.lifecycle, let task = state.tasks[arn] {
+            let lifetime = provisioning + pending + (task.outcome.neverRuns ? 0 : running)
+            state.stopDeadlines.insert(arn, at: task.createdAt.addingTimeInterval(lifetime))
+        }
         state.statistics.peakConcurrentTasks = max(state.statistics.peakConcurrentTasks, state.liveTasks.count)
+    }
+
+    /// Drops `task` from the live set once it has stopped.
+    func noteAdvanced(_ task: FakeECSState.TaskRecord, _ state: inout FakeECSState) {
+        if task.lastStatus == "STOPPED" { state.liveTasks.remove(task.arn) }
     }
 }

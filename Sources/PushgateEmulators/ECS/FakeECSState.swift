@@ -52,6 +52,8 @@ struct FakeECSState {
     var taskOrder: [String] = []
     /// Tasks not yet STOPPED, for the peak-concurrency statistic.
     var liveTasks: Set<String> = []
+    /// When the live tasks on a timeline lifecycle stop by themselves.
+    var stopDeadlines = StopDeadlines()
     var statistics = FakeECSStatistics()
     var random: SplitMix64
 
