@@ -34,7 +34,7 @@ if [[ " $* " == *" replicas "* ]] && [ -z "${PUSHGATE_BENCH_POSTGRES_URL:-}" ]; 
     trap 'su postgres -c "$bindir/pg_ctl -D $pgdir/data -m fast stop" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
     export PUSHGATE_BENCH_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 fi
-swift build -c release --scratch-path .build-bench --product pushgate-bench >&2
-swift build -c release --scratch-path .build-bench --product pushgate >&2  # the e2e workload's emulator process
+swift build -c release --static-swift-stdlib --scratch-path .build-bench --product pushgate-bench >&2
+swift build -c release --static-swift-stdlib --scratch-path .build-bench --product pushgate >&2  # the e2e workload's emulator process
 echo "\$ scripts/bench.sh $*"
 .build-bench/release/pushgate-bench "$@"

@@ -29,7 +29,7 @@ enum PruneBenchmark {
             _ = try await store.createPool(WorkPoolSpec(name: pool, type: "ecs:push", baseJobTemplate: template), now: base)
             _ = try await store.createDeployment(DeploymentSpec(name: "d-\(pool)", poolName: pool), now: base)
         }
-        try await finishRuns(store, count: runs, base: base)
+        try await finishRuns(store, pool: "old", deployment: "d-old", count: runs, base: base)
         let files = ["", "-wal"].map { (try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int) ?? 0 }
         let bytesPerRun = Double(files.reduce(0, +)) / Double(runs)
 
@@ -81,19 +81,19 @@ enum PruneBenchmark {
         )
     }
 
-    /// `count` runs of pool `old` taken through claim, submit, running, completed and clean-up, 64 at a
-    /// time (so the store's group commit batches them, as it does under `serve`).
-    private static func finishRuns(_ store: SQLiteStore, count: Int, base: Date) async throws {
+    /// `count` runs of `deployment` in `pool` taken through claim, submit, running, completed and clean-up,
+    /// 64 at a time (so the store's group commit batches them, as it does under `serve`).
+    static func finishRuns(_ store: SQLiteStore, pool: String, deployment: String, count: Int, base: Date) async throws {
         var made = 0
         while made < count {
             let chunk = min(10_000, count - made)
             _ = try await store.createRuns(
-                (0..<chunk).map { _ in FlowRunSpec(deploymentName: "d-old", scheduledTime: base.addingTimeInterval(-7_200)) },
+                (0..<chunk).map { _ in FlowRunSpec(deploymentName: deployment, scheduledTime: base.addingTimeInterval(-7_200)) },
                 now: base
             )
             var claimed: [FlowRun] = []
             while claimed.count < chunk {
-                let batch = try await store.claim(pool: "old", owner: "bench", limit: 1_000, leaseDuration: 600, now: base)
+                let batch = try await store.claim(pool: pool, owner: "bench", limit: 1_000, leaseDuration: 600, now: base)
                 if batch.isEmpty { break }
                 claimed += batch
             }

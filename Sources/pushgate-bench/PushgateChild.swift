@@ -6,14 +6,32 @@ import PushgateTestSupport
 /// benchmark (`scripts/bench.sh` builds both), never another build a fallback could find; output is discarded.
 enum PushgateChild {
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> GatewayProcess {
+        try GatewayProcess(binary: try binary(), arguments: arguments, environment: environment, logURL: nil)
+    }
+
+    /// Runs `pushgate ARGUMENTS` to its end, output discarded; throws unless it exits 0.
+    static func run(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchError("pushgate \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+    }
+
+    private static func binary() throws -> URL {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("pushgate")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw BenchError(
-                "end to end: \(binary.path) is missing; build it with `swift build -c release --product pushgate` (scripts/bench.sh does)"
+                "\(binary.path) is missing; build it with `swift build -c release --product pushgate` (scripts/bench.sh does)"
             )
         }
-        return try GatewayProcess(binary: binary, arguments: arguments, environment: environment, logURL: nil)
+        return binary
     }
 
     /// `pushgate emulate`, once it has written its credentials file (profile `emulator`), with that file's path.

@@ -3,7 +3,7 @@ import Foundation
 // pushgate-bench [WORKLOAD...]: runs the named workloads (all but the slow 1M claim store by default) in
 // this process and prints one table. Build with `swift build -c release` and run from the repository root.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "ui-1m", "prune", "replicas"]
+let known = ["render", "sign", "select", "e2e", "http", "claim", "claim-1m", "ui-1m", "prune", "replicas", "scale"]
 if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
     print(
         """
@@ -26,6 +26,10 @@ if arguments.contains("--help") || !Set(arguments).isSubset(of: known) {
                     by session cookie, with 1M runs in SQLite (2,000 due, the rest scheduled later)
           prune     retention: bytes per finished run on disk, `run prune` rate, and one-run claims' p99 with
                     and without a prune beside them, over PUSHGATE_BENCH_PRUNE_RUNS finished runs (default 100k)
+          scale     issue 22's table on a cached store of 1M runs (PUSHGATE_BENCH_SCALE_RUNS; built once
+                    under .build-bench/, minutes): serve burst (20k due) and 2,000/s stream, RSS, fairness
+                    over 50 pools and 10 accounts, claim of 100 at 10k/100k/1M, run list first page (API
+                    and `run ls`), bytes per run and prune rate
           replicas  claims per second with 1, 2 and 3 replicas on one PostgreSQL server, beside SQLite
                     (needs PUSHGATE_BENCH_POSTGRES_URL; scripts/bench.sh starts a throwaway cluster)
 
@@ -343,6 +347,11 @@ do {
                 )
             )
         )
+    }
+    if selected.contains("scale") {
+        let scale = try await ScaleBenchmark.rows(root: root)
+        rows += scale.rows
+        notes += scale.notes
     }
     if selected.contains("replicas") {
         if let url = ProcessInfo.processInfo.environment["PUSHGATE_BENCH_POSTGRES_URL"], !url.isEmpty {

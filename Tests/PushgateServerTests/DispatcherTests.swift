@@ -180,6 +180,14 @@ import Testing
         #expect(byPool["pool"] == 16, "the flooded pool takes its slots' worth, not the pass: \(byPool)")
     }
 
+    /// A pass's claims start one run of each pool in turn, so a small pool's first run does not queue
+    /// behind a flooded pool's whole batch (issue 22: max first-run wait of any pool ≤ 2x the mean).
+    @Test func aPassStartsOneRunOfEachPoolInTurn() {
+        let batches = [["a1", "a2", "a3", "a4"], [], ["b1"], ["c1", "c2"]]
+        #expect(Dispatcher.interleaved(batches) == ["a1", "b1", "c1", "a2", "c2", "a3", "a4"])
+        #expect(Dispatcher.interleaved([[String]]()).isEmpty)
+    }
+
     /// A pool with every submission slot busy is refilled as soon as half of them free up, not after the
     /// claim interval: the manual clock never moves here, so only the wake-up can start the later batches.
     @Test func freedSlotsAreRefilledWithoutWaitingTheInterval() async throws {

@@ -105,14 +105,29 @@ package final class Dispatcher: Sendable {
         do {
             _ = try await store.markLateRuns(now: now)
             let pools = try await store.pools().filter { !$0.isPaused }
-            return await withTaskGroup(of: [WorkItem].self) { group in
+            let claimed = await withTaskGroup(of: [WorkItem].self) { group in
                 for pool in pools { group.addTask { await self.claim(pool) } }
-                return await group.reduce([], +)
+                return await group.reduce(into: []) { $0.append($1) }
             }
+            return Self.interleaved(claimed)
         } catch {
             logger.error("dispatch pass failed", [("error", "\(error)")])
             return []
         }
+    }
+
+    /// One run of each pool in turn: submissions start in this order, so a pool with a small batch has
+    /// its first run under way as soon as a flooded pool's, not after the flooded pool's whole batch.
+    static func interleaved<Item>(_ batches: [[Item]]) -> [Item] {
+        let total = batches.reduce(0) { $0 + $1.count }
+        var out: [Item] = []
+        out.reserveCapacity(total)
+        var index = 0
+        while out.count < total {
+            for batch in batches where index < batch.count { out.append(batch[index]) }
+            index += 1
+        }
+        return out
     }
 
     private func claim(_ pool: WorkPool) async -> [WorkItem] {

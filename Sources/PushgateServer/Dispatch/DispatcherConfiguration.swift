@@ -12,7 +12,7 @@ package struct DispatcherConfiguration: Sendable {
     /// How long a claim is held without renewal before another replica may take the run over.
     package var leaseDuration: TimeInterval = 60
     /// Most submissions in flight at once for one pool.
-    package var maxConcurrentSubmissionsPerPool: Int = 64
+    package var maxConcurrentSubmissionsPerPool: Int = 256
     /// Retryable submission failures (throttling, 5xx) before the run is marked Crashed.
     package var maxSubmitAttempts: Int = 8
     /// Backoff between retryable submission failures: full jitter on `base * 2^n`, capped.
