@@ -118,7 +118,7 @@ package final class Dispatcher: Sendable {
 
     /// One run of each pool in turn: submissions start in this order, so a pool with a small batch has
     /// its first run under way as soon as a flooded pool's, not after the flooded pool's whole batch.
-    static func interleaved<Item>(_ batches: [[Item]]) -> [Item] {
+    package static func interleaved<Item>(_ batches: [[Item]]) -> [Item] {
         let total = batches.reduce(0) { $0 + $1.count }
         var out: [Item] = []
         out.reserveCapacity(total)
