@@ -122,7 +122,15 @@ extension SQLStore {
             values += [.date(cursor.scheduledTime), .date(cursor.scheduledTime), .text(cursor.id)]
         }
         values.append(.integer(Int64(max(0, filter.limit))))
-        let order = filter.order == .newestFirst ? " ORDER BY r.scheduled_time DESC, r.id DESC" : " ORDER BY r.scheduled_time, r.id"
+        // In-flight runs (what the poller reads every pass) are found through `flow_runs_live`, then sorted:
+        // walking the time index instead passes every finished run first, a scan of the store at 1M runs.
+        // The literal condition lets the planner use the partial index; `+ 0` keeps it from walking the time
+        // index for the order.
+        let live: Set<RunState> = [.late, .pending, .running, .cancelling]
+        let inFlight = !filter.states.isEmpty && filter.states.allSatisfy(live.contains)
+        if inFlight { whereClause += (whereClause.isEmpty ? " WHERE " : " AND ") + "r.state IN \(liveStates)" }
+        let time = inFlight ? "r.scheduled_time + 0" : "r.scheduled_time"
+        let order = filter.order == .newestFirst ? " ORDER BY \(time) DESC, r.id DESC" : " ORDER BY \(time), r.id"
         var result: [FlowRun] = []
         try db.query(runColumns + whereClause + order + " LIMIT ?", values) {
             result.append(run($0))
@@ -176,21 +184,11 @@ extension SQLStore {
         return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), values)
     }
 
+    /// Counts of every non-terminal state: the waiting runs through `flow_runs_due` and the rest through
+    /// `flow_runs_live`, two partial-index reads instead of a scan of every run (finished runs are most of
+    /// a store: at 1M runs the scan made each `/metrics` scrape cost the gateway its throughput).
     static func nonTerminalRunCounts(_ db: some SQLQuerying) throws -> [RunCount] {
-        let states = RunState.allCases.filter { !$0.isTerminal }
-        var counts: [RunCount] = []
-        try db.query(
-            """
-            SELECT p.name, q.name, r.state, COUNT(*) FROM flow_runs r
-            JOIN work_pools p ON p.id = r.pool_id JOIN work_queues q ON q.id = r.queue_id
-            WHERE r.state IN (\(states.map { _ in "?" }.joined(separator: ", "))) GROUP BY p.name, q.name, r.state
-            """,
-            states.map { .text($0.rawValue) }
-        ) { row in
-            guard let state = RunState(rawValue: row.text(2)) else { return }
-            counts.append(RunCount(poolName: row.text(0), queueName: row.text(1), state: state, count: row.int(3)))
-        }
-        return counts
+        try runCounts(db, where: "('SCHEDULED', 'LATE')").filter { $0.state == .scheduled } + liveRunCounts(db)
     }
 
     /// The states of the `flow_runs_live` partial index, written out as literals so both SQLite's and
@@ -198,12 +196,17 @@ extension SQLStore {
     static var liveStates: String { "('LATE', 'PENDING', 'RUNNING', 'CANCELLING')" }
 
     static func liveRunCounts(_ db: some SQLQuerying) throws -> [RunCount] {
+        try runCounts(db, where: liveStates)
+    }
+
+    /// Runs per pool, queue and state among `states`, a literal list matching a partial index's condition.
+    private static func runCounts(_ db: some SQLQuerying, where states: String) throws -> [RunCount] {
         var counts: [RunCount] = []
         try db.query(
             """
             SELECT p.name, q.name, r.state, COUNT(*) FROM flow_runs r
             JOIN work_pools p ON p.id = r.pool_id JOIN work_queues q ON q.id = r.queue_id
-            WHERE r.state IN \(liveStates) GROUP BY p.name, q.name, r.state
+            WHERE r.state IN \(states) GROUP BY p.name, q.name, r.state
             """,
             []
         ) { row in
