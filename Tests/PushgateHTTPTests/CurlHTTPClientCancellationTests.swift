@@ -19,7 +19,7 @@ struct CurlHTTPClientCancellationTests {
         task.cancel()
         let error = await transportError { _ = try await task.value }
         #expect(error?.code == .cancelled)
-        #expect(Date().timeIntervalSince(cancelledAt) < 10, "returned long before the server's 30 s answer")
+        #expect(Date().timeIntervalSince(cancelledAt) < 20, "returned long before the server's 30 s answer")
         #expect(await eventually { client.statistics.transfersFinished == 1 })
 
         // The client keeps working after a cancellation.
